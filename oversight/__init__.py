@@ -1,0 +1,3 @@
+"""Oversight: statistics for the Police Anti-Corruption and Abuse Reporting Service."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,65 @@
+"""Opening the database, creating its schema, and running named queries with bound parameters."""
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from oversight.settings import FORCES_CSV, QUERIES_DIR
+
+SCHEMA_SQL = Path(__file__).with_name("schema.sql")
+FORCES_COLUMNS = {
+    "force_code": "VARCHAR",
+    "force_name": "VARCHAR",
+    "short_name": "VARCHAR",
+    "force_type": "VARCHAR",
+    "nation": "VARCHAR",
+    "region_code": "VARCHAR",
+    "region_name": "VARCHAR",
+    "ons_code": "VARCHAR",
+    "officer_fte": "DECIMAL(10,2)",
+    "officer_fte_date": "DATE",
+    "population": "INTEGER",
+    "population_date": "DATE",
+}
+
+
+def create_schema(con: duckdb.DuckDBPyConnection, catalog: str | None = None) -> None:
+    """Create every table of an empty database and fill the forces reference from data/forces.csv.
+
+    With catalog, the schema is made in that attached database instead of the default one.
+    """
+    if catalog:
+        con.execute(f"use {catalog}")
+    con.execute(
+        "create temp table forces_reference as select * from read_csv($path, header = true, "
+        "auto_detect = false, columns = $columns)",
+        {"path": str(FORCES_CSV), "columns": FORCES_COLUMNS},
+    )
+    con.execute("create type force_code as enum (select force_code from forces_reference)")
+    con.execute(
+        "create type subject_force_code as enum ("
+        "select force_code from forces_reference union all select 'unknown')"
+    )
+    con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
+    con.execute("insert into forces select * from forces_reference")
+    con.execute("drop table forces_reference")
+
+
+def connect_read_only(db_path: Path) -> duckdb.DuckDBPyConnection:
+    """Open the database for reading (the dashboard never writes)."""
+    return duckdb.connect(str(db_path), read_only=True)
+
+
+def query_text(name: str) -> str:
+    """The SQL of queries/<name>.sql."""
+    return (QUERIES_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def run_query(con: duckdb.DuckDBPyConnection, name: str, **params) -> pd.DataFrame:
+    """Run queries/<name>.sql with its $parameters bound, on a cursor of its own."""
+    cursor = con.cursor()
+    try:
+        return cursor.execute(query_text(name), params or None).df()
+    finally:
+        cursor.close()

@@ -1,0 +1,266 @@
+"""Checking staged values against the data contract, in SQL, and typing them.
+
+Each contract column has a kind (an id, a date-time, a code of an enum, ...). From the kinds this
+module writes two things per table, using only identifiers and literals from oversight.contract
+(never a value from a file): typed_<table>, the staged rows with typed values, and the problems
+of single rows (a bad code, a bad date, a repeated id, ...), appended to temp table problems.
+"""
+
+from dataclasses import dataclass
+
+import duckdb
+
+from oversight.contract import (
+    ASSESSMENTS,
+    CATEGORIES,
+    CHANNELS,
+    COLUMNS,
+    DUTY_STATUSES,
+    FALSE_SPELLINGS,
+    MAX_ID_LENGTH,
+    OUTCOMES,
+    SETTINGS,
+    SUBJECT_ETHNICITIES,
+    SUBJECT_ROLES,
+    SUBJECT_SEXES,
+    TRUE_SPELLINGS,
+)
+
+DATE_PATTERN = r"\d{4}-\d{2}-\d{2}"
+DATE_TIME_PATTERN = r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2})?)?"
+DATE_TIME_FORMATS = (
+    "%Y-%m-%d",
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d %H:%M:%S",
+)
+
+
+@dataclass(frozen=True)
+class Column:
+    """How one contract column is checked and typed."""
+
+    name: str
+    kind: str  # id, reference, datetime, date, enum, boolean, categories
+    enum_type: str | None = None
+    codes: tuple[str, ...] = ()
+    default: str | None = None
+    expected: str | None = None
+
+    @property
+    def required(self) -> bool:
+        return self.default is None and not (self.kind == "date" and self.name == "assessed_at")
+
+
+def _enum(name, enum_type, codes, default=None, expected=None) -> Column:
+    return Column(name, "enum", enum_type, codes, default, expected)
+
+
+SPECS: dict[str, tuple[Column, ...]] = {
+    "reports": (
+        Column("report_id", "id"),
+        Column("received_at", "datetime"),
+        _enum("channel", "channel", CHANNELS),
+        Column("categories", "categories", "category", CATEGORIES),
+        _enum(
+            "subject_force",
+            "subject_force_code",
+            (),
+            None,
+            "a force_code from the forces reference (data/forces.csv), or unknown",
+        ),
+        _enum("subject_role", "subject_role", SUBJECT_ROLES),
+        Column("anonymous", "boolean"),
+        _enum("duty_status", "duty_status", DUTY_STATUSES, "unknown"),
+        _enum("setting", "setting", SETTINGS, "unknown"),
+        _enum("subject_sex", "subject_sex", SUBJECT_SEXES, "not_stated"),
+        _enum("subject_ethnicity", "subject_ethnicity", SUBJECT_ETHNICITIES, "not_stated"),
+    ),
+    "referrals": (
+        Column("referral_id", "id"),
+        Column("report_id", "reference"),
+        _enum(
+            "force",
+            "force_code",
+            (),
+            None,
+            "a force_code from the forces reference (data/forces.csv)",
+        ),
+        Column("referred_at", "datetime"),
+        _enum("assessment", "assessment", ASSESSMENTS),
+        Column("assessed_at", "date"),
+    ),
+    "outcomes": (
+        Column("outcome_id", "id"),
+        Column("referral_id", "reference"),
+        _enum("outcome", "outcome", OUTCOMES),
+        Column("decided_at", "date"),
+    ),
+}
+assert all(tuple(c.name for c in SPECS[t]) == COLUMNS[t] for t in COLUMNS)
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _list_literal(values: tuple[str, ...]) -> str:
+    return "[" + ", ".join(_quote(v) for v in values) + "]"
+
+
+def _typed_expression(column: Column) -> str:
+    name = f'"{column.name}"'
+    if column.kind in ("id", "reference"):
+        return name
+    if column.kind in ("datetime", "date"):
+        pattern = DATE_TIME_PATTERN
+        parsed = (
+            f"case when regexp_full_match({name}, {_quote(pattern)}) then "
+            f"try_strptime({name}, {_list_literal(DATE_TIME_FORMATS)}) end"
+        )
+        return parsed if column.kind == "datetime" else f"cast({parsed} as date)"
+    if column.kind == "enum":
+        default = "null" if column.default is None else _quote(column.default)
+        return (
+            f"case when {name} is null then {default}::{column.enum_type} "
+            f"else try_cast({name} as {column.enum_type}) end"
+        )
+    if column.kind == "boolean":
+        return (
+            f"case when lower({name}) in {tuple(TRUE_SPELLINGS)} then true "
+            f"when lower({name}) in {tuple(FALSE_SPELLINGS)} then false end"
+        )
+    if column.kind == "categories":
+        return (
+            f"list_transform(string_split({name}, ';'), "
+            f"lambda x: try_cast(trim(x) as {column.enum_type}))"
+        )
+    raise ValueError(column.kind)
+
+
+def _expected_codes(column: Column) -> str:
+    return column.expected or "one of: " + ", ".join(column.codes)
+
+
+def _row_checks(column: Column) -> list[tuple[str, str, str]]:
+    """(condition, value, expected) as SQL expressions, one per rule a single value can break."""
+    raw = f'"{column.name}"'
+    typed = f"t_{column.name}"
+    checks = []
+    if column.required:
+        checks.append((f"{raw} is null", "null", _quote("a value (this column must be filled)")))
+    if column.kind in ("id", "reference"):
+        checks.append(
+            (
+                f"length({raw}) > {MAX_ID_LENGTH}",
+                raw,
+                _quote(f"an id of at most {MAX_ID_LENGTH} characters"),
+            )
+        )
+    if column.kind == "id":
+        checks.append(
+            (
+                f"{raw} is not null and _line > first_line_{column.name}",
+                raw,
+                f"{_quote(f'a unique {column.name} (the same id is on line ')} || "
+                f"first_line_{column.name} || ' of this file)'",
+            )
+        )
+    elif column.kind in ("datetime", "date"):
+        form = (
+            "a date YYYY-MM-DD or a date-time YYYY-MM-DDTHH:MM[:SS] (a real calendar date)"
+            if column.kind == "datetime"
+            else "a date YYYY-MM-DD (a real calendar date)"
+        )
+        checks.append((f"{raw} is not null and {typed} is null", raw, _quote(form)))
+        limit = "$now" if column.kind == "datetime" else "cast($now as date)"
+        checks.append(
+            (
+                f"{typed} > {limit}",
+                raw,
+                "'a date not in the future (now: ' || strftime($now, '%Y-%m-%d %H:%M') "
+                "|| ' UK time)'",
+            )
+        )
+    elif column.kind == "enum":
+        checks.append(
+            (f"{raw} is not null and {typed} is null", raw, _quote(_expected_codes(column)))
+        )
+    elif column.kind == "boolean":
+        checks.append(
+            (
+                f"{raw} is not null and {typed} is null",
+                raw,
+                _quote("true or false (also accepted: yes/no, y/n, 1/0, any case)"),
+            )
+        )
+    elif column.kind == "categories":
+        codes = ", ".join(column.codes)
+        unknown_codes = f"len(list_filter({typed}, lambda x: x is null))"
+        checks.append(
+            (
+                f"{raw} is not null and {unknown_codes} > 0",
+                raw,
+                _quote(f"category codes separated by ';', each one of: {codes}"),
+            )
+        )
+        checks.append(
+            (
+                f"{raw} is not null and {unknown_codes} = 0 and "
+                f"len(list_distinct({typed})) < len({typed})",
+                raw,
+                _quote("each category at most once"),
+            )
+        )
+    return checks
+
+
+def build_typed(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Create typed_<table>: _line, the raw text columns and a typed t_<column> for each."""
+    parts = ["_line"]
+    for column in SPECS[table]:
+        parts.append(f'"{column.name}"')
+        parts.append(f"{_typed_expression(column)} as t_{column.name}")
+        if column.kind == "id":
+            parts.append(
+                f'min(_line) over (partition by "{column.name}") as first_line_{column.name}'
+            )
+    con.execute(
+        f"create or replace temp table typed_{table} as select {', '.join(parts)} "
+        f"from stage_{table}"
+    )
+
+
+def create_problems_table(con: duckdb.DuckDBPyConnection) -> None:
+    """The temp table every check appends its problems to."""
+    con.execute(
+        "create or replace temp table problems (file varchar, line bigint, column_name varchar, "
+        "value varchar, expected varchar)"
+    )
+
+
+def add_row_problems(con: duckdb.DuckDBPyConnection, table: str, file: str, now) -> None:
+    """Append the problems of single rows of typed_<table> to problems."""
+    selects = []
+    for column in SPECS[table]:
+        for condition, value, expected in _row_checks(column):
+            selects.append(
+                f"select $file, _line, {_quote(column.name)}, {value}, {expected} "
+                f"from typed_{table} where {condition}"
+            )
+    if table == "referrals":
+        selects.append(
+            "select $file, _line, 'assessed_at', null, 'a date (assessed_at may be empty only "
+            "while assessment is pending)' from typed_referrals "
+            "where assessed_at is null and t_assessment is not null and t_assessment <> 'pending'"
+        )
+        selects.append(
+            "select $file, _line, 'assessed_at', assessed_at, 'a date on or after referred_at (' "
+            "|| strftime(t_referred_at, '%Y-%m-%d') || ')' from typed_referrals "
+            "where t_assessed_at < cast(t_referred_at as date)"
+        )
+    con.execute(
+        "insert into problems " + "\nunion all\n".join(selects),
+        {"file": file, "now": now},
+    )

@@ -1,0 +1,340 @@
+"""Finding the files of an extract and reading each into a staging table of text values.
+
+A staging table stage_<table> has _line (the line of the file, or row of the sheet, counting the
+header as 1) and one VARCHAR column per contract column, trimmed, with empty values as NULL.
+Problems of structure (unreadable file, wrong header, ragged row, bad encoding) are returned as
+Problems; the values themselves are checked later, in SQL (oversight/ingest/checks.py).
+"""
+
+import csv
+import datetime as dt
+import hashlib
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from oversight.contract import COLUMNS, OPTIONAL_COLUMNS, TABLES
+from oversight.ingest.problems import Problem
+
+ZIP_MAGIC = b"PK\x03\x04"
+SNIFF_BYTES = 65536
+
+
+@dataclass(frozen=True)
+class Source:
+    """One table of an extract: a CSV file, or one sheet of a workbook."""
+
+    table: str
+    path: Path
+    sheet: str | None = None
+
+    @property
+    def name(self) -> str:
+        """How problems name this source: the file name, with the sheet for a workbook."""
+        return f"{self.path.name} [sheet {self.sheet}]" if self.sheet else self.path.name
+
+
+def sha256_of(path: Path) -> str:
+    """The SHA-256 of a file's bytes, as hex."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def find_sources(paths: list[Path]) -> tuple[list[Source], list[Problem]]:
+    """The sources named by the given files and folders, and any problem with the names."""
+    sources: list[Source] = []
+    problems: list[Problem] = []
+    for path in paths:
+        if path.is_dir():
+            inside = sorted(
+                p for p in path.iterdir() if p.is_file() and p.suffix.lower() in (".csv", ".xlsx")
+            )
+            if not inside:
+                problems.append(
+                    Problem(
+                        str(path),
+                        None,
+                        None,
+                        None,
+                        "a folder holding reports.csv, "
+                        "referrals.csv and/or outcomes.csv, or an .xlsx workbook",
+                    )
+                )
+            files = inside
+        elif path.is_file():
+            files = [path]
+        else:
+            problems.append(Problem(str(path), None, None, None, "an existing file or folder"))
+            continue
+        for file in files:
+            found, trouble = _sources_in_file(file)
+            sources += found
+            problems += trouble
+    seen: dict[str, Source] = {}
+    for source in sources:
+        if source.table in seen:
+            problems.append(
+                Problem(
+                    source.name,
+                    None,
+                    None,
+                    None,
+                    f"one {source.table} table per extract (also in {seen[source.table].name})",
+                )
+            )
+        seen[source.table] = source
+    if not sources and not problems:
+        problems.append(Problem("(no files)", None, None, None, "at least one extract file"))
+    return sources, problems
+
+
+def _sources_in_file(path: Path) -> tuple[list[Source], list[Problem]]:
+    suffix = path.suffix.lower()
+    expected_names = "reports.csv, referrals.csv or outcomes.csv, or an .xlsx workbook"
+    if suffix == ".xlsx":
+        return _workbook_sources(path)
+    table = path.stem.lower()
+    if suffix != ".csv" or table not in TABLES:
+        return [], [Problem(path.name, None, None, None, f"a file named {expected_names}")]
+    return [Source(table, path)], []
+
+
+def _workbook_sources(path: Path) -> tuple[list[Source], list[Problem]]:
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True)
+    except Exception as error:  # openpyxl raises many types for a damaged file
+        reason = type(error).__name__
+        return [], [Problem(path.name, None, None, None, f"a readable .xlsx workbook ({reason})")]
+    try:
+        names = list(workbook.sheetnames)
+    finally:
+        workbook.close()
+    sources, problems = [], []
+    for sheet in names:
+        if sheet in TABLES:
+            sources.append(Source(sheet, path, sheet))
+        else:
+            problems.append(
+                Problem(
+                    f"{path.name} [sheet {sheet}]",
+                    None,
+                    None,
+                    sheet,
+                    "sheets named reports, referrals or outcomes only",
+                )
+            )
+    if not sources and not problems:
+        problems.append(
+            Problem(path.name, None, None, None, "sheets named reports, referrals or outcomes")
+        )
+    return sources, problems
+
+
+def check_header(source: Source, header: list[str]) -> list[Problem]:
+    """Problems with a header row: missing, unknown or repeated column names."""
+    expected = COLUMNS[source.table]
+    required = [c for c in expected if c not in OPTIONAL_COLUMNS[source.table]]
+    problems = []
+    for position, name in enumerate(header, start=1):
+        if name not in expected:
+            hint = f"column names of {source.table}: {', '.join(expected)}"
+            if name.lower() in expected or name.strip() in expected:
+                hint += " (names are case-sensitive, with no spaces)"
+            problems.append(Problem(source.name, 1, f"#{position}", name, hint))
+        elif header.index(name) != position - 1:
+            problems.append(Problem(source.name, 1, name, name, "each column once"))
+    for name in required:
+        if name not in header:
+            problems.append(Problem(source.name, 1, name, None, "this required column"))
+    return problems
+
+
+def stage(con: duckdb.DuckDBPyConnection, source: Source) -> tuple[int, list[Problem]]:
+    """Read a source into temp table stage_<table>; return its row count and structural problems."""
+    if source.sheet:
+        return _stage_sheet(con, source)
+    return _stage_csv(con, source)
+
+
+def _staging_select(table: str, present: list[str]) -> str:
+    """The select list that trims present columns and fills absent optional ones with NULL."""
+    parts = []
+    for column in COLUMNS[table]:
+        if column in present:
+            parts.append(f'nullif(trim("{column}"), \'\') as "{column}"')
+        else:
+            parts.append(f'null::varchar as "{column}"')
+    return ", ".join(parts)
+
+
+def _read_csv_header(source: Source) -> tuple[list[str] | None, list[Problem]]:
+    with open(source.path, "rb") as handle:
+        head = handle.read(SNIFF_BYTES)
+    if not head:
+        return None, [Problem(source.name, None, None, None, "a header row (the file is empty)")]
+    if head.startswith(ZIP_MAGIC):
+        return None, [
+            Problem(
+                source.name,
+                None,
+                None,
+                None,
+                "a CSV text file (this looks like a workbook: name it .xlsx)",
+            )
+        ]
+    if b"\x00" in head:
+        return None, [
+            Problem(
+                source.name, None, None, None, "a CSV text file in UTF-8 (found binary content)"
+            )
+        ]
+    first_line = head.split(b"\n", 1)[0]
+    try:
+        text = first_line.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None, [
+            Problem(source.name, 1, None, None, "UTF-8 text (the header row is not valid UTF-8)")
+        ]
+    header = next(csv.reader(io.StringIO(text.rstrip("\r"))), [])
+    if not any(name.strip() for name in header):
+        return None, [Problem(source.name, 1, None, None, "a header row naming the columns")]
+    return header, []
+
+
+def _stage_csv(con: duckdb.DuckDBPyConnection, source: Source) -> tuple[int, list[Problem]]:
+    table = source.table
+    header, problems = _read_csv_header(source)
+    if header is not None:
+        problems = check_header(source, header)
+    if problems:
+        return 0, problems
+    suffix = table
+    con.execute(
+        f"create or replace temp table raw_{suffix} as "
+        "select row_number() over () as _record, * from read_csv($path, columns = $columns, "
+        "header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
+        "strict_mode = true, store_rejects = true, "
+        f"rejects_table = 'rejects_{suffix}', rejects_scan = 'rejects_scan_{suffix}')",
+        {"path": str(source.path), "columns": {name: "VARCHAR" for name in header}},
+    )
+    # One problem per broken line: a short line is rejected once for each missing column.
+    rejects = con.execute(
+        "select line, first(column_name order by column_idx), error_type, first(error_message), "
+        f"first(csv_line) from rejects_{suffix} group by line, error_type order by line"
+    ).fetchall()
+    problems = [_reject_problem(source, *reject) for reject in rejects]
+    # Rejected lines are missing from raw_: shift each accepted record past the rejected lines
+    # before it, so that _line is the line of the file (header = line 1).
+    reject_lines = sorted({int(line) for line, *_ in rejects})
+    keys = [line - index for index, line in enumerate(reject_lines)]
+    con.execute(
+        f"create or replace temp table reject_keys_{suffix} as "
+        "select unnest($keys::bigint[]) as key",
+        {"keys": keys},
+    )
+    line_expr = (
+        "_record + 1"
+        if not keys
+        else f"_record + 1 + (select count(*) from reject_keys_{suffix} k "
+        "where k.key <= _record + 1)"
+    )
+    con.execute(
+        f"create or replace temp table stage_{table} as select {line_expr} as _line, "
+        f"{_staging_select(table, header)} from raw_{suffix}"
+    )
+    con.execute(f"drop table raw_{suffix}")
+    rows = con.execute(f"select count(*) from stage_{table}").fetchone()[0]
+    return rows, problems
+
+
+def _reject_problem(source: Source, line, column, error_type, message, csv_line) -> Problem:
+    kind = str(error_type)
+    expected = {
+        "MISSING COLUMNS": "as many values as the header has columns (this line has fewer)",
+        "TOO MANY COLUMNS": "no more values than the header has columns",
+        "INVALID ENCODING": "UTF-8 text (this line is not valid UTF-8)",
+        "UNQUOTED VALUE": "a properly quoted value (a quote is not closed or is misplaced)",
+    }.get(kind, f"a well-formed CSV line ({message})")
+    value = None if kind == "INVALID ENCODING" or csv_line is None else str(csv_line).strip()
+    return Problem(source.name, int(line), column or None, value, expected)
+
+
+def _cell_text(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _stage_sheet(con: duckdb.DuckDBPyConnection, source: Source) -> tuple[int, list[Problem]]:
+    import openpyxl
+
+    table = source.table
+    workbook = openpyxl.load_workbook(source.path, read_only=True, data_only=True)
+    try:
+        rows = workbook[source.sheet].iter_rows(values_only=True)
+        header_cells = next(rows, None)
+        if header_cells is None:
+            return 0, [Problem(source.name, None, None, None, "a header row (the sheet is empty)")]
+        header = [_cell_text(cell) or "" for cell in header_cells]
+        while header and header[-1] == "":
+            header.pop()
+        problems = check_header(source, header)
+        if problems:
+            return 0, problems
+        width = len(header)
+        lines, columns = [], [[] for _ in header]
+        for number, cells in enumerate(rows, start=2):
+            texts = [_cell_text(cell) for cell in cells]
+            if all(text is None or text.strip() == "" for text in texts):
+                continue
+            if any(text not in (None, "") for text in texts[width:]):
+                problems.append(
+                    Problem(
+                        source.name, number, None, None, "no values beyond the header's columns"
+                    )
+                )
+                continue
+            texts += [None] * (width - len(texts))
+            lines.append(number)
+            for index in range(width):
+                columns[index].append(texts[index])
+    finally:
+        workbook.close()
+    arrow = pa.table(
+        {"_line": pa.array(lines, pa.int64())}
+        | {
+            name: pa.array(values, pa.string())
+            for name, values in zip(header, columns, strict=True)
+        }
+    )
+    con.register(f"sheet_{table}", arrow)
+    con.execute(
+        f"create or replace temp table stage_{table} as select _line, "
+        f"{_staging_select(table, header)} from sheet_{table}"
+    )
+    con.unregister(f"sheet_{table}")
+    return len(lines), problems
+
+
+def stage_empty(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """An empty staging table, for a table the extract does not include."""
+    columns = ", ".join(f'"{column}" varchar' for column in COLUMNS[table])
+    con.execute(f"create or replace temp table stage_{table} (_line bigint, {columns})")

@@ -1,0 +1,103 @@
+-- Problems that span tables, appended to temp table problems: a referral whose report is in
+-- neither the extract nor the database, an outcome whose referral is in neither, and dates out
+-- of order between a report and its referrals, or a referral and its outcomes.
+-- Checked on the database as it will be after the import: each row's new version where the
+-- extract has one, else the stored one (catalog old). A stored row that a revision in the
+-- extract contradicts is reported at the revision's line.
+-- Parameters: $reports_file, $referrals_file, $outcomes_file (names used in the problems);
+-- $reports_complete, $referrals_complete: false where that file had lines that could not be read,
+-- so that a missing id is not blamed on the rows that point to it.
+insert into problems
+with
+new_reports as (
+    select t_report_id as report_id, t_received_at as received_at, _line,
+           received_at as received_at_text
+    from typed_reports
+),
+effective_reports as (
+    select report_id, received_at, _line, received_at_text from new_reports
+    union all
+    select report_id, received_at, null, null from old.reports
+    where report_id not in (select report_id from new_reports where report_id is not null)
+),
+new_referrals as (
+    select t_referral_id as referral_id, t_report_id as report_id,
+           t_referred_at as referred_at, _line, referred_at as referred_at_text
+    from typed_referrals
+),
+effective_referrals as (
+    select referral_id, report_id, referred_at, _line, referred_at_text from new_referrals
+    union all
+    select referral_id, report_id::varchar, referred_at, null, null from old.referrals
+    where referral_id not in (select referral_id from new_referrals where referral_id is not null)
+),
+-- referrals to check: those in the extract, and stored ones whose report the extract revises
+referrals_to_check as (
+    select * from effective_referrals
+    where _line is not null or report_id in (select report_id from new_reports)
+),
+referral_problems as (
+    select $referrals_file as file, f._line as line, 'report_id' as column_name,
+           f.report_id as value,
+           'a report_id of a report in this extract or already imported' as expected
+    from referrals_to_check f
+    left join effective_reports r on r.report_id = f.report_id
+    where f._line is not null and f.report_id is not null and r.report_id is null
+      and $reports_complete
+    union all
+    select
+        case when f._line is not null then $referrals_file else $reports_file end,
+        coalesce(f._line, r._line),
+        case when f._line is not null then 'referred_at' else 'received_at' end,
+        case when f._line is not null then f.referred_at_text else r.received_at_text end,
+        case when f._line is not null
+             then 'a date on or after the report''s received_at date ('
+                  || strftime(r.received_at, '%Y-%m-%d') || ', report ' || r.report_id || ')'
+             else 'a date on or before the referred_at date of stored referral '
+                  || f.referral_id || ' (' || strftime(f.referred_at, '%Y-%m-%d') || ')' end
+    from referrals_to_check f
+    join effective_reports r on r.report_id = f.report_id
+    where cast(f.referred_at as date) < cast(r.received_at as date)
+),
+new_outcomes as (
+    select t_outcome_id as outcome_id, t_referral_id as referral_id,
+           t_decided_at as decided_at, _line, decided_at as decided_at_text
+    from typed_outcomes
+),
+effective_outcomes as (
+    select outcome_id, referral_id, decided_at, _line, decided_at_text from new_outcomes
+    union all
+    select outcome_id, referral_id, decided_at, null, null from old.outcomes
+    where outcome_id not in (select outcome_id from new_outcomes where outcome_id is not null)
+),
+outcomes_to_check as (
+    select * from effective_outcomes
+    where _line is not null
+       or referral_id in (select referral_id from new_referrals)
+),
+outcome_problems as (
+    select $outcomes_file as file, o._line as line, 'referral_id' as column_name,
+           o.referral_id as value,
+           'a referral_id of a referral in this extract or already imported' as expected
+    from outcomes_to_check o
+    left join effective_referrals f on f.referral_id = o.referral_id
+    where o._line is not null and o.referral_id is not null and f.referral_id is null
+      and $referrals_complete
+    union all
+    select
+        case when o._line is not null then $outcomes_file else $referrals_file end,
+        coalesce(o._line, f._line),
+        case when o._line is not null then 'decided_at' else 'referred_at' end,
+        case when o._line is not null then o.decided_at_text else f.referred_at_text end,
+        case when o._line is not null
+             then 'a date on or after the referral''s referred_at date ('
+                  || strftime(f.referred_at, '%Y-%m-%d') || ', referral ' || f.referral_id || ')'
+             else 'a date on or before the decided_at date of stored outcome '
+                  || o.outcome_id || ' (' || strftime(o.decided_at, '%Y-%m-%d') || ')' end
+    from outcomes_to_check o
+    join effective_referrals f on f.referral_id = o.referral_id
+    where o.decided_at < cast(f.referred_at as date)
+)
+select * from referral_problems
+union all
+select * from outcome_problems

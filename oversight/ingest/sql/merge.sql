@@ -1,0 +1,162 @@
+-- Writing an accepted extract into the new database (the default catalog), from the stored
+-- version (catalog old) and the typed rows of the extract (temp tables typed_<table>).
+-- A row whose id is new is added; one whose id is stored and whose values differ replaces the
+-- stored row and is recorded in revisions; one identical to the stored row changes nothing.
+-- Statements are separated by semicolons at line ends and run in order, in one transaction.
+-- Parameters (each statement is given those it names): $import_id, $imported_at, $source,
+-- $synthetic, $software_version.
+
+create temp table change_reports as
+with stored as (
+    select r.*, c.categories
+    from old.reports r
+    left join (
+        select report_id, list_sort(list(category::varchar)) as categories
+        from old.report_categories group by report_id
+    ) c using (report_id)
+)
+select
+    n.t_report_id as row_id,
+    case
+        when s.report_id is null then 'added'
+        when s.received_at = n.t_received_at
+            and s.channel::varchar = n.t_channel::varchar
+            and s.categories = list_sort(list_transform(n.t_categories, lambda x: x::varchar))
+            and s.subject_force::varchar = n.t_subject_force::varchar
+            and s.subject_role::varchar = n.t_subject_role::varchar
+            and s.anonymous = n.t_anonymous
+            and s.duty_status::varchar = n.t_duty_status::varchar
+            and s.setting::varchar = n.t_setting::varchar
+            and s.subject_sex::varchar = n.t_subject_sex::varchar
+            and s.subject_ethnicity::varchar = n.t_subject_ethnicity::varchar
+            then 'unchanged'
+        else 'revised'
+    end as change,
+    case when s.report_id is not null then to_json(struct_pack(
+        received_at := s.received_at, channel := s.channel::varchar,
+        categories := s.categories, subject_force := s.subject_force::varchar,
+        subject_role := s.subject_role::varchar, anonymous := s.anonymous,
+        duty_status := s.duty_status::varchar, setting := s.setting::varchar,
+        subject_sex := s.subject_sex::varchar, subject_ethnicity := s.subject_ethnicity::varchar
+    )) end as previous_values,
+    to_json(struct_pack(
+        received_at := n.t_received_at, channel := n.t_channel::varchar,
+        categories := list_transform(n.t_categories, lambda x: x::varchar),
+        subject_force := n.t_subject_force::varchar, subject_role := n.t_subject_role::varchar,
+        anonymous := n.t_anonymous, duty_status := n.t_duty_status::varchar,
+        setting := n.t_setting::varchar, subject_sex := n.t_subject_sex::varchar,
+        subject_ethnicity := n.t_subject_ethnicity::varchar
+    )) as revised_values
+from typed_reports n
+left join stored s on s.report_id = n.t_report_id;
+
+create temp table change_referrals as
+select
+    n.t_referral_id as row_id,
+    case
+        when s.referral_id is null then 'added'
+        when s.report_id = n.t_report_id
+            and s.force::varchar = n.t_force::varchar
+            and s.referred_at = n.t_referred_at
+            and s.assessment::varchar = n.t_assessment::varchar
+            and s.assessed_at is not distinct from n.t_assessed_at
+            then 'unchanged'
+        else 'revised'
+    end as change,
+    case when s.referral_id is not null then to_json(struct_pack(
+        report_id := s.report_id, force := s.force::varchar, referred_at := s.referred_at,
+        assessment := s.assessment::varchar, assessed_at := s.assessed_at
+    )) end as previous_values,
+    to_json(struct_pack(
+        report_id := n.t_report_id, force := n.t_force::varchar, referred_at := n.t_referred_at,
+        assessment := n.t_assessment::varchar, assessed_at := n.t_assessed_at
+    )) as revised_values
+from typed_referrals n
+left join old.referrals s on s.referral_id = n.t_referral_id;
+
+create temp table change_outcomes as
+select
+    n.t_outcome_id as row_id,
+    case
+        when s.outcome_id is null then 'added'
+        when s.referral_id = n.t_referral_id
+            and s.outcome::varchar = n.t_outcome::varchar
+            and s.decided_at = n.t_decided_at
+            then 'unchanged'
+        else 'revised'
+    end as change,
+    case when s.outcome_id is not null then to_json(struct_pack(
+        referral_id := s.referral_id, outcome := s.outcome::varchar, decided_at := s.decided_at
+    )) end as previous_values,
+    to_json(struct_pack(
+        referral_id := n.t_referral_id, outcome := n.t_outcome::varchar,
+        decided_at := n.t_decided_at
+    )) as revised_values
+from typed_outcomes n
+left join old.outcomes s on s.outcome_id = n.t_outcome_id;
+
+insert into imports select * from old.imports;
+
+insert into imports values ($import_id, $imported_at, $source, $synthetic, $software_version);
+
+insert into import_files select * from old.import_files;
+
+insert into revisions select * from old.revisions;
+
+insert into reports
+select
+    report_id, received_at, channel::varchar, subject_force::varchar, subject_role::varchar,
+    anonymous, duty_status::varchar, setting::varchar, subject_sex::varchar,
+    subject_ethnicity::varchar, import_id
+from old.reports
+where report_id not in (select row_id from change_reports where change <> 'unchanged')
+union all
+select
+    n.t_report_id, n.t_received_at, n.t_channel, n.t_subject_force, n.t_subject_role,
+    n.t_anonymous, n.t_duty_status, n.t_setting, n.t_subject_sex, n.t_subject_ethnicity,
+    $import_id
+from typed_reports n
+join change_reports c on c.row_id = n.t_report_id and c.change <> 'unchanged'
+-- stored in time order, so that a period filter reads few row groups
+order by received_at;
+
+insert into report_categories
+select report_id, category::varchar
+from old.report_categories
+where report_id not in (select row_id from change_reports where change <> 'unchanged')
+union all
+select n.t_report_id, unnest(n.t_categories)
+from typed_reports n
+join change_reports c on c.row_id = n.t_report_id and c.change <> 'unchanged';
+
+insert into referrals
+select
+    referral_id, report_id, force::varchar, referred_at, assessment::varchar, assessed_at,
+    import_id
+from old.referrals
+where referral_id not in (select row_id from change_referrals where change <> 'unchanged')
+union all
+select
+    n.t_referral_id, n.t_report_id, n.t_force, n.t_referred_at, n.t_assessment,
+    n.t_assessed_at, $import_id
+from typed_referrals n
+join change_referrals c on c.row_id = n.t_referral_id and c.change <> 'unchanged';
+
+insert into outcomes
+select outcome_id, referral_id, outcome::varchar, decided_at, import_id
+from old.outcomes
+where outcome_id not in (select row_id from change_outcomes where change <> 'unchanged')
+union all
+select n.t_outcome_id, n.t_referral_id, n.t_outcome, n.t_decided_at, $import_id
+from typed_outcomes n
+join change_outcomes c on c.row_id = n.t_outcome_id and c.change <> 'unchanged';
+
+insert into revisions
+select $import_id, 'reports', row_id, previous_values, revised_values
+from change_reports where change = 'revised'
+union all
+select $import_id, 'referrals', row_id, previous_values, revised_values
+from change_referrals where change = 'revised'
+union all
+select $import_id, 'outcomes', row_id, previous_values, revised_values
+from change_outcomes where change = 'revised'

@@ -1,0 +1,26 @@
+"""Where things live, and the settings read from the environment."""
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = PROJECT_ROOT / "data"
+FORCES_CSV = DATA_DIR / "forces.csv"
+DEMO_DIR = DATA_DIR / "demo"
+QUERIES_DIR = PROJECT_ROOT / "queries"
+DEFAULT_DB = DATA_DIR / "oversight.duckdb"
+
+# Problems listed in full when an extract is refused; the rest are counted.
+MAX_PROBLEMS_LISTED = 200
+# Memory DuckDB may use while importing (the benchmark goal is under 2 GB for the process).
+IMPORT_MEMORY_LIMIT = os.environ.get("OVERSIGHT_IMPORT_MEMORY", "1GB")
+
+
+def resolve_db_path(cli_value: str | os.PathLike | None = None) -> Path:
+    """The database path: --db if given, else OVERSIGHT_DB, else data/oversight.duckdb."""
+    if cli_value:
+        return Path(cli_value)
+    from_env = os.environ.get("OVERSIGHT_DB")
+    if from_env:
+        return Path(from_env)
+    return DEFAULT_DB
