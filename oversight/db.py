@@ -47,8 +47,15 @@ def create_schema(con: duckdb.DuckDBPyConnection, catalog: str | None = None) ->
 
 
 def connect_read_only(db_path: Path) -> duckdb.DuckDBPyConnection:
-    """Open the database for reading (the dashboard never writes)."""
-    return duckdb.connect(str(db_path), read_only=True)
+    """Open the database for reading, as catalog live of a private in-memory connection.
+
+    Attaching, rather than duckdb.connect(path), matters: DuckDB caches open databases by path,
+    so after an import swapped a new file in, a plain connect would return the old one.
+    """
+    con = duckdb.connect(":memory:")
+    con.execute("attach $path as live (read_only)", {"path": str(db_path)})
+    con.execute("use live")
+    return con
 
 
 def query_text(name: str) -> str:
@@ -57,9 +64,13 @@ def query_text(name: str) -> str:
 
 
 def run_query(con: duckdb.DuckDBPyConnection, name: str, **params) -> pd.DataFrame:
-    """Run queries/<name>.sql with its $parameters bound, on a cursor of its own."""
+    """Run queries/<name>.sql with its $parameters bound, on a cursor of its own.
+
+    con comes from connect_read_only: a cursor is a new session, so it selects catalog live.
+    """
     cursor = con.cursor()
     try:
+        cursor.execute("use live")
         return cursor.execute(query_text(name), params or None).df()
     finally:
         cursor.close()

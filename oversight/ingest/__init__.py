@@ -80,12 +80,15 @@ def import_extract(
     db_path: Path,
     *,
     synthetic: bool = False,
+    replace: bool = False,
     progress: Progress = _quiet,
     now: dt.datetime | None = None,
 ) -> ImportSummary:
     """Import an extract (CSV files, folders of them, or .xlsx workbooks) into the database.
 
-    Raises ExtractError, having written nothing, if any rule of the data contract is broken.
+    With replace, the extract replaces everything stored (the demo database is built so);
+    otherwise it is merged into what is stored. Raises ExtractError, having written nothing,
+    if any rule of the data contract is broken.
     """
     started = time.perf_counter()
     now = now or uk_now()
@@ -100,7 +103,7 @@ def import_extract(
         try:
             con.execute("set memory_limit = $limit", {"limit": IMPORT_MEMORY_LIMIT})
             con.execute("set preserve_insertion_order = true")
-            summary = _build(con, sources, db_path, synthetic, progress, now)
+            summary = _build(con, sources, db_path, synthetic, replace, progress, now)
             con.execute("checkpoint")
         except BaseException:
             con.close()
@@ -113,10 +116,10 @@ def import_extract(
     return summary
 
 
-def _attach_stored(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
-    """Attach the live database as catalog old (an empty one if there is none yet)."""
+def _attach_stored(con: duckdb.DuckDBPyConnection, db_path: Path, replace: bool) -> None:
+    """Attach the live database as catalog old (an empty one if there is none, or replace)."""
     own = con.execute("select current_database()").fetchone()[0]
-    if db_path.exists():
+    if db_path.exists() and not replace:
         con.execute("attach $path as old (read_only)", {"path": str(db_path)})
     else:
         con.execute("attach ':memory:' as old")
@@ -124,11 +127,11 @@ def _attach_stored(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
         con.execute(f'use "{own}"')
 
 
-def _build(con, sources: list[Source], db_path: Path, synthetic: bool, progress: Progress, now):
+def _build(con, sources, db_path, synthetic, replace, progress, now) -> ImportSummary:
     own = con.execute("select current_database()").fetchone()[0]
     create_schema(con)
     con.execute(f'use "{own}"')
-    _attach_stored(con, db_path)
+    _attach_stored(con, db_path, replace)
     create_problems_table(con)
     by_table = {source.table: source for source in sources}
     structural: list[Problem] = []
@@ -137,6 +140,8 @@ def _build(con, sources: list[Source], db_path: Path, synthetic: bool, progress:
         source = by_table.get(table)
         if source is None:
             stage_empty(con, table)
+            # the cross-table checks and the merge read typed_<table> for every table
+            build_typed(con, table)
             rows_read[table] = 0
             continue
         progress(f"reading {source.name}")

@@ -1,0 +1,144 @@
+"""The command line: python -m oversight demo | import | status (each with --help)."""
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from oversight import __version__
+from oversight.db import connect_read_only
+from oversight.ingest import ExtractError, import_extract
+from oversight.settings import DEMO_DIR, resolve_db_path
+from oversight.status import data_status, recent_imports, table_row_counts
+
+DB_HELP = "database file (default: $OVERSIGHT_DB, else data/oversight.duckdb)"
+
+
+def _progress(started: float):
+    def report(message: str) -> None:
+        print(f"[{time.perf_counter() - started:6.1f}s] {message}", file=sys.stderr, flush=True)
+
+    return report
+
+
+def build_demo(db_path: Path, out_dir: Path = DEMO_DIR, progress=None) -> None:
+    """Generate the synthetic demo extract into out_dir and import it as a fresh database."""
+    from oversight.demo import write_demo_extract
+
+    progress = progress or (lambda _: None)
+    progress(f"generating the synthetic demo extract in {out_dir}")
+    paths = write_demo_extract(out_dir)
+    import_extract(list(paths.values()), db_path, synthetic=True, replace=True, progress=progress)
+
+
+def command_demo(args: argparse.Namespace) -> int:
+    db_path = resolve_db_path(args.db)
+    progress = _progress(time.perf_counter())
+    build_demo(db_path, Path(args.out), progress)
+    progress(f"demo database ready: {db_path}")
+    return command_status(args)
+
+
+def command_import(args: argparse.Namespace) -> int:
+    db_path = resolve_db_path(args.db)
+    try:
+        summary = import_extract(
+            [Path(p) for p in args.paths], db_path, progress=_progress(time.perf_counter())
+        )
+    except ExtractError as error:
+        print(error.summary(), file=sys.stderr)
+        print(f"The database {db_path} was not changed.", file=sys.stderr)
+        return 1
+    print(f"Import {summary.import_id} into {db_path} took {summary.seconds:.1f} s:")
+    for f in summary.files:
+        print(
+            f"  {f.file_name} ({f.table}): {f.rows_read:,} rows read, {f.rows_added:,} added, "
+            f"{f.rows_revised:,} revised, {f.rows_unchanged:,} unchanged; sha256 {f.sha256}"
+        )
+    return 0
+
+
+def command_status(args: argparse.Namespace) -> int:
+    db_path = resolve_db_path(args.db)
+    if not db_path.exists():
+        print(f"No database at {db_path}. Build the demo with: python -m oversight demo")
+        return 1
+    con = connect_read_only(db_path)
+    try:
+        status = data_status(con)
+        counts = table_row_counts(con)
+        imports = recent_imports(con, limit=args.imports)
+    finally:
+        con.close()
+    print(f"Database: {db_path}")
+    if status.synthetic:
+        print("Data: SYNTHETIC demonstration data (not real reports)")
+    print(f"As-at date: {status.as_at_date or 'none (no data stored)'}")
+    if status.first_received_date:
+        print(f"Reports received: {status.first_received_date} to {status.last_received_date}")
+    print("Rows stored:")
+    for table, count in counts.items():
+        print(f"  {table:<18} {count:>12,}")
+    print("Last imports:")
+    if imports.empty:
+        print("  none")
+    for row in imports.itertuples():
+        print(
+            f"  #{row.import_id} {row.imported_at:%Y-%m-%d %H:%M:%S}  {row.file_name}: "
+            f"{row.rows_read:,} read, {row.rows_added:,} added, {row.rows_revised:,} revised, "
+            f"{row.rows_unchanged:,} unchanged"
+        )
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser, with a sub-command per action."""
+    main = argparse.ArgumentParser(
+        prog="python -m oversight",
+        description="Oversight: statistics for the Police Anti-Corruption and Abuse Reporting "
+        "Service. Import extracts, build the demo database, show what is stored.",
+    )
+    main.add_argument("--version", action="version", version=f"oversight {__version__}")
+    commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    demo = commands.add_parser(
+        "demo",
+        help="build the demo database from synthetic data",
+        description="Generate the synthetic demonstration extract (CSV files in the data "
+        "contract's format) and import it as a fresh database, replacing what the database held.",
+    )
+    demo.add_argument("--db", help=DB_HELP)
+    demo.add_argument("--out", default=str(DEMO_DIR), help="where to write the demo CSV files")
+    demo.add_argument("--imports", type=int, default=3, help=argparse.SUPPRESS)
+    demo.set_defaults(run=command_demo)
+
+    imp = commands.add_parser(
+        "import",
+        help="import extracts (CSV files, folders of them, or .xlsx workbooks)",
+        description="Import an extract: reports.csv, referrals.csv and/or outcomes.csv, a folder "
+        "holding them, or an .xlsx workbook with sheets named reports, referrals, outcomes. "
+        "All or nothing: if any rule of the data contract is broken, every problem found is "
+        "listed on standard error, nothing is written, and the exit status is 1.",
+    )
+    imp.add_argument("paths", nargs="+", metavar="PATH", help="extract files or folders")
+    imp.add_argument("--db", help=DB_HELP)
+    imp.set_defaults(run=command_import)
+
+    status = commands.add_parser(
+        "status",
+        help="show what the database holds",
+        description="Print rows per table, the as-at date and the last imports.",
+    )
+    status.add_argument("--db", help=DB_HELP)
+    status.add_argument("--imports", type=int, default=3, help="how many imports to list")
+    status.set_defaults(run=command_status)
+    return main
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
