@@ -7,6 +7,7 @@ from pathlib import Path
 
 from oversight import __version__
 from oversight.db import connect_read_only
+from oversight.demo import build_demo_database
 from oversight.ingest import ExtractError, import_extract
 from oversight.settings import DEMO_DIR, resolve_db_path
 from oversight.status import data_status, recent_imports, table_row_counts
@@ -21,20 +22,10 @@ def _progress(started: float):
     return report
 
 
-def build_demo(db_path: Path, out_dir: Path = DEMO_DIR, progress=None) -> None:
-    """Generate the synthetic demo extract into out_dir and import it as a fresh database."""
-    from oversight.demo import write_demo_extract
-
-    progress = progress or (lambda _: None)
-    progress(f"generating the synthetic demo extract in {out_dir}")
-    paths = write_demo_extract(out_dir)
-    import_extract(list(paths.values()), db_path, synthetic=True, replace=True, progress=progress)
-
-
 def command_demo(args: argparse.Namespace) -> int:
     db_path = resolve_db_path(args.db)
     progress = _progress(time.perf_counter())
-    build_demo(db_path, Path(args.out), progress)
+    build_demo_database(db_path, Path(args.out), progress)
     progress(f"demo database ready: {db_path}")
     return command_status(args)
 

@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from oversight.db import connect_read_only, run_query
+from oversight.demo import build_demo_database
 from oversight.settings import resolve_db_path
 from oversight.status import DataStatus, data_status
 from oversight.store import version_of
@@ -33,10 +34,8 @@ def ensure_database() -> None:
     with _first_build:
         if path.exists():
             return
-        from oversight.__main__ import build_demo
-
         with st.spinner("First run: building the synthetic demonstration database…"):
-            build_demo(path)
+            build_demo_database(path, regenerate=False)
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)

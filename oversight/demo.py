@@ -14,6 +14,7 @@ files: nothing depends on today's date, the environment or the order of a mappin
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,10 +22,23 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from oversight.contract import (
+    ASSESSMENTS,
+    CATEGORIES,
+    CHANNELS,
+    COLUMNS,
+    DUTY_STATUSES,
+    OUTCOMES,
+    SETTINGS,
+    SUBJECT_ETHNICITIES,
+    SUBJECT_ROLES,
+    SUBJECT_SEXES,
+    TABLES,
+)
+from oversight.settings import DEMO_DIR, FORCES_CSV
+
 DEMO_SEED = 20221129
 DEMO_AS_AT = datetime.date(2026, 10, 31)
-
-FORCES_CSV = Path(__file__).resolve().parent.parent / "data" / "forces.csv"
 
 PILOT_FORCE = "metropolitan"
 PILOT_START = datetime.date(2022, 11, 29)
@@ -35,63 +49,9 @@ PILOT_PHONE_COUNT = 1988
 PILOT_REFERRAL_COUNT = 867
 PILOT_INVESTIGATION_COUNT = 728  # the other 139 pilot referrals were transferred
 
-# Codes as the data contract lists them (the category order is the service's own).
-CHANNELS = ("phone", "online")
-CATEGORIES = (
-    "corrupt_exchange",
-    "abuse_of_position",
-    "sexual_misconduct",
-    "domestic_abuse",
-    "discrimination",
-    "other",
-)
-SUBJECT_ROLES = ("officer", "staff", "volunteer", "unknown")
-DUTY_STATUSES = ("on_duty", "off_duty", "unknown")
-SETTINGS = ("in_person", "online", "unknown")
-SUBJECT_SEXES = ("female", "male", "other", "not_stated")
-SUBJECT_ETHNICITIES = ("asian", "black", "mixed", "white", "other", "not_stated")
-ASSESSMENTS = (
-    "investigation",
-    "safeguarding",
-    "intelligence_only",
-    "no_further_action",
-    "transferred",
-    "pending",
-)
-OUTCOMES = (
-    "no_case_to_answer",
-    "false_allegation",
-    "case_to_answer_misconduct",
-    "case_to_answer_gross_misconduct",
-    "no_further_action",
-    "reflective_practice",
-    "management_advice",
-    "written_warning",
-    "final_written_warning",
-    "reduction_in_rank",
-    "dismissed",
-    "would_have_been_dismissed",
-    "charged",
-    "convicted",
-    "acquitted",
-    "barred",
-)
-
-REPORT_COLUMNS = (
-    "report_id",
-    "received_at",
-    "channel",
-    "categories",
-    "subject_force",
-    "subject_role",
-    "anonymous",
-    "duty_status",
-    "setting",
-    "subject_sex",
-    "subject_ethnicity",
-)
-REFERRAL_COLUMNS = ("referral_id", "report_id", "force", "referred_at", "assessment", "assessed_at")
-OUTCOME_COLUMNS = ("outcome_id", "referral_id", "outcome", "decided_at")
+REPORT_COLUMNS = COLUMNS["reports"]
+REFERRAL_COLUMNS = COLUMNS["referrals"]
+OUTCOME_COLUMNS = COLUMNS["outcomes"]
 
 # Reports per 1,000 officers (FTE) per month, before growth and noise.
 REPORTS_PER_1000_OFFICERS_PER_MONTH = 4.0
@@ -131,12 +91,17 @@ ONLINE_SHARE_GROWTH_PER_YEAR = 0.055
 
 # Hour of receipt (UK local time), weights for hours 0..23. Phone lines are staffed mostly in
 # the day; online forms arrive at any hour, most in the evening.
-PHONE_HOUR_WEIGHTS = np.array(
-    [0.2, 0.1, 0.1, 0.1, 0.1, 0.2, 0.4, 1.5, 5, 8, 9, 9, 8, 8, 9, 8, 7, 5, 3, 2, 1.5, 1, 0.6, 0.3]
+PHONE_HOUR_WEIGHTS = np.concatenate(
+    [
+        [0.2, 0.1, 0.1, 0.1, 0.1, 0.2, 0.4, 1.5, 5, 8, 9, 9],  # 00:00 to 11:59
+        [8, 8, 9, 8, 7, 5, 3, 2, 1.5, 1, 0.6, 0.3],  # 12:00 to 23:59
+    ]
 )
-ONLINE_HOUR_WEIGHTS = np.array(
-    [2, 1.4, 1, 0.7, 0.5, 0.5, 0.8, 1.5, 2.5, 3, 3.2, 3.3, 3.5, 3.4, 3.3, 3.3, 3.5, 3.8, 4.2, 4.8]
-    + [5.2, 5.3, 4.6, 3.2]
+ONLINE_HOUR_WEIGHTS = np.concatenate(
+    [
+        [2, 1.4, 1, 0.7, 0.5, 0.5, 0.8, 1.5, 2.5, 3, 3.2, 3.3],
+        [3.5, 3.4, 3.3, 3.3, 3.5, 3.8, 4.2, 4.8, 5.2, 5.3, 4.6, 3.2],
+    ]
 )
 WEEKEND_FACTOR = 0.75
 
@@ -184,8 +149,8 @@ GROSS_MISCONDUCT_PROCEEDINGS_MIX = (
 BARRED_SHARE = 0.9  # of dismissed and would-have-been-dismissed
 # Criminal charges, only where the investigation finds a case to answer: about 4% of all
 # investigations, more where the report is of sexual misconduct, domestic abuse or corruption.
-CHARGE_SHARE_SERIOUS = 0.13
-CHARGE_SHARE_OTHER = 0.03
+CHARGE_SHARE_SERIOUS = 0.15
+CHARGE_SHARE_OTHER = 0.04
 SERIOUS_CATEGORIES = ("corrupt_exchange", "sexual_misconduct", "domestic_abuse")
 VERDICT_MIX = (("convicted", 0.65), ("acquitted", 0.25), ("", 0.10))  # "" = no verdict yet
 
@@ -255,18 +220,25 @@ def write_demo_extract(out_dir: Path, seed: int = DEMO_SEED) -> dict[str, Path]:
 
 
 def write_synthetic_extract(
-    out_dir: Path, n_reports: int, seed: int = 1, as_at: datetime.date = DEMO_AS_AT
+    out_dir: Path,
+    n_reports: int,
+    seed: int = 1,
+    as_at: datetime.date = DEMO_AS_AT,
+    id_prefix: str = "",
 ) -> dict[str, Path]:
     """Write an extract of exactly n_reports national-service reports, for benchmarks.
 
     The distributions are the demo's, without the pilot: reports run from the national launch
-    (14 March 2024) to as_at.
+    (14 March 2024) to as_at. id_prefix (letters, digits, - and _) starts every id, so that two
+    extracts can hold different rows.
 
     Returns:
         {"reports": path, "referrals": path, "outcomes": path}.
     """
     if n_reports < 0:
         raise ValueError(f"n_reports must be 0 or more, not {n_reports}")
+    if not re.fullmatch(r"[A-Za-z0-9_-]*", id_prefix):
+        raise ValueError(f"id_prefix may hold letters, digits, - and _ only, not {id_prefix!r}")
     if as_at < NATIONAL_START:
         raise ValueError(f"as_at must be on or after {NATIONAL_START.isoformat()}, not {as_at}")
     rng = np.random.default_rng(seed)
@@ -275,7 +247,7 @@ def write_synthetic_extract(
     reports = _describe_reports(rng, forces, None, national)
     referrals = _make_referrals(rng, forces, reports, as_at)
     outcomes = _make_outcomes(rng, reports, referrals, as_at)
-    return _write_extract(Path(out_dir), forces, reports, referrals, outcomes)
+    return _write_extract(Path(out_dir), forces, reports, referrals, outcomes, id_prefix)
 
 
 def _read_forces(path: Path = FORCES_CSV) -> _Forces:
@@ -650,8 +622,12 @@ def _write_extract(
     reports: _Reports,
     referrals: _Referrals,
     outcomes: _Outcomes,
+    id_prefix: str = "",
 ) -> dict[str, Path]:
-    """Format and write the three CSV files with DuckDB (fast, and byte-for-byte repeatable)."""
+    """Format and write the three CSV files with DuckDB (fast, and byte-for-byte repeatable).
+
+    id_prefix is checked by the caller to hold only letters, digits, - and _.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     force_labels = [*forces.codes, "unknown"]
     category_labels = ["-"] + [
@@ -700,7 +676,7 @@ def _write_extract(
     queries = {
         "reports": f"""
             select
-                'R' || lpad(number::varchar, {report_width}, '0') as report_id,
+                '{id_prefix}R' || lpad(number::varchar, {report_width}, '0') as report_id,
                 strftime(received, '%Y-%m-%dT%H:%M:%S') as received_at,
                 channel::varchar as channel,
                 categories::varchar as categories,
@@ -716,8 +692,8 @@ def _write_extract(
         """,
         "referrals": f"""
             select
-                'F' || lpad(number::varchar, {referral_width}, '0') as referral_id,
-                'R' || lpad(report_number::varchar, {report_width}, '0') as report_id,
+                '{id_prefix}F' || lpad(number::varchar, {referral_width}, '0') as referral_id,
+                '{id_prefix}R' || lpad(report_number::varchar, {report_width}, '0') as report_id,
                 force::varchar as force,
                 case
                     when has_time then strftime(referred, '%Y-%m-%dT%H:%M:%S')
@@ -730,8 +706,9 @@ def _write_extract(
         """,
         "outcomes": f"""
             select
-                'O' || lpad(number::varchar, {outcome_width}, '0') as outcome_id,
-                'F' || lpad(referral_number::varchar, {referral_width}, '0') as referral_id,
+                '{id_prefix}O' || lpad(number::varchar, {outcome_width}, '0') as outcome_id,
+                '{id_prefix}F' || lpad(referral_number::varchar, {referral_width}, '0')
+                    as referral_id,
                 outcome::varchar as outcome,
                 strftime(decided, '%Y-%m-%d') as decided_at
             from outcome_frame
@@ -746,3 +723,22 @@ def _write_extract(
             target = str(paths[name]).replace("'", "''")
             con.execute(f"copy ({query}) to '{target}' (format csv, header true, delimiter ',')")
     return paths
+
+
+def build_demo_database(
+    db_path: Path, out_dir: Path | None = None, progress=None, regenerate=True
+) -> None:
+    """Build the demo database from the synthetic extract in out_dir, replacing db_path.
+
+    With regenerate (the demo command) the extract is written afresh first; without it (the
+    dashboard's first run) the files already in out_dir are used when all three are there.
+    """
+    from oversight.ingest import import_extract
+
+    out_dir = out_dir or DEMO_DIR
+    progress = progress or (lambda _: None)
+    paths = [out_dir / f"{table}.csv" for table in TABLES]
+    if regenerate or not all(path.exists() for path in paths):
+        progress(f"generating the synthetic demo extract in {out_dir}")
+        paths = list(write_demo_extract(out_dir).values())
+    import_extract(paths, db_path, synthetic=True, replace=True, progress=progress)

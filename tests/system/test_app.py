@@ -1,0 +1,62 @@
+"""The dashboard through Streamlit's AppTest: first run, the banner, counts, live refresh."""
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from oversight.ingest import import_extract
+from oversight.settings import PROJECT_ROOT
+
+APP = str(PROJECT_ROOT / "app.py")
+
+
+def run_app(monkeypatch, db_path: Path) -> AppTest:
+    monkeypatch.setenv("OVERSIGHT_DB", str(db_path))
+    app = AppTest.from_file(APP, default_timeout=120).run()
+    assert not app.exception, app.exception
+    return app
+
+
+def metrics(app: AppTest) -> dict[str, str]:
+    return {metric.label: metric.value for metric in app.metric}
+
+
+def test_first_run_builds_the_demo_and_says_it_is_synthetic(monkeypatch, tmp_path, demo_counts):
+    db_path = tmp_path / "fresh" / "oversight.duckdb"
+    assert not db_path.exists()
+    app = run_app(monkeypatch, db_path)
+    assert db_path.exists()
+    assert any("Synthetic demonstration data" in w.value for w in app.warning)
+    assert any("Data as at 2026-10-31" in c.value for c in app.caption)
+    shown = metrics(app)
+    assert shown["Reports"] == f"{demo_counts['reports']:,}"
+    assert shown["By phone"] == f"{demo_counts['phone']:,}"
+    assert shown["Online"] == f"{demo_counts['online']:,}"
+    assert shown["Passed to a force"] == f"{demo_counts['disseminated']:,}"
+    assert shown["Investigations"] == f"{demo_counts['investigations']:,}"
+    assert shown["Transferred"] == f"{demo_counts['transferred']:,}"
+
+
+def write_extract(folder: Path, report_ids: list[str]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = ["report_id,received_at,channel,categories,subject_force,subject_role,anonymous"]
+    lines += [f"{rid},2024-07-01,online,other,kent,officer,false" for rid in report_ids]
+    (folder / "reports.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+def test_running_app_shows_new_import_on_next_rerun(monkeypatch, tmp_path):
+    first_count, added = 3, 2
+    db_path = tmp_path / "live.duckdb"
+    ids = [f"X{i}" for i in range(first_count)]
+    import_extract([write_extract(tmp_path / "one", ids)], db_path)
+    app = run_app(monkeypatch, db_path)
+    assert metrics(app)["Reports"] == str(first_count)
+    assert not any("Synthetic" in w.value for w in app.warning)  # real imports: no banner
+
+    more = [f"Y{i}" for i in range(added)]
+    import_extract([write_extract(tmp_path / "two", more)], db_path)
+    app.run()
+    assert not app.exception
+    assert metrics(app)["Reports"] == str(first_count + added)
+    assert metrics(app)["Online"] == str(first_count + added)

@@ -1,0 +1,111 @@
+"""The command line, run as a user runs it: python -m oversight in a child process."""
+
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from oversight.settings import PROJECT_ROOT
+
+
+def oversight(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "oversight", *args],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize("command", [[], ["demo"], ["import"], ["status"]])
+def test_every_command_has_help(command):
+    result = oversight(*command, "--help")
+    assert result.returncode == 0
+    assert result.stdout.startswith("usage: python -m oversight")
+    if command:
+        assert "--db" in result.stdout
+
+
+def test_demo_then_status(tmp_path, demo_counts):
+    db_path = tmp_path / "demo.duckdb"
+    built = oversight("demo", "--db", str(db_path), "--out", str(tmp_path / "csv"))
+    assert built.returncode == 0, built.stderr
+    assert "generating the synthetic demo extract" in built.stderr  # progress goes to stderr
+    status = oversight("status", "--db", str(db_path))
+    assert status.returncode == 0, status.stderr
+    assert "SYNTHETIC demonstration data" in status.stdout
+    assert "As-at date: 2026-10-31" in status.stdout
+    reports_line = next(line for line in status.stdout.splitlines() if "reports  " in line)
+    assert reports_line.split()[-1] == f"{demo_counts['reports']:,}"
+    # The demo files written are the committed ones: the generator is deterministic.
+    for name in ("reports.csv", "referrals.csv", "outcomes.csv"):
+        assert sha256(tmp_path / "csv" / name) == sha256(PROJECT_ROOT / "data" / "demo" / name)
+
+
+def test_status_without_database_says_how_to_build_one(tmp_path):
+    result = oversight("status", "--db", str(tmp_path / "none.duckdb"))
+    assert result.returncode == 1
+    assert "python -m oversight demo" in result.stdout
+
+
+def test_db_path_from_environment(tmp_path, demo_db):
+    import os
+
+    result = oversight("status", env=os.environ | {"OVERSIGHT_DB": str(demo_db)})
+    assert result.returncode == 0
+    assert f"Database: {demo_db}" in result.stdout
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+REPORTS = (
+    "report_id,received_at,channel,categories,subject_force,subject_role,anonymous\n"
+    "A1,2024-06-01T09:30,phone,corrupt_exchange,kent,officer,true\n"
+    "A2,2024-06-02,online,other;discrimination,unknown,staff,no\n"
+)
+
+
+def test_import_accepts_then_refuses_with_every_problem_and_changes_nothing(tmp_path):
+    db_path = tmp_path / "db.duckdb"
+    good = write(tmp_path / "reports.csv", REPORTS)
+    accepted = oversight("import", str(good), "--db", str(db_path))
+    assert accepted.returncode == 0, accepted.stderr
+    assert "reports.csv (reports): 2 rows read, 2 added, 0 revised, 0 unchanged" in accepted.stdout
+    before = sha256(db_path)
+
+    bad_dir = tmp_path / "bad"
+    bad_dir.mkdir()
+    write(
+        bad_dir / "reports.csv",
+        "report_id,received_at,channel,categories,subject_force,subject_role,anonymous\n"
+        "B1,2024-06-01,fax,corrupt_exchange,kent,officer,true\n"
+        "B2,2024-13-01,phone,corrupt_exchange,kent,officer,true\n",
+    )
+    write(
+        bad_dir / "referrals.csv",
+        "referral_id,report_id,force,referred_at,assessment,assessed_at\n"
+        "F1,NOPE,kent,2024-06-05,pending,\n",
+    )
+    refused = oversight("import", str(bad_dir), "--db", str(db_path))
+    assert refused.returncode == 1
+    assert refused.stdout == ""
+    lines = refused.stderr.splitlines()
+    assert "3 problems found" in refused.stderr
+    assert any(
+        line.startswith("- reports.csv, line 2, column channel: found 'fax'") for line in lines
+    )
+    assert any(line.startswith("- reports.csv, line 3, column received_at") for line in lines)
+    assert any(line.startswith("- referrals.csv, line 2, column report_id") for line in lines)
+    assert "was not changed" in refused.stderr
+    assert sha256(db_path) == before
