@@ -114,7 +114,8 @@ def _typed_expression(column: Column) -> str:
     if column.kind in ("id", "reference"):
         return name
     if column.kind in ("datetime", "date"):
-        pattern = DATE_TIME_PATTERN
+        # a date column takes a date only: a time there would be silently dropped
+        pattern = DATE_PATTERN if column.kind == "date" else DATE_TIME_PATTERN
         parsed = (
             f"case when regexp_full_match({name}, {_quote(pattern)}) then "
             f"try_strptime({name}, {_list_literal(DATE_TIME_FORMATS)}) end"

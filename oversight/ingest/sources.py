@@ -7,9 +7,11 @@ Problems; the values themselves are checked later, in SQL (oversight/ingest/chec
 """
 
 import csv
+import dataclasses
 import datetime as dt
 import hashlib
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -196,7 +198,8 @@ def _read_csv_header(source: Source) -> tuple[list[str] | None, list[Problem]]:
                 source.name, None, None, None, "a CSV text file in UTF-8 (found binary content)"
             )
         ]
-    first_line = head.split(b"\n", 1)[0]
+    # lines may end in LF, CRLF or a lone CR (old Mac Excel), as read_csv accepts
+    first_line = re.split(rb"\r\n?|\n", head, maxsplit=1)[0]
     try:
         text = first_line.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -231,28 +234,87 @@ def _stage_csv(con: duckdb.DuckDBPyConnection, source: Source) -> tuple[int, lis
         f"first(csv_line) from rejects_{suffix} group by line, error_type order by line"
     ).fetchall()
     problems = [_reject_problem(source, *reject) for reject in rejects]
-    # Rejected lines are missing from raw_: shift each accepted record past the rejected lines
-    # before it, so that _line is the line of the file (header = line 1).
     reject_lines = sorted({int(line) for line, *_ in rejects})
-    keys = [line - index for index, line in enumerate(reject_lines)]
-    con.execute(
-        f"create or replace temp table reject_keys_{suffix} as "
-        "select unnest($keys::bigint[]) as key",
-        {"keys": keys},
-    )
-    line_expr = (
-        "_record + 1"
-        if not keys
-        else f"_record + 1 + (select count(*) from reject_keys_{suffix} k "
-        "where k.key <= _record + 1)"
-    )
-    con.execute(
-        f"create or replace temp table stage_{table} as select {line_expr} as _line, "
-        f"{_staging_select(table, header)} from raw_{suffix}"
-    )
+    accepted = con.execute(f"select count(*) from raw_{suffix}").fetchall()[0][0]
+    if 1 + accepted + len(reject_lines) == _line_count(source.path):
+        # One record per line: shift each accepted record past the rejected lines before it,
+        # so that _line is the line of the file (header = line 1).
+        keys = [line - index for index, line in enumerate(reject_lines)]
+        con.execute(
+            f"create or replace temp table reject_keys_{suffix} as "
+            "select unnest($keys::bigint[]) as key",
+            {"keys": keys},
+        )
+        line_expr = (
+            "_record + 1"
+            if not keys
+            else f"_record + 1 + (select count(*) from reject_keys_{suffix} k "
+            "where k.key <= _record + 1)"
+        )
+        con.execute(
+            f"create or replace temp table stage_{table} as select {line_expr} as _line, "
+            f"{_staging_select(table, header)} from raw_{suffix}"
+        )
+    else:
+        # Blank lines (skipped by read_csv) or values spanning lines: number from a second
+        # reading of the file, record by record, so that lines are still the file's lines.
+        rows_start, accepted_lines = _record_start_lines(source.path, set(reject_lines))
+        problems = [
+            dataclasses.replace(
+                p, line=rows_start[p.line - 1] if p.line <= len(rows_start) else p.line
+            )
+            for p in problems
+        ]
+        if len(accepted_lines) != accepted:
+            accepted_lines = list(range(2, accepted + 2))
+        con.register(
+            f"lines_{suffix}",
+            pa.table(
+                {
+                    "_record": pa.array(range(1, accepted + 1), pa.int64()),
+                    "_line": pa.array(accepted_lines, pa.int64()),
+                }
+            ),
+        )
+        con.execute(
+            f"create or replace temp table stage_{table} as select _line, "
+            f"{_staging_select(table, header)} from raw_{suffix} "
+            f"join lines_{suffix} using (_record) order by _record"
+        )
+        con.unregister(f"lines_{suffix}")
     con.execute(f"drop table raw_{suffix}")
     rows = con.execute(f"select count(*) from stage_{table}").fetchone()[0]
     return rows, problems
+
+
+def _line_count(path: Path) -> int:
+    """The number of lines of a file (a last line without a newline counts)."""
+    count, last = 0, b"\n"
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            count += block.count(b"\n")
+            last = block[-1:]
+    return count + (last != b"\n")
+
+
+def _record_start_lines(path: Path, rejected: set[int]) -> tuple[list[int], list[int]]:
+    """The file line each CSV row starts on, indexed by read_csv's row number - 1 (header = row 1,
+    a blank line is a row, a quoted value spanning lines is not), and the accepted rows' lines.
+    """
+    rows_start: list[int] = []
+    accepted_lines: list[int] = []
+    with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
+        reader = csv.reader(handle)
+        end = 0
+        try:
+            for row in reader:
+                rows_start.append(end + 1)
+                if len(rows_start) > 1 and row and len(rows_start) not in rejected:
+                    accepted_lines.append(end + 1)
+                end = reader.line_num
+        except csv.Error:
+            pass  # an unterminated quote or huge value: keep what was numbered
+    return rows_start, accepted_lines
 
 
 def _reject_problem(source: Source, line, column, error_type, message, csv_line) -> Problem:

@@ -1,0 +1,1 @@
+"""Tests of the importer (oversight.ingest) against docs/data-contract.md."""

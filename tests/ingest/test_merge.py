@@ -1,0 +1,203 @@
+"""Importing again: the same extract changes nothing; a changed row replaces the stored one and
+is recorded as a revision; every import is recorded with its files' SHA-256 and counts."""
+
+import hashlib
+import json
+from datetime import date, datetime
+
+from .helpers import (
+    DATA_TABLES,
+    NOW,
+    OUTCOME,
+    REFERRAL,
+    REPORT,
+    accept,
+    csv_text,
+    places,
+    query,
+    refuse,
+    row,
+    rows_of,
+    write,
+    write_extract,
+)
+
+R2 = row(REPORT, report_id="R2", received_at="2024-04-01", categories="discrimination;other")
+EXTRACT = {
+    "reports": [REPORT, R2],
+    "referrals": [REFERRAL, row(REFERRAL, referral_id="F2", report_id="R2",
+                                referred_at="2024-04-02", assessment="pending", assessed_at="")],
+    "outcomes": [OUTCOME],
+}  # fmt: skip
+
+
+def counts(summary) -> dict[str, tuple]:
+    """(read, added, revised, unchanged) per table."""
+    return {
+        f.table: (f.rows_read, f.rows_added, f.rows_revised, f.rows_unchanged)
+        for f in summary.files
+    }
+
+
+def stored(db_path) -> dict[str, list]:
+    return {table: rows_of(db_path, table) for table in DATA_TABLES}
+
+
+def test_same_extract_twice_changes_nothing(tmp_path, db_path):
+    paths = write_extract(tmp_path / "x", **EXTRACT)
+    first = accept(paths, db_path)
+    before = stored(db_path)
+    second = accept(paths, db_path)
+    assert stored(db_path) == before
+    assert counts(first) == {"reports": (2, 2, 0, 0), "referrals": (2, 2, 0, 0),
+                             "outcomes": (1, 1, 0, 0)}  # fmt: skip
+    assert counts(second) == {"reports": (2, 0, 0, 2), "referrals": (2, 0, 0, 2),
+                              "outcomes": (1, 0, 0, 1)}  # fmt: skip
+    assert (first.import_id, second.import_id) == (1, 2)
+    assert query(db_path, "select count(*) from revisions") == [(0,)]
+    assert len(before["report_categories"]) == 3
+
+
+def test_same_values_spelt_differently_are_unchanged(tmp_path, stored_db):
+    same = row(REPORT, received_at="2024-03-01 09:30:00", anonymous="NO", channel=" phone ")
+    moved = [name for name in REPORT if name != "subject_role"]
+    header = ["subject_role", *moved, "duty_status", "subject_sex"]  # optional = its default
+    text = csv_text([same | {"duty_status": "unknown", "subject_sex": ""}], header)
+    summary = accept([write(tmp_path / "x", "reports.csv", text)], stored_db)
+    assert counts(summary) == {"reports": (1, 0, 0, 1)}
+    assert query(stored_db, "select import_id from reports") == [(1,)]
+
+
+def test_categories_in_another_order_are_unchanged(tmp_path, db_path):
+    accept(write_extract(tmp_path / "a", reports=[R2]), db_path)
+    again = row(R2, categories="other;discrimination")
+    summary = accept(write_extract(tmp_path / "b", reports=[again]), db_path)
+    assert counts(summary) == {"reports": (1, 0, 0, 1)}
+
+
+def revision(db_path, table: str, row_id: str) -> tuple[dict, dict]:
+    [(previous, revised)] = query(
+        db_path,
+        "select previous_values, revised_values from revisions "
+        "where table_name = $table and row_id = $id",
+        {"table": table, "id": row_id},
+    )
+    return json.loads(previous), json.loads(revised)
+
+
+def test_changed_channel_replaces_the_report_and_is_a_revision(tmp_path, stored_db):
+    changed = row(REPORT, channel="online")
+    new = row(REPORT, report_id="R3")
+    summary = accept(write_extract(tmp_path / "x", reports=[changed, new]), stored_db)
+    assert counts(summary) == {"reports": (2, 1, 1, 0)}
+    assert sorted(
+        query(stored_db, "select report_id, channel::varchar, import_id from reports")
+    ) == [
+        ("R1", "online", 2),
+        ("R3", "phone", 2),
+    ]
+    assert query(stored_db, "select import_id, table_name::varchar, row_id from revisions") == [
+        (2, "reports", "R1")
+    ]
+    previous, revised = revision(stored_db, "reports", "R1")
+    assert (previous["channel"], revised["channel"]) == ("phone", "online")
+    assert previous | {"channel": "online"} == revised
+
+
+def test_changed_categories_replace_the_reports_categories(tmp_path, stored_db):
+    changed = row(REPORT, categories="sexual_misconduct;abuse_of_position")
+    summary = accept(write_extract(tmp_path / "x", reports=[changed]), stored_db)
+    assert counts(summary) == {"reports": (1, 0, 1, 0)}
+    assert sorted(query(stored_db, "select category::varchar from report_categories")) == [
+        ("abuse_of_position",),
+        ("sexual_misconduct",),
+    ]
+    previous, revised = revision(stored_db, "reports", "R1")
+    assert previous["categories"] == ["other"]
+    assert sorted(revised["categories"]) == ["abuse_of_position", "sexual_misconduct"]
+    assert {k: v for k, v in previous.items() if k != "categories"} == {
+        k: v for k, v in revised.items() if k != "categories"
+    }
+
+
+def test_changed_referral_and_outcome_are_revisions(tmp_path, stored_db):
+    referral = row(REFERRAL, assessment="safeguarding", assessed_at="2024-03-05")
+    outcome = row(OUTCOME, outcome="case_to_answer_misconduct", decided_at="2024-07-01")
+    summary = accept(write_extract(tmp_path / "x", referrals=[referral], outcomes=[outcome]),
+                     stored_db)  # fmt: skip
+    assert counts(summary) == {"referrals": (1, 0, 1, 0), "outcomes": (1, 0, 1, 0)}
+    assert rows_of(stored_db, "referrals") == [
+        ("F1", "R1", "kent", datetime(2024, 3, 4, 15, 0), "safeguarding", date(2024, 3, 5), 2)
+    ]
+    assert rows_of(stored_db, "outcomes") == [
+        ("O1", "F1", "case_to_answer_misconduct", date(2024, 7, 1), 2)
+    ]
+    previous, revised = revision(stored_db, "referrals", "F1")
+    assert (previous["assessment"], revised["assessment"]) == ("investigation", "safeguarding")
+    assert (previous["assessed_at"], revised["assessed_at"]) == ("2024-03-10", "2024-03-05")
+    previous, revised = revision(stored_db, "outcomes", "O1")
+    assert (previous["decided_at"], revised["decided_at"]) == ("2024-06-01", "2024-07-01")
+
+
+def test_revision_breaking_a_date_rule_with_a_stored_referral_is_refused(tmp_path, stored_db):
+    # F1, stored, was referred on 2024-03-04: its report cannot now arrive on 2024-03-05
+    later = row(REPORT, received_at="2024-03-05")
+    error = refuse(write_extract(tmp_path / "x", reports=[later]), stored_db)
+    assert places(error) == [("reports.csv", 2, "received_at", "2024-03-05")]
+    assert "F1" in error.problems[0].expected
+
+
+def test_revision_breaking_a_date_rule_with_a_stored_outcome_is_refused(tmp_path, stored_db):
+    # O1, stored, was decided on 2024-06-01: its referral cannot now be made on 2024-06-02
+    later = row(REFERRAL, referred_at="2024-06-02", assessed_at="2024-06-02")
+    error = refuse(write_extract(tmp_path / "x", referrals=[later]), stored_db)
+    assert places(error) == [("referrals.csv", 2, "referred_at", "2024-06-02")]
+    assert "O1" in error.problems[0].expected
+
+
+def test_revisions_that_move_together_are_accepted(tmp_path, stored_db):
+    report = row(REPORT, received_at="2024-03-05")
+    referral = row(REFERRAL, referred_at="2024-03-06")
+    summary = accept(write_extract(tmp_path / "x", reports=[report], referrals=[referral]),
+                     stored_db)  # fmt: skip
+    assert counts(summary) == {"reports": (1, 0, 1, 0), "referrals": (1, 0, 1, 0)}
+    assert query(stored_db, "select count(*) from revisions") == [(2,)]
+
+
+def sha256_hex(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_every_import_is_recorded_with_its_files(tmp_path, db_path):
+    first_paths = write_extract(tmp_path / "a", **EXTRACT)
+    accept(first_paths, db_path)
+    changed = row(REPORT, channel="online")
+    second_paths = write_extract(tmp_path / "b", reports=[changed, R2, row(R2, report_id="R3")])
+    accept(second_paths, db_path, synthetic=True)
+
+    imports = query(db_path, "select import_id, imported_at, synthetic, source from imports")
+    assert [row[:3] for row in imports] == [(1, NOW, False), (2, NOW, True)]
+    assert str(tmp_path / "b" / "reports.csv") in imports[1][3]
+    files = query(db_path, "select * exclude (table_name) from import_files order by 1, 2")
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert files == [
+        (1, "outcomes.csv", sha256_hex(a / "outcomes.csv"), 1, 1, 0, 0),
+        (1, "referrals.csv", sha256_hex(a / "referrals.csv"), 2, 2, 0, 0),
+        (1, "reports.csv", sha256_hex(a / "reports.csv"), 2, 2, 0, 0),
+        (2, "reports.csv", sha256_hex(b / "reports.csv"), 3, 1, 1, 1),
+    ]
+
+
+def test_summary_matches_the_import_record(tmp_path, stored_db):
+    paths = write_extract(tmp_path / "x", reports=[row(REPORT, report_id="R2")])
+    summary = accept(paths, stored_db)
+    [file] = summary.files
+    assert file.sha256 == sha256_hex(paths[0])
+    assert query(stored_db, "select * from import_files where import_id = 2") == [
+        (2, "reports.csv", "reports", file.sha256, 1, 1, 0, 0)
+    ]
+
+
+def test_refused_import_records_nothing(tmp_path, stored_db):
+    refuse(write_extract(tmp_path / "x", reports=[row(REPORT, channel="fax")]), stored_db)
+    assert query(stored_db, "select import_id from imports") == [(1,)]
