@@ -69,11 +69,17 @@ create table import_files (
     primary key (import_id, table_name)
 );
 
--- One row per report made to the service. import_id is the import that last wrote the row.
+-- One row per report made to the service. categories holds the one or more categories the
+-- report carries, each once, in the contract's order. import_id: the import that last wrote it.
 create table reports (
     report_id varchar primary key check (length(report_id) between 1 and 64),
     received_at timestamp not null,
     channel channel not null,
+    categories category[] not null check (
+        len(categories) >= 1
+        and len(list_distinct(categories)) = len(categories)
+        and list_position(categories, null) is null
+    ),
     subject_force subject_force_code not null,
     subject_role subject_role not null,
     anonymous boolean not null,
@@ -82,13 +88,6 @@ create table reports (
     subject_sex subject_sex not null default 'not_stated',
     subject_ethnicity subject_ethnicity not null default 'not_stated',
     import_id integer not null check (import_id >= 1)
-);
-
--- One row per category a report carries (a report carries one or more, each once).
-create table report_categories (
-    report_id varchar not null references reports (report_id),
-    category category not null,
-    primary key (report_id, category)
 );
 
 -- One row per report passed to a force (a dissemination).

@@ -4,8 +4,6 @@ select 'forces' as table_name, count(*) as row_count from forces
 union all
 select 'reports', count(*) from reports
 union all
-select 'report_categories', count(*) from report_categories
-union all
 select 'referrals', count(*) from referrals
 union all
 select 'outcomes', count(*) from outcomes

@@ -160,7 +160,7 @@ def check_header(source: Source, header: list[str]) -> list[Problem]:
 
 
 def stage(con: duckdb.DuckDBPyConnection, source: Source) -> tuple[int, list[Problem]]:
-    """Read a source into temp table stage_<table>; return its row count and structural problems."""
+    """Read a source into view stage_<table>; return its row count and structural problems."""
     if source.sheet:
         return _stage_sheet(con, source)
     return _stage_csv(con, source)
@@ -219,42 +219,36 @@ def _stage_csv(con: duckdb.DuckDBPyConnection, source: Source) -> tuple[int, lis
         problems = check_header(source, header)
     if problems:
         return 0, problems
-    suffix = table
+    # One pass: read, trim, store. read_csv keeps the file's order, so a row's rowid is its
+    # record number - 1; the line of each row is worked out below, without a window.
     con.execute(
-        f"create or replace temp table raw_{suffix} as "
-        "select row_number() over () as _record, * from read_csv($path, columns = $columns, "
+        f"create or replace temp table stage_raw_{table} as "
+        f"select {_staging_select(table, header)} from read_csv($path, columns = $columns, "
         "header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
         "strict_mode = true, store_rejects = true, "
-        f"rejects_table = 'rejects_{suffix}', rejects_scan = 'rejects_scan_{suffix}')",
+        f"rejects_table = 'rejects_{table}', rejects_scan = 'rejects_scan_{table}')",
         {"path": str(source.path), "columns": {name: "VARCHAR" for name in header}},
     )
     # One problem per broken line: a short line is rejected once for each missing column.
     rejects = con.execute(
         "select line, first(column_name order by column_idx), error_type, first(error_message), "
-        f"first(csv_line) from rejects_{suffix} group by line, error_type order by line"
+        f"first(csv_line) from rejects_{table} group by line, error_type order by line"
     ).fetchall()
     problems = [_reject_problem(source, *reject) for reject in rejects]
     reject_lines = sorted({int(line) for line, *_ in rejects})
-    accepted = con.execute(f"select count(*) from raw_{suffix}").fetchall()[0][0]
+    accepted = con.execute(f"select count(*) from stage_raw_{table}").fetchall()[0][0]
     if 1 + accepted + len(reject_lines) == _line_count(source.path):
-        # One record per line: shift each accepted record past the rejected lines before it,
-        # so that _line is the line of the file (header = line 1).
+        # One record per line: shift each accepted record past the rejected lines before it.
         keys = [line - index for index, line in enumerate(reject_lines)]
         con.execute(
-            f"create or replace temp table reject_keys_{suffix} as "
+            f"create or replace temp table reject_keys_{table} as "
             "select unnest($keys::bigint[]) as key",
             {"keys": keys},
         )
-        line_expr = (
-            "_record + 1"
-            if not keys
-            else f"_record + 1 + (select count(*) from reject_keys_{suffix} k "
-            "where k.key <= _record + 1)"
-        )
-        con.execute(
-            f"create or replace temp table stage_{table} as select {line_expr} as _line, "
-            f"{_staging_select(table, header)} from raw_{suffix}"
-        )
+        line = "r.rowid + 2"
+        if keys:
+            line += f" + (select count(*) from reject_keys_{table} k where k.key <= r.rowid + 2)"
+        source_sql = f"stage_raw_{table} r"
     else:
         # Blank lines (skipped by read_csv) or values spanning lines: number from a second
         # reading of the file, record by record, so that lines are still the file's lines.
@@ -267,24 +261,25 @@ def _stage_csv(con: duckdb.DuckDBPyConnection, source: Source) -> tuple[int, lis
         ]
         if len(accepted_lines) != accepted:
             accepted_lines = list(range(2, accepted + 2))
-        con.register(
-            f"lines_{suffix}",
-            pa.table(
-                {
-                    "_record": pa.array(range(1, accepted + 1), pa.int64()),
-                    "_line": pa.array(accepted_lines, pa.int64()),
-                }
-            ),
+        lines = pa.table(
+            {
+                "_record": pa.array(range(1, accepted + 1), pa.int64()),
+                "_line": pa.array(accepted_lines, pa.int64()),
+            }
         )
+        con.register(f"lines_arrow_{table}", lines)
         con.execute(
-            f"create or replace temp table stage_{table} as select _line, "
-            f"{_staging_select(table, header)} from raw_{suffix} "
-            f"join lines_{suffix} using (_record) order by _record"
+            f"create or replace temp table lines_{table} as select * from lines_arrow_{table}"
         )
-        con.unregister(f"lines_{suffix}")
-    con.execute(f"drop table raw_{suffix}")
-    rows = con.execute(f"select count(*) from stage_{table}").fetchone()[0]
-    return rows, problems
+        con.unregister(f"lines_arrow_{table}")
+        line = "l._line"
+        source_sql = f"stage_raw_{table} r join lines_{table} l on l._record = r.rowid + 1"
+    columns = ", ".join(f'r."{column}"' for column in COLUMNS[table])
+    con.execute(
+        f"create or replace temp view stage_{table} as select {line} as _line, {columns} "
+        f"from {source_sql}"
+    )
+    return accepted, problems
 
 
 def _line_count(path: Path) -> int:
@@ -389,14 +384,18 @@ def _stage_sheet(con: duckdb.DuckDBPyConnection, source: Source) -> tuple[int, l
     )
     con.register(f"sheet_{table}", arrow)
     con.execute(
-        f"create or replace temp table stage_{table} as select _line, "
+        f"create or replace temp table stage_raw_{table} as select _line, "
         f"{_staging_select(table, header)} from sheet_{table}"
     )
     con.unregister(f"sheet_{table}")
+    con.execute(f"create or replace temp view stage_{table} as select * from stage_raw_{table}")
     return len(lines), problems
 
 
 def stage_empty(con: duckdb.DuckDBPyConnection, table: str) -> None:
-    """An empty staging table, for a table the extract does not include."""
-    columns = ", ".join(f'"{column}" varchar' for column in COLUMNS[table])
-    con.execute(f"create or replace temp table stage_{table} (_line bigint, {columns})")
+    """An empty staging view, for a table the extract does not include."""
+    columns = ", ".join(f'null::varchar as "{column}"' for column in COLUMNS[table])
+    con.execute(
+        f"create or replace temp view stage_{table} as select null::bigint as _line, {columns} "
+        "where false"
+    )

@@ -42,7 +42,7 @@ OUTCOME = {
     "decided_at": "2024-06-01",
 }
 GOOD = {"reports": REPORT, "referrals": REFERRAL, "outcomes": OUTCOME}
-DATA_TABLES = ("reports", "report_categories", "referrals", "outcomes")
+DATA_TABLES = ("reports", "referrals", "outcomes")
 
 
 def row(base: dict, **changes: str) -> dict:

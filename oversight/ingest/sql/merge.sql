@@ -8,12 +8,12 @@
 
 create temp table change_reports as
 with stored as (
-    select r.*, c.categories
-    from old.reports r
-    left join (
-        select report_id, list_sort(list(category::varchar)) as categories
-        from old.report_categories group by report_id
-    ) c using (report_id)
+    select *, list_transform(categories, lambda c: c::varchar) as category_codes
+    from old.reports
+),
+extract as (
+    select *, list_transform(list_sort(t_categories), lambda c: c::varchar) as category_codes
+    from typed_reports
 )
 select
     n.t_report_id as row_id,
@@ -21,7 +21,7 @@ select
         when s.report_id is null then 'added'
         when s.received_at = n.t_received_at
             and s.channel::varchar = n.t_channel::varchar
-            and s.categories = list_sort(list_transform(n.t_categories, lambda x: x::varchar))
+            and s.category_codes = n.category_codes
             and s.subject_force::varchar = n.t_subject_force::varchar
             and s.subject_role::varchar = n.t_subject_role::varchar
             and s.anonymous = n.t_anonymous
@@ -34,20 +34,20 @@ select
     end as change,
     case when s.report_id is not null then to_json(struct_pack(
         received_at := s.received_at, channel := s.channel::varchar,
-        categories := s.categories, subject_force := s.subject_force::varchar,
+        categories := s.category_codes, subject_force := s.subject_force::varchar,
         subject_role := s.subject_role::varchar, anonymous := s.anonymous,
         duty_status := s.duty_status::varchar, setting := s.setting::varchar,
         subject_sex := s.subject_sex::varchar, subject_ethnicity := s.subject_ethnicity::varchar
     )) end as previous_values,
-    to_json(struct_pack(
+    case when s.report_id is not null then to_json(struct_pack(
         received_at := n.t_received_at, channel := n.t_channel::varchar,
-        categories := list_transform(n.t_categories, lambda x: x::varchar),
+        categories := n.category_codes,
         subject_force := n.t_subject_force::varchar, subject_role := n.t_subject_role::varchar,
         anonymous := n.t_anonymous, duty_status := n.t_duty_status::varchar,
         setting := n.t_setting::varchar, subject_sex := n.t_subject_sex::varchar,
         subject_ethnicity := n.t_subject_ethnicity::varchar
-    )) as revised_values
-from typed_reports n
+    )) end as revised_values
+from extract n
 left join stored s on s.report_id = n.t_report_id;
 
 create temp table change_referrals as
@@ -67,10 +67,10 @@ select
         report_id := s.report_id, force := s.force::varchar, referred_at := s.referred_at,
         assessment := s.assessment::varchar, assessed_at := s.assessed_at
     )) end as previous_values,
-    to_json(struct_pack(
+    case when s.referral_id is not null then to_json(struct_pack(
         report_id := n.t_report_id, force := n.t_force::varchar, referred_at := n.t_referred_at,
         assessment := n.t_assessment::varchar, assessed_at := n.t_assessed_at
-    )) as revised_values
+    )) end as revised_values
 from typed_referrals n
 left join old.referrals s on s.referral_id = n.t_referral_id;
 
@@ -88,10 +88,10 @@ select
     case when s.outcome_id is not null then to_json(struct_pack(
         referral_id := s.referral_id, outcome := s.outcome::varchar, decided_at := s.decided_at
     )) end as previous_values,
-    to_json(struct_pack(
+    case when s.outcome_id is not null then to_json(struct_pack(
         referral_id := n.t_referral_id, outcome := n.t_outcome::varchar,
         decided_at := n.t_decided_at
-    )) as revised_values
+    )) end as revised_values
 from typed_outcomes n
 left join old.outcomes s on s.outcome_id = n.t_outcome_id;
 
@@ -105,29 +105,23 @@ insert into revisions select * from old.revisions;
 
 insert into reports
 select
-    report_id, received_at, channel::varchar, subject_force::varchar, subject_role::varchar,
-    anonymous, duty_status::varchar, setting::varchar, subject_sex::varchar,
-    subject_ethnicity::varchar, import_id
-from old.reports
+    report_id, received_at, channel::varchar, category_codes, subject_force::varchar,
+    subject_role::varchar, anonymous, duty_status::varchar, setting::varchar,
+    subject_sex::varchar, subject_ethnicity::varchar, import_id
+from (
+    select *, list_transform(categories, lambda c: c::varchar) as category_codes
+    from old.reports
+)
 where report_id not in (select row_id from change_reports where change <> 'unchanged')
 union all
 select
-    n.t_report_id, n.t_received_at, n.t_channel, n.t_subject_force, n.t_subject_role,
-    n.t_anonymous, n.t_duty_status, n.t_setting, n.t_subject_sex, n.t_subject_ethnicity,
-    $import_id
+    n.t_report_id, n.t_received_at, n.t_channel, list_sort(n.t_categories), n.t_subject_force,
+    n.t_subject_role, n.t_anonymous, n.t_duty_status, n.t_setting, n.t_subject_sex,
+    n.t_subject_ethnicity, $import_id
 from typed_reports n
 join change_reports c on c.row_id = n.t_report_id and c.change <> 'unchanged'
 -- stored in time order, so that a period filter reads few row groups
 order by received_at;
-
-insert into report_categories
-select report_id, category::varchar
-from old.report_categories
-where report_id not in (select row_id from change_reports where change <> 'unchanged')
-union all
-select n.t_report_id, unnest(n.t_categories)
-from typed_reports n
-join change_reports c on c.row_id = n.t_report_id and c.change <> 'unchanged';
 
 insert into referrals
 select
