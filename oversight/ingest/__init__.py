@@ -188,7 +188,7 @@ def _build(con, sources, db_path, synthetic, replace, progress, now) -> ImportSu
             table=table,
             sha256=sha256_of(source.path),
             rows_read=rows_read[table],
-            rows_added=counts.get("added", 0),
+            rows_added=rows_read[table] - counts.get("revised", 0) - counts.get("unchanged", 0),
             rows_revised=counts.get("revised", 0),
             rows_unchanged=counts.get("unchanged", 0),
         )

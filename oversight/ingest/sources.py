@@ -38,6 +38,11 @@ class Source:
         """How problems name this source: the file name, with the sheet for a workbook."""
         return f"{self.path.name} [sheet {self.sheet}]" if self.sheet else self.path.name
 
+    @property
+    def full_name(self) -> str:
+        """The name with the file's whole path, where the file name alone is ambiguous."""
+        return f"{self.path} [sheet {self.sheet}]" if self.sheet else str(self.path)
+
 
 def sha256_of(path: Path) -> str:
     """The SHA-256 of a file's bytes, as hex."""
@@ -87,7 +92,8 @@ def find_sources(paths: list[Path]) -> tuple[list[Source], list[Problem]]:
                     None,
                     None,
                     None,
-                    f"one {source.table} table per extract (also in {seen[source.table].name})",
+                    f"one {source.table} table per extract ({source.full_name} and "
+                    f"{seen[source.table].full_name} both hold one)",
                 )
             )
         seen[source.table] = source
@@ -190,6 +196,16 @@ def _read_csv_header(source: Source) -> tuple[list[str] | None, list[Problem]]:
                 None,
                 None,
                 "a CSV text file (this looks like a workbook: name it .xlsx)",
+            )
+        ]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, [
+            Problem(
+                source.name,
+                None,
+                None,
+                None,
+                'UTF-8 text (this file is UTF-16: save it as "CSV UTF-8")',
             )
         ]
     if b"\x00" in head:

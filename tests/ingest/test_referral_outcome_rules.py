@@ -282,3 +282,20 @@ def test_orphan_is_refused_when_the_database_is_new(tmp_path, db_path, table, go
     error = refuse([write_table(tmp_path / "extract", table, [good])], db_path)
     assert places(error) == [(f"{table}.csv", 2, column, value)]
     assert not db_path.exists()
+
+
+# The contract says "not in the future" for received_at and decided_at only; Oversight refuses
+# future referral and assessment dates too, since they would move the as-at date past today.
+@pytest.mark.parametrize(
+    ("changes", "column", "value"),
+    [
+        ({"referred_at": "2026-11-01T12:30", "assessment": "pending", "assessed_at": ""},
+         "referred_at", "2026-11-01T12:30"),
+        ({"assessed_at": "2026-11-02"}, "assessed_at", "2026-11-02"),
+    ],
+)  # fmt: skip
+def test_future_referral_dates_are_refused(tmp_path, stored_db, changes, column, value):
+    referral = row(REFERRAL, referral_id="F5", **changes)
+    error = refuse([write_table(tmp_path / "extract", "referrals", [referral])], stored_db)
+    assert places(error) == [("referrals.csv", 2, column, value)]
+    assert "future" in error.problems[0].expected

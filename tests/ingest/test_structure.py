@@ -156,8 +156,9 @@ def xlsx_bytes() -> bytes:
         (b"\x89PNG\r\n\x1a\n\xff\xd8\xff", "UTF-8"),
         (xlsx_bytes(), ".xlsx"),
         (b"\n" + HEADER.encode() + b"\n", "header row"),
+        ((HEADER + "\n").encode("utf-16"), "UTF-16"),
     ],
-    ids=["empty", "binary", "png", "xlsx", "blank-first-line"],
+    ids=["empty", "binary", "png", "xlsx", "blank-first-line", "utf-16"],
 )
 def test_file_that_is_not_a_csv_extract_is_refused(tmp_path, stored_db, content, words):
     error = refuse([write(tmp_path / "x", "reports.csv", content)], stored_db)

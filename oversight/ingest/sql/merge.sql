@@ -6,6 +6,8 @@
 -- Parameters (each statement is given those it names): $import_id, $imported_at, $source,
 -- $synthetic, $software_version.
 
+-- change_<table>: one row per id of the extract that is already stored, unchanged or revised
+-- (an id not in it is added), with the stored and new values of a revised row as JSON.
 create temp table change_reports as
 with stored as (
     select *, list_transform(categories, lambda c: c::varchar) as category_codes
@@ -14,12 +16,12 @@ with stored as (
 extract as (
     select *, list_transform(list_sort(t_categories), lambda c: c::varchar) as category_codes
     from typed_reports
-)
-select
-    n.t_report_id as row_id,
-    case
-        when s.report_id is null then 'added'
-        when s.received_at = n.t_received_at
+    semi join old.reports s on s.report_id = typed_reports.t_report_id
+),
+compared as (
+    select
+        n.t_report_id as row_id,
+        s.received_at = n.t_received_at
             and s.channel::varchar = n.t_channel::varchar
             and s.category_codes = n.category_codes
             and s.subject_force::varchar = n.t_subject_force::varchar
@@ -28,33 +30,38 @@ select
             and s.duty_status::varchar = n.t_duty_status::varchar
             and s.setting::varchar = n.t_setting::varchar
             and s.subject_sex::varchar = n.t_subject_sex::varchar
-            and s.subject_ethnicity::varchar = n.t_subject_ethnicity::varchar
-            then 'unchanged'
-        else 'revised'
-    end as change,
-    case when s.report_id is not null then to_json(struct_pack(
-        received_at := s.received_at, channel := s.channel::varchar,
-        categories := s.category_codes, subject_force := s.subject_force::varchar,
-        subject_role := s.subject_role::varchar, anonymous := s.anonymous,
-        duty_status := s.duty_status::varchar, setting := s.setting::varchar,
-        subject_sex := s.subject_sex::varchar, subject_ethnicity := s.subject_ethnicity::varchar
-    )) end as previous_values,
-    case when s.report_id is not null then to_json(struct_pack(
-        received_at := n.t_received_at, channel := n.t_channel::varchar,
-        categories := n.category_codes,
-        subject_force := n.t_subject_force::varchar, subject_role := n.t_subject_role::varchar,
-        anonymous := n.t_anonymous, duty_status := n.t_duty_status::varchar,
-        setting := n.t_setting::varchar, subject_sex := n.t_subject_sex::varchar,
-        subject_ethnicity := n.t_subject_ethnicity::varchar
-    )) end as revised_values
-from extract n
-left join stored s on s.report_id = n.t_report_id;
+            and s.subject_ethnicity::varchar = n.t_subject_ethnicity::varchar as same,
+        to_json(struct_pack(
+            received_at := s.received_at, channel := s.channel::varchar,
+            categories := s.category_codes, subject_force := s.subject_force::varchar,
+            subject_role := s.subject_role::varchar, anonymous := s.anonymous,
+            duty_status := s.duty_status::varchar, setting := s.setting::varchar,
+            subject_sex := s.subject_sex::varchar,
+            subject_ethnicity := s.subject_ethnicity::varchar
+        )) as previous_values,
+        to_json(struct_pack(
+            received_at := n.t_received_at, channel := n.t_channel::varchar,
+            categories := n.category_codes,
+            subject_force := n.t_subject_force::varchar,
+            subject_role := n.t_subject_role::varchar,
+            anonymous := n.t_anonymous, duty_status := n.t_duty_status::varchar,
+            setting := n.t_setting::varchar, subject_sex := n.t_subject_sex::varchar,
+            subject_ethnicity := n.t_subject_ethnicity::varchar
+        )) as revised_values
+    from extract n
+    join stored s on s.report_id = n.t_report_id
+)
+select
+    row_id,
+    case when same then 'unchanged' else 'revised' end as change,
+    previous_values,
+    revised_values
+from compared;
 
 create temp table change_referrals as
 select
     n.t_referral_id as row_id,
     case
-        when s.referral_id is null then 'added'
         when s.report_id = n.t_report_id
             and s.force::varchar = n.t_force::varchar
             and s.referred_at = n.t_referred_at
@@ -63,37 +70,36 @@ select
             then 'unchanged'
         else 'revised'
     end as change,
-    case when s.referral_id is not null then to_json(struct_pack(
+    to_json(struct_pack(
         report_id := s.report_id, force := s.force::varchar, referred_at := s.referred_at,
         assessment := s.assessment::varchar, assessed_at := s.assessed_at
-    )) end as previous_values,
-    case when s.referral_id is not null then to_json(struct_pack(
+    )) as previous_values,
+    to_json(struct_pack(
         report_id := n.t_report_id, force := n.t_force::varchar, referred_at := n.t_referred_at,
         assessment := n.t_assessment::varchar, assessed_at := n.t_assessed_at
-    )) end as revised_values
+    )) as revised_values
 from typed_referrals n
-left join old.referrals s on s.referral_id = n.t_referral_id;
+join old.referrals s on s.referral_id = n.t_referral_id;
 
 create temp table change_outcomes as
 select
     n.t_outcome_id as row_id,
     case
-        when s.outcome_id is null then 'added'
         when s.referral_id = n.t_referral_id
             and s.outcome::varchar = n.t_outcome::varchar
             and s.decided_at = n.t_decided_at
             then 'unchanged'
         else 'revised'
     end as change,
-    case when s.outcome_id is not null then to_json(struct_pack(
+    to_json(struct_pack(
         referral_id := s.referral_id, outcome := s.outcome::varchar, decided_at := s.decided_at
-    )) end as previous_values,
-    case when s.outcome_id is not null then to_json(struct_pack(
+    )) as previous_values,
+    to_json(struct_pack(
         referral_id := n.t_referral_id, outcome := n.t_outcome::varchar,
         decided_at := n.t_decided_at
-    )) end as revised_values
+    )) as revised_values
 from typed_outcomes n
-left join old.outcomes s on s.outcome_id = n.t_outcome_id;
+join old.outcomes s on s.outcome_id = n.t_outcome_id;
 
 insert into imports select * from old.imports;
 
@@ -112,38 +118,36 @@ from (
     select *, list_transform(categories, lambda c: c::varchar) as category_codes
     from old.reports
 )
-where report_id not in (select row_id from change_reports where change <> 'unchanged')
+where report_id not in (select row_id from change_reports where change = 'revised')
 union all
 select
     n.t_report_id, n.t_received_at, n.t_channel, list_sort(n.t_categories), n.t_subject_force,
     n.t_subject_role, n.t_anonymous, n.t_duty_status, n.t_setting, n.t_subject_sex,
     n.t_subject_ethnicity, $import_id
 from typed_reports n
-join change_reports c on c.row_id = n.t_report_id and c.change <> 'unchanged'
--- stored in time order, so that a period filter reads few row groups
-order by received_at;
+where n.t_report_id not in (select row_id from change_reports where change = 'unchanged');
 
 insert into referrals
 select
     referral_id, report_id, force::varchar, referred_at, assessment::varchar, assessed_at,
     import_id
 from old.referrals
-where referral_id not in (select row_id from change_referrals where change <> 'unchanged')
+where referral_id not in (select row_id from change_referrals where change = 'revised')
 union all
 select
     n.t_referral_id, n.t_report_id, n.t_force, n.t_referred_at, n.t_assessment,
     n.t_assessed_at, $import_id
 from typed_referrals n
-join change_referrals c on c.row_id = n.t_referral_id and c.change <> 'unchanged';
+where n.t_referral_id not in (select row_id from change_referrals where change = 'unchanged');
 
 insert into outcomes
 select outcome_id, referral_id, outcome::varchar, decided_at, import_id
 from old.outcomes
-where outcome_id not in (select row_id from change_outcomes where change <> 'unchanged')
+where outcome_id not in (select row_id from change_outcomes where change = 'revised')
 union all
 select n.t_outcome_id, n.t_referral_id, n.t_outcome, n.t_decided_at, $import_id
 from typed_outcomes n
-join change_outcomes c on c.row_id = n.t_outcome_id and c.change <> 'unchanged';
+where n.t_outcome_id not in (select row_id from change_outcomes where change = 'unchanged');
 
 insert into revisions
 select $import_id, 'reports', row_id, previous_values, revised_values
