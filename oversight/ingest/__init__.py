@@ -20,7 +20,7 @@ import duckdb
 from oversight import __version__
 from oversight.contract import TABLES
 from oversight.db import create_schema
-from oversight.ingest.checks import add_row_problems, build_typed, create_problems_table
+from oversight.ingest.checks import add_row_problems, create_problems_table, typed_select
 from oversight.ingest.problems import ExtractError, Problem
 from oversight.ingest.sources import Source, find_sources, sha256_of, stage, stage_empty
 from oversight.settings import IMPORT_MEMORY_LIMIT, MAX_PROBLEMS_LISTED
@@ -138,19 +138,18 @@ def _build(con, sources, db_path, synthetic, replace, progress, now) -> ImportSu
     rows_read = {}
     for table in TABLES:
         source = by_table.get(table)
+        typed = typed_select(table)
         if source is None:
-            stage_empty(con, table)
             # the cross-table checks and the merge read typed_<table> for every table
-            build_typed(con, table)
+            stage_empty(con, table, typed)
             rows_read[table] = 0
             continue
         progress(f"reading {source.name}")
-        rows_read[table], trouble = stage(con, source)
+        rows_read[table], trouble = stage(con, source, typed)
         structural += trouble
         if trouble and rows_read[table] == 0:
-            stage_empty(con, table)
+            stage_empty(con, table, typed)
         progress(f"checking {rows_read[table]:,} rows of {source.name}")
-        build_typed(con, table)
         add_row_problems(con, table, source.name, now)
     progress("checking references and dates across tables")
     cross_params = {

@@ -199,16 +199,16 @@ def _row_checks(column: Column) -> list[tuple[str, str, str]]:
     return checks
 
 
-def build_typed(con: duckdb.DuckDBPyConnection, table: str) -> None:
-    """Create typed_<table>: _line, the raw text columns and a typed t_<column> for each."""
-    parts = ["_line"]
+def typed_select(table: str) -> str:
+    """The select list that keeps each raw text column and adds its typed t_<column>.
+
+    It reads a relation with the contract's columns as trimmed text (empty as NULL).
+    """
+    parts = []
     for column in SPECS[table]:
         parts.append(f'"{column.name}"')
         parts.append(f"{_typed_expression(column)} as t_{column.name}")
-    con.execute(
-        f"create or replace temp table typed_{table} as select {', '.join(parts)} "
-        f"from stage_{table}"
-    )
+    return ", ".join(parts)
 
 
 def create_problems_table(con: duckdb.DuckDBPyConnection) -> None:

@@ -165,11 +165,15 @@ def check_header(source: Source, header: list[str]) -> list[Problem]:
     return problems
 
 
-def stage(con: duckdb.DuckDBPyConnection, source: Source) -> tuple[int, list[Problem]]:
-    """Read a source into view stage_<table>; return its row count and structural problems."""
+def stage(con: duckdb.DuckDBPyConnection, source: Source, typed: str) -> tuple[int, list[Problem]]:
+    """Read a source into view typed_<table>: _line, then the columns of select list typed.
+
+    typed (oversight.ingest.checks.typed_select) reads the contract's columns as trimmed text.
+    Returns the number of rows read and the problems of structure found.
+    """
     if source.sheet:
-        return _stage_sheet(con, source)
-    return _stage_csv(con, source)
+        return _stage_sheet(con, source, typed)
+    return _stage_csv(con, source, typed)
 
 
 def _staging_select(table: str, present: list[str]) -> str:
@@ -228,21 +232,23 @@ def _read_csv_header(source: Source) -> tuple[list[str] | None, list[Problem]]:
     return header, []
 
 
-def _stage_csv(con: duckdb.DuckDBPyConnection, source: Source) -> tuple[int, list[Problem]]:
+def _stage_csv(
+    con: duckdb.DuckDBPyConnection, source: Source, typed: str
+) -> tuple[int, list[Problem]]:
     table = source.table
     header, problems = _read_csv_header(source)
     if header is not None:
         problems = check_header(source, header)
     if problems:
         return 0, problems
-    # One pass: read, trim, store. read_csv keeps the file's order, so a row's rowid is its
-    # record number - 1; the line of each row is worked out below, without a window.
+    # One pass: read, trim, type, store. read_csv keeps the file's order, so a row's rowid is
+    # its record number - 1; the line of each row is worked out below, without a window.
     con.execute(
-        f"create or replace temp table stage_raw_{table} as "
+        f"create or replace temp table typed_raw_{table} as select {typed} from ("
         f"select {_staging_select(table, header)} from read_csv($path, columns = $columns, "
         "header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
         "strict_mode = true, store_rejects = true, "
-        f"rejects_table = 'rejects_{table}', rejects_scan = 'rejects_scan_{table}')",
+        f"rejects_table = 'rejects_{table}', rejects_scan = 'rejects_scan_{table}'))",
         {"path": str(source.path), "columns": {name: "VARCHAR" for name in header}},
     )
     # One problem per broken line: a short line is rejected once for each missing column.
@@ -252,7 +258,7 @@ def _stage_csv(con: duckdb.DuckDBPyConnection, source: Source) -> tuple[int, lis
     ).fetchall()
     problems = [_reject_problem(source, *reject) for reject in rejects]
     reject_lines = sorted({int(line) for line, *_ in rejects})
-    accepted = con.execute(f"select count(*) from stage_raw_{table}").fetchall()[0][0]
+    accepted = con.execute(f"select count(*) from typed_raw_{table}").fetchall()[0][0]
     if 1 + accepted + len(reject_lines) == _line_count(source.path):
         # One record per line: shift each accepted record past the rejected lines before it.
         keys = [line - index for index, line in enumerate(reject_lines)]
@@ -264,7 +270,7 @@ def _stage_csv(con: duckdb.DuckDBPyConnection, source: Source) -> tuple[int, lis
         line = "r.rowid + 2"
         if keys:
             line += f" + (select count(*) from reject_keys_{table} k where k.key <= r.rowid + 2)"
-        source_sql = f"stage_raw_{table} r"
+        source_sql = f"typed_raw_{table} r"
     else:
         # Blank lines (skipped by read_csv) or values spanning lines: number from a second
         # reading of the file, record by record, so that lines are still the file's lines.
@@ -289,10 +295,9 @@ def _stage_csv(con: duckdb.DuckDBPyConnection, source: Source) -> tuple[int, lis
         )
         con.unregister(f"lines_arrow_{table}")
         line = "l._line"
-        source_sql = f"stage_raw_{table} r join lines_{table} l on l._record = r.rowid + 1"
-    columns = ", ".join(f'r."{column}"' for column in COLUMNS[table])
+        source_sql = f"typed_raw_{table} r join lines_{table} l on l._record = r.rowid + 1"
     con.execute(
-        f"create or replace temp view stage_{table} as select {line} as _line, {columns} "
+        f"create or replace temp view typed_{table} as select {line} as _line, r.* "
         f"from {source_sql}"
     )
     return accepted, problems
@@ -356,7 +361,9 @@ def _cell_text(value) -> str | None:
     return str(value)
 
 
-def _stage_sheet(con: duckdb.DuckDBPyConnection, source: Source) -> tuple[int, list[Problem]]:
+def _stage_sheet(
+    con: duckdb.DuckDBPyConnection, source: Source, typed: str
+) -> tuple[int, list[Problem]]:
     import openpyxl
 
     table = source.table
@@ -400,18 +407,18 @@ def _stage_sheet(con: duckdb.DuckDBPyConnection, source: Source) -> tuple[int, l
     )
     con.register(f"sheet_{table}", arrow)
     con.execute(
-        f"create or replace temp table stage_raw_{table} as select _line, "
-        f"{_staging_select(table, header)} from sheet_{table}"
+        f"create or replace temp table typed_raw_{table} as select _line, {typed} from ("
+        f"select _line, {_staging_select(table, header)} from sheet_{table})"
     )
     con.unregister(f"sheet_{table}")
-    con.execute(f"create or replace temp view stage_{table} as select * from stage_raw_{table}")
+    con.execute(f"create or replace temp view typed_{table} as select * from typed_raw_{table}")
     return len(lines), problems
 
 
-def stage_empty(con: duckdb.DuckDBPyConnection, table: str) -> None:
-    """An empty staging view, for a table the extract does not include."""
+def stage_empty(con: duckdb.DuckDBPyConnection, table: str, typed: str) -> None:
+    """An empty view typed_<table>, for a table the extract does not include."""
     columns = ", ".join(f'null::varchar as "{column}"' for column in COLUMNS[table])
     con.execute(
-        f"create or replace temp view stage_{table} as select null::bigint as _line, {columns} "
-        "where false"
+        f"create or replace temp view typed_{table} as select null::bigint as _line, {typed} "
+        f"from (select {columns}) where false"
     )
