@@ -6,9 +6,9 @@ import time
 from pathlib import Path
 
 from oversight import __version__
-from oversight.db import connect_read_only
+from oversight.db import check_schema_version, connect_read_only
 from oversight.demo import build_demo_database
-from oversight.ingest import ExtractError, import_extract
+from oversight.ingest import DatabaseVersionError, ExtractError, import_extract
 from oversight.settings import DEMO_DIR, resolve_db_path
 from oversight.status import data_status, recent_imports, table_row_counts
 
@@ -40,6 +40,9 @@ def command_import(args: argparse.Namespace) -> int:
         print(error.summary(), file=sys.stderr)
         print(f"The database {db_path} was not changed.", file=sys.stderr)
         return 1
+    except DatabaseVersionError as error:
+        print(f"Import refused, nothing was changed: {error}", file=sys.stderr)
+        return 1
     print(f"Import {summary.import_id} into {db_path} took {summary.seconds:.1f} s:")
     for f in summary.files:
         print(
@@ -56,9 +59,13 @@ def command_status(args: argparse.Namespace) -> int:
         return 1
     con = connect_read_only(db_path)
     try:
+        check_schema_version(con, "live", db_path)
         status = data_status(con)
         counts = table_row_counts(con)
         imports = recent_imports(con, limit=args.imports)
+    except DatabaseVersionError as error:
+        print(error)
+        return 1
     finally:
         con.close()
     print(f"Database: {db_path}")

@@ -12,7 +12,12 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from oversight.db import connect_read_only, run_query
+from oversight.db import (
+    DatabaseVersionError,
+    check_schema_version,
+    connect_read_only,
+    run_query,
+)
 from oversight.demo import build_demo_database
 from oversight.settings import resolve_db_path
 from oversight.status import DataStatus, data_status
@@ -27,15 +32,45 @@ def database_path() -> Path:
 
 
 def ensure_database() -> None:
-    """Build the demo database on first run, when no database exists yet."""
+    """Build the demo database on first run, or when a demo file of an older schema is found.
+
+    A file of an older schema that holds real imports is never replaced: the page says how to
+    rebuild it and stops.
+    """
     path = database_path()
-    if path.exists():
-        return
     with _first_build:
-        if path.exists():
+        problem = _version_problem(path) if path.exists() else None
+        if path.exists() and problem is None:
             return
-        with st.spinner("First run: building the synthetic demonstration database…"):
+        if problem is not None and not _only_synthetic(path):
+            st.error(str(problem))
+            st.stop()
+        with st.spinner("Building the synthetic demonstration database…"):
             build_demo_database(path, regenerate=False)
+
+
+def _version_problem(path: Path) -> DatabaseVersionError | None:
+    con = connect_read_only(path)
+    try:
+        check_schema_version(con, "live", path)
+    except DatabaseVersionError as error:
+        return error
+    finally:
+        con.close()
+    return None
+
+
+def _only_synthetic(path: Path) -> bool:
+    """Whether every import recorded in the file (of any schema version) was synthetic."""
+    con = connect_read_only(path)
+    try:
+        return bool(
+            con.execute("select coalesce(bool_and(synthetic), true) from imports").fetchone()[0]
+        )
+    except duckdb.Error:
+        return False
+    finally:
+        con.close()
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)

@@ -8,6 +8,8 @@ import pandas as pd
 from oversight.settings import FORCES_CSV, QUERIES_DIR
 
 SCHEMA_SQL = Path(__file__).with_name("schema.sql")
+# Raise whenever schema.sql changes: a file of another version is rebuilt, never misread.
+SCHEMA_VERSION = 2
 FORCES_COLUMNS = {
     "force_code": "VARCHAR",
     "force_name": "VARCHAR",
@@ -42,8 +44,32 @@ def create_schema(con: duckdb.DuckDBPyConnection, catalog: str | None = None) ->
         "select force_code from forces_reference union all select 'unknown')"
     )
     con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
+    con.execute("insert into database_info values ($version)", {"version": SCHEMA_VERSION})
     con.execute("insert into forces select * from forces_reference")
     con.execute("drop table forces_reference")
+
+
+class DatabaseVersionError(RuntimeError):
+    """The database file was made by another version of Oversight's schema."""
+
+
+def check_schema_version(con: duckdb.DuckDBPyConnection, catalog: str, db_path: Path) -> None:
+    """Raise DatabaseVersionError unless catalog holds this version of the schema."""
+    found = con.execute(
+        "select count(*) from duckdb_tables() where database_name = $catalog "
+        "and table_name = 'database_info'",
+        {"catalog": catalog},
+    ).fetchone()[0]
+    version = None
+    if found:
+        row = con.execute(f'select max(schema_version) from "{catalog}".database_info').fetchone()
+        version = row[0]
+    if version != SCHEMA_VERSION:
+        raise DatabaseVersionError(
+            f"{db_path} holds schema version {version or 'unknown'}, this Oversight needs "
+            f"version {SCHEMA_VERSION}. Rebuild it: python -m oversight demo for the demo data, "
+            "or move the file aside and import the extracts again."
+        )
 
 
 def connect_read_only(db_path: Path) -> duckdb.DuckDBPyConnection:

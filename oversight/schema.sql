@@ -28,6 +28,11 @@ create type outcome as enum (
 );
 create type source_table as enum ('reports', 'referrals', 'outcomes');
 
+-- Which version of this schema the file holds (oversight.db.SCHEMA_VERSION): one row.
+create table database_info (
+    schema_version integer not null
+);
+
 -- One row per force a report can name (data/forces.csv, built from data/reference/).
 create table forces (
     force_code force_code primary key,

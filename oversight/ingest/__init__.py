@@ -19,14 +19,22 @@ import duckdb
 
 from oversight import __version__
 from oversight.contract import TABLES
-from oversight.db import create_schema
+from oversight.db import DatabaseVersionError, check_schema_version, create_schema
 from oversight.ingest.checks import add_row_problems, create_problems_table, typed_select
 from oversight.ingest.problems import ExtractError, Problem
 from oversight.ingest.sources import Source, find_sources, sha256_of, stage, stage_empty
 from oversight.settings import IMPORT_MEMORY_LIMIT, MAX_PROBLEMS_LISTED
 from oversight.store import building_path, remove_leftovers, swap_in, write_lock
 
-__all__ = ["ExtractError", "FileSummary", "ImportSummary", "Problem", "import_extract", "uk_now"]
+__all__ = [
+    "DatabaseVersionError",
+    "ExtractError",
+    "FileSummary",
+    "ImportSummary",
+    "Problem",
+    "import_extract",
+    "uk_now",
+]
 
 SQL_DIR = Path(__file__).with_name("sql")
 UK = ZoneInfo("Europe/London")
@@ -121,6 +129,7 @@ def _attach_stored(con: duckdb.DuckDBPyConnection, db_path: Path, replace: bool)
     own = con.execute("select current_database()").fetchone()[0]
     if db_path.exists() and not replace:
         con.execute("attach $path as old (read_only)", {"path": str(db_path)})
+        check_schema_version(con, "old", db_path)
     else:
         con.execute("attach ':memory:' as old")
         create_schema(con, catalog="old")

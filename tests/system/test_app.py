@@ -60,3 +60,32 @@ def test_running_app_shows_new_import_on_next_rerun(monkeypatch, tmp_path):
     assert not app.exception
     assert metrics(app)["Reports"] == str(first_count + added)
     assert metrics(app)["Online"] == str(first_count + added)
+
+
+def age_schema(db_path: Path) -> None:
+    """Make a database look as if an older Oversight had built it."""
+    import duckdb
+
+    with duckdb.connect(str(db_path)) as con:
+        con.execute("update database_info set schema_version = schema_version - 1")
+
+
+def test_demo_file_of_an_older_schema_is_rebuilt(monkeypatch, tmp_path, demo_db, demo_counts):
+    db_path = tmp_path / "old-demo.duckdb"
+    db_path.write_bytes(demo_db.read_bytes())
+    age_schema(db_path)
+    app = run_app(monkeypatch, db_path)
+    assert metrics(app)["Reports"] == f"{demo_counts['reports']:,}"
+
+
+def test_real_data_of_an_older_schema_is_never_replaced(monkeypatch, tmp_path):
+    db_path = tmp_path / "old-real.duckdb"
+    import_extract([write_extract(tmp_path / "one", ["X1"])], db_path)
+    age_schema(db_path)
+    before = db_path.read_bytes()
+    monkeypatch.setenv("OVERSIGHT_DB", str(db_path))
+    app = AppTest.from_file(APP, default_timeout=120).run()
+    assert not app.exception
+    assert any("schema version" in error.value for error in app.error)
+    assert not app.metric
+    assert db_path.read_bytes() == before

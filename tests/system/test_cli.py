@@ -109,3 +109,20 @@ def test_import_accepts_then_refuses_with_every_problem_and_changes_nothing(tmp_
     assert any(line.startswith("- referrals.csv, line 2, column report_id") for line in lines)
     assert "was not changed" in refused.stderr
     assert sha256(db_path) == before
+
+
+def test_import_into_a_database_of_another_schema_is_refused(tmp_path):
+    import duckdb
+
+    db_path = tmp_path / "db.duckdb"
+    assert oversight("import", str(write(tmp_path / "reports.csv", REPORTS)), "--db",
+                     str(db_path)).returncode == 0  # fmt: skip
+    with duckdb.connect(str(db_path)) as con:
+        con.execute("update database_info set schema_version = 1")
+    before = sha256(db_path)
+    again = oversight("import", str(tmp_path / "reports.csv"), "--db", str(db_path))
+    assert again.returncode == 1
+    assert "schema version 1" in again.stderr and "python -m oversight demo" in again.stderr
+    assert sha256(db_path) == before
+    status = oversight("status", "--db", str(db_path))
+    assert status.returncode == 1 and "schema version 1" in status.stdout
