@@ -1,16 +1,16 @@
-"""Oversight dashboard: the router. Page config, navigation, and the shared data banner."""
+"""Oversight dashboard: the router. Page config and navigation; each page begins with
+oversight.dashboard.page_setup(), which draws the data banner and the shared sidebar filters."""
 
 import streamlit as st
 
-from oversight.dashboard import data_banner, ensure_database, stored_data_status
-
 st.set_page_config(page_title="Oversight", page_icon=":material/policy:", layout="wide")
 
-ensure_database()
-# Drawn above every page, so no page can show the data without saying what it is.
-data_banner(stored_data_status())
-
-page = st.navigation(
-    [st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True)]
-)
-page.run()
+pages = [
+    st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    st.Page("pages/reports.py", title="Reports", icon=":material/campaign:"),
+    st.Page("pages/outcomes.py", title="Outcomes and timeliness", icon=":material/gavel:"),
+    st.Page("pages/forces.py", title="Forces", icon=":material/local_police:"),
+    st.Page("pages/fairness.py", title="Fairness", icon=":material/balance:"),
+    st.Page("pages/about.py", title="About the data", icon=":material/info:"),
+]
+st.navigation(pages).run()

@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 from oversight import __version__
-from oversight.db import check_schema_version, connect_read_only
+from oversight.db import connect_read_only
 from oversight.demo import build_demo_database
 from oversight.ingest import DatabaseVersionError, ExtractError, import_extract
 from oversight.settings import DEMO_DIR, resolve_db_path
@@ -57,15 +57,15 @@ def command_status(args: argparse.Namespace) -> int:
     if not db_path.exists():
         print(f"No database at {db_path}. Build the demo with: python -m oversight demo")
         return 1
-    con = connect_read_only(db_path)
     try:
-        check_schema_version(con, "live", db_path)
-        status = data_status(con)
-        counts = table_row_counts(con)
-        imports = recent_imports(con, limit=args.imports)
+        con = connect_read_only(db_path)
     except DatabaseVersionError as error:
         print(error)
         return 1
+    try:
+        status = data_status(con)
+        counts = table_row_counts(con)
+        imports = recent_imports(con, limit=args.imports)
     finally:
         con.close()
     print(f"Database: {db_path}")

@@ -10,15 +10,17 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from oversight.db import (
     DatabaseVersionError,
-    check_schema_version,
     connect_read_only,
     run_query,
 )
 from oversight.demo import build_demo_database
+from oversight.exports import csv_bytes
+from oversight.filters import Filters
 from oversight.settings import resolve_db_path
 from oversight.status import DataStatus, data_status
 from oversight.store import version_of
@@ -50,27 +52,22 @@ def ensure_database() -> None:
 
 
 def _version_problem(path: Path) -> DatabaseVersionError | None:
-    con = connect_read_only(path)
     try:
-        check_schema_version(con, "live", path)
+        connect_read_only(path).close()
     except DatabaseVersionError as error:
         return error
-    finally:
-        con.close()
     return None
 
 
 def _only_synthetic(path: Path) -> bool:
     """Whether every import recorded in the file (of any schema version) was synthetic."""
-    con = connect_read_only(path)
     try:
-        return bool(
-            con.execute("select coalesce(bool_and(synthetic), true) from imports").fetchone()[0]
-        )
+        with duckdb.connect(":memory:") as con:
+            con.execute("attach $path as old (read_only)", {"path": str(path)})
+            row = con.execute("select coalesce(bool_and(synthetic), true) from old.imports")
+            return bool(row.fetchone()[0])
     except duckdb.Error:
         return False
-    finally:
-        con.close()
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
@@ -119,3 +116,74 @@ def data_banner(status: DataStatus) -> None:
         )
     as_at = status.as_at_date.isoformat() if status.as_at_date else "no data stored yet"
     st.caption(f"Data as at {as_at}.")
+
+
+def filtered_query(name: str, filters: Filters, **extra) -> pd.DataFrame:
+    """Run a filtered query (queries/<name>.sql) with the filters' parameters and any extra."""
+    return query(name, **filters.sql_params(), **extra)
+
+
+def forces_reference() -> pd.DataFrame:
+    """Every force with its region, nation, officer numbers and population."""
+    return query("forces_reference")
+
+
+def page_setup() -> tuple[DataStatus, Filters]:
+    """What every page does first: make sure there is a database, show the banner (synthetic
+    or real, as-at date), draw the shared sidebar filters, and return the status and filters.
+
+    Pages call this rather than app.py, so that a page reruns whole on its own (as Streamlit's
+    AppTest runs it after an interaction) and the filters are drawn once per run.
+    """
+    from oversight.sidebar import sidebar_filters
+
+    ensure_database()
+    status = stored_data_status()
+    data_banner(status)
+    if status.first_received_date is None:
+        st.info("No reports are stored yet. Import an extract: `python -m oversight import PATH`.")
+        st.stop()
+    filters = sidebar_filters(status, forces_reference())
+    st.session_state["filters"] = filters
+    return status, filters
+
+
+def current_filters() -> Filters:
+    """The filters drawn by page_setup on this run."""
+    return st.session_state["filters"]
+
+
+def chart_caption(filters: Filters, status: DataStatus, note: str = "") -> str:
+    """What every chart says under it: the selection, the as-at date, and any note."""
+    text = f"{filters.describe().capitalize()}. Data as at {status.as_at_date:%d %b %Y}."
+    return f"{text} {note}".strip()
+
+
+def show_chart(
+    fig: go.Figure,
+    numbers: pd.DataFrame,
+    file_stem: str,
+    filters: Filters,
+    status: DataStatus,
+    note: str = "",
+) -> None:
+    """A chart with its caption, and its numbers as a table and as a CSV download."""
+    st.plotly_chart(fig, width="stretch", config={"displaylogo": False})
+    st.caption(chart_caption(filters, status, note))
+    with st.expander("The numbers behind this chart"):
+        st.dataframe(numbers, hide_index=True, width="stretch")
+        st.download_button(
+            "Download these numbers (CSV)",
+            data=csv_bytes(numbers),
+            file_name=f"{file_stem}_{filters.first_date}_{filters.last_date}.csv",
+            mime="text/csv",
+            key=f"download_{file_stem}",
+        )
+
+
+def nothing_to_show(what: str = "reports") -> None:
+    """The plain message for an empty selection."""
+    st.info(
+        f"No {what} match these filters in this period. Widen the period, or choose other "
+        "forces, channels or categories in the sidebar."
+    )

@@ -75,12 +75,21 @@ def check_schema_version(con: duckdb.DuckDBPyConnection, catalog: str, db_path: 
 def connect_read_only(db_path: Path) -> duckdb.DuckDBPyConnection:
     """Open the database for reading, as catalog live of a private in-memory connection.
 
+    Raises DatabaseVersionError if the file holds another version of the schema.
+
     Attaching, rather than duckdb.connect(path), matters: DuckDB caches open databases by path,
     so after an import swapped a new file in, a plain connect would return the old one.
     """
     con = duckdb.connect(":memory:")
-    con.execute("attach $path as live (read_only)", {"path": str(db_path)})
-    con.execute("use live")
+    try:
+        con.execute("attach $path as live (read_only)", {"path": str(db_path)})
+        con.execute("use live")
+        check_schema_version(con, "live", db_path)
+        # the filtered views every query reads; kept in the connection's own memory catalog
+        con.execute(query_text("filtered_tables"))
+    except BaseException:
+        con.close()
+        raise
     return con
 
 
@@ -92,11 +101,13 @@ def query_text(name: str) -> str:
 def run_query(con: duckdb.DuckDBPyConnection, name: str, **params) -> pd.DataFrame:
     """Run queries/<name>.sql with its $parameters bound, on a cursor of its own.
 
-    con comes from connect_read_only: a cursor is a new session, so it selects catalog live.
+    con comes from connect_read_only: a cursor is a new session, so it selects catalog live
+    and finds the filter macros of queries/filtered_tables.sql in catalog memory.
     """
     cursor = con.cursor()
     try:
         cursor.execute("use live")
+        cursor.execute("set search_path = 'live.main,memory.main'")
         return cursor.execute(query_text(name), params or None).df()
     finally:
         cursor.close()

@@ -1,28 +1,49 @@
-"""Overview (placeholder until the full pages land): headline counts for all stored reports."""
+"""Overview: headline figures with their change, the path of a report, monthly reports."""
 
 import streamlit as st
 
-from oversight.dashboard import query, stored_data_status
+from oversight import charts
+from oversight.analysis.overview import overview_data
+from oversight.dashboard import nothing_to_show, page_setup, query, show_chart
 
-status = stored_data_status()
-st.title("Police Anti-Corruption and Abuse Reporting Service")
+status, filters = page_setup()
+data = overview_data(query, filters, status.as_at_date)
 
-if status.first_received_date is None:
-    st.info("No reports are stored yet. Import an extract with `python -m oversight import`.")
+st.title("Overview")
+st.caption(
+    f"{filters.describe().capitalize()}. Referrals and outcomes of those reports so far, "
+    f"as at {status.as_at_date:%d %b %Y}. Changes compare with the {filters.days} days before."
+)
+if data.headline["reports"] == 0:
+    nothing_to_show()
     st.stop()
 
-first, last = status.first_received_date, status.last_received_date
-counts = query("headline_counts", first_date=first, last_date=last).iloc[0]
-st.subheader(f"Reports received {first:%d %B %Y} to {last:%d %B %Y}")
-st.caption(f"Referrals and investigations of those reports so far, as at {status.as_at_date}.")
+for row in (data.tiles[:5], data.tiles[5:]):
+    for column, tile in zip(st.columns(len(row)), row, strict=True):
+        column.metric(tile.label, tile.shown, tile.change, help=tile.help, delta_color="off")
 
-tiles = [
-    ("Reports", counts["reports_count"]),
-    ("By phone", counts["phone_count"]),
-    ("Online", counts["online_count"]),
-    ("Passed to a force", counts["disseminated_count"]),
-    ("Investigations", counts["investigations_count"]),
-    ("Transferred", counts["transferred_count"]),
-]
-for column, (label, value) in zip(st.columns(len(tiles)), tiles, strict=True):
-    column.metric(label, f"{int(value):,}")
+st.subheader("The path of a report")
+path = data.path.assign(
+    share_of_previous=lambda f: (f["count"] / f["count"].shift(1)).round(3),
+)
+show_chart(
+    charts.funnel(path, "stage", "count", "How far reports have gone so far"),
+    path[["stage", "unit", "count", "share_of_previous"]],
+    "report_path",
+    filters,
+    status,
+    "The first two stages count reports; the rest count referrals to forces (a report can be "
+    "passed to more than one force).",
+)
+
+st.subheader("Reports by month")
+show_chart(
+    charts.lines(
+        data.monthly, "month_start", "reports", "Reports received each month, by channel",
+        "Month received", "Reports", colour="channel", colours=charts.CHANNEL_COLOURS,
+    ),
+    data.monthly[["month", "channel", "reports"]],
+    "reports_by_month",
+    filters,
+    status,
+)  # fmt: skip

@@ -1,24 +1,53 @@
--- Headline counts for reports received in a period (cohort view, docs/metrics.md): reports,
--- by channel, anonymous, disseminated (with at least one referral), referrals, investigations
--- and transferred referrals of those reports.
--- One row. Parameters: $first_date, $last_date (received_at dates, both inclusive).
-with period_reports as (
-    select report_id, channel, anonymous
-    from reports
-    where cast(received_at as date) between $first_date and $last_date
+-- Headline counts (docs/metrics.md, "Counts") for reports received in the period, cohort view:
+-- the reports, and the referrals and outcomes of those reports so far.
+-- One row, one column per count, named as in the published headline.csv.
+-- Parameters: $first_date, $last_date, $forces, $regions, $channels, $categories (filters,
+-- see filtered_tables.sql), $as_at (the as-at date: referrals pending more than 28 days after
+-- referred_at by then are overdue).
+with reports as (
+    select *
+    from filtered_reports(
+        $first_date, $last_date, $forces::varchar[], $regions::varchar[],
+        $channels::varchar[], $categories::varchar[]
+    )
 ),
-period_referrals as (
-    select f.report_id, f.assessment
-    from referrals f
-    semi join period_reports r on r.report_id = f.report_id
+referrals as (
+    select *
+    from referral_outcomes(
+        $first_date, $last_date, $forces::varchar[], $regions::varchar[],
+        $channels::varchar[], $categories::varchar[]
+    )
+),
+report_counts as (
+    select
+        count(*) as reports,
+        count(*) filter (where channel = 'phone') as reports_phone,
+        count(*) filter (where channel = 'online') as reports_online,
+        count(*) filter (where anonymous) as anonymous_reports,
+        count(*) filter (
+            where exists (select 1 from live.referrals f where f.report_id = reports.report_id)
+        ) as disseminated_reports
+    from reports
+),
+referral_counts as (
+    select
+        count(*) as referrals,
+        count(*) filter (where assessment = 'investigation') as investigations,
+        count(*) filter (where assessment = 'transferred') as transferred,
+        count(*) filter (where assessment = 'investigation' and has_case_to_answer)
+            as case_to_answer,
+        count(*) filter (where has_false_allegation) as false_allegations,
+        count(*) filter (where has_dismissed) as dismissals,
+        count(*) filter (where has_would_have_been_dismissed) as would_have_been_dismissed,
+        count(*) filter (where has_dismissed or has_would_have_been_dismissed)
+            as removed_from_policing,
+        count(*) filter (where has_barred) as barred,
+        count(*) filter (where has_charged) as criminal_charges,
+        count(*) filter (where assessment = 'investigation' and ended_date is null)
+            as open_cases,
+        count(*) filter (where assessment = 'pending') as awaiting_force_decision,
+        count(*) filter (where assessment = 'pending' and $as_at - referred_date > 28)
+            as awaiting_force_decision_overdue
+    from referrals
 )
-select
-    (select count(*) from period_reports) as reports_count,
-    (select count(*) from period_reports where channel = 'phone') as phone_count,
-    (select count(*) from period_reports where channel = 'online') as online_count,
-    (select count(*) from period_reports where anonymous) as anonymous_count,
-    (select count(distinct report_id) from period_referrals) as disseminated_count,
-    (select count(*) from period_referrals) as referrals_count,
-    (select count(*) from period_referrals where assessment = 'investigation')
-        as investigations_count,
-    (select count(*) from period_referrals where assessment = 'transferred') as transferred_count
+select * from report_counts, referral_counts

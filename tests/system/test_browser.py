@@ -87,12 +87,41 @@ def browser():
         launched.close()
 
 
+PAGES = {
+    "overview": ("", "Overview"),
+    "reports": ("reports", "Reports"),
+    "outcomes": ("outcomes", "Outcomes and timeliness"),
+    "forces": ("forces", "Forces"),
+    "fairness": ("fairness", "Fairness"),
+    "about": ("about", "About the data"),
+}
+
+
 def test_overview_shows_banner_and_counts_without_errors(served_app, browser, demo_counts):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(served_app)
     page.get_by_text("Synthetic demonstration data").wait_for(timeout=60_000)
     page.get_by_text(f"{demo_counts['reports']:,}").first.wait_for(timeout=30_000)
     assert page.locator("[data-testid='stException']").count() == 0
+    page.close()
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_page_loads_without_errors(served_app, browser, name):
+    path, title = PAGES[name]
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{served_app}/{path}?period=national")
+    page.get_by_role("heading", name=title).first.wait_for(timeout=60_000)
+    page.get_by_text("Synthetic demonstration data").wait_for(timeout=30_000)
+    # let every chart and table of the page finish drawing
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000
+    )
+    assert page.locator("[data-testid='stException']").count() == 0, f"error on {name}"
+    assert page.locator("[data-testid='stAlertContentError']").count() == 0, f"error on {name}"
+    # the period from the URL survived the page load and is still in the URL
+    assert "period=national" in page.url
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "overview.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
     page.close()

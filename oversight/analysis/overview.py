@@ -1,0 +1,117 @@
+"""The Overview page: headline counts against the previous period, the path of a report,
+monthly reports by channel, and the median days to outcome."""
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from oversight.analysis import QueryRunner
+from oversight.filters import Filters
+from oversight.measures import kaplan_meier, km_quantile, percent_change
+
+
+@dataclass(frozen=True)
+class Tile:
+    """One headline figure: its value now, in the previous period, and how it changed."""
+
+    label: str
+    value: float | None
+    previous: float | None
+    kind: str  # count, share (0..1) or days
+    help: str
+
+    @property
+    def change(self) -> str | None:
+        """The change as text: a percentage for counts and days, points for shares."""
+        if self.value is None or self.previous is None:
+            return None
+        if self.kind == "share":
+            return f"{(self.value - self.previous) * 100:+.1f} points"
+        change = percent_change(self.value, self.previous)
+        return None if change is None else f"{change:+.0f}%"
+
+    @property
+    def shown(self) -> str:
+        """The value as shown on the tile ("–" where it cannot be computed)."""
+        if self.value is None or (isinstance(self.value, float) and math.isnan(self.value)):
+            return "–"
+        if self.kind == "share":
+            return f"{self.value:.0%}"
+        if self.kind == "days":
+            return f"{self.value:,.0f} days"
+        return f"{int(self.value):,}"
+
+
+@dataclass(frozen=True)
+class OverviewData:
+    """Everything the Overview page draws."""
+
+    headline: pd.Series
+    previous_headline: pd.Series
+    tiles: list[Tile]
+    path: pd.DataFrame
+    monthly: pd.DataFrame
+
+
+def headline_counts(run: QueryRunner, filters: Filters, as_at: dt.date) -> pd.Series:
+    """The headline counts (published headline.csv) for the filters."""
+    return run("headline_counts", **filters.sql_params(), as_at=as_at).iloc[0]
+
+
+def median_days_to_outcome(run: QueryRunner, filters: Filters, as_at: dt.date) -> float | None:
+    """Kaplan-Meier median days from report to the end of the case (open cases censored)."""
+    durations = run("outcome_durations", **filters.sql_params(), as_at=as_at)
+    if durations.empty:
+        return None
+    curve = kaplan_meier(durations["days"], durations["ended"].astype(int), durations["cases"])
+    median = km_quantile(curve, 0.5)
+    return None if median is None or math.isnan(median) else float(median)
+
+
+def _share(numerator, denominator) -> float | None:
+    return None if not denominator else numerator / denominator
+
+
+def overview_data(run: QueryRunner, filters: Filters, as_at: dt.date) -> OverviewData:
+    """Headline tiles (with the previous period of the same length), path and monthly trend."""
+    before = filters.previous()
+    now, then = headline_counts(run, filters, as_at), headline_counts(run, before, as_at)
+    days_now = median_days_to_outcome(run, filters, as_at)
+    days_then = median_days_to_outcome(run, before, as_at)
+
+    def count(label, column, help_text):
+        return Tile(label, now[column], then[column], "count", help_text)
+
+    tiles = [
+        count("Reports", "reports", "Reports received in the period."),
+        Tile("Online share", _share(now["reports_online"], now["reports"]),
+             _share(then["reports_online"], then["reports"]), "share",
+             "Reports made online, as a share of all reports (the rest came by phone)."),
+        Tile("Anonymous", _share(now["anonymous_reports"], now["reports"]),
+             _share(then["anonymous_reports"], then["reports"]), "share",
+             "Reports whose reporter chose to stay anonymous, as a share of all reports."),
+        count("Passed to a force", "disseminated_reports",
+              "Reports passed to at least one force (disseminated)."),
+        count("Investigations", "investigations",
+              "Referrals of these reports that the receiving force is investigating."),
+        count("Case to answer", "case_to_answer",
+              "Investigations with a finding of a case to answer for misconduct or gross "
+              "misconduct, so far."),
+        count("Dismissals", "dismissals", "Referrals with an outcome of dismissal, so far."),
+        count("Removed from policing", "removed_from_policing",
+              "Dismissed, or would have been dismissed had they not left (counted once)."),
+        count("Open cases", "open_cases",
+              "Investigations with no outcome that ends the case yet."),
+        Tile("Median days to outcome", days_now, days_then, "days",
+             "Kaplan-Meier median: days from the report to the outcome that ends the case, "
+             "with open cases counted as still waiting (censored at the as-at date)."),
+    ]  # fmt: skip
+    return OverviewData(
+        headline=now,
+        previous_headline=then,
+        tiles=tiles,
+        path=run("report_path", **filters.sql_params()),
+        monthly=run("reports_by_month", **filters.sql_params()),
+    )

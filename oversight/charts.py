@@ -1,0 +1,516 @@
+"""Plotly figure builders, one function per chart kind, with one colour-blind-safe palette.
+
+Colours come from the Okabe-Ito palette (Okabe and Ito 2008, safe for the common colour-vision
+deficiencies); a channel, category, assessment or outcome keeps its colour on every page.
+Every builder takes a title that says what the chart shows and axis titles with units.
+"""
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from oversight.contract import ASSESSMENTS, CATEGORIES, CHANNELS
+
+OKABE_ITO = {
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+    "black": "#000000",
+    "grey": "#999999",
+}
+NEUTRAL = OKABE_ITO["grey"]
+
+CHANNEL_COLOURS = dict(zip(CHANNELS, [OKABE_ITO["blue"], OKABE_ITO["orange"]], strict=True))
+CATEGORY_COLOURS = dict(
+    zip(
+        CATEGORIES,
+        [
+            OKABE_ITO["vermillion"],
+            OKABE_ITO["blue"],
+            OKABE_ITO["reddish_purple"],
+            OKABE_ITO["bluish_green"],
+            OKABE_ITO["orange"],
+            OKABE_ITO["grey"],
+        ],
+        strict=True,
+    )
+)
+ASSESSMENT_COLOURS = dict(
+    zip(
+        ASSESSMENTS,
+        [
+            OKABE_ITO["vermillion"],
+            OKABE_ITO["bluish_green"],
+            OKABE_ITO["sky_blue"],
+            OKABE_ITO["grey"],
+            OKABE_ITO["orange"],
+            OKABE_ITO["yellow"],
+        ],
+        strict=True,
+    )
+)
+# Outcome groups used in outcome-mix charts (docs/metrics.md stages).
+OUTCOME_GROUP_COLOURS = {
+    "open": OKABE_ITO["grey"],
+    "no case to answer": OKABE_ITO["sky_blue"],
+    "false allegation": OKABE_ITO["yellow"],
+    "case to answer, no dismissal": OKABE_ITO["orange"],
+    "case to answer, awaiting proceedings": OKABE_ITO["reddish_purple"],
+    "dismissed or would have been": OKABE_ITO["vermillion"],
+}
+GROUP_COLOURS = {
+    "force": OKABE_ITO["vermillion"],
+    "region": OKABE_ITO["blue"],
+    "national": OKABE_ITO["black"],
+}
+FONT = "Source Sans Pro, Arial, sans-serif"
+
+
+def _layout(fig: go.Figure, title: str, x_title: str, y_title: str, height: int = 420):
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left"},
+        xaxis_title=x_title,
+        yaxis_title=y_title,
+        font={"family": FONT, "size": 13},
+        height=height,
+        margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "title": None},
+        plot_bgcolor="white",
+        hovermode="closest",
+    )
+    fig.update_xaxes(showline=True, linecolor="#444", gridcolor="#eee")
+    fig.update_yaxes(showline=True, linecolor="#444", gridcolor="#eee", rangemode="tozero")
+    return fig
+
+
+def bars(
+    frame: pd.DataFrame,
+    x: str,
+    y: str,
+    title: str,
+    x_title: str,
+    y_title: str,
+    colour: str | None = None,
+    colours: dict[str, str] | None = None,
+    error: tuple[str, str] | None = None,
+    horizontal: bool = False,
+    stacked: bool = True,
+) -> go.Figure:
+    """Bars of y by x, one trace per value of colour (stacked), with optional interval whiskers."""
+    fig = go.Figure()
+    groups = [(None, frame)] if colour is None else list(frame.groupby(colour, sort=False))
+    for name, part in groups:
+        kwargs = {}
+        if error:
+            low, high = error
+            kwargs["error_x" if horizontal else "error_y"] = {
+                "type": "data",
+                "symmetric": False,
+                "array": (part[high] - part[y]).tolist(),
+                "arrayminus": (part[y] - part[low]).tolist(),
+                "color": "#333",
+            }
+        colour_value = (colours or {}).get(name, OKABE_ITO["blue"] if name is None else None)
+        fig.add_bar(
+            x=part[y] if horizontal else part[x],
+            y=part[x] if horizontal else part[y],
+            name=str(name) if name is not None else y_title,
+            orientation="h" if horizontal else "v",
+            marker_color=colour_value,
+            showlegend=name is not None,
+            **kwargs,
+        )
+    fig.update_layout(barmode="stack" if stacked else "group")
+    if horizontal:
+        fig.update_yaxes(autorange="reversed")
+        return _layout(fig, title, y_title, x_title, height=max(320, 22 * frame[x].nunique()))
+    return _layout(fig, title, x_title, y_title)
+
+
+def lines(
+    frame: pd.DataFrame,
+    x: str,
+    y: str,
+    title: str,
+    x_title: str,
+    y_title: str,
+    colour: str | None = None,
+    colours: dict[str, str] | None = None,
+    band: tuple[str, str] | None = None,
+    step: bool = False,
+) -> go.Figure:
+    """Lines of y over x, one per value of colour, with an optional shaded interval band."""
+    fig = go.Figure()
+    groups = [(None, frame)] if colour is None else list(frame.groupby(colour, sort=False))
+    shape = "hv" if step else "linear"
+    for name, part in groups:
+        colour_value = (colours or {}).get(name, OKABE_ITO["blue"])
+        if band:
+            low, high = band
+            fig.add_scatter(
+                x=list(part[x]) + list(part[x])[::-1],
+                y=list(part[high]) + list(part[low])[::-1],
+                fill="toself",
+                fillcolor=colour_value,
+                opacity=0.15,
+                line={"width": 0, "shape": shape},
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        fig.add_scatter(
+            x=part[x],
+            y=part[y],
+            mode="lines+markers" if not step else "lines",
+            name=str(name) if name is not None else y_title,
+            line={"color": colour_value, "shape": shape, "width": 2},
+            showlegend=name is not None,
+        )
+    return _layout(fig, title, x_title, y_title)
+
+
+def heatmap(
+    frame: pd.DataFrame, x: str, y: str, z: str, title: str, x_title: str, y_title: str
+) -> go.Figure:
+    """A grid of z by x and y, in one sequential colour-blind-safe scale (viridis)."""
+    grid = frame.pivot_table(index=y, columns=x, values=z, aggfunc="sum", sort=False)
+    fig = go.Figure(
+        go.Heatmap(
+            z=grid.to_numpy(),
+            x=list(grid.columns),
+            y=list(grid.index),
+            colorscale="Viridis",
+            colorbar={"title": {"text": z.replace("_", " ")}},
+            hovertemplate=f"{y_title}: %{{y}}<br>{x_title}: %{{x}}<br>%{{z}}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(autorange="reversed")
+    return _layout(fig, title, x_title, y_title, height=max(420, 18 * len(grid.index)))
+
+
+def funnel(frame: pd.DataFrame, stage: str, count: str, title: str) -> go.Figure:
+    """A funnel of counts by stage, each bar labelled with its count and share of the first."""
+    fig = go.Figure(
+        go.Funnel(
+            y=frame[stage],
+            x=frame[count],
+            textinfo="value+percent initial",
+            marker={"color": OKABE_ITO["blue"]},
+            connector={"line": {"color": NEUTRAL}},
+        )
+    )
+    return _layout(fig, title, "Number of reports or cases", "Stage", height=460)
+
+
+def funnel_plot(
+    points: pd.DataFrame,
+    limits: pd.DataFrame,
+    x: str,
+    y: str,
+    label: str,
+    target: float,
+    title: str,
+    x_title: str,
+    y_title: str,
+    highlight: str | None = None,
+) -> go.Figure:
+    """Each unit's rate against its size, with control limits around the target rate.
+
+    limits has x and columns lower_95, upper_95, lower_998, upper_998.
+    """
+    fig = go.Figure()
+    for level, dash in (("998", "dash"), ("95", "dot")):
+        shown = "99.8%" if level == "998" else "95%"
+        for side in ("lower", "upper"):
+            fig.add_scatter(
+                x=limits[x],
+                y=limits[f"{side}_{level}"],
+                mode="lines",
+                line={"color": NEUTRAL, "dash": dash, "width": 1.5},
+                name=f"{shown} limits",
+                showlegend=side == "lower",
+                hoverinfo="skip",
+            )
+    fig.add_hline(y=target, line={"color": OKABE_ITO["black"], "width": 1})
+    colours = [
+        OKABE_ITO["vermillion"] if highlight and name == highlight else OKABE_ITO["blue"]
+        for name in points[label]
+    ]
+    fig.add_scatter(
+        x=points[x],
+        y=points[y],
+        mode="markers",
+        marker={"color": colours, "size": 9, "line": {"color": "white", "width": 1}},
+        text=points[label],
+        hovertemplate="%{text}<br>" + f"{x_title}: %{{x:,.0f}}<br>{y_title}: %{{y:.2f}}"
+        "<extra></extra>",
+        name="forces",
+        showlegend=False,
+    )
+    return _layout(fig, title, x_title, y_title, height=480)
+
+
+# Subject groups on the Fairness page (subject_ethnicity and subject_sex, by label); the
+# reference groups (White, Male) are drawn as the line at 1, "Not stated" is never compared.
+SUBJECT_GROUP_COLOURS = {
+    "White": OKABE_ITO["black"],
+    "Asian": OKABE_ITO["orange"],
+    "Black": OKABE_ITO["blue"],
+    "Mixed": OKABE_ITO["bluish_green"],
+    "Other ethnic group": OKABE_ITO["reddish_purple"],
+    "Male": OKABE_ITO["black"],
+    "Female": OKABE_ITO["vermillion"],
+    "Other": OKABE_ITO["reddish_purple"],
+    "Not stated": OKABE_ITO["grey"],
+}
+_RATIO_TICKS = (0.1, 0.2, 0.25, 0.33, 0.5, 0.67, 0.8, 1, 1.25, 1.5, 2, 3, 4, 5, 10)
+
+
+def relative_rates(
+    frame: pd.DataFrame,
+    stage: str,
+    group: str,
+    ratio: str,
+    low: str,
+    high: str,
+    title: str,
+    x_title: str,
+    y_title: str,
+    reference_label: str,
+    colours: dict[str, str] | None = None,
+) -> go.Figure:
+    """Relative rates by stage, one marker per group with its interval, on a log scale around a
+    reference line at 1 (the same rate as the reference group). Rows with no ratio are skipped."""
+    from math import log10
+
+    shown = frame.dropna(subset=[ratio, low, high])
+    fig = go.Figure()
+    for name, part in shown.groupby(group, sort=False):
+        fig.add_scatter(
+            x=part[stage],
+            y=part[ratio],
+            mode="markers",
+            name=str(name),
+            marker={"color": (colours or {}).get(name, OKABE_ITO["blue"]), "size": 11},
+            error_y={
+                "type": "data",
+                "symmetric": False,
+                "array": (part[high] - part[ratio]).tolist(),
+                "arrayminus": (part[ratio] - part[low]).tolist(),
+                "thickness": 1.5,
+                "width": 6,
+            },
+            customdata=part[[low, high]].to_numpy(),
+            hovertemplate=f"{name}<br>%{{x}}<br>{y_title}: %{{y:.2f}} "
+            "(95% interval %{customdata[0]:.2f} to %{customdata[1]:.2f})<extra></extra>",
+        )
+    fig.add_hline(
+        y=1,
+        line={"color": NEUTRAL, "width": 1.5, "dash": "dash"},
+        annotation_text=reference_label,
+        annotation_position="top left",
+        annotation_font_color="#444",
+    )
+    fig.update_layout(scattermode="group", scattergap=0.5)
+    _layout(fig, title, x_title, y_title, height=460)
+    values = [1.0, *shown[low].tolist(), *shown[high].tolist()]
+    bottom, top = min(values) / 1.2, max(values) * 1.2
+    fig.update_yaxes(
+        type="log",
+        range=[log10(bottom), log10(top)],
+        tickvals=[t for t in _RATIO_TICKS if bottom <= t <= top],
+        rangemode="normal",
+    )
+    fig.update_xaxes(categoryorder="array", categoryarray=list(dict.fromkeys(frame[stage])))
+    return fig
+
+
+def labelled_bars(
+    frame: pd.DataFrame,
+    label: str,
+    count: str,
+    title: str,
+    x_title: str,
+    y_title: str,
+    colours: dict[str, str] | None = None,
+    share: str | None = None,
+) -> go.Figure:
+    """Horizontal bars of count by label in the frame's order, each labelled with its count and,
+    where share names a 0..1 column, its share; coloured by label (else one blue)."""
+    texts = [
+        f"{int(n):,}" + (f" ({s:.0%})" if share is not None and pd.notna(s) else "")
+        for n, s in zip(frame[count], frame[share] if share else [None] * len(frame), strict=True)
+    ]
+    fig = go.Figure(
+        go.Bar(
+            x=frame[count],
+            y=frame[label],
+            orientation="h",
+            marker_color=[(colours or {}).get(name, OKABE_ITO["blue"]) for name in frame[label]],
+            text=texts,
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate=f"%{{y}}<br>{x_title}: %{{x:,}}<extra></extra>",
+        )
+    )
+    _layout(fig, title, x_title, y_title, height=max(220, 110 + 34 * len(frame)))
+    fig.update_yaxes(autorange="reversed")
+    top = max(float(frame[count].max()), 1.0)
+    fig.update_xaxes(range=[0, top * 1.3])
+    return fig
+
+
+def interval_dots(
+    frame: pd.DataFrame,
+    label: str,
+    value: str,
+    low: str,
+    high: str,
+    title: str,
+    x_title: str,
+    y_title: str,
+    reference: float | None = None,
+    reference_label: str = "",
+    hover: dict[str, str] | None = None,
+) -> go.Figure:
+    """One row per label (in the frame's order): a dot at value with a whisker from low to high,
+    and an optional vertical reference line (such as the national rate).
+
+    hover maps further columns to their names in the hover text (numbers shown with commas).
+    """
+    extra = list(hover or {})
+    custom = frame[[low, high, *extra]].to_numpy()
+    lines = [f"{y_title}: %{{y}}", f"{x_title}: %{{x:,.1f}}"]
+    lines.append("95% interval %{customdata[0]:,.1f} to %{customdata[1]:,.1f}")
+    lines += [
+        f"{name}: %{{customdata[{i + 2}]:,}}" for i, name in enumerate((hover or {}).values())
+    ]
+    fig = go.Figure(
+        go.Scatter(
+            x=frame[value],
+            y=frame[label],
+            mode="markers",
+            marker={"color": OKABE_ITO["blue"], "size": 8},
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": (frame[high] - frame[value]).tolist(),
+                "arrayminus": (frame[value] - frame[low]).tolist(),
+                "color": OKABE_ITO["blue"],
+                "thickness": 1.5,
+                "width": 3,
+            },
+            customdata=custom,
+            hovertemplate="<br>".join(lines) + "<extra></extra>",
+            showlegend=False,
+        )
+    )
+    if reference is not None and pd.notna(reference):
+        fig.add_vline(
+            x=reference,
+            line={"color": OKABE_ITO["black"], "width": 1.5, "dash": "dash"},
+            annotation_text=reference_label,
+            annotation_position="top right",
+            annotation_font_color="#222",
+        )
+    _layout(fig, title, x_title, y_title, height=max(320, 120 + 20 * len(frame)))
+    fig.update_yaxes(autorange="reversed", type="category")
+    return fig
+
+
+def labelled_heatmap(
+    frame: pd.DataFrame,
+    x: str,
+    y: str,
+    z: str,
+    title: str,
+    x_title: str,
+    y_title: str,
+    z_title: str,
+    percent: bool = False,
+) -> go.Figure:
+    """A grid of z by x and y in the frame's order, each cell labelled with its value (a count,
+    or a 0..1 share shown as a percentage), in the viridis scale; empty cells stay blank."""
+    grid = frame.pivot(index=y, columns=x, values=z).reindex(
+        index=list(dict.fromkeys(frame[y])), columns=list(dict.fromkeys(frame[x]))
+    )
+    number = ".0%" if percent else ",.0f"
+    fig = go.Figure(
+        go.Heatmap(
+            z=grid.to_numpy(dtype=float),
+            x=list(grid.columns),
+            y=list(grid.index),
+            colorscale="Viridis",
+            colorbar={"title": {"text": z_title}, "tickformat": number},
+            texttemplate=f"%{{z:{number}}}",
+            hovertemplate=f"{y_title}: %{{y}}<br>{x_title}: %{{x}}<br>{z_title}: "
+            f"%{{z:{number}}}<extra></extra>",
+            xgap=1,
+            ygap=1,
+        )
+    )
+    _layout(fig, title, x_title, y_title, height=max(360, 140 + 22 * len(grid.index)))
+    fig.update_yaxes(autorange="reversed", showgrid=False)
+    fig.update_xaxes(side="top", showgrid=False)
+    return fig
+
+
+def funnel_plot_focused(
+    points: pd.DataFrame,
+    limits: pd.DataFrame,
+    x: str,
+    y: str,
+    label: str,
+    target: float,
+    title: str,
+    x_title: str,
+    y_title: str,
+    highlight: str | None = None,
+    target_label: str = "",
+    y_format: str = ".1f",
+) -> go.Figure:
+    """funnel_plot with the highlighted unit named beside its marker and in the legend, the
+    target line labelled, and the size axis on a log scale (forces range from about a thousand
+    officers to over thirty thousand, so on a linear axis most would crowd at its left end)."""
+    fig = funnel_plot(points, limits, x, y, label, target, title, x_title, y_title, highlight)
+    fig.update_traces(
+        selector={"name": "forces"},
+        name="other forces",
+        showlegend=True,
+        hovertemplate="%{text}<br>" + f"{x_title}: %{{x:,.0f}}<br>{y_title}: %{{y:{y_format}}}"
+        "<extra></extra>",
+    )
+    chosen = points.loc[points[label] == highlight] if highlight else points.iloc[:0]
+    if len(chosen):
+        fig.add_scatter(
+            x=chosen[x],
+            y=chosen[y],
+            mode="markers+text",
+            text=chosen[label],
+            textposition="top center",
+            textfont={"color": OKABE_ITO["vermillion"], "size": 14},
+            marker={
+                "color": OKABE_ITO["vermillion"],
+                "size": 13,
+                "symbol": "diamond",
+                "line": {"color": "white", "width": 1.5},
+            },
+            name=str(highlight),
+            hovertemplate="%{text}<br>" + f"{x_title}: %{{x:,.0f}}<br>{y_title}: "
+            f"%{{y:{y_format}}}<extra></extra>",
+        )
+    if target_label:
+        fig.add_annotation(
+            x=1,
+            xref="paper",
+            y=target,
+            text=target_label,
+            showarrow=False,
+            xanchor="right",
+            yanchor="bottom",
+            font={"color": OKABE_ITO["black"]},
+        )
+    fig.update_xaxes(type="log")
+    return fig

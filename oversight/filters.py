@@ -1,0 +1,186 @@
+"""The dashboard's filters: what they hold, the period presets, and their form in a URL.
+
+Pure logic, no Streamlit: the sidebar (oversight/sidebar.py) reads and writes these, the pages
+pass Filters.sql_params() to every query, and a snapshot can build the same Filters.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from oversight.contract import CATEGORIES, CHANNELS
+
+PILOT_FIRST = dt.date(2022, 11, 29)
+PILOT_LAST = dt.date(2024, 2, 29)
+NATIONAL_LAUNCH = dt.date(2024, 3, 14)
+
+
+@dataclass(frozen=True)
+class Period:
+    """A named span of received_at dates, both ends inclusive."""
+
+    key: str
+    label: str
+    first: dt.date
+    last: dt.date
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the user chose: a period, and optional forces, regions, channels and categories.
+
+    An empty tuple means "all". Forces and regions narrow together (a force must match both).
+    """
+
+    first_date: dt.date
+    last_date: dt.date
+    period_key: str = "custom"
+    forces: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    channels: tuple[str, ...] = ()
+    categories: tuple[str, ...] = field(default=())
+
+    @property
+    def days(self) -> int:
+        """How many days the period spans."""
+        return (self.last_date - self.first_date).days + 1
+
+    def previous(self) -> "Filters":
+        """The same filters over the period of the same length just before this one."""
+        last = self.first_date - dt.timedelta(days=1)
+        first = last - dt.timedelta(days=self.days - 1)
+        return Filters(first, last, "previous", self.forces, self.regions, self.channels,
+                       self.categories)  # fmt: skip
+
+    def with_forces(self, forces: tuple[str, ...], regions: tuple[str, ...] = ()) -> "Filters":
+        """The same filters for other forces (for a force beside its region and nation)."""
+        return Filters(self.first_date, self.last_date, self.period_key, forces, regions,
+                       self.channels, self.categories)  # fmt: skip
+
+    def sql_params(self) -> dict:
+        """The bound parameters every filtered query takes (see queries/filtered_tables.sql)."""
+        return {
+            "first_date": self.first_date,
+            "last_date": self.last_date,
+            "forces": list(self.forces),
+            "regions": list(self.regions),
+            "channels": list(self.channels),
+            "categories": list(self.categories),
+        }
+
+    def describe(self) -> str:
+        """The filters in words, for chart captions and downloads."""
+        parts = [f"reports received {self.first_date:%d %b %Y} to {self.last_date:%d %b %Y}"]
+        for name, values in (
+            ("force", self.forces),
+            ("region", self.regions),
+            ("channel", self.channels),
+            ("category", self.categories),
+        ):
+            if values:
+                parts.append(f"{name}: {', '.join(values)}")
+        return "; ".join(parts)
+
+
+def financial_year(start_year: int) -> Period:
+    """The financial year from 1 April start_year to 31 March the next year."""
+    return Period(
+        f"fy{start_year}",
+        f"Financial year {start_year}/{str(start_year + 1)[-2:]}",
+        dt.date(start_year, 4, 1),
+        dt.date(start_year + 1, 3, 31),
+    )
+
+
+def period_presets(first: dt.date, last: dt.date, as_at: dt.date) -> dict[str, Period]:
+    """The preset periods for data received from first to last, as at as_at, by key."""
+    presets = [
+        Period("all", "All stored reports", first, last),
+        Period("last12", "Last 12 months", _months_before(as_at, 12), as_at),
+        Period("national", "Since national launch (14 Mar 2024)", NATIONAL_LAUNCH, as_at),
+        Period("pilot", "Met pilot (29 Nov 2022 – 29 Feb 2024)", PILOT_FIRST, PILOT_LAST),
+    ]
+    start = first.year if first.month >= 4 else first.year - 1
+    for year in range(start, last.year + 1):
+        period = financial_year(year)
+        if period.first <= last:
+            presets.append(period)
+    return {period.key: period for period in presets}
+
+
+def _months_before(day: dt.date, months: int) -> dt.date:
+    """The day after the same date `months` earlier (so the span is whole months)."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    month += 1
+    days_in_month = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(day.day, days_in_month)) + dt.timedelta(days=1)
+
+
+def default_filters(presets: dict[str, Period]) -> Filters:
+    """All stored reports, every force, channel and category."""
+    period = presets["all"]
+    return Filters(period.first, period.last, period.key)
+
+
+def filters_from_query(
+    query: dict[str, list[str]],
+    presets: dict[str, Period],
+    force_codes: set[str],
+    region_names: set[str],
+) -> Filters:
+    """Filters from URL query parameters; anything unknown or malformed is ignored."""
+    period = presets.get(_first(query, "period") or "all")
+    if period is not None and period.key != "custom":
+        first, last, key = period.first, period.last, period.key
+    else:
+        fallback = presets["all"]
+        first = _parse_date(_first(query, "from")) or fallback.first
+        last = _parse_date(_first(query, "to")) or fallback.last
+        key = "custom"
+        if first > last:
+            first, last = last, first
+    return Filters(
+        first,
+        last,
+        key,
+        _known(query.get("force", []), force_codes),
+        _known(query.get("region", []), region_names),
+        _known(query.get("channel", []), set(CHANNELS), CHANNELS),
+        _known(query.get("category", []), set(CATEGORIES), CATEGORIES),
+    )
+
+
+def filters_to_query(filters: Filters) -> dict[str, list[str]]:
+    """URL query parameters that filters_from_query reads back to the same Filters."""
+    query: dict[str, list[str]] = {"period": [filters.period_key]}
+    if filters.period_key == "custom":
+        query["from"] = [filters.first_date.isoformat()]
+        query["to"] = [filters.last_date.isoformat()]
+    for name, values in (
+        ("force", filters.forces),
+        ("region", filters.regions),
+        ("channel", filters.channels),
+        ("category", filters.categories),
+    ):
+        if values:
+            query[name] = list(values)
+    return query
+
+
+def _first(query: dict[str, list[str]], key: str) -> str | None:
+    values = query.get(key) or []
+    return values[0] if values else None
+
+
+def _parse_date(text: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def _known(values: list[str], allowed: set[str], order: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The allowed values, each once, in the given order (else as given)."""
+    unique = list(dict.fromkeys(v for v in values if v in allowed))
+    if order:
+        unique.sort(key=order.index)
+    return tuple(unique)

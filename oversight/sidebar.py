@@ -1,0 +1,127 @@
+"""The sidebar filters every page shares, kept in the URL so a view can be bookmarked.
+
+Streamlit clears query parameters when the user moves to another page, so the filters live in
+session state (the sidebar's widgets, drawn on every page by app.py) and are written back to
+the URL on every run. On a session's first run they are read from the URL.
+"""
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from oversight.contract import CATEGORIES, CHANNELS
+from oversight.filters import (
+    Filters,
+    Period,
+    filters_from_query,
+    filters_to_query,
+    period_presets,
+)
+from oversight.status import DataStatus
+
+CUSTOM = "custom"
+SAVED = "filters_chosen"
+KEYS = ("f_period", "f_dates", "f_regions", "f_forces", "f_channels", "f_categories")
+
+
+def _url_query() -> dict[str, list[str]]:
+    return {key: st.query_params.get_all(key) for key in st.query_params}
+
+
+def _seed_widgets(filters: Filters) -> None:
+    """Put filters into the widgets' state (first run of a session, from the URL)."""
+    st.session_state["f_period"] = filters.period_key
+    st.session_state["f_dates"] = (filters.first_date, filters.last_date)
+    st.session_state["f_regions"] = list(filters.regions)
+    st.session_state["f_forces"] = list(filters.forces)
+    st.session_state["f_channels"] = list(filters.channels)
+    st.session_state["f_categories"] = list(filters.categories)
+
+
+def sidebar_filters(status: DataStatus, forces: pd.DataFrame) -> Filters:
+    """Draw the filters in the sidebar and return what they select (also written to the URL)."""
+    presets = period_presets(
+        status.first_received_date, status.last_received_date, status.as_at_date
+    )
+    force_names = dict(zip(forces["force_code"], forces["short_name"], strict=True))
+    regions = sorted(r for r in forces["region_name"].dropna().unique())
+    if "f_period" not in st.session_state:
+        # A new session reads the URL; a page change (Streamlit may drop the widgets' state
+        # and clears the URL) restores what this session chose before.
+        saved = st.session_state.get(SAVED)
+        _seed_widgets(
+            saved or filters_from_query(_url_query(), presets, set(force_names), set(regions))
+        )
+
+    with st.sidebar:
+        st.header("Filters")
+        options = [*presets, CUSTOM]
+        if st.session_state.get("f_period") not in options:
+            st.session_state["f_period"] = "all"
+        key = st.selectbox(
+            "Period (date the report was received)",
+            options,
+            key="f_period",
+            format_func=lambda k: presets[k].label if k in presets else "Custom dates",
+        )
+        if key == CUSTOM:
+            first, last = _date_range(presets["all"])
+        else:
+            first, last = presets[key].first, presets[key].last
+            st.caption(f"{first:%d %b %Y} to {last:%d %b %Y}")
+        chosen_regions = st.multiselect("Region", regions, key="f_regions", placeholder="All")
+        force_options = [
+            code
+            for code, region in zip(forces["force_code"], forces["region_name"], strict=True)
+            if not chosen_regions or region in chosen_regions
+        ]
+        st.session_state["f_forces"] = [
+            f for f in st.session_state.get("f_forces", []) if f in force_options
+        ]
+        chosen_forces = st.multiselect(
+            "Force",
+            force_options,
+            key="f_forces",
+            format_func=force_names.get,
+            placeholder="All forces",
+        )
+        chosen_channels = st.multiselect(
+            "Channel", list(CHANNELS), key="f_channels", placeholder="Phone and online"
+        )
+        chosen_categories = st.multiselect(
+            "Category",
+            list(CATEGORIES),
+            key="f_categories",
+            format_func=lambda c: c.replace("_", " "),
+            placeholder="All categories",
+        )
+        st.caption("Categories: a report that carries any chosen category is included.")
+
+    filters = Filters(
+        first,
+        last,
+        key,
+        tuple(chosen_forces),
+        tuple(chosen_regions),
+        tuple(c for c in CHANNELS if c in chosen_channels),
+        tuple(c for c in CATEGORIES if c in chosen_categories),
+    )
+    st.session_state[SAVED] = filters
+    st.query_params.from_dict(filters_to_query(filters))
+    return filters
+
+
+def _date_range(all_data: Period) -> tuple[dt.date, dt.date]:
+    chosen = st.date_input(
+        "From and to",
+        key="f_dates",
+        min_value=all_data.first,
+        max_value=max(all_data.last, dt.date.today()),
+        format="YYYY-MM-DD",
+    )
+    if isinstance(chosen, tuple | list) and len(chosen) == 2:
+        return chosen[0], chosen[1]
+    # while the user has picked only the first date of a range
+    start = chosen[0] if isinstance(chosen, tuple | list) and chosen else all_data.first
+    return start, all_data.last

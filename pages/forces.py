@@ -1,0 +1,309 @@
+"""Forces: one force beside its region and England and Wales, its trend, and every force on a
+funnel plot and in a sortable table (a Police and Crime Commissioner's view)."""
+
+import streamlit as st
+
+from oversight import charts
+from oversight.analysis.forces import (
+    COUNT_HELP,
+    COUNT_LABELS,
+    DEFAULT_FOCUS,
+    MEASURES,
+    NATION_LABEL,
+    forces_data,
+)
+from oversight.dashboard import (
+    current_filters,
+    forces_reference,
+    nothing_to_show,
+    query,
+    show_chart,
+    stored_data_status,
+)
+from oversight.exports import csv_bytes
+
+FOCUS_KEY = "forces_focus"
+
+
+def _url_focus() -> str | None:
+    """The force named by "focus" in the URL the page was opened with.
+
+    app.py's sidebar rewrites the URL from the filters before this page runs, which drops keys it
+    does not know; Streamlit still holds the URL the page was opened with (to seed widgets).
+    """
+    value = st.query_params.get("focus")
+    if value:
+        return value
+    try:
+        from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+        with get_script_run_ctx().session_state.query_params() as params:
+            initial = params.get_initial_value("focus")
+    except Exception:  # an internal of Streamlit: without it the page falls back to the default
+        return None
+    return initial[0] if isinstance(initial, list) and initial else initial or None
+
+
+status = stored_data_status()
+filters = current_filters()
+reference = forces_reference()
+names = dict(zip(reference["force_code"], reference["short_name"], strict=True))
+
+# The force shown: the URL's "focus" on arrival, then the user's choice; a newly chosen first
+# force in the sidebar's force filter moves it; else the Metropolitan Police.
+sidebar_first = filters.forces[0] if filters.forces else None
+if st.session_state.get(FOCUS_KEY) not in names:
+    url_focus = _url_focus()
+    kept = st.session_state.get("forces_focus_kept")
+    st.session_state[FOCUS_KEY] = next(
+        code for code in (url_focus, kept, sidebar_first, DEFAULT_FOCUS) if code in names
+    )
+elif sidebar_first and sidebar_first != st.session_state.get("forces_sidebar_first"):
+    st.session_state[FOCUS_KEY] = sidebar_first
+st.session_state["forces_sidebar_first"] = sidebar_first
+
+st.title("Forces")
+st.caption(
+    "One force beside its region and England and Wales, then every force compared fairly: "
+    "rates with 95% intervals, never raw counts ranked."
+)
+left, right = st.columns([2, 3])
+focus = left.selectbox(
+    "Force",
+    list(names),
+    key=FOCUS_KEY,
+    format_func=names.get,
+    help="The force the reported person works for. The page's address keeps this choice, so "
+    "the view can be shared.",
+)
+st.session_state["forces_focus_kept"] = focus
+st.query_params["focus"] = focus
+trend_unit = right.radio(
+    "Trend by",
+    ["quarter", "month"],
+    index=0 if filters.days > 731 else 1,
+    horizontal=True,
+    format_func=str.capitalize,
+    key="forces_trend_unit",
+)
+data = forces_data(query, filters, status.as_at_date, focus, trend_unit)
+as_at = f"{status.as_at_date:%d %b %Y}"
+fte_date = f"{data.officer_fte_date:%d %b %Y}" if data.officer_fte_date else "–"
+period = f"{filters.first_date:%d %b %Y} to {filters.last_date:%d %b %Y}"
+force_name = names[focus]
+groups = list(data.counts["group"])
+others = ", ".join(
+    f"{name}: {', '.join(values)}"
+    for name, values in (("channel", filters.channels), ("category", filters.categories))
+    if values
+)
+st.caption(
+    f"Reports received {period}{f' ({others})' if others else ''}; referrals and outcomes of "
+    f"those reports so far, as at {as_at}. A report counts for the force of the person "
+    "reported; a referral for the force that received it. The sidebar's force and region "
+    "choices pick the force shown first; the region, England and Wales and all-forces figures "
+    "use the same period, channels and categories."
+)
+
+st.header(data.focus_name)
+if not data.has_reports:
+    nothing_to_show(f"reports about {data.focus_name} or referrals to it")
+else:
+    row = data.counts.iloc[0]
+    keys = list(COUNT_LABELS)
+    for chunk in (keys[:5], keys[5:]):
+        for column, key in zip(st.columns(len(chunk)), chunk, strict=True):
+            column.metric(COUNT_LABELS[key], f"{int(row[key]):,}", help=COUNT_HELP[key])
+
+    st.subheader(f"Beside {data.region_name or 'its region'} and {NATION_LABEL}")
+    if data.region_name is None:
+        st.caption(
+            f"{force_name} is not a force of a region of England and Wales, so it is compared "
+            f"with {NATION_LABEL} only (– for the region)."
+        )
+    rates = data.rates.pivot(index="measure", columns="group", values="shown")
+    rates = rates.reindex([m.label for m in MEASURES.values()])[groups].reset_index()
+    st.dataframe(rates, hide_index=True, width="stretch", placeholder="–")
+    st.caption(
+        f"Rates so far, as at {as_at}, with 95% intervals (the range the rate would fall in "
+        f"19 times out of 20 by chance alone). Reports per 1,000 officers: reports received "
+        f"{period} per 1,000 police officers (full-time equivalent at {fte_date}); exact "
+        f"Poisson interval. Proportions: Wilson interval. {NATION_LABEL}: its 43 territorial "
+        "forces (reports whose force is not known, Police Scotland, PSNI and the three national "
+        "forces are not included)."
+    )
+    counts_table = data.comparison.rename(columns={"measure": "count"})
+    with st.expander("The counts beside its region and England and Wales"):
+        st.dataframe(counts_table, hide_index=True, width="stretch")
+    proportions = data.rates.loc[data.rates["measure_key"] != "reports_per_1000_officers"]
+    show_chart(
+        charts.bars(
+            proportions,
+            "measure",
+            "rate",
+            f"{force_name} beside {data.region_name + ' and ' if data.region_name else ''}"
+            f"{NATION_LABEL}: conversion rates so far, with 95% intervals",
+            "Rate",
+            "Percent",
+            colour="group",
+            colours=data.group_colours,
+            error=("rate_low", "rate_high"),
+            stacked=False,
+        ),
+        proportions[["measure", "group", "numerator", "denominator", "rate", "rate_low",
+                     "rate_high", "rate_note"]],
+        f"rates_{focus}",
+        filters,
+        status,
+        f"Proportions in percent, so far as at {as_at}. A missing bar has no cases to divide "
+        "by (see the table above).",
+    )  # fmt: skip
+
+    st.subheader("Trend")
+    trend = data.trend
+    unit = "Month" if data.trend_unit == "month" else "Quarter"
+    part_note = (
+        f" The first and last {data.trend_unit}s are only partly inside the period, so their "
+        "rates are lower."
+        if not trend["whole_period"].all()
+        else ""
+    )
+    if data.has_officer_figure:
+        show_chart(
+            charts.lines(
+                trend, "period_start", "rate",
+                f"Reports per 1,000 officers each {data.trend_unit}: {force_name} beside "
+                f"{NATION_LABEL}",
+                unit, f"Reports per 1,000 officers in the {data.trend_unit}", colour="group",
+                colours=data.group_colours, band=("rate_low", "rate_high"),
+            ),
+            trend[["period", "whole_period", "group", "reports", "officer_fte", "rate",
+                   "rate_low", "rate_high"]],
+            f"trend_{focus}", filters, status,
+            f"Shaded: 95% exact Poisson interval. Officers: full-time equivalent at {fte_date}."
+            + part_note,
+        )  # fmt: skip
+    else:
+        own = trend.loc[trend["group_kind"] == "force"]
+        show_chart(
+            charts.lines(
+                own, "period_start", "reports",
+                f"Reports each {data.trend_unit} about {force_name}", unit, "Reports",
+            ),
+            own[["period", "whole_period", "group", "reports"]],
+            f"trend_{focus}", filters, status,
+            f"– no rate per 1,000 officers: {force_name} has no officer figure (it is outside "
+            "the Home Office police workforce statistics for England and Wales), so its reports "
+            "are shown as counts and not beside the rate for England and Wales." + part_note,
+        )  # fmt: skip
+
+st.header("Every force")
+chosen = st.selectbox(
+    "Compare forces on",
+    list(MEASURES),
+    format_func=lambda key: MEASURES[key].label,
+    key="forces_measure",
+)
+measure = MEASURES[chosen]
+fun = data.funnels[chosen]
+unit_text = measure.unit
+if fun.target is None or fun.points.empty:
+    nothing_to_show(f"forces with {measure.denominator_label.lower()}")
+else:
+    target_text = (
+        f"{NATION_LABEL}: {fun.target:,.1f} {unit_text}"
+        if measure.kind == "poisson"
+        else f"{NATION_LABEL}: {fun.target:.1f}%"
+    )
+    y_title = measure.titled
+    numbers = fun.points.rename(
+        columns={
+            "numerator": measure.numerator_label,
+            "denominator": measure.denominator_label,
+            "rate": measure.titled,
+        }
+    )
+    show_chart(
+        charts.funnel_plot_focused(
+            fun.points, fun.limits, "denominator", "rate", "force", fun.target,
+            f"{measure.label} of every force against its size, with limits around "
+            f"{NATION_LABEL}",
+            f"{measure.denominator_label} (log scale)", y_title, highlight=force_name,
+            target_label=target_text,
+        ),
+        numbers,
+        f"funnel_{chosen}",
+        filters,
+        status,
+        "Dotted lines: 95% limits; dashed: 99.8% limits around the rate for England and Wales. "
+        "A force outside the 99.8% limits differs by more than chance would explain. "
+        + (f"So far, as at {as_at}. " if measure.kind == "proportion" else "")
+        + fun.left_out,
+    )  # fmt: skip
+
+shown = data.forces_table(chosen)
+rate_column = measure.titled
+st.dataframe(
+    shown,
+    hide_index=True,
+    width="stretch",
+    placeholder="–",
+    column_config={
+        "Officers (FTE)": st.column_config.NumberColumn(format="%.0f"),
+        rate_column: st.column_config.NumberColumn(format="%.1f"),
+        "95% from": st.column_config.NumberColumn(format="%.1f"),
+        "95% to": st.column_config.NumberColumn(format="%.1f"),
+    },
+)
+st.caption(
+    f"Every force, {period}; sort by any column. {measure.label} with its 95% interval, and "
+    f"where the force sits against the funnel limits around {NATION_LABEL}. "
+    "Reports whose force is not known are listed but not compared."
+)
+st.download_button(
+    "Download every force's counts and rates (CSV)",
+    data=csv_bytes(data.all_forces),
+    file_name=f"forces_{filters.first_date}_{filters.last_date}.csv",
+    mime="text/csv",
+    key="download_all_forces",
+)
+
+with st.expander("How this is counted"):
+    st.markdown(
+        f"""
+From the dashboard's definitions (docs/metrics.md):
+
+- **Force**: a report counts for its `subject_force` (the force the reported person works for);
+  a referral and its outcomes count for the receiving `force`. Reports with subject force
+  `unknown` count in national totals and show as "Force not known".
+- **Cohort view**: referrals and outcomes are counted against the period of the report they
+  came from, so conversions are *so far, as at {as_at}*.
+- **Reports**: reports received in the period; **by phone / online**: reports with `channel` =
+  `phone` / `online`.
+- **Passed on (disseminated)**: reports with at least one referral.
+- **Referrals received**: referrals of those reports that the force received.
+- **Investigations**: referrals with `assessment` = `investigation`; **transferred**: referrals
+  with `assessment` = `transferred`.
+- **Case to answer**: investigations with an outcome `case_to_answer_misconduct` or
+  `case_to_answer_gross_misconduct`.
+- **Dismissals**: referrals with an outcome `dismissed`.
+- **Open cases**: investigations with no outcome that ends the case yet: no
+  misconduct-proceedings outcome, no `no_case_to_answer`, no `false_allegation`.
+- **Reports per 1,000 officers**: reports naming the force / the force's `officer_fte`
+  (officers, full-time equivalent, at {fte_date}) × 1,000, for the period {period}; 95% exact
+  Poisson interval.
+- **Dissemination rate**: disseminated reports / reports; **investigation rate**:
+  investigations / (referrals − transferred); **case-to-answer rate**: case to answer /
+  investigations with a finding; **dismissal rate**: dismissals / investigations. 95% Wilson
+  score intervals.
+- A rate whose denominator is 0 is shown as "–" with the reason, never as 0.
+- **Comparing forces fairly**: forces differ in size, so raw counts are never ranked on their
+  own. The funnel plot shows each force's rate against its denominator, with 95% and 99.8%
+  control limits around the rate for {NATION_LABEL} (its 43 territorial forces); a force beyond
+  the 99.8% limits differs from it by more than chance.
+- Police Scotland, PSNI, British Transport Police, the Civil Nuclear Constabulary and the
+  Ministry of Defence Police have no officer figure (they are outside the Home Office police
+  workforce statistics for England and Wales), so they have no rate per 1,000 officers and are
+  left out of that funnel plot.
+"""
+    )

@@ -1,0 +1,16 @@
+-- Days to outcome (docs/metrics.md, "Times"), aggregated for a Kaplan-Meier estimate: per
+-- investigation, whole days from the report's received date to the first outcome that ends the
+-- case, or to the as-at date for a case still open (censored).
+-- One row per (days, ended): days, ended (true = the case ended that day), cases.
+-- Parameters: the filters ($first_date ... $categories), $as_at.
+select
+    coalesce(ended_date, $as_at::date) - received_date as days,
+    ended_date is not null as ended,
+    count(*) as cases
+from referral_outcomes(
+    $first_date, $last_date, $forces::varchar[], $regions::varchar[],
+    $channels::varchar[], $categories::varchar[]
+)
+where assessment = 'investigation'
+group by all
+order by days, ended desc

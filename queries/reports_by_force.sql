@@ -1,0 +1,59 @@
+-- Reports received in the period by the force the reported person works for (subject_force),
+-- with the force's officer numbers (the published reports_by_force.csv, before the rate).
+-- One row per force of the reference that matches the force and region filters (zeros
+-- included), in the reference's name order, then one row 'unknown' ("Force not known") when no
+-- force or region is chosen: force_code, force_name, short_name, region_name, officer_fte
+-- (full-time equivalent; NULL where the force has no officer figure), officer_fte_date, reports.
+-- Parameters: the filters ($first_date ... $categories, see filtered_tables.sql).
+with reports as (
+    select subject_force::varchar as force_code
+    from filtered_reports(
+        $first_date, $last_date, $forces::varchar[], $regions::varchar[],
+        $channels::varchar[], $categories::varchar[]
+    )
+),
+counted as (
+    select force_code, count(*) as reports
+    from reports
+    group by force_code
+),
+matching_forces as (
+    select
+        f.force_code::varchar as force_code,
+        f.force_name,
+        f.short_name,
+        f.region_name,
+        f.officer_fte::double as officer_fte,
+        f.officer_fte_date,
+        0 as sort_group
+    from live.forces f
+    where (len($forces::varchar[]) = 0 or list_contains($forces::varchar[], f.force_code::varchar))
+        and (len($regions::varchar[]) = 0 or list_contains($regions::varchar[], f.region_name))
+),
+force_not_known as (
+    select
+        'unknown' as force_code,
+        'Force not known' as force_name,
+        'Force not known' as short_name,
+        null::varchar as region_name,
+        null::double as officer_fte,
+        null::date as officer_fte_date,
+        1 as sort_group
+    where len($forces::varchar[]) = 0 and len($regions::varchar[]) = 0
+),
+rows as (
+    select * from matching_forces
+    union all
+    select * from force_not_known
+)
+select
+    r.force_code,
+    r.force_name,
+    r.short_name,
+    r.region_name,
+    r.officer_fte,
+    r.officer_fte_date,
+    coalesce(c.reports, 0) as reports
+from rows r
+left join counted c on c.force_code = r.force_code
+order by r.sort_group, r.short_name

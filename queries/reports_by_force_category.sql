@@ -1,0 +1,53 @@
+-- Reports received in the period by subject force and category, for a force-by-category heat
+-- map: a report counts under every category it carries, so a force's counts add up to more
+-- than its reports.
+-- One row per force per category (zeros included): every force of the reference matching the
+-- force and region filters, then 'unknown' ("Force not known") when no force or region is
+-- chosen, × every category in the data contract's order: force_code, short_name, category,
+-- reports, force_reports (the force's reports, each counted once).
+-- Parameters: the filters ($first_date ... $categories, see filtered_tables.sql).
+with reports as (
+    select subject_force::varchar as force_code, categories
+    from filtered_reports(
+        $first_date, $last_date, $forces::varchar[], $regions::varchar[],
+        $channels::varchar[], $categories::varchar[]
+    )
+),
+force_totals as (
+    select force_code, count(*) as force_reports
+    from reports
+    group by force_code
+),
+carried as (
+    select force_code, unnest(categories)::varchar as category
+    from reports
+),
+counted as (
+    select force_code, category, count(*) as reports
+    from carried
+    group by all
+),
+matching_forces as (
+    select f.force_code::varchar as force_code, f.short_name, 0 as sort_group
+    from live.forces f
+    where (len($forces::varchar[]) = 0 or list_contains($forces::varchar[], f.force_code::varchar))
+        and (len($regions::varchar[]) = 0 or list_contains($regions::varchar[], f.region_name))
+    union all
+    select 'unknown', 'Force not known', 1
+    where len($forces::varchar[]) = 0 and len($regions::varchar[]) = 0
+),
+all_categories as (
+    select value::varchar as category, position
+    from unnest(enum_range(null::category)) with ordinality as t(value, position)
+)
+select
+    f.force_code,
+    f.short_name,
+    a.category,
+    coalesce(c.reports, 0) as reports,
+    coalesce(t.force_reports, 0) as force_reports
+from matching_forces f
+cross join all_categories a
+left join counted c on c.force_code = f.force_code and c.category = a.category
+left join force_totals t on t.force_code = f.force_code
+order by f.sort_group, f.short_name, a.position

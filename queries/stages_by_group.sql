@@ -1,0 +1,80 @@
+-- Who is reported, stage by stage (docs/metrics.md, "Who is reported, and is it fair"): for
+-- each subject group, how many reports, investigations, cases to answer and dismissals, and the
+-- counts that enter and leave each stage, cohort view (outcomes of the period's reports so far).
+-- One row per subject group present: subject_group (a subject_sex or subject_ethnicity code),
+--   reports             reports received in the period about the group
+--   reports_investigated  of those, reports that a force within the filters is investigating
+--   investigations      referrals with assessment investigation (as in the headline counts)
+--   investigations_with_finding  investigations with a finding so far
+--   case_to_answer      investigations with a case to answer (misconduct or gross misconduct)
+--   dismissals          referrals with an outcome dismissed (as in the headline counts)
+--   dismissals_after_case_to_answer  cases to answer that ended in dismissal
+-- Parameters: the filters ($first_date ... $categories, see filtered_tables.sql) and
+-- $characteristic: 'sex' groups by subject_sex, 'ethnicity' by subject_ethnicity (a bound
+-- value choosing between two fixed columns, so no identifier is pasted into the SQL).
+with reports as (
+    select
+        report_id,
+        case $characteristic
+            when 'sex' then subject_sex::varchar
+            when 'ethnicity' then subject_ethnicity::varchar
+        end as subject_group
+    from filtered_reports(
+        $first_date, $last_date, $forces::varchar[], $regions::varchar[],
+        $channels::varchar[], $categories::varchar[]
+    )
+),
+cases as (
+    select
+        report_id,
+        case $characteristic
+            when 'sex' then subject_sex::varchar
+            when 'ethnicity' then subject_ethnicity::varchar
+        end as subject_group,
+        assessment = 'investigation' as investigated,
+        finding_date is not null as has_finding,
+        has_case_to_answer,
+        has_dismissed
+    from referral_outcomes(
+        $first_date, $last_date, $forces::varchar[], $regions::varchar[],
+        $channels::varchar[], $categories::varchar[]
+    )
+),
+investigated_reports as (
+    select distinct report_id
+    from cases
+    where investigated
+),
+report_counts as (
+    select
+        r.subject_group,
+        count(*) as reports,
+        count(i.report_id) as reports_investigated
+    from reports r
+    left join investigated_reports i on i.report_id = r.report_id
+    group by r.subject_group
+),
+case_counts as (
+    select
+        subject_group,
+        count(*) filter (where investigated) as investigations,
+        count(*) filter (where investigated and has_finding) as investigations_with_finding,
+        count(*) filter (where investigated and has_case_to_answer) as case_to_answer,
+        count(*) filter (where has_dismissed) as dismissals,
+        count(*) filter (where investigated and has_case_to_answer and has_dismissed)
+            as dismissals_after_case_to_answer
+    from cases
+    group by subject_group
+)
+select
+    coalesce(r.subject_group, c.subject_group) as subject_group,
+    coalesce(r.reports, 0) as reports,
+    coalesce(r.reports_investigated, 0) as reports_investigated,
+    coalesce(c.investigations, 0) as investigations,
+    coalesce(c.investigations_with_finding, 0) as investigations_with_finding,
+    coalesce(c.case_to_answer, 0) as case_to_answer,
+    coalesce(c.dismissals, 0) as dismissals,
+    coalesce(c.dismissals_after_case_to_answer, 0) as dismissals_after_case_to_answer
+from report_counts r
+full join case_counts c on c.subject_group = r.subject_group
+order by subject_group

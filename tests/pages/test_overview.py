@@ -1,0 +1,117 @@
+"""Overview page: headline tiles and the report path, checked against plain pandas counts."""
+
+import pandas as pd
+import pytest
+
+ENDING = {
+    "no_case_to_answer", "false_allegation", "no_further_action", "reflective_practice",
+    "management_advice", "written_warning", "final_written_warning", "reduction_in_rank",
+    "dismissed", "would_have_been_dismissed",
+}  # fmt: skip
+CASE_TO_ANSWER = {"case_to_answer_misconduct", "case_to_answer_gross_misconduct"}
+
+
+def expected(demo, first, last, forces=(), channels=()) -> dict[str, int]:
+    """Headline counts worked out by hand from the extract (docs/metrics.md, cohort view)."""
+    reports = demo["reports"]
+    in_period = reports[reports["received_date"].between(first, last)]
+    if channels:
+        in_period = in_period[in_period["channel"].isin(channels)]
+    mine = in_period[in_period["subject_force"].isin(forces)] if forces else in_period
+    referrals = demo["referrals"][demo["referrals"]["report_id"].isin(in_period["report_id"])]
+    if forces:
+        referrals = referrals[referrals["force"].isin(forces)]
+    outcomes = demo["outcomes"]
+    investigations = referrals[referrals["assessment"] == "investigation"]
+    has = {
+        code: set(outcomes.loc[outcomes["outcome"].isin(code_set), "referral_id"])
+        for code, code_set in {
+            "c2a": CASE_TO_ANSWER, "ending": ENDING, "dismissed": {"dismissed"},
+            "whbd": {"would_have_been_dismissed"},
+        }.items()
+    }  # fmt: skip
+    referred_reports = set(demo["referrals"]["report_id"])
+    return {
+        "Reports": len(mine),
+        "online": int((mine["channel"] == "online").sum()),
+        "anonymous": int(mine["anonymous"].isin(["true"]).sum()),
+        "Passed to a force": int(mine["report_id"].isin(referred_reports).sum()),
+        "Investigations": len(investigations),
+        "Case to answer": int(investigations["referral_id"].isin(has["c2a"]).sum()),
+        "Dismissals": int(referrals["referral_id"].isin(has["dismissed"]).sum()),
+        "Removed from policing": int(
+            referrals["referral_id"].isin(has["dismissed"] | has["whbd"]).sum()
+        ),
+        "Open cases": int((~investigations["referral_id"].isin(has["ending"])).sum()),
+    }
+
+
+def shown(app) -> dict[str, str]:
+    return {metric.label: metric.value for metric in app.metric}
+
+
+COUNT_TILES = ["Reports", "Passed to a force", "Investigations", "Case to answer", "Dismissals",
+               "Removed from policing", "Open cases"]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("query", "first", "last", "forces", "channels"),
+    [
+        ({"period": "pilot", "force": "metropolitan"}, "2022-11-29", "2024-02-29",
+         ("metropolitan",), ()),
+        ({"period": "fy2024", "force": ["kent", "essex"], "channel": "online"}, "2024-04-01",
+         "2025-03-31", ("kent", "essex"), ("online",)),
+    ],
+    ids=["met-pilot", "kent-essex-online-fy2024"],
+)  # fmt: skip
+def test_tiles_match_hand_counts(open_page, demo, query, first, last, forces, channels):
+    app = open_page("pages/overview.py", query=query)
+    want = expected(demo, pd.Timestamp(first), pd.Timestamp(last), forces, channels)
+    got = shown(app)
+    for tile in COUNT_TILES:
+        assert got[tile] == f"{want[tile]:,}", tile
+    assert got["Online share"] == f"{want['online'] / want['Reports']:.0%}"
+    assert got["Anonymous"] == f"{want['anonymous'] / want['Reports']:.0%}"
+
+
+def test_met_pilot_published_totals_and_path(open_page, demo):
+    app = open_page("pages/overview.py", query={"period": "pilot", "force": "metropolitan"})
+    got = shown(app)
+    assert (got["Reports"], got["Passed to a force"], got["Investigations"]) == (
+        "2,878", "867", "728"
+    )  # fmt: skip
+    path = next(d.value for d in app.dataframe if "stage" in d.value.columns)
+    counts = dict(zip(path["stage"], path["count"], strict=True))
+    assert counts["Reports received"] == 2878
+    assert counts["Passed to a force"] == 867
+    assert counts["Investigated"] == 728
+
+
+def test_change_against_the_previous_year(open_page, demo):
+    app = open_page("pages/overview.py", query={"period": "fy2025"})
+    now = expected(demo, pd.Timestamp("2025-04-01"), pd.Timestamp("2026-03-31"))
+    # fy2025 is 365 days; the previous period is the 365 days to 31 March 2025 (from
+    # 1 April 2024, since 2025 is not a leap year)
+    then = expected(demo, pd.Timestamp("2024-04-01"), pd.Timestamp("2025-03-31"))
+    tile = next(m for m in app.metric if m.label == "Reports")
+    assert tile.value == f"{now['Reports']:,}"
+    assert tile.delta == f"{(now['Reports'] - then['Reports']) / then['Reports'] * 100:+.0f}%"
+
+
+def test_changing_a_filter_changes_the_numbers(open_page, demo):
+    app = open_page("pages/overview.py", query={"period": "national"})
+    before = shown(app)["Reports"]
+    app.sidebar.multiselect(key="f_channels").set_value(["phone"]).run()
+    after = shown(app)["Reports"]
+    want = expected(demo, pd.Timestamp("2024-03-14"), pd.Timestamp("2026-10-31"),
+                    channels=("phone",))  # fmt: skip
+    assert after == f"{want['Reports']:,}" and after != before
+
+
+def test_a_force_with_no_reports_shows_a_plain_message(open_page):
+    app = open_page(
+        "pages/overview.py",
+        query={"period": "custom", "from": "2024-03-01", "to": "2024-03-13"},
+    )
+    assert any("No reports match" in info.value for info in app.info)
+    assert not app.metric

@@ -1,0 +1,81 @@
+"""Filters: presets, the previous period, and the round trip through the URL."""
+
+import datetime as dt
+
+from oversight.filters import (
+    Filters,
+    filters_from_query,
+    filters_to_query,
+    period_presets,
+)
+
+FIRST, LAST, AS_AT = dt.date(2022, 11, 29), dt.date(2026, 10, 31), dt.date(2026, 10, 31)
+PRESETS = period_presets(FIRST, LAST, AS_AT)
+FORCES = {"kent", "metropolitan", "essex"}
+REGIONS = {"London", "South East"}
+
+
+def test_presets_cover_the_named_periods():
+    assert (PRESETS["pilot"].first, PRESETS["pilot"].last) == (
+        dt.date(2022, 11, 29),
+        dt.date(2024, 2, 29),
+    )
+    assert PRESETS["national"].first == dt.date(2024, 3, 14)
+    assert (PRESETS["last12"].first, PRESETS["last12"].last) == (
+        dt.date(2025, 11, 1),
+        dt.date(2026, 10, 31),
+    )
+    years = sorted(k for k in PRESETS if k.startswith("fy"))
+    assert years == ["fy2022", "fy2023", "fy2024", "fy2025", "fy2026"]
+    assert (PRESETS["fy2024"].first, PRESETS["fy2024"].last) == (
+        dt.date(2024, 4, 1),
+        dt.date(2025, 3, 31),
+    )
+    assert PRESETS["fy2024"].label == "Financial year 2024/25"
+
+
+def test_previous_period_has_the_same_length_and_ends_the_day_before():
+    filters = Filters(dt.date(2024, 4, 1), dt.date(2025, 3, 31), "fy2024", ("kent",))
+    before = filters.previous()
+    assert (before.first_date, before.last_date) == (dt.date(2023, 4, 2), dt.date(2024, 3, 31))
+    assert before.days == filters.days == 365
+    assert before.forces == ("kent",)
+
+
+def test_url_round_trip_for_a_preset_and_for_custom_dates():
+    preset = Filters(PRESETS["pilot"].first, PRESETS["pilot"].last, "pilot", ("metropolitan",),
+                     (), ("phone",), ("other", "corrupt_exchange"))  # fmt: skip
+    query = filters_to_query(preset)
+    assert query["period"] == ["pilot"] and "from" not in query
+    back = filters_from_query(query, PRESETS, FORCES, REGIONS)
+    assert back == Filters(preset.first_date, preset.last_date, "pilot", ("metropolitan",), (),
+                           ("phone",), ("corrupt_exchange", "other"))  # fmt: skip
+    custom = Filters(dt.date(2024, 5, 1), dt.date(2024, 6, 30), "custom", (), ("London",))
+    assert filters_from_query(filters_to_query(custom), PRESETS, FORCES, REGIONS) == custom
+
+
+def test_junk_in_the_url_is_ignored():
+    query = {
+        "period": ["bogus"],
+        "from": ["2024-13-45"],
+        "to": ["2024-06-30"],
+        "force": ["narnia", "kent", "kent"],
+        "channel": ["fax", "online"],
+        "category": ["'; drop table reports; --"],
+        "region": ["Mordor"],
+    }
+    filters = filters_from_query(query, PRESETS, FORCES, REGIONS)
+    assert filters.period_key == "custom"
+    assert (filters.first_date, filters.last_date) == (FIRST, dt.date(2024, 6, 30))
+    assert (filters.forces, filters.channels, filters.categories, filters.regions) == (
+        ("kent",),
+        ("online",),
+        (),
+        (),
+    )
+
+
+def test_reversed_custom_dates_are_put_in_order():
+    query = {"period": ["custom"], "from": ["2025-01-31"], "to": ["2025-01-01"]}
+    filters = filters_from_query(query, PRESETS, FORCES, REGIONS)
+    assert (filters.first_date, filters.last_date) == (dt.date(2025, 1, 1), dt.date(2025, 1, 31))
