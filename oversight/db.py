@@ -9,7 +9,7 @@ from oversight.settings import FORCES_CSV, QUERIES_DIR
 
 SCHEMA_SQL = Path(__file__).with_name("schema.sql")
 # Raise whenever schema.sql changes: a file of another version is rebuilt, never misread.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 FORCES_COLUMNS = {
     "force_code": "VARCHAR",
     "force_name": "VARCHAR",
@@ -106,6 +106,7 @@ def run_query(con: duckdb.DuckDBPyConnection, name: str, **params) -> pd.DataFra
     """
     cursor = con.cursor()
     try:
+        cursor.execute("set enable_progress_bar = false")
         cursor.execute("use live")
         cursor.execute("set search_path = 'live.main,memory.main'")
         return cursor.execute(query_text(name), params or None).df()

@@ -117,6 +117,28 @@ create table outcomes (
     import_id integer not null check (import_id >= 1)
 );
 
+-- Derived, never imported: one row per referral that has at least one outcome, summarising
+-- its case (docs/metrics.md): the first finding, the first outcome that ends the case (a
+-- misconduct-proceedings outcome, no_case_to_answer or false_allegation), the first dismissal,
+-- and which outcomes it has had. Rebuilt from outcomes by every import, so that the dashboard
+-- reads one row per referral instead of aggregating every outcome on every query.
+create table case_summaries (
+    referral_id varchar primary key references referrals (referral_id),
+    finding_date date,
+    ended_date date,
+    dismissed_date date,
+    has_case_to_answer boolean not null,
+    has_gross_misconduct boolean not null,
+    has_false_allegation boolean not null,
+    has_no_case_to_answer boolean not null,
+    has_proceedings_outcome boolean not null,
+    has_dismissed boolean not null,
+    has_would_have_been_dismissed boolean not null,
+    has_barred boolean not null,
+    has_charged boolean not null,
+    check (dismissed_date is null or has_dismissed)
+);
+
 -- One row per stored row that a later extract replaced: the values before and after, as JSON.
 create table revisions (
     import_id integer not null references imports (import_id),

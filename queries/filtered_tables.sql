@@ -65,48 +65,14 @@ where cast(r.received_at as date) between first_date and last_date
         )
     );
 
--- referral_outcomes: one row per referral of cohort_referrals, with the dates of its first
--- investigation finding, first outcome that ends the case (a misconduct-proceedings outcome,
+-- referral_outcomes: one row per referral of cohort_referrals, with its case summary (table
+-- case_summaries, derived from outcomes at import): the dates of its first investigation
+-- finding, first outcome that ends the case (a misconduct-proceedings outcome,
 -- no_case_to_answer or false_allegation) and first dismissal (NULL where none yet), and a flag
--- for each outcome it has had.
+-- for each outcome it has had (false where none).
 create or replace macro memory.main.referral_outcomes(
     first_date, last_date, forces, regions, channels, categories
 ) as table
-with referrals as (
-    select *
-    from memory.main.cohort_referrals(
-        first_date, last_date, forces, regions, channels, categories
-    )
-),
-decided as (
-    select
-        o.referral_id,
-        min(o.decided_at) filter (where o.outcome in (
-            'no_case_to_answer', 'false_allegation', 'case_to_answer_misconduct',
-            'case_to_answer_gross_misconduct'
-        )) as finding_date,
-        min(o.decided_at) filter (where o.outcome not in (
-            'case_to_answer_misconduct', 'case_to_answer_gross_misconduct', 'charged',
-            'convicted', 'acquitted', 'barred'
-        )) as ended_date,
-        min(o.decided_at) filter (where o.outcome = 'dismissed') as dismissed_date,
-        bool_or(o.outcome in ('case_to_answer_misconduct', 'case_to_answer_gross_misconduct'))
-            as has_case_to_answer,
-        bool_or(o.outcome = 'case_to_answer_gross_misconduct') as has_gross_misconduct,
-        bool_or(o.outcome = 'false_allegation') as has_false_allegation,
-        bool_or(o.outcome = 'no_case_to_answer') as has_no_case_to_answer,
-        bool_or(o.outcome in (
-            'no_further_action', 'reflective_practice', 'management_advice', 'written_warning',
-            'final_written_warning', 'reduction_in_rank', 'dismissed', 'would_have_been_dismissed'
-        )) as has_proceedings_outcome,
-        bool_or(o.outcome = 'dismissed') as has_dismissed,
-        bool_or(o.outcome = 'would_have_been_dismissed') as has_would_have_been_dismissed,
-        bool_or(o.outcome = 'barred') as has_barred,
-        bool_or(o.outcome = 'charged') as has_charged
-    from live.outcomes o
-    semi join referrals i on i.referral_id = o.referral_id
-    group by o.referral_id
-)
 select
     i.*,
     d.finding_date,
@@ -121,5 +87,7 @@ select
     coalesce(d.has_would_have_been_dismissed, false) as has_would_have_been_dismissed,
     coalesce(d.has_barred, false) as has_barred,
     coalesce(d.has_charged, false) as has_charged
-from referrals i
-left join decided d on d.referral_id = i.referral_id
+from memory.main.cohort_referrals(
+    first_date, last_date, forces, regions, channels, categories
+) i
+left join live.case_summaries d on d.referral_id = i.referral_id

@@ -111,6 +111,7 @@ def import_extract(
         try:
             con.execute("set memory_limit = $limit", {"limit": IMPORT_MEMORY_LIMIT})
             con.execute("set preserve_insertion_order = true")
+            con.execute("set enable_progress_bar = false")
             summary = _build(con, sources, db_path, synthetic, replace, progress, now)
             con.execute("checkpoint")
         except BaseException:

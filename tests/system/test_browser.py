@@ -100,7 +100,7 @@ PAGES = {
 def test_overview_shows_banner_and_counts_without_errors(served_app, browser, demo_counts):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(served_app)
-    page.get_by_text("Synthetic demonstration data").wait_for(timeout=60_000)
+    page.get_by_text("Synthetic demonstration data").first.wait_for(timeout=60_000)
     page.get_by_text(f"{demo_counts['reports']:,}").first.wait_for(timeout=30_000)
     assert page.locator("[data-testid='stException']").count() == 0
     page.close()
@@ -112,7 +112,7 @@ def test_every_page_loads_without_errors(served_app, browser, name):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(f"{served_app}/{path}?period=national")
     page.get_by_role("heading", name=title).first.wait_for(timeout=60_000)
-    page.get_by_text("Synthetic demonstration data").wait_for(timeout=30_000)
+    page.get_by_text("Synthetic demonstration data").first.wait_for(timeout=30_000)
     # let every chart and table of the page finish drawing
     page.wait_for_load_state("networkidle")
     page.wait_for_function(

@@ -157,4 +157,33 @@ select $import_id, 'referrals', row_id, previous_values, revised_values
 from change_referrals where change = 'revised'
 union all
 select $import_id, 'outcomes', row_id, previous_values, revised_values
-from change_outcomes where change = 'revised'
+from change_outcomes where change = 'revised';
+
+-- Derived: the case summary of every referral with an outcome, from all outcomes now stored.
+insert into case_summaries
+select
+    referral_id,
+    min(decided_at) filter (where outcome in (
+        'no_case_to_answer', 'false_allegation', 'case_to_answer_misconduct',
+        'case_to_answer_gross_misconduct'
+    )) as finding_date,
+    min(decided_at) filter (where outcome in (
+        'no_case_to_answer', 'false_allegation', 'no_further_action', 'reflective_practice',
+        'management_advice', 'written_warning', 'final_written_warning', 'reduction_in_rank',
+        'dismissed', 'would_have_been_dismissed'
+    )) as ended_date,
+    min(decided_at) filter (where outcome = 'dismissed') as dismissed_date,
+    bool_or(outcome in ('case_to_answer_misconduct', 'case_to_answer_gross_misconduct')),
+    bool_or(outcome = 'case_to_answer_gross_misconduct'),
+    bool_or(outcome = 'false_allegation'),
+    bool_or(outcome = 'no_case_to_answer'),
+    bool_or(outcome in (
+        'no_further_action', 'reflective_practice', 'management_advice', 'written_warning',
+        'final_written_warning', 'reduction_in_rank', 'dismissed', 'would_have_been_dismissed'
+    )),
+    bool_or(outcome = 'dismissed'),
+    bool_or(outcome = 'would_have_been_dismissed'),
+    bool_or(outcome = 'barred'),
+    bool_or(outcome = 'charged')
+from outcomes
+group by referral_id
