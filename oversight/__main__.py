@@ -6,9 +6,9 @@ import time
 from pathlib import Path
 
 from oversight import __version__
-from oversight.db import connect_read_only
+from oversight.db import DatabaseError, connect_read_only
 from oversight.demo import build_demo_database
-from oversight.ingest import DatabaseVersionError, ExtractError, import_extract
+from oversight.ingest import ExtractError, import_extract
 from oversight.settings import DEMO_DIR, resolve_db_path
 from oversight.status import data_status, recent_imports, table_row_counts
 
@@ -25,7 +25,11 @@ def _progress(started: float):
 def command_demo(args: argparse.Namespace) -> int:
     db_path = resolve_db_path(args.db)
     progress = _progress(time.perf_counter())
-    build_demo_database(db_path, Path(args.out), progress)
+    try:
+        build_demo_database(db_path, Path(args.out), progress, force=args.force)
+    except DatabaseError as error:
+        print(f"Demo not built, nothing was changed: {error}", file=sys.stderr)
+        return 1
     progress(f"demo database ready: {db_path}")
     return command_status(args)
 
@@ -40,7 +44,7 @@ def command_import(args: argparse.Namespace) -> int:
         print(error.summary(), file=sys.stderr)
         print(f"The database {db_path} was not changed.", file=sys.stderr)
         return 1
-    except DatabaseVersionError as error:
+    except DatabaseError as error:
         print(f"Import refused, nothing was changed: {error}", file=sys.stderr)
         return 1
     print(f"Import {summary.import_id} into {db_path} took {summary.seconds:.1f} s:")
@@ -59,7 +63,7 @@ def command_status(args: argparse.Namespace) -> int:
         return 1
     try:
         con = connect_read_only(db_path)
-    except DatabaseVersionError as error:
+    except DatabaseError as error:
         print(error)
         return 1
     try:
@@ -89,6 +93,13 @@ def command_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser, with a sub-command per action."""
     main = argparse.ArgumentParser(
@@ -107,6 +118,9 @@ def parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--db", help=DB_HELP)
     demo.add_argument("--out", default=str(DEMO_DIR), help="where to write the demo CSV files")
+    demo.add_argument(
+        "--force", action="store_true", help="replace the database even if it holds real data"
+    )
     demo.add_argument("--imports", type=int, default=3, help=argparse.SUPPRESS)
     demo.set_defaults(run=command_demo)
 
@@ -128,7 +142,7 @@ def parser() -> argparse.ArgumentParser:
         description="Print rows per table, the as-at date and the last imports.",
     )
     status.add_argument("--db", help=DB_HELP)
-    status.add_argument("--imports", type=int, default=3, help="how many imports to list")
+    status.add_argument("--imports", type=_positive, default=3, help="how many imports to list")
     status.set_defaults(run=command_status)
     return main
 

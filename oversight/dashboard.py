@@ -5,6 +5,7 @@ version (the file's inode, mtime and size), so a running dashboard picks up a ne
 database on its next rerun, and cached query results are keyed on that version too.
 """
 
+import os
 import threading
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from oversight.db import (
-    DatabaseVersionError,
+    DatabaseError,
     connect_read_only,
     run_query,
 )
@@ -36,8 +37,9 @@ def database_path() -> Path:
 def ensure_database() -> None:
     """Build the demo database on first run, or when a demo file of an older schema is found.
 
-    A file of an older schema that holds real imports is never replaced: the page says how to
-    rebuild it and stops.
+    Only at the default path (data/oversight.duckdb): a database named by OVERSIGHT_DB that
+    is missing is an error to report, not a place for demo data. A file holding real imports is
+    never replaced: the page says how to rebuild it and stops.
     """
     path = database_path()
     with _first_build:
@@ -47,14 +49,21 @@ def ensure_database() -> None:
         if problem is not None and not _only_synthetic(path):
             st.error(str(problem))
             st.stop()
+        if not path.exists() and os.environ.get("OVERSIGHT_DB"):
+            st.error(
+                f"There is no database at {path} (OVERSIGHT_DB). Import extracts into it with "
+                "`python -m oversight import PATH --db ...`, or unset OVERSIGHT_DB to use the "
+                "synthetic demo."
+            )
+            st.stop()
         with st.spinner("Building the synthetic demonstration database…"):
-            build_demo_database(path, regenerate=False)
+            build_demo_database(path, regenerate=False, only_if_absent=problem is None)
 
 
-def _version_problem(path: Path) -> DatabaseVersionError | None:
+def _version_problem(path: Path) -> DatabaseError | None:
     try:
         connect_read_only(path).close()
-    except DatabaseVersionError as error:
+    except DatabaseError as error:
         return error
     return None
 

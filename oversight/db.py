@@ -49,7 +49,12 @@ def create_schema(con: duckdb.DuckDBPyConnection, catalog: str | None = None) ->
     con.execute("drop table forces_reference")
 
 
-class DatabaseVersionError(RuntimeError):
+class DatabaseError(RuntimeError):
+    """The database file cannot be used as asked (unreadable, another schema, real or synthetic
+    data where the other was expected); the message says what to do."""
+
+
+class DatabaseVersionError(DatabaseError):
     """The database file was made by another version of Oversight's schema."""
 
 
@@ -75,14 +80,19 @@ def check_schema_version(con: duckdb.DuckDBPyConnection, catalog: str, db_path: 
 def connect_read_only(db_path: Path) -> duckdb.DuckDBPyConnection:
     """Open the database for reading, as catalog live of a private in-memory connection.
 
-    Raises DatabaseVersionError if the file holds another version of the schema.
+    Raises DatabaseError if the file cannot be opened or holds another version of the schema.
 
     Attaching, rather than duckdb.connect(path), matters: DuckDB caches open databases by path,
     so after an import swapped a new file in, a plain connect would return the old one.
     """
     con = duckdb.connect(":memory:")
     try:
-        con.execute("attach $path as live (read_only)", {"path": str(db_path)})
+        try:
+            con.execute("attach $path as live (read_only)", {"path": str(db_path)})
+        except duckdb.Error as error:
+            raise DatabaseError(
+                f"{db_path} is not an Oversight database DuckDB can open ({error})."
+            ) from error
         con.execute("use live")
         check_schema_version(con, "live", db_path)
         # the filtered views every query reads; kept in the connection's own memory catalog

@@ -726,12 +726,19 @@ def _write_extract(
 
 
 def build_demo_database(
-    db_path: Path, out_dir: Path | None = None, progress=None, regenerate=True
+    db_path: Path,
+    out_dir: Path | None = None,
+    progress=None,
+    regenerate: bool = True,
+    force: bool = False,
+    only_if_absent: bool = False,
 ) -> None:
     """Build the demo database from the synthetic extract in out_dir, replacing db_path.
 
     With regenerate (the demo command) the extract is written afresh first; without it (the
     dashboard's first run) the files already in out_dir are used when all three are there.
+    A database holding real data is never replaced unless force; with only_if_absent nothing
+    is done if the database exists once the writer's lock is held (a first run racing an import).
     """
     from oversight.ingest import import_extract
 
@@ -741,4 +748,12 @@ def build_demo_database(
     if regenerate or not all(path.exists() for path in paths):
         progress(f"generating the synthetic demo extract in {out_dir}")
         paths = list(write_demo_extract(out_dir).values())
-    import_extract(paths, db_path, synthetic=True, replace=True, progress=progress)
+    import_extract(
+        paths,
+        db_path,
+        synthetic=True,
+        replace=True,
+        force=force,
+        only_if_absent=only_if_absent,
+        progress=progress,
+    )

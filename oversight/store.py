@@ -10,6 +10,7 @@ only a stray building file, which the next writer removes.
 import contextlib
 import fcntl
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -37,11 +38,17 @@ def building_path(db_path: Path) -> Path:
     return db_path.with_name(db_path.name + BUILDING_SUFFIX)
 
 
+def spill_path(db_path: Path) -> Path:
+    """Where an import may spill to disk when it runs out of memory."""
+    return db_path.with_name(db_path.name + BUILDING_SUFFIX + ".tmp")
+
+
 def remove_leftovers(db_path: Path) -> None:
-    """Delete what a killed writer left behind: a partly built file and its WAL."""
+    """Delete what a killed writer left behind: a partly built file, its WAL, its spill folder."""
     building = building_path(db_path)
     for leftover in (building, building.with_name(building.name + ".wal")):
         leftover.unlink(missing_ok=True)
+    shutil.rmtree(spill_path(db_path), ignore_errors=True)
 
 
 def _fsync_path(path: Path, directory: bool = False) -> None:

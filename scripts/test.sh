@@ -1,13 +1,27 @@
 #!/usr/bin/env bash
-# Install what the tests need (Python packages, Debian's chromium for the browser tests), then
-# run the whole suite. This is the README's test command; CI (.ci/run) runs exactly this.
+# Install what the tests need, then run the whole suite. This is the README's test command; CI
+# (.ci/run) runs exactly this. Python packages go into .venv (created if there is none, unless
+# a virtual environment is already active); Debian's chromium is installed for the browser tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-python3 -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
-if [ ! -x /usr/bin/chromium ]; then
-    sudo=""
-    [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+apt_install() {
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "$@" >/dev/null
+}
+
+if [ -n "${VIRTUAL_ENV:-}" ]; then
+    python=python
+else
+    if [ ! -x .venv/bin/python ]; then
+        # Debian's own Python needs python3-venv for this
+        python3 -m venv .venv 2>/dev/null || { rm -rf .venv; apt_install python3-venv; python3 -m venv .venv; }
+    fi
+    python=.venv/bin/python
 fi
-exec python3 -m pytest "$@"
+"$python" -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+# lifelines' metadata asks for pandas<3 although it works with pandas 3.1: no dependencies
+"$python" -m pip install --quiet --disable-pip-version-check --no-deps -r requirements-lifelines.txt
+[ -x /usr/bin/chromium ] || apt_install chromium
+exec "$python" -m pytest "$@"

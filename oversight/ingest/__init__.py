@@ -19,14 +19,15 @@ import duckdb
 
 from oversight import __version__
 from oversight.contract import TABLES
-from oversight.db import DatabaseVersionError, check_schema_version, create_schema
+from oversight.db import DatabaseError, DatabaseVersionError, check_schema_version, create_schema
 from oversight.ingest.checks import add_row_problems, create_problems_table, typed_select
 from oversight.ingest.problems import ExtractError, Problem
 from oversight.ingest.sources import Source, find_sources, sha256_of, stage, stage_empty
 from oversight.settings import IMPORT_MEMORY_LIMIT, MAX_PROBLEMS_LISTED
-from oversight.store import building_path, remove_leftovers, swap_in, write_lock
+from oversight.store import building_path, remove_leftovers, spill_path, swap_in, write_lock
 
 __all__ = [
+    "DatabaseError",
     "DatabaseVersionError",
     "ExtractError",
     "FileSummary",
@@ -89,31 +90,46 @@ def import_extract(
     *,
     synthetic: bool = False,
     replace: bool = False,
+    only_if_absent: bool = False,
+    force: bool = False,
     progress: Progress = _quiet,
     now: dt.datetime | None = None,
-) -> ImportSummary:
+) -> ImportSummary | None:
     """Import an extract (CSV files, folders of them, or .xlsx workbooks) into the database.
 
-    With replace, the extract replaces everything stored (the demo database is built so);
-    otherwise it is merged into what is stored. Raises ExtractError, having written nothing,
-    if any rule of the data contract is broken.
+    Real and synthetic data never share a database: a real import into a database holding the
+    synthetic demo (or the reverse) is refused with DatabaseError. With replace, the extract
+    replaces everything stored (the demo database is built so), but never real data unless
+    force. With only_if_absent, nothing is done (None is returned) if the database exists by the
+    time the writer's lock is held. Raises ExtractError, having written nothing, if any rule of
+    the data contract is broken.
     """
     started = time.perf_counter()
-    now = now or uk_now()
     sources, problems = find_sources([Path(p) for p in paths])
     if problems:
         raise ExtractError(problems)
     db_path = Path(db_path)
     with write_lock(db_path):
+        if only_if_absent and db_path.exists():
+            return None
+        now = now or uk_now()
         remove_leftovers(db_path)
         building = building_path(db_path)
-        con = duckdb.connect(str(building))
+        # The new file is attached under a fixed name, so no file name can clash with the
+        # catalog names the SQL uses (building, old).
+        con = duckdb.connect(":memory:")
         try:
             con.execute("set memory_limit = $limit", {"limit": IMPORT_MEMORY_LIMIT})
+            con.execute("set temp_directory = $dir", {"dir": str(spill_path(db_path))})
             con.execute("set preserve_insertion_order = true")
             con.execute("set enable_progress_bar = false")
-            summary = _build(con, sources, db_path, synthetic, replace, progress, now)
-            con.execute("checkpoint")
+            con.execute("attach $path as building", {"path": str(building)})
+            con.execute("use building")
+            _attach_stored(con, db_path, synthetic, replace, force)
+            summary = _build(con, sources, synthetic, progress, now)
+            con.execute("checkpoint building")
+            con.execute("use memory")
+            con.execute("detach building")
         except BaseException:
             con.close()
             remove_leftovers(db_path)
@@ -121,27 +137,66 @@ def import_extract(
         con.close()
         progress("swapping the new database in")
         swap_in(db_path)
+        remove_leftovers(db_path)
     summary.seconds = time.perf_counter() - started
     return summary
 
 
-def _attach_stored(con: duckdb.DuckDBPyConnection, db_path: Path, replace: bool) -> None:
-    """Attach the live database as catalog old (an empty one if there is none, or replace)."""
-    own = con.execute("select current_database()").fetchone()[0]
-    if db_path.exists() and not replace:
-        con.execute("attach $path as old (read_only)", {"path": str(db_path)})
-        check_schema_version(con, "old", db_path)
-    else:
+def _attach_stored(con, db_path: Path, synthetic: bool, replace: bool, force: bool) -> None:
+    """Attach the live database as catalog old (an empty one if there is none, or replace),
+    refusing to mix real and synthetic data or to replace real data unasked."""
+    if db_path.exists():
+        try:
+            con.execute("attach $path as old (read_only)", {"path": str(db_path)})
+        except duckdb.Error as error:
+            raise DatabaseError(
+                f"{db_path} is not an Oversight database DuckDB can open ({error}). Move it "
+                "aside, or give another --db."
+            ) from error
+        stored_synthetic, stored_real = (
+            con.execute(
+                "select coalesce(bool_or(synthetic), false), "
+                "coalesce(bool_or(not synthetic), false) from old.imports"
+            ).fetchone()
+            if _has_imports_table(con)
+            else (False, False)
+        )
+        if replace and stored_real and not force:
+            raise DatabaseError(
+                f"{db_path} holds real imported data: refusing to replace it with the demo. "
+                "Give another --db (or --force to replace it after all)."
+            )
+        if not replace:
+            check_schema_version(con, "old", db_path)
+            if synthetic and stored_real:
+                raise DatabaseError(
+                    f"{db_path} holds real data: synthetic data is not imported into it."
+                )
+            if not synthetic and stored_synthetic:
+                raise DatabaseError(
+                    f"{db_path} holds the synthetic demonstration data: real extracts are not "
+                    "mixed with it. Import into a database of its own, e.g. "
+                    "--db data/real.duckdb (or OVERSIGHT_DB=...), and point the dashboard there."
+                )
+        if replace:
+            con.execute("detach old")
+    if replace or not db_path.exists():
         con.execute("attach ':memory:' as old")
         create_schema(con, catalog="old")
-        con.execute(f'use "{own}"')
+        con.execute("use building")
 
 
-def _build(con, sources, db_path, synthetic, replace, progress, now) -> ImportSummary:
-    own = con.execute("select current_database()").fetchone()[0]
-    create_schema(con)
-    con.execute(f'use "{own}"')
-    _attach_stored(con, db_path, replace)
+def _has_imports_table(con) -> bool:
+    return bool(
+        con.execute(
+            "select count(*) from duckdb_tables() where database_name = 'old' "
+            "and table_name = 'imports'"
+        ).fetchone()[0]
+    )
+
+
+def _build(con, sources, synthetic, progress, now) -> ImportSummary:
+    create_schema(con, catalog="building")
     create_problems_table(con)
     by_table = {source.table: source for source in sources}
     structural: list[Problem] = []

@@ -5,6 +5,10 @@ import hashlib
 import json
 from datetime import date, datetime
 
+import pytest
+
+from oversight.db import DatabaseError
+
 from .helpers import (
     DATA_TABLES,
     NOW,
@@ -167,15 +171,16 @@ def sha256_hex(path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_every_import_is_recorded_with_its_files(tmp_path, db_path):
+@pytest.mark.parametrize("synthetic", [False, True])
+def test_every_import_is_recorded_with_its_files(tmp_path, db_path, synthetic):
     first_paths = write_extract(tmp_path / "a", **EXTRACT)
-    accept(first_paths, db_path)
+    accept(first_paths, db_path, synthetic=synthetic)
     changed = row(REPORT, channel="online")
     second_paths = write_extract(tmp_path / "b", reports=[changed, R2, row(R2, report_id="R3")])
-    accept(second_paths, db_path, synthetic=True)
+    accept(second_paths, db_path, synthetic=synthetic)
 
     imports = query(db_path, "select import_id, imported_at, synthetic, source from imports")
-    assert [row[:3] for row in imports] == [(1, NOW, False), (2, NOW, True)]
+    assert [row[:3] for row in imports] == [(1, NOW, synthetic), (2, NOW, synthetic)]
     assert str(tmp_path / "b" / "reports.csv") in imports[1][3]
     files = query(db_path, "select * exclude (table_name) from import_files order by 1, 2")
     a, b = tmp_path / "a", tmp_path / "b"
@@ -200,3 +205,47 @@ def test_summary_matches_the_import_record(tmp_path, stored_db):
 def test_refused_import_records_nothing(tmp_path, stored_db):
     refuse(write_extract(tmp_path / "x", reports=[row(REPORT, channel="fax")]), stored_db)
     assert query(stored_db, "select import_id from imports") == [(1,)]
+
+
+@pytest.mark.parametrize("stored_synthetic", [False, True])
+def test_real_and_synthetic_data_never_share_a_database(tmp_path, db_path, stored_synthetic):
+    accept(write_extract(tmp_path / "a", **EXTRACT), db_path, synthetic=stored_synthetic)
+    before = db_path.read_bytes()
+    other = write_extract(tmp_path / "b", reports=[row(REPORT, report_id="R9")])
+    with pytest.raises(DatabaseError, match="synthetic" if stored_synthetic else "real data"):
+        accept(other, db_path, synthetic=not stored_synthetic)
+    assert db_path.read_bytes() == before
+
+
+def test_replacing_real_data_needs_force(tmp_path, db_path):
+    accept(write_extract(tmp_path / "a", **EXTRACT), db_path)
+    demo = write_extract(tmp_path / "b", reports=[row(REPORT, report_id="D1")])
+    with pytest.raises(DatabaseError, match="real imported data"):
+        accept(demo, db_path, synthetic=True, replace=True)
+    assert query(db_path, "select report_id from reports order by 1") == [("R1",), ("R2",)]
+    accept(demo, db_path, synthetic=True, replace=True, force=True)
+    assert query(db_path, "select report_id from reports") == [("D1",)]
+
+
+def test_only_if_absent_leaves_an_existing_database_alone(tmp_path, db_path):
+    accept(write_extract(tmp_path / "a", **EXTRACT), db_path)
+    before = db_path.read_bytes()
+    demo = write_extract(tmp_path / "b", reports=[row(REPORT, report_id="D1")])
+    assert accept(demo, db_path, synthetic=True, replace=True, only_if_absent=True) is None
+    assert db_path.read_bytes() == before
+
+
+def test_database_file_named_old_and_odd_names_work(tmp_path):
+    for name in ("old.duckdb", 'my "db".duckdb', "building.duckdb"):
+        path = tmp_path / name
+        accept(write_extract(tmp_path / "a", **EXTRACT), path)
+        summary = accept(write_extract(tmp_path / "b", reports=[row(REPORT, report_id="R7")]), path)
+        assert summary.import_id == 2
+
+
+def test_a_file_that_is_not_a_database_is_refused_plainly(tmp_path):
+    path = tmp_path / "junk.duckdb"
+    path.write_bytes(b"this is not a database")
+    with pytest.raises(DatabaseError, match="not an Oversight database"):
+        accept(write_extract(tmp_path / "a", **EXTRACT), path)
+    assert path.read_bytes() == b"this is not a database"

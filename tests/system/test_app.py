@@ -23,8 +23,10 @@ def metrics(app: AppTest) -> dict[str, str]:
 
 def test_first_run_builds_the_demo_and_says_it_is_synthetic(monkeypatch, tmp_path, demo_counts):
     db_path = tmp_path / "fresh" / "oversight.duckdb"
-    assert not db_path.exists()
-    app = run_app(monkeypatch, db_path)
+    monkeypatch.setattr("oversight.settings.DEFAULT_DB", db_path)  # the default path, no env
+    monkeypatch.delenv("OVERSIGHT_DB", raising=False)
+    app = AppTest.from_file(APP, default_timeout=120).run()
+    assert not app.exception, app.exception
     assert db_path.exists()
     assert any("Synthetic demonstration data" in w.value for w in app.warning)
     assert any("Data as at 2026-10-31" in c.value for c in app.caption)
@@ -87,3 +89,24 @@ def test_real_data_of_an_older_schema_is_never_replaced(monkeypatch, tmp_path):
     assert any("schema version" in error.value for error in app.error)
     assert not app.metric
     assert db_path.read_bytes() == before
+
+
+def test_a_missing_database_named_by_oversight_db_is_reported_not_replaced_by_the_demo(
+    monkeypatch, tmp_path
+):
+    db_path = tmp_path / "typo" / "production.duckdb"
+    monkeypatch.setenv("OVERSIGHT_DB", str(db_path))
+    app = AppTest.from_file(APP, default_timeout=120).run()
+    assert not app.exception
+    assert any("There is no database" in error.value for error in app.error)
+    assert not db_path.exists()
+
+
+def test_a_file_that_is_not_a_database_is_reported(monkeypatch, tmp_path):
+    db_path = tmp_path / "junk.duckdb"
+    db_path.write_bytes(b"not a database")
+    monkeypatch.setenv("OVERSIGHT_DB", str(db_path))
+    app = AppTest.from_file(APP, default_timeout=120).run()
+    assert not app.exception
+    assert any("not an Oversight database" in error.value for error in app.error)
+    assert db_path.read_bytes() == b"not a database"

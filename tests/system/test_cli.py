@@ -126,3 +126,31 @@ def test_import_into_a_database_of_another_schema_is_refused(tmp_path):
     assert sha256(db_path) == before
     status = oversight("status", "--db", str(db_path))
     assert status.returncode == 1 and "schema version 1" in status.stdout
+
+
+def test_demo_refuses_to_replace_real_data_without_force(tmp_path):
+    db_path = tmp_path / "real.duckdb"
+    assert oversight("import", str(write(tmp_path / "reports.csv", REPORTS)), "--db",
+                     str(db_path)).returncode == 0  # fmt: skip
+    before = sha256(db_path)
+    refused = oversight("demo", "--db", str(db_path), "--out", str(tmp_path / "csv"))
+    assert refused.returncode == 1 and "holds real imported data" in refused.stderr
+    assert sha256(db_path) == before
+
+
+def test_real_extract_into_the_demo_database_is_refused(tmp_path, demo_db):
+    db_path = tmp_path / "demo.duckdb"
+    db_path.write_bytes(demo_db.read_bytes())
+    refused = oversight("import", str(write(tmp_path / "reports.csv", REPORTS)), "--db",
+                        str(db_path))  # fmt: skip
+    assert refused.returncode == 1
+    assert "synthetic demonstration data" in refused.stderr and "--db" in refused.stderr
+    assert db_path.read_bytes() == demo_db.read_bytes()
+
+
+def test_status_of_a_file_that_is_not_a_database(tmp_path):
+    junk = tmp_path / "junk.duckdb"
+    junk.write_bytes(b"junk")
+    result = oversight("status", "--db", str(junk))
+    assert result.returncode == 1 and "not an Oversight database" in result.stdout
+    assert "Traceback" not in result.stderr
