@@ -22,6 +22,7 @@ from oversight.status import DataStatus
 
 CUSTOM = "custom"
 SAVED = "filters_chosen"
+URL_KEYS = ("period", "from", "to", "force", "region", "channel", "category")
 KEYS = ("f_period", "f_dates", "f_regions", "f_forces", "f_channels", "f_categories")
 
 
@@ -108,8 +109,19 @@ def sidebar_filters(status: DataStatus, forces: pd.DataFrame) -> Filters:
         tuple(c for c in CATEGORIES if c in chosen_categories),
     )
     st.session_state[SAVED] = filters
-    st.query_params.from_dict(filters_to_query(filters))
+    _write_url(filters_to_query(filters))
     return filters
+
+
+def _write_url(wanted: dict[str, list[str]]) -> None:
+    """Put the filters in the URL, leaving any other key (a page's own, e.g. focus) alone."""
+    for key in URL_KEYS:
+        current = st.query_params.get_all(key)
+        if current != wanted.get(key, []):
+            if key in wanted:
+                st.query_params[key] = wanted[key]
+            else:
+                del st.query_params[key]
 
 
 def _date_range(all_data: Period) -> tuple[dt.date, dt.date]:
