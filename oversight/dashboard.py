@@ -164,7 +164,7 @@ def current_filters() -> Filters:
 
 def chart_caption(filters: Filters, status: DataStatus, note: str = "") -> str:
     """What every chart says under it: the selection, the as-at date, and any note."""
-    text = f"{filters.describe().capitalize()}. Data as at {status.as_at_date:%d %b %Y}."
+    text = f"{filters.describe()}. Data as at {status.as_at_date:%d %b %Y}."
     return f"{text} {note}".strip()
 
 

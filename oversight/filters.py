@@ -68,8 +68,8 @@ class Filters:
         }
 
     def describe(self) -> str:
-        """The filters in words, for chart captions and downloads."""
-        parts = [f"reports received {self.first_date:%d %b %Y} to {self.last_date:%d %b %Y}"]
+        """The filters in words, as a sentence, for chart captions and downloads."""
+        parts = [f"Reports received {self.first_date:%d %b %Y} to {self.last_date:%d %b %Y}"]
         for name, values in (
             ("force", self.forces),
             ("region", self.regions),

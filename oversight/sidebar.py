@@ -22,6 +22,8 @@ from oversight.status import DataStatus
 
 CUSTOM = "custom"
 SAVED = "filters_chosen"
+# The range the custom-date picker allows (the service began in November 2022).
+EARLIEST, LATEST = dt.date(2015, 1, 1), dt.date(2035, 12, 31)
 URL_KEYS = ("period", "from", "to", "force", "region", "channel", "category")
 KEYS = ("f_period", "f_dates", "f_regions", "f_forces", "f_channels", "f_categories")
 
@@ -31,13 +33,25 @@ def _url_query() -> dict[str, list[str]]:
 
 
 def _seed_widgets(filters: Filters) -> None:
-    """Put filters into the widgets' state (first run of a session, from the URL)."""
-    st.session_state["f_period"] = filters.period_key
-    st.session_state["f_dates"] = (filters.first_date, filters.last_date)
-    st.session_state["f_regions"] = list(filters.regions)
-    st.session_state["f_forces"] = list(filters.forces)
-    st.session_state["f_channels"] = list(filters.channels)
-    st.session_state["f_categories"] = list(filters.categories)
+    """Give every filter widget its value: what it holds now, else what filters hold.
+
+    Writing each key back on every run keeps it when Streamlit would clean up the widget's
+    state on a page change.
+    """
+    seeds = {
+        "f_period": filters.period_key,
+        "f_dates": (_clamp(filters.first_date), _clamp(filters.last_date)),
+        "f_regions": list(filters.regions),
+        "f_forces": list(filters.forces),
+        "f_channels": list(filters.channels),
+        "f_categories": list(filters.categories),
+    }
+    for key, seed in seeds.items():
+        st.session_state[key] = st.session_state.get(key, seed)
+
+
+def _clamp(day: dt.date) -> dt.date:
+    return min(max(day, EARLIEST), LATEST)
 
 
 def sidebar_filters(status: DataStatus, forces: pd.DataFrame) -> Filters:
@@ -47,13 +61,12 @@ def sidebar_filters(status: DataStatus, forces: pd.DataFrame) -> Filters:
     )
     force_names = dict(zip(forces["force_code"], forces["short_name"], strict=True))
     regions = sorted(r for r in forces["region_name"].dropna().unique())
-    if "f_period" not in st.session_state:
-        # A new session reads the URL; a page change (Streamlit may drop the widgets' state
-        # and clears the URL) restores what this session chose before.
-        saved = st.session_state.get(SAVED)
-        _seed_widgets(
-            saved or filters_from_query(_url_query(), presets, set(force_names), set(regions))
-        )
+    # A new session reads the URL. A page change clears the URL and may drop the widgets'
+    # state: restore what this session chose before, and hold each value over the change.
+    chosen = st.session_state.get(SAVED) or filters_from_query(
+        _url_query(), presets, set(force_names), set(regions)
+    )
+    _seed_widgets(chosen)
 
     with st.sidebar:
         st.header("Filters")
@@ -128,8 +141,8 @@ def _date_range(all_data: Period) -> tuple[dt.date, dt.date]:
     chosen = st.date_input(
         "From and to",
         key="f_dates",
-        min_value=all_data.first,
-        max_value=max(all_data.last, dt.date.today()),
+        min_value=EARLIEST,
+        max_value=LATEST,
         format="YYYY-MM-DD",
     )
     if isinstance(chosen, tuple | list) and len(chosen) == 2:

@@ -11,7 +11,7 @@ data = overview_data(query, filters, status.as_at_date)
 
 st.title("Overview")
 st.caption(
-    f"{filters.describe().capitalize()}. Referrals and outcomes of those reports so far, "
+    f"{filters.describe()}. Referrals and outcomes of those reports so far, "
     f"as at {status.as_at_date:%d %b %Y}. Changes compare with the {filters.days} days before."
 )
 if data.headline["reports"] == 0:

@@ -1,0 +1,28 @@
+"""The shared sidebar filters: read from the URL, kept across pages, written back to the URL."""
+
+
+def test_filters_from_the_url_survive_a_page_change(open_page):
+    app = open_page("pages/overview.py", query={"period": "pilot", "force": "metropolitan",
+                                                "channel": "online"})  # fmt: skip
+    app.switch_page("pages/fairness.py").run()
+    assert not app.exception
+    assert app.sidebar.selectbox(key="f_period").value == "pilot"
+    assert app.sidebar.multiselect(key="f_forces").value == ["metropolitan"]
+    assert app.sidebar.multiselect(key="f_channels").value == ["online"]
+    assert app.query_params["period"] == "pilot"
+    assert app.query_params["force"] == "metropolitan"
+
+
+def test_a_changed_filter_is_written_to_the_url(open_page):
+    app = open_page("pages/overview.py", query={"period": "national"})
+    app.sidebar.selectbox(key="f_period").set_value("fy2024").run()
+    app.sidebar.multiselect(key="f_categories").set_value(["domestic_abuse", "other"]).run()
+    assert app.query_params["period"] == "fy2024"
+    assert app.query_params["category"] == ["domestic_abuse", "other"]
+
+
+def test_custom_dates_outside_the_data_do_not_break_the_sidebar(open_page):
+    query = {"period": "custom", "from": "2019-01-01", "to": "2019-12-31"}
+    app = open_page("pages/overview.py", query=query)
+    assert not app.exception
+    assert any("No reports match" in info.value for info in app.info)
