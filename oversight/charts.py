@@ -306,13 +306,12 @@ def relative_rates(
             hovertemplate=f"{name}<br>%{{x}}<br>{y_title}: %{{y:.2f}} "
             "(95% interval %{customdata[0]:.2f} to %{customdata[1]:.2f})<extra></extra>",
         )
-    fig.add_hline(
-        y=1,
+    fig.add_hline(y=1, line={"color": NEUTRAL, "width": 1.5, "dash": "dash"})
+    # The line at 1 is named in the legend, where a label cannot cover a group's interval.
+    fig.add_scatter(
+        x=[None], y=[None], mode="lines", name=reference_label, hoverinfo="skip",
         line={"color": NEUTRAL, "width": 1.5, "dash": "dash"},
-        annotation_text=reference_label,
-        annotation_position="top left",
-        annotation_font_color="#444",
-    )
+    )  # fmt: skip
     fig.update_layout(scattermode="group", scattergap=0.5)
     _layout(fig, title, x_title, y_title, height=460)
     values = [1.0, *shown[low].tolist(), *shown[high].tolist()]
@@ -350,15 +349,16 @@ def labelled_bars(
             orientation="h",
             marker_color=[(colours or {}).get(name, OKABE_ITO["blue"]) for name in frame[label]],
             text=texts,
-            textposition="outside",
+            textposition="auto",
             cliponaxis=False,
             hovertemplate=f"%{{y}}<br>{x_title}: %{{x:,}}<extra></extra>",
         )
     )
     _layout(fig, title, x_title, y_title, height=max(220, 110 + 34 * len(frame)))
     fig.update_yaxes(autorange="reversed")
+    # room to the right of the longest bar for its label
     top = max(float(frame[count].max()), 1.0)
-    fig.update_xaxes(range=[0, top * 1.3])
+    fig.update_xaxes(range=[0, top * (1.35 if share else 1.2)])
     return fig
 
 
@@ -451,9 +451,17 @@ def labelled_heatmap(
             ygap=1,
         )
     )
-    _layout(fig, title, x_title, y_title, height=max(360, 140 + 22 * len(grid.index)))
+    _layout(fig, title, x_title, y_title, height=max(360, 170 + 22 * len(grid.index)))
+    fig.update_layout(margin={"t": 130}, title={"y": 0.995, "yanchor": "top"})
     fig.update_yaxes(autorange="reversed", showgrid=False)
-    fig.update_xaxes(side="top", showgrid=False)
+    # column labels on top, next to the first rows, wrapped so they need no slant
+    fig.update_xaxes(
+        side="top",
+        showgrid=False,
+        tickangle=0,
+        tickvals=list(grid.columns),
+        ticktext=[str(c).replace(" ", "<br>", 1) for c in grid.columns],
+    )
     return fig
 
 
@@ -484,12 +492,14 @@ def funnel_plot_focused(
     )
     chosen = points.loc[points[label] == highlight] if highlight else points.iloc[:0]
     if len(chosen):
+        # name the force on the side with room (the largest forces sit at the right edge)
+        right_half = chosen[x].iloc[0] >= points[x].median()
         fig.add_scatter(
             x=chosen[x],
             y=chosen[y],
             mode="markers+text",
             text=chosen[label],
-            textposition="top center",
+            textposition="top left" if right_half else "top right",
             textfont={"color": OKABE_ITO["vermillion"], "size": 14},
             marker={
                 "color": OKABE_ITO["vermillion"],
@@ -502,15 +512,174 @@ def funnel_plot_focused(
             f"%{{y:{y_format}}}<extra></extra>",
         )
     if target_label:
-        fig.add_annotation(
-            x=1,
-            xref="paper",
-            y=target,
-            text=target_label,
-            showarrow=False,
-            xanchor="right",
-            yanchor="bottom",
-            font={"color": OKABE_ITO["black"]},
+        # the target line named in the legend (a label on the plot would cover forces' points)
+        fig.add_scatter(
+            x=[limits[x].min(), limits[x].max()],
+            y=[target, target],
+            mode="lines",
+            line={"color": OKABE_ITO["black"], "width": 1},
+            name=target_label,
+            hoverinfo="skip",
         )
     fig.update_xaxes(type="log")
+    # five legend entries would wrap over the title: the legend goes under the plot
+    fig.update_layout(
+        legend={"orientation": "h", "yanchor": "top", "y": -0.22, "x": 0},
+        margin={"b": 90},
+        height=540,
+    )
+    return fig
+
+
+def stage_shares(
+    frame: pd.DataFrame,
+    stage: str,
+    group: str,
+    share: str,
+    title: str,
+    y_title: str,
+    colours: dict[str, str] | None = None,
+) -> go.Figure:
+    """Small multiples: one panel per group, its share (in %) of each stage as bars labelled
+    with the value. Each panel has its own scale from 0, so a small group's change shows."""
+    from plotly.subplots import make_subplots
+
+    groups = list(dict.fromkeys(frame[group]))
+    columns = 2 if len(groups) <= 4 else 3
+    rows = -(-len(groups) // columns)
+    fig = make_subplots(
+        rows=rows, cols=columns, subplot_titles=groups, horizontal_spacing=0.06,
+        vertical_spacing=0.22 if rows > 1 else 0.1,
+    )  # fmt: skip
+    for index, name in enumerate(groups):
+        part = frame[frame[group] == name]
+        fig.add_bar(
+            x=[str(s).replace(" ", "<br>", 1) for s in part[stage]],
+            y=part[share],
+            text=[f"{v:.1f}%" if pd.notna(v) else "–" for v in part[share]],
+            textposition="outside",
+            cliponaxis=False,
+            marker_color=(colours or {}).get(name, OKABE_ITO["blue"]),
+            name=str(name),
+            showlegend=False,
+            hovertemplate=f"{name}<br>%{{x}}: %{{y:.1f}}%<extra></extra>",
+            row=index // columns + 1,
+            col=index % columns + 1,
+        )
+    _layout(fig, title, "", "", height=300 * rows + 80)
+    fig.update_yaxes(rangemode="tozero", ticksuffix="%")
+    fig.update_yaxes(title_text=y_title, col=1)
+    for index, name in enumerate(groups):
+        top = frame.loc[frame[group] == name, share].max()
+        if pd.notna(top) and top > 0:
+            fig.update_yaxes(range=[0, top * 1.25], row=index // columns + 1,
+                             col=index % columns + 1)  # fmt: skip
+    return fig
+
+
+# Lines for groups with no colour of their own (forces): Okabe-Ito without yellow and grey,
+# which are hard to see as thin lines on white.
+SERIES_COLOURS = [
+    OKABE_ITO[name]
+    for name in ("blue", "vermillion", "bluish_green", "reddish_purple", "orange", "sky_blue")
+] + ["#6A3D9A", "#8C564B"]
+
+
+def survival_steps(
+    curves: pd.DataFrame,
+    marks: pd.DataFrame,
+    title: str,
+    x_title: str,
+    y_title: str,
+    colours: dict[str, str] | None = None,
+    reference: str | None = None,
+) -> go.Figure:
+    """Kaplan-Meier step curves of the share still open (0..1) against days, one per group, with
+    each group's median and 90th percentile marked where the curve falls to 0.5 and 0.1.
+
+    curves has group, day, survival (and survival_low, survival_high: drawn as a band when there
+    is one group); marks has group, median_days, p90_days (NaN where never reached). The
+    reference group, if given, is drawn as a black dashed line behind the others.
+    """
+    fig = go.Figure()
+    groups = list(dict.fromkeys(curves["group"]))
+    spare = iter(SERIES_COLOURS * 2)
+    palette = {
+        name: OKABE_ITO["black"]
+        if name == reference
+        else (colours or {}).get(name) or (OKABE_ITO["blue"] if len(groups) == 1 else next(spare))
+        for name in groups
+    }
+    for share, text in ((0.5, "half still open"), (0.1, "one in ten still open")):
+        fig.add_hline(
+            y=share,
+            line={"color": NEUTRAL, "width": 1, "dash": "dot"},
+            annotation_text=text,
+            annotation_position="top right",
+            annotation_font_color="#555",
+        )
+    for name in groups:
+        part = curves[curves["group"] == name]
+        colour = palette[name]
+        if len(groups) == 1 and {"survival_low", "survival_high"} <= set(part.columns):
+            fig.add_scatter(
+                x=list(part["day"]) + list(part["day"])[::-1],
+                y=list(part["survival_high"]) + list(part["survival_low"])[::-1],
+                fill="toself",
+                fillcolor=colour,
+                opacity=0.15,
+                line={"width": 0, "shape": "hv"},
+                hoverinfo="skip",
+                name="95% interval",
+            )
+        fig.add_scatter(
+            x=part["day"],
+            y=part["survival"],
+            mode="lines",
+            name=str(name),
+            line={
+                "color": colour,
+                "shape": "hv",
+                "width": 2.5 if name != reference else 2,
+                "dash": "dash" if name == reference and len(groups) > 1 else "solid",
+            },
+            customdata=part[["at_risk"]].to_numpy() if "at_risk" in part else None,
+            hovertemplate=f"{name}<br>Day %{{x:,}}: %{{y:.0%}} still open"
+            + ("<br>%{customdata[0]:,} still open at the start of the day" if "at_risk" in part
+               else "")
+            + "<extra></extra>",
+        )  # fmt: skip
+        row = marks[marks["group"] == name]
+        if row.empty:
+            continue
+        points = [
+            (row.iloc[0][column], share, label)
+            for column, share, label in (
+                ("median_days", 0.5, "median"),
+                ("p90_days", 0.1, "90th percentile"),
+            )
+            if pd.notna(row.iloc[0][column])
+        ]
+        if not points:
+            continue
+        fig.add_scatter(
+            x=[p[0] for p in points],
+            y=[p[1] for p in points],
+            mode="markers",
+            marker={"color": colour, "size": 10, "symbol": "diamond",
+                    "line": {"color": "white", "width": 1}},
+            text=[f"{label}: {day:,.0f} days" for day, _, label in points],
+            hovertemplate=f"{name}<br>%{{text}}<extra></extra>",
+            showlegend=False,
+        )  # fmt: skip
+        if len(groups) == 1:
+            for day, share, label in points:
+                fig.add_annotation(
+                    x=day, y=share, text=f"{label}: {day:,.0f} days", showarrow=False,
+                    xanchor="left", yanchor="bottom", xshift=6, yshift=4,
+                    bgcolor="rgba(255,255,255,0.85)", font={"color": "#222"},
+                )  # fmt: skip
+    _layout(fig, title, x_title, y_title, height=480)
+    fig.update_yaxes(range=[0, 1.02], tickformat=".0%", rangemode="normal")
+    fig.update_xaxes(rangemode="tozero")
     return fig

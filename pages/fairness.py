@@ -5,16 +5,9 @@ import streamlit as st
 
 from oversight import charts
 from oversight.analysis.fairness import CHARACTERISTICS, MIN_ENTERING, fairness_data
-from oversight.dashboard import (
-    current_filters,
-    nothing_to_show,
-    query,
-    show_chart,
-    stored_data_status,
-)
+from oversight.dashboard import nothing_to_show, page_setup, query, show_chart
 
-status = stored_data_status()
-filters = current_filters()
+status, filters = page_setup()
 
 st.title("Fairness")
 choice = st.radio(
@@ -27,8 +20,9 @@ choice = st.radio(
 data = fairness_data(query, filters, status.as_at_date, choice)
 chosen = data.characteristic
 as_at = f"{status.as_at_date:%d %b %Y}"
+selection = filters.describe()
 st.caption(
-    f"{filters.describe().capitalize()}. Referrals and outcomes of those reports so far, as at "
+    f"{selection[0].upper()}{selection[1:]}. Referrals and outcomes of those reports so far, as at "
     f"{as_at}. Internal view: exact numbers, however small, are shown; not for publication."
 )
 if data.total_reports == 0:
@@ -47,8 +41,8 @@ if status.synthetic:
     caution += (
         " **These are synthetic demonstration data**, with a difference planted on purpose "
         "(investigations of Black and Asian subjects reach a case to answer about 1.2 times as "
-        "often as those of White subjects) so that this page has something to find. They say "
-        "nothing about real policing."
+        "often as those of White subjects; nothing is planted by sex) so that this page has "
+        "something to find. They say nothing about real policing."
     )
 st.info(caution, icon=":material/info:")
 
@@ -92,16 +86,10 @@ def _percent(value: float, low: float, high: float, note: str) -> str:
 
 def _ratio(row) -> str:
     if row.relative_rate_note == "reference group":
-        return "1 (reference)"
+        return "1 (reference group)"
     if row.relative_rate_note:
-        return "–"
-    return f"{row.relative_rate:.2f}"
-
-
-def _interval(row) -> str:
-    if row.relative_rate_note:
-        return row.relative_rate_note if row.relative_rate_note != "reference group" else ""
-    return f"{row.relative_rate_low:.2f} to {row.relative_rate_high:.2f}"
+        return f"– {row.relative_rate_note}"
+    return f"{row.relative_rate:.2f} ({row.relative_rate_low:.2f} to {row.relative_rate_high:.2f})"
 
 
 st.markdown(
@@ -113,55 +101,71 @@ st.dataframe(
         {
             "Step": rates["stage"],
             "Group": rates["group"],
+            "Entered the step": rates["entered"],
             "Moved on": rates["moved_on"],
-            "Of": rates["entered"],
             "Rate (95% interval)": [
                 _percent(r.rate, r.rate_low, r.rate_high, r.rate_note)
                 for r in rates.itertuples(index=False)
             ],
-            "Relative rate": [_ratio(r) for r in rates.itertuples(index=False)],
-            "95% interval, or why none": [_interval(r) for r in rates.itertuples(index=False)],
+            "Relative rate (95% interval)": [_ratio(r) for r in rates.itertuples(index=False)],
         }
     ),
     hide_index=True,
     width="stretch",
+    height=36 * (len(rates) + 1) + 3,
+    column_config={
+        "Step": st.column_config.TextColumn(width=200),
+        "Group": st.column_config.TextColumn(width=130),
+        "Entered the step": st.column_config.NumberColumn(width=105, format="localized"),
+        "Moved on": st.column_config.NumberColumn(width=75, format="localized"),
+        "Rate (95% interval)": st.column_config.TextColumn(width=170),
+        "Relative rate (95% interval)": st.column_config.TextColumn(width="large"),
+    },
 )
 
 st.subheader("Each group's share of each stage")
 shares = data.shares
+no_share = shares.loc[shares["share_note"] != "", "share_note"].unique()
+no_share_note = (
+    " No share (–) where there is nothing to share out: " + "; ".join(no_share) + "."
+    if len(no_share)
+    else ""
+)
 show_chart(
-    charts.bars(
-        shares.assign(share_percent=shares["share"] * 100), "stage", "share_percent",
-        f"Share of reports, investigations, cases to answer and dismissals, by "
-        f"{chosen.label.lower()}",
-        "Stage", "Share of the stage (%)", colour="group", colours=charts.SUBJECT_GROUP_COLOURS,
+    charts.stage_shares(
+        shares.assign(share_percent=shares["share"] * 100), "stage", "group", "share_percent",
+        f"Each {chosen.label.lower()} group's share of reports, investigations, cases to answer "
+        "and dismissals",
+        "Share of the stage (%)", charts.SUBJECT_GROUP_COLOURS,
     ),
     shares[["stage", "group", "count", "total", "share", "share_note"]],
     f"stage_shares_by_{chosen.key}",
     filters,
     status,
-    f"Subjects whose {chosen.label.lower()} is not stated are a group of their own here. If a "
-    "group's share grows from one stage to the next, it moved on more often than the others.",
+    f"Each panel has its own scale. Subjects whose {chosen.label.lower()} is not stated are a "
+    "group of their own here. A group whose share grows from one stage to the next moved on "
+    "more often than the others did." + no_share_note,
 )  # fmt: skip
 table = pd.DataFrame({"Group": data.counts["group"]})
 for stage, part in shares.groupby("stage", sort=False):
-    part = part.reset_index(drop=True)
-    table[stage] = part["count"]
-    table[f"{stage}, share"] = [
-        f"– ({r.share_note})" if r.share_note else f"{r.share:.1%}"
+    table[f"{stage} (share)"] = [
+        f"{r.count:,} ({r.share:.1%})" if not r.share_note else f"{r.count:,} (–)"
         for r in part.itertuples(index=False)
     ]
+st.markdown(f"**Counts and shares by {chosen.label.lower()}**, so far, as at {as_at}.")
 st.dataframe(table, hide_index=True, width="stretch")
+if no_share_note:
+    st.caption(no_share_note.strip())
 
 with st.expander("How this is counted"):
     st.markdown(
         f"""
-From *docs/metrics.md*, "Who is reported, and is it fair": the subject's sex and ethnicity
+From *docs/metrics.md*, "Who is reported, and is it fair": "The subject's sex and ethnicity
 (where recorded) are compared stage by stage: for each group, the share of reports, of
-investigations, of cases to answer and of dismissals, and the relative rate at each stage (the
-group's rate of moving to the next stage divided by the reference group's rate, with a 95%
-interval). A relative rate far from 1 at one stage shows where a difference enters. Groups with
-fewer than 10 at a stage show no ratio.
+investigations, of cases to answer and of dismissals, and the relative rate against the White
+group at each stage (the group's rate of moving to the next stage divided by the White group's
+rate, with a 95% interval). A relative rate far from 1 at one stage shows where a difference
+enters. Groups with fewer than 10 at a stage show no ratio."
 
 - **Reports**: reports received in the period about subjects of the group (a report counts
   for its subject force). **Investigations**: referrals of those reports with assessment

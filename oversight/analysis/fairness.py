@@ -74,8 +74,8 @@ CHARACTERISTICS = {
         ),
         reference="male",
         reference_name="the male group",
-        reference_reason="the male group: the largest group (about three in four reports), so "
-        "its rate is the most precise yardstick",
+        reference_reason="the male group (docs/metrics.md names none for sex): most of those "
+        "reported are men, so the male group's rate is the most precise yardstick",
     ),
 }
 
