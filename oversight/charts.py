@@ -436,6 +436,8 @@ def labelled_heatmap(
     grid = frame.pivot(index=y, columns=x, values=z).reindex(
         index=list(dict.fromkeys(frame[y])), columns=list(dict.fromkeys(frame[x]))
     )
+    from textwrap import wrap
+
     number = ".0%" if percent else ",.0f"
     fig = go.Figure(
         go.Heatmap(
@@ -443,7 +445,7 @@ def labelled_heatmap(
             x=list(grid.columns),
             y=list(grid.index),
             colorscale="Viridis",
-            colorbar={"title": {"text": z_title}, "tickformat": number},
+            colorbar={"title": {"text": "<br>".join(wrap(z_title, 14))}, "tickformat": number},
             texttemplate=f"%{{z:{number}}}",
             hovertemplate=f"{y_title}: %{{y}}<br>{x_title}: %{{x}}<br>{z_title}: "
             f"%{{z:{number}}}<extra></extra>",
@@ -680,6 +682,10 @@ def survival_steps(
                     bgcolor="rgba(255,255,255,0.85)", font={"color": "#222"},
                 )  # fmt: skip
     _layout(fig, title, x_title, y_title, height=480)
+    if len(groups) > 2:
+        # a legend of many names beside the plot, where it cannot cover the title
+        fig.update_layout(legend={"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1,
+                                  "yanchor": "top"})  # fmt: skip
     fig.update_yaxes(range=[0, 1.02], tickformat=".0%", rangemode="normal")
     fig.update_xaxes(rangemode="tozero")
     return fig

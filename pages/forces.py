@@ -13,39 +13,20 @@ from oversight.analysis.forces import (
     forces_data,
 )
 from oversight.dashboard import (
-    current_filters,
     forces_reference,
     nothing_to_show,
+    page_setup,
     query,
     show_chart,
-    stored_data_status,
 )
 from oversight.exports import csv_bytes
 
 FOCUS_KEY = "forces_focus"
 
 
-def _url_focus() -> str | None:
-    """The force named by "focus" in the URL the page was opened with.
-
-    app.py's sidebar rewrites the URL from the filters before this page runs, which drops keys it
-    does not know; Streamlit still holds the URL the page was opened with (to seed widgets).
-    """
-    value = st.query_params.get("focus")
-    if value:
-        return value
-    try:
-        from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
-
-        with get_script_run_ctx().session_state.query_params() as params:
-            initial = params.get_initial_value("focus")
-    except Exception:  # an internal of Streamlit: without it the page falls back to the default
-        return None
-    return initial[0] if isinstance(initial, list) and initial else initial or None
-
-
-status = stored_data_status()
-filters = current_filters()
+# Read before page_setup, which rewrites the URL from the sidebar's filters.
+url_focus = st.query_params.get("focus")
+status, filters = page_setup()
 reference = forces_reference()
 names = dict(zip(reference["force_code"], reference["short_name"], strict=True))
 
@@ -53,7 +34,6 @@ names = dict(zip(reference["force_code"], reference["short_name"], strict=True))
 # force in the sidebar's force filter moves it; else the Metropolitan Police.
 sidebar_first = filters.forces[0] if filters.forces else None
 if st.session_state.get(FOCUS_KEY) not in names:
-    url_focus = _url_focus()
     kept = st.session_state.get("forces_focus_kept")
     st.session_state[FOCUS_KEY] = next(
         code for code in (url_focus, kept, sidebar_first, DEFAULT_FOCUS) if code in names
@@ -86,11 +66,13 @@ trend_unit = right.radio(
     format_func=str.capitalize,
     key="forces_trend_unit",
 )
-data = forces_data(query, filters, status.as_at_date, focus, trend_unit)
+# the funnel's measure is chosen lower down the page; its widget state is read here
+measure_key = st.session_state.get("forces_measure", "reports_per_1000_officers")
+data = forces_data(query, filters, status.as_at_date, focus, trend_unit, measure_key)
 as_at = f"{status.as_at_date:%d %b %Y}"
 fte_date = f"{data.officer_fte_date:%d %b %Y}" if data.officer_fte_date else "–"
 period = f"{filters.first_date:%d %b %Y} to {filters.last_date:%d %b %Y}"
-force_name = names[focus]
+force_name = data.focus_name  # the full name: a short name can equal its region (West Midlands)
 groups = list(data.counts["group"])
 others = ", ".join(
     f"{name}: {', '.join(values)}"
@@ -123,18 +105,29 @@ else:
         )
     rates = data.rates.pivot(index="measure", columns="group", values="shown")
     rates = rates.reindex([m.label for m in MEASURES.values()])[groups].reset_index()
+    rates = rates.rename(columns={"measure": "Rate (95% interval)"})
     st.dataframe(rates, hide_index=True, width="stretch", placeholder="–")
+    if not data.has_officer_figure:
+        st.caption(
+            f"– {force_name} has no officer figure: it is outside the Home Office police "
+            "workforce statistics for England and Wales, so it has no rate per 1,000 officers."
+        )
     st.caption(
-        f"Rates so far, as at {as_at}, with 95% intervals (the range the rate would fall in "
-        f"19 times out of 20 by chance alone). Reports per 1,000 officers: reports received "
+        f"Rates so far, as at {as_at}, with 95% intervals in brackets (the range of rates "
+        f"that fit the counts once chance is allowed for). Reports per 1,000 officers: reports "
+        f"received "
         f"{period} per 1,000 police officers (full-time equivalent at {fte_date}); exact "
         f"Poisson interval. Proportions: Wilson interval. {NATION_LABEL}: its 43 territorial "
         "forces (reports whose force is not known, Police Scotland, PSNI and the three national "
         "forces are not included)."
     )
-    counts_table = data.comparison.rename(columns={"measure": "count"})
-    with st.expander("The counts beside its region and England and Wales"):
-        st.dataframe(counts_table, hide_index=True, width="stretch")
+    st.dataframe(
+        data.comparison.rename(columns={"measure": "Count"}), hide_index=True, width="stretch"
+    )
+    st.caption(
+        f"Counts so far, as at {as_at}. A report can be passed to more than one force, so "
+        "referrals received can differ from reports passed on."
+    )
     proportions = data.rates.loc[data.rates["measure_key"] != "reports_per_1000_officers"]
     show_chart(
         charts.bars(
@@ -153,7 +146,7 @@ else:
         proportions[["measure", "group", "numerator", "denominator", "rate", "rate_low",
                      "rate_high", "rate_note"]],
         f"rates_{focus}",
-        filters,
+        filters.with_forces((focus,)),
         status,
         f"Proportions in percent, so far as at {as_at}. A missing bar has no cases to divide "
         "by (see the table above).",
@@ -179,7 +172,7 @@ else:
             ),
             trend[["period", "whole_period", "group", "reports", "officer_fte", "rate",
                    "rate_low", "rate_high"]],
-            f"trend_{focus}", filters, status,
+            f"trend_{focus}", filters.with_forces((focus,)), status,
             f"Shaded: 95% exact Poisson interval. Officers: full-time equivalent at {fte_date}."
             + part_note,
         )  # fmt: skip
@@ -191,7 +184,7 @@ else:
                 f"Reports each {data.trend_unit} about {force_name}", unit, "Reports",
             ),
             own[["period", "whole_period", "group", "reports"]],
-            f"trend_{focus}", filters, status,
+            f"trend_{focus}", filters.with_forces((focus,)), status,
             f"– no rate per 1,000 officers: {force_name} has no officer figure (it is outside "
             "the Home Office police workforce statistics for England and Wales), so its reports "
             "are shown as counts and not beside the rate for England and Wales." + part_note,
@@ -205,7 +198,7 @@ chosen = st.selectbox(
     key="forces_measure",
 )
 measure = MEASURES[chosen]
-fun = data.funnels[chosen]
+fun = data.funnel
 unit_text = measure.unit
 if fun.target is None or fun.points.empty:
     nothing_to_show(f"forces with {measure.denominator_label.lower()}")
@@ -228,12 +221,12 @@ else:
             fun.points, fun.limits, "denominator", "rate", "force", fun.target,
             f"{measure.label} of every force against its size, with limits around "
             f"{NATION_LABEL}",
-            f"{measure.denominator_label} (log scale)", y_title, highlight=force_name,
+            f"{measure.denominator_label} (log scale)", y_title, highlight=names[focus],
             target_label=target_text,
         ),
         numbers,
         f"funnel_{chosen}",
-        filters,
+        filters.with_forces(()),
         status,
         "Dotted lines: 95% limits; dashed: 99.8% limits around the rate for England and Wales. "
         "A force outside the 99.8% limits differs by more than chance would explain. "
@@ -248,6 +241,7 @@ st.dataframe(
     hide_index=True,
     width="stretch",
     placeholder="–",
+    height=min(38 + 35 * len(shown), 560),
     column_config={
         "Officers (FTE)": st.column_config.NumberColumn(format="%.0f"),
         rate_column: st.column_config.NumberColumn(format="%.1f"),

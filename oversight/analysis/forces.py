@@ -34,7 +34,6 @@ NO_OFFICER_FIGURE = (
     "England and Wales"
 )
 FORCE_NOT_KNOWN = "force not known, so no officer figure"
-NO_REGION = "not in a region of England and Wales"
 COUNT_COLUMNS = (
     "reports",
     "reports_phone",
@@ -159,7 +158,7 @@ class ForcesData:
     trend: pd.DataFrame  # one row per month or quarter per group (force, England and Wales)
     trend_unit: str
     all_forces: pd.DataFrame  # one row per force (and force not known): counts, rates, flags
-    funnels: dict[str, Funnel]
+    funnel: Funnel  # every force on the chosen measure
 
     @property
     def has_reports(self) -> bool:
@@ -211,11 +210,16 @@ def forces_data(
     as_at: dt.date,
     focus: str = DEFAULT_FOCUS,
     trend_unit: str = "quarter",
+    measure_key: str = "reports_per_1000_officers",
 ) -> ForcesData:
     """The chosen force beside its region and England and Wales, its trend, and every force.
 
     The sidebar's force and region choices do not narrow the comparison: the region, England and
-    Wales and the all-forces figures keep only the period, channel and category filters.
+    Wales and the all-forces figures keep only the period, channel and category filters
+    (Filters.with_forces). Each count adds up over forces, so the stage counts and monthly
+    reports are queried once for every force and each comparator is the sum of the rows its
+    selection matches: the same figures as querying with that selection, and choosing another
+    force runs no query at all.
     """
     reference = run("forces_reference")
     known = reference.set_index("force_code")
@@ -225,39 +229,45 @@ def forces_data(
     region = None if pd.isna(focus_row["region_name"]) else str(focus_row["region_name"])
     nation_codes = tuple(reference.loc[reference["nation"].isin(NATIONS), "force_code"])
 
-    groups = [("force", str(focus_row["short_name"]), filters.with_forces((focus,)))]
+    every_force = filters.with_forces(())
+    stage_counts = run("stage_counts_by_force", **every_force.sql_params())
+    monthly = run("monthly_reports_by_force", **every_force.sql_params())
+    # the force's full name, as a short name can equal its region's (West Midlands)
+    groups = [("force", str(focus_row["force_name"]), filters.with_forces((focus,)))]
     if region is not None:
         groups.append(("region", region, filters.with_forces((), (region,))))
     groups.append(("nation", NATION_LABEL, filters.with_forces(nation_codes)))
     counts = pd.DataFrame(
         [
-            {"group_kind": kind, "group": label, **_summed(run("stage_counts_by_force",
-                                                              **chosen.sql_params()))}
+            {"group_kind": kind, "group": label, **_summed(selected(stage_counts, chosen))}
             for kind, label, chosen in groups
         ]
-    )  # fmt: skip
+    )
     counts = add_rates(counts)
     if pd.isna(focus_row["officer_fte"]):
         counts.loc[counts["group_kind"] == "force", "reports_per_1000_officers_note"] = (
-            NO_OFFICER_FIGURE
+            "no officer figure"
         )
 
-    all_forces = add_rates(
-        run("stage_counts_by_force", **filters.with_forces(()).sql_params())
-    ).rename(columns={"short_name": "force"})
+    all_forces = add_rates(stage_counts).rename(columns={"short_name": "force"})
     missing_fte = all_forces["officer_fte"].isna()
     all_forces.loc[missing_fte, "reports_per_1000_officers_note"] = [
         FORCE_NOT_KNOWN if code == UNKNOWN_FORCE else NO_OFFICER_FIGURE
         for code in all_forces.loc[missing_fte, "force_code"]
     ]
     nation = counts.loc[counts["group_kind"] == "nation"].iloc[0]
-    funnels = {}
-    for measure in MEASURES.values():
-        target = nation[measure.key]
-        target = None if pd.isna(target) else float(target)
-        all_forces[f"{measure.key}_flag"] = _flags(all_forces, measure, target).map(FLAG_LABELS)
-        funnels[measure.key] = funnel(all_forces, measure, target)
+    targets = {key: None if pd.isna(nation[key]) else float(nation[key]) for key in MEASURES}
+    all_forces = pd.concat(
+        [all_forces]
+        + [
+            _flags(all_forces, measure, targets[key]).map(FLAG_LABELS).rename(f"{key}_flag")
+            for key, measure in MEASURES.items()
+        ],
+        axis=1,
+    )
+    measure_key = measure_key if measure_key in MEASURES else next(iter(MEASURES))
 
+    trend_groups = [(kind, selected(monthly, chosen, reference)) for kind, _, chosen in groups]
     fte_dates = reference["officer_fte_date"].dropna()
     return ForcesData(
         focus=focus,
@@ -268,11 +278,32 @@ def forces_data(
         counts=counts,
         comparison=_comparison(counts),
         rates=_rates_long(counts),
-        trend=_trend(run, filters, groups[0][2], groups[-1][2], counts, trend_unit),
+        trend=_trend(filters, trend_groups, counts, trend_unit),
         trend_unit=trend_unit,
         all_forces=all_forces,
-        funnels=funnels,
+        funnel=funnel(all_forces, MEASURES[measure_key], targets[measure_key]),
     )
+
+
+def selected(
+    by_force: pd.DataFrame, chosen: Filters, reference: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """The rows of a by-force frame that chosen's forces and regions select, by the rule of
+    queries/filtered_tables.sql: a force must match both lists (an empty list matches all), and
+    'unknown' matches only when neither is given. reference supplies region_name if by_force
+    lacks it."""
+    if not chosen.forces and not chosen.regions:
+        return by_force
+    frame = by_force
+    if "region_name" not in frame.columns:
+        regions = reference.set_index("force_code")["region_name"]
+        frame = frame.assign(region_name=frame["force_code"].map(regions))
+    keep = frame["force_code"] != UNKNOWN_FORCE
+    if chosen.forces:
+        keep &= frame["force_code"].isin(chosen.forces)
+    if chosen.regions:
+        keep &= frame["region_name"].isin(chosen.regions)
+    return by_force.loc[keep.to_numpy()]
 
 
 def add_rates(counts: pd.DataFrame) -> pd.DataFrame:
@@ -280,33 +311,30 @@ def add_rates(counts: pd.DataFrame) -> pd.DataFrame:
 
     Proportions are on the 0..1 scale; reports per 1,000 officers per 1,000 officers (FTE).
     """
-    frame = counts.copy()
-    frame["referrals_not_transferred"] = frame["referrals"] - frame["transferred"]
+    frame = counts.assign(referrals_not_transferred=counts["referrals"] - counts["transferred"])
+    added = {}
     for measure in MEASURES.values():
         key = measure.key
+        numerator, denominator = frame[measure.numerator], frame[measure.denominator]
         if measure.kind == "poisson":
-            rates = rate_per_1000(frame[measure.numerator], frame[measure.denominator])
-            frame[key] = rates["rate"]
-            frame[f"{key}_low"] = rates["rate_low"]
-            frame[f"{key}_high"] = rates["rate_high"]
-            frame[f"{key}_note"] = rates["rate_note"]
+            rates = rate_per_1000(numerator, denominator)
+            for suffix in ("", "_low", "_high", "_note"):
+                added[f"{key}{suffix}"] = rates[f"rate{suffix}"]
             continue
         # A numerator above its denominator (an outcome on a referral that is not an
         # investigation, in real data) has no proportion: say so rather than fail.
-        impossible = frame[measure.numerator] > frame[measure.denominator]
-        safe = frame.assign(
-            **{
-                measure.numerator: frame[measure.numerator].where(~impossible),
-                measure.denominator: frame[measure.denominator].where(~impossible),
-            }
+        impossible = numerator > denominator
+        counted = pd.DataFrame(
+            {"x": numerator.where(~impossible), "n": denominator.where(~impossible)}
         )
-        rated = proportion_table(safe, measure.numerator, measure.denominator, name=key)
+        rated = proportion_table(counted, "x", "n")
         for suffix in ("", "_low", "_high", "_note"):
-            frame[f"{key}{suffix}"] = rated[f"{key}{suffix}"]
-        frame.loc[impossible, f"{key}_note"] = (
-            f"more {measure.numerator_label.lower()} than {measure.denominator_label.lower()}"
+            added[f"{key}{suffix}"] = rated[f"rate{suffix}"]
+        added[f"{key}_note"] = added[f"{key}_note"].where(
+            ~impossible,
+            f"more {measure.numerator_label.lower()} than {measure.denominator_label.lower()}",
         )
-    return frame
+    return pd.concat([frame, pd.DataFrame(added, index=frame.index)], axis=1)
 
 
 def funnel(all_forces: pd.DataFrame, measure: Measure, target: float | None) -> Funnel:
@@ -321,10 +349,12 @@ def funnel(all_forces: pd.DataFrame, measure: Measure, target: float | None) -> 
     left_out = forces.loc[~forces.index.isin(drawn.index)]
     if measure.kind == "poisson":
         no_figure = left_out.loc[left_out["officer_fte"].isna(), "force"]
+        one = len(no_figure) == 1
         note = (
-            f"{_names(no_figure)} have no officer figure (they are outside the Home Office "
-            "police workforce statistics for England and Wales), so they have no rate per "
-            "1,000 officers and are not drawn."
+            f"{_names(no_figure)} {'has' if one else 'have'} no officer figure "
+            f"({'it is' if one else 'they are'} outside the Home Office police workforce "
+            f"statistics for England and Wales), so {'it has' if one else 'they have'} no rate "
+            "per 1,000 officers and " + ("is" if one else "are") + " not drawn."
             if len(no_figure)
             else ""
         )
@@ -374,8 +404,8 @@ def shown_rate(rate: float, low: float, high: float, note: str, measure: Measure
     if rate is None or (isinstance(rate, float) and math.isnan(rate)):
         return f"– ({note})" if note else "–"
     if measure.kind == "poisson":
-        return f"{rate:,.1f} (95% interval {low:,.1f} to {high:,.1f})"
-    return f"{rate:.1%} (95% interval {low:.1%} to {high:.1%})"
+        return f"{rate:,.1f} ({low:,.1f} to {high:,.1f})"
+    return f"{rate:.1%} ({low:.1%} to {high:.1%})"
 
 
 def _summed(frame: pd.DataFrame) -> dict:
@@ -477,28 +507,28 @@ def _period_label(start: dt.date, unit: str) -> str:
 
 
 def _trend(
-    run: QueryRunner,
     filters: Filters,
-    force_filters: Filters,
-    nation_filters: Filters,
+    groups: list[tuple[str, pd.DataFrame]],
     counts: pd.DataFrame,
     unit: str,
 ) -> pd.DataFrame:
     """Reports per month or quarter for the force and England and Wales, per 1,000 officers.
 
-    A month or quarter at either end of the period that the period covers only in part is
-    flagged (its rate counts only the days inside the period).
+    groups holds, for each group kind, its forces' rows of monthly_reports_by_force. A month or
+    quarter at either end of the period that the period covers only in part is flagged (its rate
+    counts only the days inside the period).
     """
     unit = unit if unit in ("month", "quarter") else "quarter"
     starts = _period_starts(filters.first_date, filters.last_date, unit)
     frames = []
-    for kind, chosen in (("force", force_filters), ("nation", nation_filters)):
+    for kind, monthly in groups:
+        if kind == "region":
+            continue
         row = counts.loc[counts["group_kind"] == kind].iloc[0]
-        monthly = run("reports_by_month", **chosen.sql_params())
         month_start = pd.to_datetime(monthly["month_start"]).dt.date
         if unit == "quarter":
             month_start = month_start.map(lambda d: dt.date(d.year, (d.month - 1) // 3 * 3 + 1, 1))
-        per_period = monthly.groupby(month_start)["reports"].sum()
+        per_period = monthly["reports"].groupby(month_start.to_numpy()).sum()
         frame = pd.DataFrame({"period_start": starts})
         frame["reports"] = frame["period_start"].map(per_period).fillna(0).astype(int)
         frame["group_kind"] = kind

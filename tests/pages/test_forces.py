@@ -1,0 +1,266 @@
+"""Forces page: a force beside its region and England and Wales, and every force on a funnel
+plot, checked against plain pandas counts of the demo extract and limits worked out by hand."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from oversight.analysis.forces import MEASURES, add_rates, funnel
+
+FY2024 = ("2024-04-01", "2025-03-31")
+CASE_TO_ANSWER = {"case_to_answer_misconduct", "case_to_answer_gross_misconduct"}
+FINDINGS = CASE_TO_ANSWER | {"no_case_to_answer", "false_allegation"}
+ENDING = {
+    "no_case_to_answer", "false_allegation", "no_further_action", "reflective_practice",
+    "management_advice", "written_warning", "final_written_warning", "reduction_in_rank",
+    "dismissed", "would_have_been_dismissed",
+}  # fmt: skip
+
+
+def expected(demo, first, last, forces, channels=()) -> dict[str, int]:
+    """Counts for a set of forces worked out by hand (docs/metrics.md, cohort view): reports by
+    subject force, referrals of the period's reports by receiving force."""
+    reports = demo["reports"]
+    in_period = reports[reports["received_date"].between(first, last)]
+    if channels:
+        in_period = in_period[in_period["channel"].isin(channels)]
+    mine = in_period[in_period["subject_force"].isin(forces)]
+    referrals = demo["referrals"]
+    received = referrals[
+        referrals["report_id"].isin(in_period["report_id"]) & referrals["force"].isin(forces)
+    ]
+    outcomes = demo["outcomes"]
+
+    def having(codes):
+        return set(outcomes.loc[outcomes["outcome"].isin(codes), "referral_id"])
+
+    investigations = received[received["assessment"] == "investigation"]
+    return {
+        "Reports": len(mine),
+        "By phone": int((mine["channel"] == "phone").sum()),
+        "Online": int((mine["channel"] == "online").sum()),
+        "Passed on (disseminated)": int(mine["report_id"].isin(referrals["report_id"]).sum()),
+        "Referrals received": len(received),
+        "Investigations": len(investigations),
+        "Transferred": int((received["assessment"] == "transferred").sum()),
+        "Case to answer": int(investigations["referral_id"].isin(having(CASE_TO_ANSWER)).sum()),
+        "Dismissals": int(received["referral_id"].isin(having({"dismissed"})).sum()),
+        "Open cases": int((~investigations["referral_id"].isin(having(ENDING))).sum()),
+        "with finding": int(investigations["referral_id"].isin(having(FINDINGS)).sum()),
+    }
+
+
+def open_forces(open_page, query: dict):
+    """The Forces page opened with query; the sidebar's period and channels are set again through
+    their widgets if the page switch in open_page dropped them (as the foundation's sidebar can
+    under AppTest), so each test checks the selection it names."""
+    app = open_page("pages/forces.py", query=query)
+    period = app.sidebar.selectbox(key="f_period")
+    if "period" in query and period.value != query["period"]:
+        app = period.set_value(query["period"]).run()
+    channels = app.sidebar.multiselect(key="f_channels")
+    if "channel" in query and channels.value != [query["channel"]]:
+        app = channels.set_value([query["channel"]]).run()
+    assert not app.exception, app.exception
+    return app
+
+
+def shown_metrics(app) -> dict[str, int]:
+    return {metric.label: int(metric.value.replace(",", "")) for metric in app.metric}
+
+
+def frame_with(app, column: str) -> pd.DataFrame:
+    """The one table on the page that has this column."""
+    found = [d.value for d in app.dataframe if column in d.value.columns]
+    assert len(found) == 1, [list(d.value.columns) for d in app.dataframe]
+    return found[0]
+
+
+def test_met_pilot_shows_the_published_totals(open_page):
+    app = open_forces(open_page, {"period": "pilot", "focus": "metropolitan"})
+    assert app.title[0].value == "Forces"
+    assert app.selectbox(key="forces_focus").value == "metropolitan"
+    shown = shown_metrics(app)
+    assert shown["Reports"] == 2878
+    assert shown["By phone"] == 1988
+    assert shown["Online"] == 890
+    assert shown["Passed on (disseminated)"] == 867
+    assert shown["Investigations"] == 728
+    assert shown["Transferred"] == 139
+    counts = frame_with(app, "Count").set_index("Count")
+    assert counts.loc["Reports", "Metropolitan Police Service"] == 2878
+    assert counts.loc["Transferred", "England and Wales"] == 139
+
+
+def test_filter_change_moves_the_force_and_its_comparators(open_page, demo):
+    """Channel online over 2024/25, then Kent chosen in the sidebar: the page follows it; Kent,
+    the South East and England and Wales match counts made with pandas, and Kent's funnel
+    limits match limits worked out by hand."""
+    app = open_forces(open_page, {"period": "fy2024", "channel": "online"})
+    first, last = FY2024
+    met = expected(demo, first, last, ["metropolitan"], ["online"])
+    before = shown_metrics(app)
+    assert before == {k: v for k, v in met.items() if k in before}
+
+    app.sidebar.multiselect(key="f_forces").set_value(["kent"]).run()
+    assert not app.exception
+    assert app.selectbox(key="forces_focus").value == "kent"
+    kent = expected(demo, first, last, ["kent"], ["online"])
+    shown = shown_metrics(app)
+    assert shown == {k: v for k, v in kent.items() if k in shown}
+    assert shown != before
+
+    forces = demo["forces"]
+    south_east = list(forces.loc[forces["region_name"] == "South East", "force_code"])
+    nation = list(forces.loc[forces["nation"].isin(["england", "wales"]), "force_code"])
+    counts = frame_with(app, "Count").set_index("Count")
+    for column, codes in (("Kent Police", ["kent"]), ("South East", south_east),
+                          ("England and Wales", nation)):  # fmt: skip
+        want = expected(demo, first, last, codes, ["online"])
+        assert counts[column].to_dict() == {k: want[k] for k in counts.index}, column
+
+    # the rates table: Kent's dissemination rate with its Wilson interval, worked by hand
+    x, n = kent["Passed on (disseminated)"], kent["Reports"]
+    z = stats.norm.ppf(0.975)
+    p = x / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    rates = frame_with(app, "Rate (95% interval)").set_index("Rate (95% interval)")
+    assert rates.loc["Dissemination rate", "Kent Police"] == (
+        f"{p:.1%} ({centre - half:.1%} to {centre + half:.1%})"
+    )
+    check_funnel_limits_by_hand(app, demo, first, last, ["online"])
+
+
+def check_funnel_limits_by_hand(app, demo, first, last, channels):
+    """Kent's reports per 1,000 officers against exact Poisson limits around the England and
+    Wales rate (Spiegelhalter's interpolation), computed here from scratch."""
+    forces = demo["forces"]
+    nation = forces.loc[forces["nation"].isin(["england", "wales"])]
+    reports = expected(demo, first, last, list(nation["force_code"]), channels)["Reports"]
+    target = reports / nation["officer_fte"].sum() * 1000
+    fte = float(forces.loc[forces["force_code"] == "kent", "officer_fte"].iloc[0])
+    kent_reports = expected(demo, first, last, ["kent"], channels)["Reports"]
+
+    def limit(p):
+        distribution = stats.poisson(fte * target / 1000)
+        r = distribution.ppf(p)
+        a = (distribution.cdf(r) - p) / (distribution.cdf(r) - distribution.cdf(r - 1))
+        return (r - a) / fte * 1000
+
+    points = frame_with(app, "lower_95").set_index("force_code")
+    row = points.loc["kent"]
+    assert row["Reports"] == kent_reports
+    assert row["Reports per 1,000 officers"] == pytest.approx(kent_reports / fte * 1000)
+    assert row["lower_95"] == pytest.approx(limit(0.025))
+    assert row["upper_95"] == pytest.approx(limit(0.975))
+    assert row["lower_998"] == pytest.approx(limit(0.001))
+    assert row["upper_998"] == pytest.approx(limit(0.999))
+    rate = kent_reports / fte * 1000
+    inside_95 = limit(0.025) <= rate <= limit(0.975)
+    assert (row["flag"] == "within the limits") == inside_95
+    # forces without officer numbers are not drawn, and the page says so
+    assert "police_scotland" not in points.index
+    assert any("Police Scotland have no officer figure" in c.value for c in app.caption)
+    table = frame_with(app, "Against England and Wales").set_index("Force")
+    assert pd.isna(table.loc["Police Scotland", "Reports per 1,000 officers"])
+    assert table.loc["Police Scotland", "Why no rate"].startswith("no officer figure")
+
+
+def test_focus_from_the_url_and_a_force_with_no_reports(open_page):
+    """A shared link names the force; Kent had no reports in the Met pilot: a plain message."""
+    app = open_page("pages/overview.py", query={"period": "pilot"})
+    app.query_params["focus"] = "kent"
+    app.switch_page("pages/forces.py").run()
+    assert not app.exception
+    assert app.selectbox(key="forces_focus").value == "kent"
+    period = app.sidebar.selectbox(key="f_period")
+    if period.value != "pilot":  # see open_forces
+        app = period.set_value("pilot").run()
+    assert app.selectbox(key="forces_focus").value == "kent"
+    assert app.query_params["focus"] == "kent"
+    assert not app.metric
+    assert any("No reports about Kent Police" in info.value for info in app.info)
+
+
+def test_add_rates_and_funnel_on_a_tiny_frame():
+    """Zero denominators give "–" reasons, never 0; forces with no officer figure are left out of
+    the per-officer funnel and named; every proportion's target and limits are in percent."""
+    counts = pd.DataFrame(
+        {
+            "force_code": ["a", "b", "c", "unknown"],
+            "force": ["A", "B", "C", "Force not known"],
+            "officer_fte": [1000.0, 2000.0, np.nan, np.nan],
+            "reports": [10, 0, 5, 3],
+            "disseminated_reports": [4, 0, 2, 0],
+            "referrals": [4, 0, 2, 0],
+            "transferred": [1, 0, 0, 0],
+            "investigations": [3, 0, 2, 0],
+            "investigations_with_finding": [2, 0, 0, 0],
+            "case_to_answer": [1, 0, 0, 0],
+            "dismissals": [1, 0, 0, 0],
+        }
+    )
+    rated = add_rates(counts).set_index("force_code")
+    assert rated.loc["a", "reports_per_1000_officers"] == pytest.approx(10.0)
+    assert rated.loc["a", "investigation_rate"] == pytest.approx(1.0)
+    assert math.isnan(rated.loc["b", "dissemination_rate"])
+    assert rated.loc["b", "dissemination_rate_note"] == "no cases to divide by"
+    assert math.isnan(rated.loc["c", "reports_per_1000_officers"])
+    assert rated.loc["c", "reports_per_1000_officers_note"] != ""
+
+    frame = add_rates(counts)
+    for measure in MEASURES.values():
+        frame[f"{measure.key}_flag"] = "within the limits"
+    per_officer = funnel(frame, MEASURES["reports_per_1000_officers"], 5.0)
+    assert list(per_officer.points["force_code"]) == ["a", "b"]
+    assert per_officer.left_out.startswith("C has no officer figure")
+    c2a = funnel(frame, MEASURES["case_to_answer_rate"], 0.5)
+    assert list(c2a.points["force_code"]) == ["a"]
+    assert c2a.target == pytest.approx(50.0)
+    assert c2a.points.loc[0, "rate"] == pytest.approx(50.0)
+    assert "2 forces with no investigations with a finding" in c2a.left_out
+    assert (c2a.limits["lower_998"] <= c2a.limits["lower_95"]).all()
+    assert (c2a.limits["upper_95"] <= c2a.limits["upper_998"]).all()
+
+
+def test_comparators_from_every_force_equal_querying_each_selection(page_db):
+    """The region and England and Wales figures are sums of every force's rows; that must equal
+    running the query with the selection itself (Filters.with_forces), as counts add up over
+    forces."""
+    import datetime as dt
+    import functools
+
+    from oversight.analysis.forces import COUNT_COLUMNS, forces_data, selected
+    from oversight.db import connect_read_only, run_query
+    from oversight.filters import Filters
+
+    con = connect_read_only(page_db)
+    try:
+        run = functools.partial(run_query, con)
+        filters = Filters(dt.date(2024, 4, 1), dt.date(2025, 3, 31), "fy2024", channels=("phone",))
+        every = run("stage_counts_by_force", **filters.with_forces(()).sql_params())
+        reference = run("forces_reference")
+        nation = tuple(reference.loc[reference["nation"].isin(["england", "wales"]), "force_code"])
+        for chosen in (
+            filters.with_forces(("kent",)),
+            filters.with_forces((), ("South East",)),
+            filters.with_forces(nation),
+        ):
+            direct = run("stage_counts_by_force", **chosen.sql_params())[list(COUNT_COLUMNS)]
+            summed = selected(every, chosen)[list(COUNT_COLUMNS)]
+            assert direct.sum().to_dict() == summed.sum().to_dict(), chosen
+            assert direct.sum()["reports"] > 0
+        # a force named like its region (West Midlands) keeps three distinct columns
+        data = forces_data(run, filters, dt.date(2026, 10, 31), "west_midlands")
+        assert list(data.comparison.columns) == [
+            "measure",
+            "West Midlands Police",
+            "West Midlands",
+            "England and Wales",
+        ]
+    finally:
+        con.close()
