@@ -117,13 +117,26 @@ create table outcomes (
     import_id integer not null check (import_id >= 1)
 );
 
--- Derived, never imported: one row per referral that has at least one outcome, summarising
--- its case (docs/metrics.md): the first finding, the first outcome that ends the case (a
--- misconduct-proceedings outcome, no_case_to_answer or false_allegation), the first dismissal,
--- and which outcomes it has had. Rebuilt from outcomes by every import, so that the dashboard
--- reads one row per referral instead of aggregating every outcome on every query.
-create table case_summaries (
-    referral_id varchar primary key references referrals (referral_id),
+-- Derived, never imported: one row per referral, with the attributes of its report and the
+-- summary of its case (docs/metrics.md): the first finding, the first outcome that ends the
+-- case (a misconduct-proceedings outcome, no_case_to_answer or false_allegation), the first
+-- dismissal (NULL where none yet), and a flag for each outcome it has had. Rebuilt whole by
+-- every import from the tables above, in report time order, so that the dashboard filters one
+-- table instead of joining referrals, reports and every outcome on every query.
+create table referral_facts (
+    referral_id varchar not null,
+    report_id varchar not null,
+    force force_code not null,
+    referred_at timestamp not null,
+    assessment assessment not null,
+    assessed_at date,
+    received_at timestamp not null,
+    channel channel not null,
+    categories category[] not null,
+    subject_force subject_force_code not null,
+    subject_role subject_role not null,
+    subject_sex subject_sex not null,
+    subject_ethnicity subject_ethnicity not null,
     finding_date date,
     ended_date date,
     dismissed_date date,
@@ -135,8 +148,7 @@ create table case_summaries (
     has_dismissed boolean not null,
     has_would_have_been_dismissed boolean not null,
     has_barred boolean not null,
-    has_charged boolean not null,
-    check (dismissed_date is null or has_dismissed)
+    has_charged boolean not null
 );
 
 -- One row per stored row that a later extract replaced: the values before and after, as JSON.

@@ -15,7 +15,8 @@ create or replace macro memory.main.filtered_reports(
 ) as table
 select r.*, cast(r.received_at as date) as received_date
 from live.reports r
-where cast(r.received_at as date) between first_date and last_date
+where r.received_at >= cast(first_date as timestamp)
+    and r.received_at < cast(last_date as timestamp) + interval 1 day
     and (len(channels) = 0 or list_contains(channels, r.channel::varchar))
     and (
         len(categories) = 0
@@ -32,28 +33,25 @@ where cast(r.received_at as date) between first_date and last_date
     );
 
 -- cohort_referrals: one row per referral, received by a matching force, of a report received
--- in the period that matches the channel and category filters; with the report's attributes.
+-- in the period that matches the channel and category filters; with the report's attributes
+-- and the case summary (both from table referral_facts, derived at import): the dates of the
+-- first investigation finding, the first outcome that ends the case (a misconduct-proceedings
+-- outcome, no_case_to_answer or false_allegation) and the first dismissal (NULL where none
+-- yet), and a flag for each outcome the referral has had.
 create or replace macro memory.main.cohort_referrals(
     first_date, last_date, forces, regions, channels, categories
 ) as table
 select
     f.*,
     cast(f.referred_at as date) as referred_date,
-    r.received_at,
-    cast(r.received_at as date) as received_date,
-    r.channel,
-    r.categories,
-    r.subject_force,
-    r.subject_role,
-    r.subject_sex,
-    r.subject_ethnicity
-from live.referrals f
-join live.reports r on r.report_id = f.report_id
-where cast(r.received_at as date) between first_date and last_date
-    and (len(channels) = 0 or list_contains(channels, r.channel::varchar))
+    cast(f.received_at as date) as received_date
+from live.referral_facts f
+where f.received_at >= cast(first_date as timestamp)
+    and f.received_at < cast(last_date as timestamp) + interval 1 day
+    and (len(channels) = 0 or list_contains(channels, f.channel::varchar))
     and (
         len(categories) = 0
-        or list_has_any(categories, list_transform(r.categories, lambda c: c::varchar))
+        or list_has_any(categories, list_transform(f.categories, lambda c: c::varchar))
     )
     and (
         (len(forces) = 0 and len(regions) = 0)
@@ -65,29 +63,12 @@ where cast(r.received_at as date) between first_date and last_date
         )
     );
 
--- referral_outcomes: one row per referral of cohort_referrals, with its case summary (table
--- case_summaries, derived from outcomes at import): the dates of its first investigation
--- finding, first outcome that ends the case (a misconduct-proceedings outcome,
--- no_case_to_answer or false_allegation) and first dismissal (NULL where none yet), and a flag
--- for each outcome it has had (false where none).
+-- referral_outcomes: the same rows and columns as cohort_referrals (kept as its own name for
+-- the queries that read outcomes).
 create or replace macro memory.main.referral_outcomes(
     first_date, last_date, forces, regions, channels, categories
 ) as table
-select
-    i.*,
-    d.finding_date,
-    d.ended_date,
-    d.dismissed_date,
-    coalesce(d.has_case_to_answer, false) as has_case_to_answer,
-    coalesce(d.has_gross_misconduct, false) as has_gross_misconduct,
-    coalesce(d.has_false_allegation, false) as has_false_allegation,
-    coalesce(d.has_no_case_to_answer, false) as has_no_case_to_answer,
-    coalesce(d.has_proceedings_outcome, false) as has_proceedings_outcome,
-    coalesce(d.has_dismissed, false) as has_dismissed,
-    coalesce(d.has_would_have_been_dismissed, false) as has_would_have_been_dismissed,
-    coalesce(d.has_barred, false) as has_barred,
-    coalesce(d.has_charged, false) as has_charged
+select *
 from memory.main.cohort_referrals(
     first_date, last_date, forces, regions, channels, categories
-) i
-left join live.case_summaries d on d.referral_id = i.referral_id
+)

@@ -159,31 +159,54 @@ union all
 select $import_id, 'outcomes', row_id, previous_values, revised_values
 from change_outcomes where change = 'revised';
 
--- Derived: the case summary of every referral with an outcome, from all outcomes now stored.
-insert into case_summaries
+-- Derived: every referral with its report's attributes and its case summary, in report time
+-- order (table referral_facts).
+insert into referral_facts
+with summaries as (
+    select
+        referral_id,
+        min(decided_at) filter (where outcome in (
+            'no_case_to_answer', 'false_allegation', 'case_to_answer_misconduct',
+            'case_to_answer_gross_misconduct'
+        )) as finding_date,
+        min(decided_at) filter (where outcome in (
+            'no_case_to_answer', 'false_allegation', 'no_further_action', 'reflective_practice',
+            'management_advice', 'written_warning', 'final_written_warning',
+            'reduction_in_rank', 'dismissed', 'would_have_been_dismissed'
+        )) as ended_date,
+        min(decided_at) filter (where outcome = 'dismissed') as dismissed_date,
+        bool_or(outcome in ('case_to_answer_misconduct', 'case_to_answer_gross_misconduct'))
+            as has_case_to_answer,
+        bool_or(outcome = 'case_to_answer_gross_misconduct') as has_gross_misconduct,
+        bool_or(outcome = 'false_allegation') as has_false_allegation,
+        bool_or(outcome = 'no_case_to_answer') as has_no_case_to_answer,
+        bool_or(outcome in (
+            'no_further_action', 'reflective_practice', 'management_advice', 'written_warning',
+            'final_written_warning', 'reduction_in_rank', 'dismissed',
+            'would_have_been_dismissed'
+        )) as has_proceedings_outcome,
+        bool_or(outcome = 'dismissed') as has_dismissed,
+        bool_or(outcome = 'would_have_been_dismissed') as has_would_have_been_dismissed,
+        bool_or(outcome = 'barred') as has_barred,
+        bool_or(outcome = 'charged') as has_charged
+    from outcomes
+    group by referral_id
+)
 select
-    referral_id,
-    min(decided_at) filter (where outcome in (
-        'no_case_to_answer', 'false_allegation', 'case_to_answer_misconduct',
-        'case_to_answer_gross_misconduct'
-    )) as finding_date,
-    min(decided_at) filter (where outcome in (
-        'no_case_to_answer', 'false_allegation', 'no_further_action', 'reflective_practice',
-        'management_advice', 'written_warning', 'final_written_warning', 'reduction_in_rank',
-        'dismissed', 'would_have_been_dismissed'
-    )) as ended_date,
-    min(decided_at) filter (where outcome = 'dismissed') as dismissed_date,
-    bool_or(outcome in ('case_to_answer_misconduct', 'case_to_answer_gross_misconduct')),
-    bool_or(outcome = 'case_to_answer_gross_misconduct'),
-    bool_or(outcome = 'false_allegation'),
-    bool_or(outcome = 'no_case_to_answer'),
-    bool_or(outcome in (
-        'no_further_action', 'reflective_practice', 'management_advice', 'written_warning',
-        'final_written_warning', 'reduction_in_rank', 'dismissed', 'would_have_been_dismissed'
-    )),
-    bool_or(outcome = 'dismissed'),
-    bool_or(outcome = 'would_have_been_dismissed'),
-    bool_or(outcome = 'barred'),
-    bool_or(outcome = 'charged')
-from outcomes
-group by referral_id
+    f.referral_id, f.report_id, f.force, f.referred_at, f.assessment, f.assessed_at,
+    r.received_at, r.channel, r.categories, r.subject_force, r.subject_role, r.subject_sex,
+    r.subject_ethnicity,
+    s.finding_date, s.ended_date, s.dismissed_date,
+    coalesce(s.has_case_to_answer, false),
+    coalesce(s.has_gross_misconduct, false),
+    coalesce(s.has_false_allegation, false),
+    coalesce(s.has_no_case_to_answer, false),
+    coalesce(s.has_proceedings_outcome, false),
+    coalesce(s.has_dismissed, false),
+    coalesce(s.has_would_have_been_dismissed, false),
+    coalesce(s.has_barred, false),
+    coalesce(s.has_charged, false)
+from referrals f
+join reports r on r.report_id = f.report_id
+left join summaries s on s.referral_id = f.referral_id
+order by r.received_at, f.referral_id
