@@ -6,6 +6,28 @@ The pilot's totals (reports, channels, referrals, assessments) are reproduced ex
 drawn from plausible distributions. Everything here is synthetic: no row describes a real report,
 person or case.
 
+What the demo shows, and why:
+
+- The pilot's published figures are the Met's: every pilot report names the Met
+  (subject_force = metropolitan) and every pilot referral went to the Met, 728 assessed as an
+  investigation and 139 as transferred. The published figures do not say which force each of
+  the 139 went on to, so the demo records no follow-up referral for them: they stay as the Met's
+  "transferred" referrals and lead nowhere in the data. (In the national service a transferred
+  referral is followed by one to the subject's own force.)
+- The national rate of reports per 1,000 officers is calibrated on the pilot (about 5.75 a
+  month: 2,878 reports over the pilot's 15 months, 33,293 Met officers), so the Met carries on
+  at its pilot level after the national launch and every other force reports at the same rate
+  per officer, times a fixed factor of its own.
+- Forces differ persistently, as real forces do: each has a fixed reporting factor (lognormal,
+  sd FORCE_REPORTING_SD), its own assessment mix (a fixed draw around the national mix; the
+  Met's is close to its pilot, where most referrals were investigated) and a fixed factor on
+  the odds of a case to answer. Some forces therefore sit outside the funnel plot's limits.
+- Only police officers hold a rank, so only they can be reduced in rank. Everyone dismissed or
+  who would have been is barred (some days later; a barring after the as-at date is not yet
+  recorded).
+- A difference between ethnic groups at the case-to-answer stage is planted on purpose (see
+  CASE_TO_ANSWER_RELATIVE_RATE), so that the fairness page has something to show.
+
 Rows are generated as integer codes and day numbers with vectorised numpy, then formatted and
 written by DuckDB, so a million reports take a few seconds. The same seed gives byte-identical
 files: nothing depends on today's date, the environment or the order of a mapping.
@@ -53,19 +75,33 @@ REPORT_COLUMNS = COLUMNS["reports"]
 REFERRAL_COLUMNS = COLUMNS["referrals"]
 OUTCOME_COLUMNS = COLUMNS["outcomes"]
 
-# Reports per 1,000 officers (FTE) per month, before growth and noise.
-REPORTS_PER_1000_OFFICERS_PER_MONTH = 4.0
+DAYS_PER_MONTH = 365.25 / 12
+# Reports per 1,000 officers (FTE) per month at the national launch, before each force's factor
+# and the monthly noise, are calibrated on the pilot (see _national_rate_per_1000): the Met's
+# pilot reports per month per 1,000 of its officers, about 5.75.
+# The pilot's daily volume rises by PILOT_RAMP from its first day to its last (awareness grows);
+# the national service's by NATIONAL_GROWTH_PER_YEAR from the launch.
+PILOT_RAMP = 0.15
+NATIONAL_GROWTH_PER_YEAR = 0.05
 # Forces outside the Home Office workforce series have no officer FTE: monthly volumes by hand.
 MONTHLY_REPORTS_WITHOUT_FTE = {
-    "btp": 10.0,
-    "police_scotland": 40.0,
-    "northern_ireland": 15.0,
-    "civil_nuclear_constabulary": 2.0,
-    "ministry_of_defence_police": 2.0,
+    "btp": 14.0,
+    "police_scotland": 56.0,
+    "northern_ireland": 21.0,
+    "civil_nuclear_constabulary": 3.0,
+    "ministry_of_defence_police": 3.0,
 }
-MONTHLY_REPORTS_OTHER_FORCE = 5.0
+MONTHLY_REPORTS_OTHER_FORCE = 7.0
 UNKNOWN_FORCE_SHARE = 0.04
-DAYS_PER_MONTH = 365.25 / 12
+
+# Persistent differences between forces, drawn once per extract. Each force's reporting rate is
+# the national rate times a lognormal factor with mean 1 (the Met's is 1: its rate is the
+# calibration); each force's odds of a case to answer are the national odds times a lognormal
+# factor with median 1. With as many reports as the demo holds, a factor this wide puts many
+# forces outside the funnel plot's limits over the whole national period, as in real
+# misconduct data (which is overdispersed); over shorter periods fewer.
+FORCE_REPORTING_SD = 0.25
+FORCE_CASE_TO_ANSWER_SD = 0.25
 
 # Mixes: (value, weight); an empty value is written as an empty cell.
 CATEGORY_WEIGHTS = np.array([0.08, 0.24, 0.26, 0.14, 0.18, 0.10])
@@ -107,13 +143,26 @@ WEEKEND_FACTOR = 0.75
 
 # Dissemination (a referral to a force) and the receiving force's assessment.
 DISSEMINATION_RATE = 0.30
+# A national referral goes first to the wrong force, which transfers it, this often.
+TRANSFER_SHARE = 0.03
+# What a force decides about a referral it keeps (weights). Each force has its own mix, drawn
+# once from a Dirichlet distribution around ASSESSMENT_MIX (ASSESSMENT_CONCENTRATION = 60 gives
+# an investigation share of about 54% with a standard deviation of about 6 points between
+# forces). The Met's is set close to its pilot, in which 728 of 867 referrals (84%) were
+# investigated and none was assessed as safeguarding, intelligence only or no further action.
 ASSESSMENT_MIX = (
     ("investigation", 0.52),
     ("safeguarding", 0.105),
     ("intelligence_only", 0.21),
     ("no_further_action", 0.125),
-    ("transferred", 0.03),
 )
+MET_ASSESSMENT_MIX = (
+    ("investigation", 0.80),
+    ("safeguarding", 0.05),
+    ("intelligence_only", 0.10),
+    ("no_further_action", 0.05),
+)
+ASSESSMENT_CONCENTRATION = 60.0
 
 # Delays in days: lognormal (median, sigma), rounded, then clipped to [low, high].
 DISSEMINATION_DELAY = (20.0, 0.75, 1, 365)
@@ -126,12 +175,15 @@ CHARGE_DELAY = (150.0, 0.6, 7, 1500)
 VERDICT_DELAY = (270.0, 0.5, 30, 1500)
 
 # Investigation findings: no_case_to_answer, false_allegation, case_to_answer_misconduct,
-# case_to_answer_gross_misconduct.
+# case_to_answer_gross_misconduct, nationally (each force's odds of a case to answer are scaled
+# by its own factor, FORCE_CASE_TO_ANSWER_SD).
 FINDING_MIX = np.array([0.45, 0.04, 0.35, 0.16])
-# Planted on purpose for the fairness page, and documented as such: investigations of Black and
-# Asian subjects reach a case to answer about 1.2 times as often as those of White subjects. The
-# data is synthetic; the difference exists so that the page has something to show.
+# Planted on purpose for the fairness page, and documented as such: in every force,
+# investigations of Black and Asian subjects reach a case to answer about 1.2 times as often as
+# those of White subjects. The data is synthetic; the difference exists so that the page has
+# something to show.
 CASE_TO_ANSWER_RELATIVE_RATE = 1.2
+CASE_TO_ANSWER_CAP = 0.95  # no probability of a case to answer above this
 MISCONDUCT_PROCEEDINGS_MIX = (
     ("no_further_action", 0.10),
     ("reflective_practice", 0.25),
@@ -146,7 +198,12 @@ GROSS_MISCONDUCT_PROCEEDINGS_MIX = (
     ("reduction_in_rank", 0.09),
     ("no_further_action", 0.12),
 )
-BARRED_SHARE = 0.9  # of dismissed and would-have-been-dismissed
+# Police staff, volunteers and subjects of unknown role hold no rank, so cannot be reduced in it.
+GROSS_MISCONDUCT_PROCEEDINGS_MIX_NOT_OFFICER = tuple(
+    item for item in GROSS_MISCONDUCT_PROCEEDINGS_MIX if item[0] != "reduction_in_rank"
+)
+# Of dismissed and would-have-been-dismissed: everyone removed from policing is barred.
+BARRED_SHARE = 1.0
 # Criminal charges, only where the investigation finds a case to answer: about 4% of all
 # investigations, more where the report is of sexual misconduct, domestic abuse or corruption.
 CHARGE_SHARE_SERIOUS = 0.15
@@ -164,6 +221,9 @@ class _Forces:
 
     codes: np.ndarray  # force_code, sorted, without "unknown"
     monthly_reports: np.ndarray  # expected reports naming the force per month, before growth
+    reporting_factor: np.ndarray  # the force's fixed factor, already in monthly_reports
+    assessment_mix: np.ndarray  # (force, ASSESSMENT_MIX code): the force's weights, sum 1
+    case_to_answer_odds: np.ndarray  # the force's fixed factor on the odds of a case to answer
 
     def index(self, code: str) -> int:
         return int(np.flatnonzero(self.codes == code)[0])
@@ -210,12 +270,12 @@ def write_demo_extract(out_dir: Path, seed: int = DEMO_SEED) -> dict[str, Path]:
         {"reports": path, "referrals": path, "outcomes": path}.
     """
     rng = np.random.default_rng(seed)
-    forces = _read_forces()
+    forces = _read_forces(rng)
     pilot = _pilot_reports(rng, forces)
     national = _national_reports(rng, forces, DEMO_AS_AT, n_reports=None)
     reports = _describe_reports(rng, forces, pilot, national)
     referrals = _make_referrals(rng, forces, reports, DEMO_AS_AT)
-    outcomes = _make_outcomes(rng, reports, referrals, DEMO_AS_AT)
+    outcomes = _make_outcomes(rng, forces, reports, referrals, DEMO_AS_AT)
     return _write_extract(Path(out_dir), forces, reports, referrals, outcomes)
 
 
@@ -229,8 +289,9 @@ def write_synthetic_extract(
     """Write an extract of exactly n_reports national-service reports, for benchmarks.
 
     The distributions are the demo's, without the pilot: reports run from the national launch
-    (14 March 2024) to as_at. id_prefix (letters, digits, - and _) starts every id, so that two
-    extracts can hold different rows.
+    (14 March 2024) to as_at, and each force's fixed differences are drawn afresh from seed.
+    id_prefix (letters, digits, - and _) starts every id, so that two extracts can hold different
+    rows.
 
     Returns:
         {"reports": path, "referrals": path, "outcomes": path}.
@@ -242,26 +303,59 @@ def write_synthetic_extract(
     if as_at < NATIONAL_START:
         raise ValueError(f"as_at must be on or after {NATIONAL_START.isoformat()}, not {as_at}")
     rng = np.random.default_rng(seed)
-    forces = _read_forces()
+    forces = _read_forces(rng)
     national = _national_reports(rng, forces, as_at, n_reports=n_reports)
     reports = _describe_reports(rng, forces, None, national)
     referrals = _make_referrals(rng, forces, reports, as_at)
-    outcomes = _make_outcomes(rng, reports, referrals, as_at)
+    outcomes = _make_outcomes(rng, forces, reports, referrals, as_at)
     return _write_extract(Path(out_dir), forces, reports, referrals, outcomes, id_prefix)
 
 
-def _read_forces(path: Path = FORCES_CSV) -> _Forces:
+def _national_rate_per_1000(pilot_force_fte: float) -> float:
+    """Reports per 1,000 officers per month in the pilot: the national service's rate."""
+    pilot_months = ((PILOT_END - PILOT_START).days + 1) / DAYS_PER_MONTH
+    return PILOT_REPORT_COUNT / pilot_months / pilot_force_fte * 1000
+
+
+def _mix_weights(mix: tuple[tuple[str, float], ...]) -> np.ndarray:
+    """A mix's weights in the order of ASSESSMENT_MIX, summing to 1."""
+    weights = dict(mix)
+    values = np.array([weights[code] for code, _ in ASSESSMENT_MIX])
+    return values / values.sum()
+
+
+def _read_forces(rng: np.random.Generator, path: Path = FORCES_CSV) -> _Forces:
+    """The forces reference, with each force's expected volume and its fixed differences."""
     table = pd.read_csv(path, dtype={"force_code": str}, usecols=["force_code", "officer_fte"])
     table = table.sort_values("force_code", kind="stable").reset_index(drop=True)
     codes = table["force_code"].to_numpy(dtype=object)
     if PILOT_FORCE not in set(codes):
         raise ValueError(f"{path} has no force {PILOT_FORCE!r}, which the demo pilot needs")
     fte = pd.to_numeric(table["officer_fte"], errors="coerce").to_numpy(dtype=float)
+    pilot_force = int(np.flatnonzero(codes == PILOT_FORCE)[0])
+    if not fte[pilot_force] > 0:
+        raise ValueError(
+            f"{path} has no officer_fte for {PILOT_FORCE!r}, which calibrates the demo"
+        )
+    rate = _national_rate_per_1000(fte[pilot_force])
     by_hand = np.array(
         [MONTHLY_REPORTS_WITHOUT_FTE.get(code, MONTHLY_REPORTS_OTHER_FORCE) for code in codes]
     )
-    monthly = np.where(np.isnan(fte), by_hand, fte * REPORTS_PER_1000_OFFICERS_PER_MONTH / 1000)
-    return _Forces(codes=codes, monthly_reports=monthly)
+    n = len(codes)
+    sd = FORCE_REPORTING_SD
+    reporting_factor = rng.lognormal(-sd * sd / 2, sd, n)  # mean 1
+    reporting_factor[pilot_force] = 1.0
+    monthly = np.where(np.isnan(fte), by_hand, fte * rate / 1000) * reporting_factor
+    assessment_mix = rng.dirichlet(ASSESSMENT_CONCENTRATION * _mix_weights(ASSESSMENT_MIX), n)
+    assessment_mix[pilot_force] = _mix_weights(MET_ASSESSMENT_MIX)
+    case_to_answer_odds = rng.lognormal(0.0, FORCE_CASE_TO_ANSWER_SD, n)
+    return _Forces(
+        codes=codes,
+        monthly_reports=monthly,
+        reporting_factor=reporting_factor,
+        assessment_mix=assessment_mix,
+        case_to_answer_odds=case_to_answer_odds,
+    )
 
 
 def _day_number(day: datetime.date) -> int:
@@ -278,7 +372,7 @@ def _weekday_factor(days: np.ndarray) -> np.ndarray:
 def _pilot_reports(rng: np.random.Generator, forces: _Forces) -> dict[str, np.ndarray]:
     """Exactly the pilot's reports: the Met only, with the published channel split."""
     days = np.arange(_day_number(PILOT_START), _day_number(PILOT_END) + 1)
-    ramp = 1 + 0.35 * (days - days[0]) / (days[-1] - days[0])
+    ramp = 1 + PILOT_RAMP * (days - days[0]) / (days[-1] - days[0])
     weights = ramp * _weekday_factor(days)
     day = np.sort(rng.choice(days, size=PILOT_REPORT_COUNT, p=weights / weights.sum()))
     # The pilot ran from its first day to its last: make sure both hold a report.
@@ -301,7 +395,7 @@ def _national_reports(
     n_months = int(month[-1]) + 1
     national_noise = rng.lognormal(0.0, 0.06, n_months)
     force_noise = rng.lognormal(0.0, 0.10, (len(forces.codes), n_months))
-    daily = (0.9 + 0.1 * years) * _weekday_factor(days) * national_noise[month]
+    daily = (1 + NATIONAL_GROWTH_PER_YEAR * years) * _weekday_factor(days) * national_noise[month]
     expected = (forces.monthly_reports / DAYS_PER_MONTH)[:, None] * daily * force_noise[:, month]
     unknown = expected.sum(axis=0) * UNKNOWN_FORCE_SHARE / (1 - UNKNOWN_FORCE_SHARE)
     expected = np.vstack([expected, unknown[None, :]])
@@ -431,6 +525,14 @@ def _other_force(rng: np.random.Generator, forces: _Forces, force: np.ndarray) -
     return np.where(drawn == force, shifted, drawn)
 
 
+def _force_assessment(rng: np.random.Generator, forces: _Forces, force: np.ndarray) -> np.ndarray:
+    """What each receiving force decides about a referral it keeps, drawn from its own mix."""
+    cumulative = np.cumsum(forces.assessment_mix, axis=1)[force]
+    drawn = (rng.random(len(force))[:, None] >= cumulative).sum(axis=1)
+    drawn = np.minimum(drawn, len(ASSESSMENT_MIX) - 1)
+    return np.array([ASSESSMENTS.index(code) for code, _ in ASSESSMENT_MIX])[drawn]
+
+
 def _assess(
     rng: np.random.Generator, day: np.ndarray, assessment: np.ndarray, as_at_day: int
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -444,14 +546,19 @@ def _assess(
 def _make_referrals(
     rng: np.random.Generator, forces: _Forces, reports: _Reports, as_at: datetime.date
 ) -> _Referrals:
-    """Disseminate about 30% of reports; transferred referrals are passed on to the right force."""
+    """Disseminate about 30% of reports; transferred referrals are passed on to the right force.
+
+    The pilot's referrals are the published ones: all to the Met, 728 investigations and 139
+    transferred, with no follow-up referral (the pilot figures do not say where those went).
+    """
     as_at_day = _day_number(as_at)
     n_forces = len(forces.codes)
     n = len(reports.day)
     investigation = ASSESSMENTS.index("investigation")
     transferred = ASSESSMENTS.index("transferred")
 
-    # The pilot: exactly the published number of referrals, all to the Met, and no follow-ups.
+    # The pilot: exactly the published number of referrals, all to the Met, and no follow-ups
+    # for the 139 transferred (see the module docstring).
     pilot_index = np.flatnonzero(reports.pilot)
     pilot_report = np.empty(0, dtype=np.int64)
     pilot_assessment = np.empty(0, dtype=np.int64)
@@ -474,28 +581,26 @@ def _make_referrals(
         * np.where(other_only, 0.7, 1.0)
     )
     national_report = np.flatnonzero(~reports.pilot & (rng.random(n) < rate))
-    assessment_codes = [code for code, _ in ASSESSMENT_MIX]
-    national_assessment = np.array([ASSESSMENTS.index(code) for code in assessment_codes])[
-        _draw_index(rng, np.array([w for _, w in ASSESSMENT_MIX]), len(national_report))
+    # A few go first to a wrong force, which transfers them. A report naming no force cannot be
+    # sent on to "its" force, so it is never transferred.
+    national_transferred = (rng.random(len(national_report)) < TRANSFER_SHARE) & ~unknown_force[
+        national_report
     ]
-    not_transferred_mix = tuple(item for item in ASSESSMENT_MIX if item[0] != "transferred")
-    redrawn = _draw(rng, not_transferred_mix, ASSESSMENTS, len(national_report))
-    # A report naming no force cannot be sent on to "its" force, so it is never transferred.
-    national_assessment = np.where(
-        (national_assessment == transferred) & unknown_force[national_report],
-        redrawn,
-        national_assessment,
-    )
 
     report = np.concatenate([pilot_report, national_report])
-    assessment = np.concatenate([pilot_assessment, national_assessment])
     is_pilot = reports.pilot[report]
     day = reports.day[report] + _lognormal_days(rng, DISSEMINATION_DELAY, len(report))
     subject_force = reports.force[report]
+    # A report naming no force goes to a force chosen in proportion to its volume.
     local_force = _draw_index(rng, forces.monthly_reports, len(report))
     force = np.where(subject_force == n_forces, local_force, subject_force)
-    first_transferred = (assessment == transferred) & ~is_pilot
+    first_transferred = np.concatenate(
+        [np.zeros(len(pilot_report), dtype=bool), national_transferred]
+    )
     force = np.where(first_transferred, _other_force(rng, forces, subject_force), force)
+    # Each force assesses what it keeps by its own mix; the pilot's are the published ones.
+    assessment = np.where(first_transferred, transferred, _force_assessment(rng, forces, force))
+    assessment[: len(pilot_report)] = pilot_assessment
     assessment, assessed_day = _assess(rng, day, assessment, as_at_day)
     kept = day <= as_at_day  # later referrals have not happened yet
     report, force, day, assessment, assessed_day, is_pilot, first_transferred = (
@@ -508,7 +613,7 @@ def _make_referrals(
     second_report = report[passed_on]
     second_force = reports.force[second_report]
     second_day = assessed_day[passed_on] + _lognormal_days(rng, TRANSFER_DELAY, len(second_report))
-    second_assessment = _draw(rng, not_transferred_mix, ASSESSMENTS, len(second_report))
+    second_assessment = _force_assessment(rng, forces, second_force)
     second_assessment, second_assessed_day = _assess(rng, second_day, second_assessment, as_at_day)
     second_kept = second_day <= as_at_day
 
@@ -534,7 +639,11 @@ def _make_referrals(
 
 
 def _make_outcomes(
-    rng: np.random.Generator, reports: _Reports, referrals: _Referrals, as_at: datetime.date
+    rng: np.random.Generator,
+    forces: _Forces,
+    reports: _Reports,
+    referrals: _Referrals,
+    as_at: datetime.date,
 ) -> _Outcomes:
     """Findings, proceedings, barring and criminal outcomes for investigations, in time order."""
     as_at_day = _day_number(as_at)
@@ -542,33 +651,50 @@ def _make_outcomes(
     n = len(case)
     ethnicity = reports.ethnicity[referrals.report[case]]
     categories = reports.categories[referrals.report[case]]
+    officer = reports.role[referrals.report[case]] == SUBJECT_ROLES.index("officer")
 
-    # Findings, with the planted difference (see CASE_TO_ANSWER_RELATIVE_RATE).
+    # Findings: the national odds of a case to answer times the investigating force's factor,
+    # then the planted difference (see CASE_TO_ANSWER_RELATIVE_RATE).
+    national_case_to_answer = FINDING_MIX[2:].sum()
+    odds = national_case_to_answer / (1 - national_case_to_answer)
+    odds = odds * forces.case_to_answer_odds[referrals.force[case]]
     elevated = np.isin(
         ethnicity, [SUBJECT_ETHNICITIES.index("black"), SUBJECT_ETHNICITIES.index("asian")]
     )
-    base_case_to_answer = FINDING_MIX[2:].sum()
-    scale_up = CASE_TO_ANSWER_RELATIVE_RATE
-    scale_down = (1 - base_case_to_answer * scale_up) / (1 - base_case_to_answer)
-    elevated_mix = FINDING_MIX * np.array([scale_down, scale_down, scale_up, scale_up])
+    p = odds / (1 + odds) * np.where(elevated, CASE_TO_ANSWER_RELATIVE_RATE, 1.0)
+    p = np.minimum(p, CASE_TO_ANSWER_CAP)
+    # One uniform draw per case: below p a case to answer (gross misconduct in its lower part,
+    # in the national proportion), above it no case to answer (false allegation in its lower part).
     u = rng.random(n)
-    finding = np.where(
-        elevated,
-        np.searchsorted(np.cumsum(elevated_mix), u, side="right"),
-        np.searchsorted(np.cumsum(FINDING_MIX), u, side="right"),
+    case_to_answer = u < p
+    gross = u < p * (FINDING_MIX[3] / FINDING_MIX[2:].sum())
+    false_allegation = ~case_to_answer & (
+        (u - p) / (1 - p) < FINDING_MIX[1] / FINDING_MIX[:2].sum()
     )
-    finding = np.minimum(finding, len(FINDING_MIX) - 1)  # indexes OUTCOMES[0:4]
+    finding = np.select(
+        [gross, case_to_answer, false_allegation],
+        [
+            OUTCOMES.index("case_to_answer_gross_misconduct"),
+            OUTCOMES.index("case_to_answer_misconduct"),
+            OUTCOMES.index("false_allegation"),
+        ],
+        OUTCOMES.index("no_case_to_answer"),
+    )
     finding_day = referrals.assessed_day[case] + _lognormal_days(rng, FINDING_DELAY, n)
-    case_to_answer = finding >= OUTCOMES.index("case_to_answer_misconduct")
-    gross = finding == OUTCOMES.index("case_to_answer_gross_misconduct")
 
     misconduct_result = _draw(rng, MISCONDUCT_PROCEEDINGS_MIX, OUTCOMES, n)
-    gross_result = _draw(rng, GROSS_MISCONDUCT_PROCEEDINGS_MIX, OUTCOMES, n)
+    gross_result = np.where(
+        officer,
+        _draw(rng, GROSS_MISCONDUCT_PROCEEDINGS_MIX, OUTCOMES, n),
+        _draw(rng, GROSS_MISCONDUCT_PROCEEDINGS_MIX_NOT_OFFICER, OUTCOMES, n),
+    )
     proceedings = np.where(gross, gross_result, misconduct_result)
     proceedings_day = finding_day + _lognormal_days(rng, PROCEEDINGS_DELAY, n)
     removed = np.isin(
         proceedings, [OUTCOMES.index("dismissed"), OUTCOMES.index("would_have_been_dismissed")]
     )
+    # Barring follows removal, at least a day later (BARRING_DELAY); one that would fall after
+    # the as-at date is dropped below, like every outcome not yet decided.
     barred = case_to_answer & removed & (rng.random(n) < BARRED_SHARE)
     barred_day = proceedings_day + _lognormal_days(rng, BARRING_DELAY, n)
 

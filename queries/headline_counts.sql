@@ -11,6 +11,15 @@ with reports as (
         $channels::varchar[], $categories::varchar[]
     )
 ),
+-- reports of the period passed to at least one force (any force: a report counts for its
+-- subject force, whoever received it)
+referred_reports as (
+    select distinct report_id
+    from cohort_referrals(
+        $first_date, $last_date, []::varchar[], []::varchar[],
+        $channels::varchar[], $categories::varchar[]
+    )
+),
 referrals as (
     select *
     from referral_outcomes(
@@ -24,10 +33,9 @@ report_counts as (
         count(*) filter (where channel = 'phone') as reports_phone,
         count(*) filter (where channel = 'online') as reports_online,
         count(*) filter (where anonymous) as anonymous_reports,
-        count(*) filter (
-            where exists (select 1 from live.referrals f where f.report_id = reports.report_id)
-        ) as disseminated_reports
+        count(*) filter (where d.report_id is not null) as disseminated_reports
     from reports
+    left join referred_reports d on d.report_id = reports.report_id
 ),
 referral_counts as (
     select

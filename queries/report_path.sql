@@ -8,32 +8,46 @@ with reports as (
         $channels::varchar[], $categories::varchar[]
     )
 ),
+referred_reports as (
+    select distinct report_id
+    from cohort_referrals(
+        $first_date, $last_date, []::varchar[], []::varchar[],
+        $channels::varchar[], $categories::varchar[]
+    )
+),
 cases as (
     select *
     from referral_outcomes(
         $first_date, $last_date, $forces::varchar[], $regions::varchar[],
         $channels::varchar[], $categories::varchar[]
     )
+),
+report_counts as (
+    select
+        count(*) as received,
+        count(*) filter (where d.report_id is not null) as passed_on
+    from reports r
+    left join referred_reports d on d.report_id = r.report_id
+),
+case_counts as (
+    select
+        count(*) as investigated,
+        count(*) filter (where has_case_to_answer) as case_to_answer,
+        count(*) filter (where has_case_to_answer and has_proceedings_outcome) as concluded,
+        count(*) filter (where has_dismissed or has_would_have_been_dismissed) as removed,
+        count(*) filter (where has_barred) as barred
+    from cases
+    where assessment = 'investigation'
 )
-select 1 as stage_order, 'Reports received' as stage, 'reports' as unit, count(*) as count
-from reports
-union all
-select 2, 'Passed to a force', 'reports', count(*)
-from reports r
-where exists (select 1 from referrals f where f.report_id = r.report_id)
-union all
-select 3, 'Investigated', 'referrals', count(*) from cases where assessment = 'investigation'
-union all
-select 4, 'Case to answer', 'referrals', count(*)
-from cases where assessment = 'investigation' and has_case_to_answer
-union all
-select 5, 'Misconduct proceedings concluded', 'referrals', count(*)
-from cases where assessment = 'investigation' and has_case_to_answer and has_proceedings_outcome
-union all
-select 6, 'Dismissed or would have been', 'referrals', count(*)
-from cases
-where assessment = 'investigation' and (has_dismissed or has_would_have_been_dismissed)
-union all
-select 7, 'Barred from policing', 'referrals', count(*)
-from cases where assessment = 'investigation' and has_barred
+select stage_order, stage, unit, count
+from report_counts, case_counts,
+    lateral (values
+        (1, 'Reports received', 'reports', received),
+        (2, 'Passed to a force', 'reports', passed_on),
+        (3, 'Investigated', 'referrals', investigated),
+        (4, 'Case to answer', 'referrals', case_to_answer),
+        (5, 'Misconduct proceedings concluded', 'referrals', concluded),
+        (6, 'Dismissed or would have been', 'referrals', removed),
+        (7, 'Barred from policing', 'referrals', barred)
+    ) as stages(stage_order, stage, unit, count)
 order by stage_order

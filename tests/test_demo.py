@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from scipy import stats
 
 from oversight.demo import DEMO_AS_AT, DEMO_SEED, write_demo_extract, write_synthetic_extract
 
@@ -66,6 +67,11 @@ PROCEEDINGS = {
 }
 OUTCOMES = FINDINGS | PROCEEDINGS | {"charged", "convicted", "acquitted", "barred"}
 
+REMOVED = {"dismissed", "would_have_been_dismissed"}
+PILOT_FIRST, PILOT_LAST = pd.Timestamp("2022-11-29"), pd.Timestamp("2024-02-29")
+NATIONAL_START = pd.Timestamp("2024-03-14")
+DAYS_PER_MONTH = 365.25 / 12
+
 DATE_TIME = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}"
 DATE = r"\d{4}-\d{2}-\d{2}"
 
@@ -107,6 +113,27 @@ def force_codes() -> set[str]:
     return set(pd.read_csv(FORCES_CSV, dtype=str)["force_code"])
 
 
+@pytest.fixture(scope="module")
+def officer_fte() -> pd.Series:
+    """Officers (FTE) by force, for the forces that have a figure."""
+    forces = pd.read_csv(FORCES_CSV, dtype={"force_code": str})
+    return forces.dropna(subset=["officer_fte"]).set_index("force_code")["officer_fte"]
+
+
+def national(table: pd.DataFrame, column: str = "received_at") -> pd.DataFrame:
+    return table[day(table[column]) >= NATIONAL_START]
+
+
+def with_report(demo, table: str) -> pd.DataFrame:
+    """Referrals or outcomes with their report's columns (and, for outcomes, the referral's)."""
+    rows = demo[table]
+    if table == "outcomes":
+        rows = rows.merge(
+            demo["referrals"][["referral_id", "report_id", "force"]], on="referral_id"
+        )
+    return rows.merge(demo["reports"], on="report_id")
+
+
 # Determinism
 
 
@@ -145,6 +172,7 @@ def test_pilot_totals(demo):
 
     pilot_referrals = referrals[referrals["report_id"].isin(pilot["report_id"])]
     assert len(pilot_referrals) == 867
+    # One referral per report: the 139 transferred have no follow-up (documented in the demo).
     assert pilot_referrals["report_id"].nunique() == 867
     assert set(pilot_referrals["force"]) == {"metropolitan"}
     assert (pilot_referrals["assessment"] == "investigation").sum() == 728
@@ -166,7 +194,116 @@ def test_every_force_reports_in_the_national_service(demo, force_codes):
 
 
 def test_demo_size(demo):
-    assert 20_000 <= len(demo["reports"]) <= 30_000
+    assert 30_000 <= len(demo["reports"]) <= 40_000
+
+
+# Calibration on the pilot, and persistent differences between forces
+
+
+def test_met_continues_at_its_pilot_level(demo):
+    reports = demo["reports"]
+    met = reports[reports["subject_force"] == "metropolitan"]
+    received = day(met["received_at"])
+    pilot_days = (PILOT_LAST - PILOT_FIRST).days + 1
+    pilot_monthly = 2878 / (pilot_days / DAYS_PER_MONTH)  # about 191
+    national_days = (pd.Timestamp(DEMO_AS_AT) - NATIONAL_START).days + 1
+    national_monthly = (received >= NATIONAL_START).sum() / (national_days / DAYS_PER_MONTH)
+    assert 0.75 * pilot_monthly <= national_monthly <= 1.25 * pilot_monthly
+    # No step at the launch: the first three whole national months against the pilot's last three.
+    last_pilot = ((received >= "2023-12-01") & (received <= PILOT_LAST)).sum()
+    first_national = ((received >= "2024-04-01") & (received <= "2024-06-30")).sum()
+    assert 0.75 <= first_national / last_pilot <= 1.25
+
+
+def test_met_investigates_about_as_often_as_in_its_pilot(demo):
+    referrals = national(with_report(demo, "referrals"))
+    met = referrals[referrals["force"] == "metropolitan"]
+    pilot_share = 728 / 867
+    met_share = (met["assessment"] == "investigation").mean()
+    assert pilot_share - 0.15 <= met_share <= pilot_share + 0.05
+    # Other forces each have their own mix: their investigation shares spread out.
+    large = referrals.groupby("force").filter(lambda rows: len(rows) >= 100)
+    shares = large.groupby("force")["assessment"].apply(lambda a: (a == "investigation").mean())
+    shares = shares.drop("metropolitan")
+    assert shares.max() - shares.min() > 0.15
+    assert 0.45 <= shares.median() <= 0.62
+
+
+def test_some_forces_report_outside_the_funnel_limits(demo, officer_fte):
+    """Reports per officer over the national period against exact Poisson limits around the
+    national rate (forces with an officer figure): real forces differ by more than chance."""
+    counts = national(demo["reports"])["subject_force"].value_counts()
+    counts = counts.reindex(officer_fte.index, fill_value=0)
+    expected = officer_fte * counts.sum() / officer_fte.sum()
+    outside_998 = (counts < stats.poisson.ppf(0.001, expected)) | (
+        counts > stats.poisson.ppf(0.999, expected)
+    )
+    inside_95 = (counts >= stats.poisson.ppf(0.025, expected)) & (
+        counts <= stats.poisson.ppf(0.975, expected)
+    )
+    assert outside_998.sum() >= 1
+    assert inside_95.sum() >= len(counts) // 4  # still a funnel, not a scatter
+
+
+def test_some_forces_find_a_case_to_answer_outside_the_funnel_limits(demo):
+    """Case-to-answer rates by investigating force against exact binomial limits around the
+    national rate: more forces outside than chance alone would put there (5% and 0.2%)."""
+    outcomes = with_report(demo, "outcomes")
+    findings = outcomes[outcomes["outcome"].isin(FINDINGS)]
+    case_to_answer = findings["outcome"].str.startswith("case_to_answer")
+    by_force = case_to_answer.groupby(findings["force"]).agg(["sum", "size"])
+    by_force = by_force[by_force["size"] >= 20]
+    national_rate = case_to_answer.mean()
+
+    def outside(tail: float) -> int:
+        low = stats.binom.ppf(tail, by_force["size"], national_rate)
+        high = stats.binom.ppf(1 - tail, by_force["size"], national_rate)
+        return int(((by_force["sum"] < low) | (by_force["sum"] > high)).sum())
+
+    assert len(by_force) // 10 <= outside(0.025) <= len(by_force) // 2
+    assert outside(0.001) >= 1
+
+
+# Outcomes a commissioner would check
+
+
+def test_only_officers_are_reduced_in_rank(extract):
+    outcomes = with_report(extract, "outcomes")
+    reduced = outcomes[outcomes["outcome"] == "reduction_in_rank"]
+    assert set(reduced["subject_role"]) <= {"officer"}
+
+
+def test_only_officers_are_reduced_in_rank_in_the_demo(demo):
+    outcomes = with_report(demo, "outcomes")
+    gross = outcomes["outcome"] == "case_to_answer_gross_misconduct"
+    assert (outcomes.loc[gross, "subject_role"] != "officer").any()  # the rule is exercised
+    reduced = outcomes[outcomes["outcome"] == "reduction_in_rank"]
+    assert len(reduced) > 0 and set(reduced["subject_role"]) == {"officer"}
+
+
+def test_everyone_removed_from_policing_is_barred(extract):
+    """Every dismissal (or would-have-been) is followed by a barring on or after it, unless the
+    barring is not due until after the as-at date (barring takes at most a year)."""
+    outcomes = extract["outcomes"]
+    decided = day(outcomes["decided_at"])
+    removed = outcomes[outcomes["outcome"].isin(REMOVED)].assign(when=decided)
+    removed = removed.sort_values("when").drop_duplicates("referral_id")
+    barred = outcomes[outcomes["outcome"] == "barred"].assign(when=decided)
+    assert barred["referral_id"].is_unique
+    both = removed.merge(barred, on="referral_id", how="outer", suffixes=("", "_barred"))
+    assert both["when"].notna().all()  # nobody is barred without being removed
+    recorded = both["when_barred"].notna()
+    assert (both.loc[recorded, "when_barred"] >= both.loc[recorded, "when"]).all()
+    not_yet = both.loc[~recorded, "when"]
+    assert (not_yet > pd.Timestamp(DEMO_AS_AT) - pd.Timedelta(days=365)).all()
+
+
+def test_most_removals_in_the_demo_are_already_barred(demo):
+    outcomes = demo["outcomes"]
+    removed = set(outcomes.loc[outcomes["outcome"].isin(REMOVED), "referral_id"])
+    barred = set(outcomes.loc[outcomes["outcome"] == "barred", "referral_id"])
+    assert len(removed) > 100
+    assert len(barred) >= 0.9 * len(removed)
 
 
 def test_latest_date_is_the_demo_as_at_date(demo):
