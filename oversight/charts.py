@@ -5,6 +5,9 @@ deficiencies); a channel, category, assessment or outcome keeps its colour on ev
 Every builder takes a title that says what the chart shows and axis titles with units.
 """
 
+import copy
+import functools
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -342,24 +345,28 @@ def labelled_bars(
         f"{int(n):,}" + (f" ({s:.0%})" if share is not None and pd.notna(s) else "")
         for n, s in zip(frame[count], frame[share] if share else [None] * len(frame), strict=True)
     ]
-    fig = go.Figure(
-        go.Bar(
-            x=frame[count],
-            y=frame[label],
-            orientation="h",
-            marker_color=[(colours or {}).get(name, OKABE_ITO["blue"]) for name in frame[label]],
-            text=texts,
-            textposition="auto",
-            cliponaxis=False,
-            hovertemplate=f"%{{y}}<br>{x_title}: %{{x:,}}<extra></extra>",
-        )
-    )
-    _layout(fig, title, x_title, y_title, height=max(220, 110 + 34 * len(frame)))
-    fig.update_yaxes(autorange="reversed")
+    bar = {
+        "type": "bar",
+        "x": frame[count].tolist(),
+        "y": frame[label].tolist(),
+        "orientation": "h",
+        "marker": {
+            "color": [(colours or {}).get(name, OKABE_ITO["blue"]) for name in frame[label]]
+        },
+        "text": texts,
+        "textposition": "auto",
+        "cliponaxis": False,
+        "hovertemplate": f"%{{y}}<br>{x_title}: %{{x:,}}<extra></extra>",
+    }
     # room to the right of the longest bar for its label
     top = max(float(frame[count].max()), 1.0)
-    fig.update_xaxes(range=[0, top * (1.35 if share else 1.2)])
-    return fig
+    return _one_pass_figure(
+        [bar], title, x_title, y_title, height=max(220, 110 + 34 * len(frame)),
+        layout={
+            "xaxis": {"range": [0, top * (1.35 if share else 1.2)]},
+            "yaxis": {"autorange": "reversed"},
+        },
+    )  # fmt: skip
 
 
 def interval_dots(
@@ -381,43 +388,65 @@ def interval_dots(
     hover maps further columns to their names in the hover text (numbers shown with commas).
     """
     extra = list(hover or {})
-    custom = frame[[low, high, *extra]].to_numpy()
     lines = [f"{y_title}: %{{y}}", f"{x_title}: %{{x:,.1f}}"]
     lines.append("95% interval %{customdata[0]:,.1f} to %{customdata[1]:,.1f}")
     lines += [
         f"{name}: %{{customdata[{i + 2}]:,}}" for i, name in enumerate((hover or {}).values())
     ]
-    fig = go.Figure(
-        go.Scatter(
-            x=frame[value],
-            y=frame[label],
-            mode="markers",
-            marker={"color": OKABE_ITO["blue"], "size": 8},
-            error_x={
-                "type": "data",
-                "symmetric": False,
-                "array": (frame[high] - frame[value]).tolist(),
-                "arrayminus": (frame[value] - frame[low]).tolist(),
-                "color": OKABE_ITO["blue"],
-                "thickness": 1.5,
-                "width": 3,
-            },
-            customdata=custom,
-            hovertemplate="<br>".join(lines) + "<extra></extra>",
-            showlegend=False,
-        )
-    )
+    dots = {
+        "type": "scatter",
+        "x": frame[value].tolist(),
+        "y": frame[label].tolist(),
+        "mode": "markers",
+        "marker": {"color": OKABE_ITO["blue"], "size": 8},
+        "error_x": {
+            "type": "data",
+            "symmetric": False,
+            "array": (frame[high] - frame[value]).tolist(),
+            "arrayminus": (frame[value] - frame[low]).tolist(),
+            "color": OKABE_ITO["blue"],
+            "thickness": 1.5,
+            "width": 3,
+        },
+        "customdata": frame[[low, high, *extra]].to_numpy().tolist(),
+        "hovertemplate": "<br>".join(lines) + "<extra></extra>",
+        "showlegend": False,
+    }
+    extra_layout: dict = {"yaxis": {"autorange": "reversed", "type": "category"}}
     if reference is not None and pd.notna(reference):
-        fig.add_vline(
-            x=reference,
-            line={"color": OKABE_ITO["black"], "width": 1.5, "dash": "dash"},
-            annotation_text=reference_label,
-            annotation_position="top right",
-            annotation_font_color="#222",
-        )
-    _layout(fig, title, x_title, y_title, height=max(320, 120 + 20 * len(frame)))
-    fig.update_yaxes(autorange="reversed", type="category")
-    return fig
+        extra_layout["shapes"] = [
+            {
+                "type": "line",
+                "xref": "x",
+                "x0": reference,
+                "x1": reference,
+                "yref": "paper",
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": OKABE_ITO["black"], "width": 1.5, "dash": "dash"},
+            }
+        ]
+        extra_layout["annotations"] = [
+            {
+                "xref": "x",
+                "x": reference,
+                "yref": "paper",
+                "y": 1,
+                "text": reference_label,
+                "showarrow": False,
+                "xanchor": "left",
+                "yanchor": "bottom",
+                "font": {"color": "#222"},
+            }
+        ]
+    return _one_pass_figure(
+        [dots],
+        title,
+        x_title,
+        y_title,
+        height=max(320, 120 + 20 * len(frame)),
+        layout=extra_layout,
+    )
 
 
 def labelled_heatmap(
@@ -433,38 +462,162 @@ def labelled_heatmap(
 ) -> go.Figure:
     """A grid of z by x and y in the frame's order, each cell labelled with its value (a count,
     or a 0..1 share shown as a percentage), in the viridis scale; empty cells stay blank."""
+    from textwrap import wrap
+
     grid = frame.pivot(index=y, columns=x, values=z).reindex(
         index=list(dict.fromkeys(frame[y])), columns=list(dict.fromkeys(frame[x]))
     )
-    from textwrap import wrap
-
     number = ".0%" if percent else ",.0f"
-    fig = go.Figure(
-        go.Heatmap(
-            z=grid.to_numpy(dtype=float),
-            x=list(grid.columns),
-            y=list(grid.index),
-            colorscale="Viridis",
-            colorbar={"title": {"text": "<br>".join(wrap(z_title, 14))}, "tickformat": number},
-            texttemplate=f"%{{z:{number}}}",
-            hovertemplate=f"{y_title}: %{{y}}<br>{x_title}: %{{x}}<br>{z_title}: "
-            f"%{{z:{number}}}<extra></extra>",
-            xgap=1,
-            ygap=1,
-        )
-    )
-    _layout(fig, title, x_title, y_title, height=max(360, 170 + 22 * len(grid.index)))
-    fig.update_layout(margin={"t": 130}, title={"y": 0.995, "yanchor": "top"})
-    fig.update_yaxes(autorange="reversed", showgrid=False)
-    # column labels on top, next to the first rows, wrapped so they need no slant
-    fig.update_xaxes(
-        side="top",
-        showgrid=False,
-        tickangle=0,
-        tickvals=list(grid.columns),
-        ticktext=[str(c).replace(" ", "<br>", 1) for c in grid.columns],
-    )
-    return fig
+    cells = {
+        "type": "heatmap",
+        # None, not NaN, for an empty cell: plotly leaves it blank
+        "z": [[None if pd.isna(v) else float(v) for v in row] for row in grid.to_numpy()],
+        "x": list(grid.columns),
+        "y": list(grid.index),
+        "colorscale": "Viridis",
+        "colorbar": {"title": {"text": "<br>".join(wrap(z_title, 14))}, "tickformat": number},
+        "texttemplate": f"%{{z:{number}}}",
+        "hovertemplate": f"{y_title}: %{{y}}<br>{x_title}: %{{x}}<br>{z_title}: "
+        f"%{{z:{number}}}<extra></extra>",
+        "xgap": 1,
+        "ygap": 1,
+    }
+    return _one_pass_figure(
+        [cells], title, x_title, y_title, height=max(360, 170 + 22 * len(grid.index)),
+        layout={
+            "margin": {"t": 130},
+            "title": {"y": 0.995, "yanchor": "top"},
+            "yaxis": {"autorange": "reversed", "showgrid": False},
+            # column labels on top, next to the first rows, wrapped so they need no slant
+            "xaxis": {
+                "side": "top", "showgrid": False, "tickangle": 0,
+                "tickvals": list(grid.columns),
+                "ticktext": [str(c).replace(" ", "<br>", 1) for c in grid.columns],
+            },
+        },
+    )  # fmt: skip
+
+
+def series_by_group(
+    frame: pd.DataFrame,
+    x: str,
+    y: str,
+    group: str,
+    title: str,
+    x_title: str,
+    y_title: str,
+    colours: dict[str, str] | None = None,
+    kind: str = "lines",
+) -> go.Figure:
+    """y over x, one series per value of group (in the frame's order), as lines with markers or
+    as stacked bars (kind "bars"), built in one step like the other builders of this block."""
+    traces = []
+    for name, part in frame.groupby(group, sort=False):
+        trace = {
+            "x": part[x].tolist(),
+            "y": part[y].tolist(),
+            "name": str(name),
+            "hovertemplate": f"{name}<br>%{{x}}<br>{y_title}: %{{y:,}}<extra></extra>",
+        }
+        colour = (colours or {}).get(name, OKABE_ITO["blue"])
+        if kind == "bars":
+            trace.update(type="bar", marker={"color": colour})
+        else:
+            trace.update(type="scatter", mode="lines+markers", line={"color": colour, "width": 2})
+        traces.append(trace)
+    layout = {"barmode": "stack"} if kind == "bars" else {}
+    if kind == "bars":
+        # keep the frame's order of x (labels such as "Oct–Dec 2022" do not sort as text)
+        layout["xaxis"] = {"categoryorder": "array", "categoryarray": list(dict.fromkeys(frame[x]))}
+    return _one_pass_figure(traces, title, x_title, y_title, height=420, layout=layout)
+
+
+def labelled_bar_panels(
+    frame: pd.DataFrame,
+    panel: str,
+    label: str,
+    count: str,
+    title: str,
+    x_title: str,
+    panel_titles: dict[str, str],
+    share: str | None = None,
+    colour: str | None = None,
+) -> go.Figure:
+    """Small multiples of labelled_bars: one panel of horizontal bars per value of panel (in the
+    frame's order, titled from panel_titles), stacked on one shared count scale, so panels that
+    split the same total can be compared at a glance. colour names a column of bar colours
+    (a label such as "Online" can mean different things in different panels)."""
+    parts = list(frame.groupby(panel, sort=False))
+    row, gap = 30, 46  # pixels per bar, and above each panel for its title
+    height = 70 + 50 + sum(len(part) * row + gap for _, part in parts)
+    plot = height - 70 - 50
+    top = max(float(frame[count].max()), 1.0) * (1.35 if share else 1.2)
+    traces, layout = [], {"annotations": [], "showlegend": False}
+    upper = 1.0
+    for i, (name, part) in enumerate(parts, start=1):
+        lower = upper - len(part) * row / plot
+        suffix = "" if i == 1 else str(i)
+        texts = [
+            f"{int(n):,}" + (f" ({s:.0%})" if share is not None and pd.notna(s) else "")
+            for n, s in zip(part[count], part[share] if share else [None] * len(part), strict=True)
+        ]
+        traces.append({
+            "type": "bar", "orientation": "h", "x": part[count].tolist(),
+            "y": part[label].tolist(), "xaxis": f"x{suffix}", "yaxis": f"y{suffix}",
+            "marker": {"color": part[colour].tolist() if colour else OKABE_ITO["blue"]},
+            "text": texts, "textposition": "auto", "cliponaxis": False,
+            "hovertemplate": f"%{{y}}<br>{x_title}: %{{x:,}}<extra></extra>",
+        })  # fmt: skip
+        last = i == len(parts)
+        layout[f"xaxis{suffix}"] = {
+            "anchor": f"y{suffix}", "range": [0, top], "showline": True, "linecolor": "#444",
+            "gridcolor": "#eee", "showticklabels": last,
+            "title": {"text": x_title if last else ""},
+        }  # fmt: skip
+        layout[f"yaxis{suffix}"] = {
+            "anchor": f"x{suffix}", "domain": [max(lower, 0.0), upper], "autorange": "reversed",
+            "showline": True, "linecolor": "#444", "type": "category",
+        }  # fmt: skip
+        layout["annotations"].append({
+            "text": f"<b>{panel_titles.get(name, name)}</b>", "xref": "paper", "x": 0,
+            "xanchor": "left", "yref": "paper", "y": upper, "yanchor": "bottom",
+            "showarrow": False, "font": {"size": 13},
+        })  # fmt: skip
+        upper = lower - gap / plot
+    return _one_pass_figure(traces, title, x_title, "", height=height, layout=layout)
+
+
+@functools.cache
+def _base_layout() -> dict:
+    """_layout's style as a plain layout dict, made once (without the default template, which
+    plotly adds to every figure anyway)."""
+    spec = _layout(go.Figure(), "", "", "").layout.to_plotly_json()
+    spec.pop("template", None)
+    return spec
+
+
+def _one_pass_figure(
+    data: list[dict],
+    title: str,
+    x_title: str,
+    y_title: str,
+    height: int,
+    layout: dict | None = None,
+) -> go.Figure:
+    """A figure in _layout's style, built from plain dicts in one step: plotly validates each
+    update_* call separately, which costs tens of milliseconds per chart on every rerun.
+    layout entries that are dicts are merged into the style's, others replace it."""
+    spec = copy.deepcopy(_base_layout())
+    spec["height"] = height
+    spec["title"]["text"] = title
+    spec["xaxis"]["title"] = {"text": x_title}
+    spec["yaxis"]["title"] = {"text": y_title}
+    for key, value in (layout or {}).items():
+        if isinstance(value, dict) and isinstance(spec.get(key), dict):
+            spec[key] = {**spec[key], **value}
+        else:
+            spec[key] = value
+    return go.Figure(data=data, layout=spec)
 
 
 def funnel_plot_focused(
@@ -622,11 +775,18 @@ def survival_steps(
         )
     for name in groups:
         part = curves[curves["group"] == name]
+        # A step line only changes where cases end: days with censoring alone add nothing drawn.
+        changes = part["survival"].ne(part["survival"].shift())
+        changes.iloc[[0, -1]] = True
+        part = part[changes]
         colour = palette[name]
         if len(groups) == 1 and {"survival_low", "survival_high"} <= set(part.columns):
+            # arrays rather than lists: plotly sends them to the browser as compact binary
             fig.add_scatter(
-                x=list(part["day"]) + list(part["day"])[::-1],
-                y=list(part["survival_high"]) + list(part["survival_low"])[::-1],
+                x=pd.concat([part["day"], part["day"][::-1]]).to_numpy(dtype=float),
+                y=pd.concat([part["survival_high"], part["survival_low"][::-1]]).to_numpy(
+                    dtype=float
+                ),
                 fill="toself",
                 fillcolor=colour,
                 opacity=0.15,
@@ -635,8 +795,8 @@ def survival_steps(
                 name="95% interval",
             )
         fig.add_scatter(
-            x=part["day"],
-            y=part["survival"],
+            x=part["day"].to_numpy(dtype=float),
+            y=part["survival"].to_numpy(dtype=float),
             mode="lines",
             name=str(name),
             line={

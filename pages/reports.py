@@ -5,97 +5,101 @@ import streamlit as st
 
 from oversight import charts
 from oversight.analysis.reports import (
-    ATTRIBUTE_LABELS,
+    ATTRIBUTE_TITLES,
     CATEGORY_LABELS,
     CHANNEL_LABELS,
     partial_note,
     reports_data,
 )
-from oversight.dashboard import (
-    current_filters,
-    nothing_to_show,
-    query,
-    show_chart,
-    stored_data_status,
-)
+from oversight.dashboard import nothing_to_show, page_setup, query, show_chart
 from oversight.exports import csv_bytes
 
-status = stored_data_status()
-filters = current_filters()
+status, filters = page_setup()
 data = reports_data(query, filters, status.as_at_date)
 
 st.title("Reports")
-st.caption(f"{filters.describe().capitalize()}. Data as at {status.as_at_date:%d %b %Y}.")
+description = filters.describe()
+st.caption(f"{description[0].upper()}{description[1:]}. Data as at {status.as_at_date:%d %b %Y}.")
 if data.reports == 0:
     nothing_to_show()
     st.stop()
 
 
-def count_and_share(attribute: str, value: str) -> str:
-    """The reports with this value of the attribute, with their share of all reports."""
+def share_of(attribute: str, value: str) -> tuple[int, float]:
+    """The reports with this value of the attribute, and their share of all reports."""
     row = data.by_attribute.query("attribute == @attribute and value == @value").iloc[0]
-    return f"{row['reports']:,} ({row['share_of_reports']:.0%})"
+    return int(row["reports"]), float(row["share_of_reports"])
 
 
+phone, online, anonymous = (
+    share_of("channel", "phone"), share_of("channel", "online"),
+    share_of("anonymous", "anonymous"),
+)  # fmt: skip
 tiles = [
-    ("Reports", f"{data.reports:,}", "Reports received in the period."),
-    ("By phone", count_and_share("channel", "phone"),
+    ("Reports", f"{data.reports:,}", None, "Reports received in the period."),
+    ("By phone", f"{phone[0]:,}", f"{phone[1]:.0%} of reports",
      "Reports made by phone, and their share of all reports."),
-    ("Online", count_and_share("channel", "online"),
+    ("Online", f"{online[0]:,}", f"{online[1]:.0%} of reports",
      "Reports made online, and their share of all reports."),
-    ("Anonymous", count_and_share("anonymous", "anonymous"),
+    ("Anonymous", f"{anonymous[0]:,}", f"{anonymous[1]:.0%} of reports",
      "Reports whose reporter chose to stay anonymous, and their share of all reports."),
 ]  # fmt: skip
 if data.force_not_known is not None:
     tiles.append(
         ("Force not known", f"{data.force_not_known:,}",
+         f"{data.force_not_known / data.reports:.0%} of reports",
          "Reports that do not say which force the reported person works for. They count in "
          "the national totals but under no force.")
     )  # fmt: skip
-for column, (label, value, help_text) in zip(st.columns(len(tiles)), tiles, strict=True):
-    column.metric(label, value, help=help_text)
+for column, (label, value, share, help_text) in zip(st.columns(len(tiles)), tiles, strict=True):
+    column.metric(label, value, share, help=help_text, delta_color="off", delta_arrow="off")
 
-st.subheader("How reports were made, and what they were about")
-left, right = st.columns(2)
-with left:
-    show_chart(
-        charts.labelled_bars(
-            data.by_channel, "value_label", "reports", "Reports by channel",
-            "Reports", "Channel",
-            colours={CHANNEL_LABELS[c]: colour for c, colour in charts.CHANNEL_COLOURS.items()},
-            share="share_of_reports",
-        ),
-        data.by_channel[["value", "reports", "share_of_reports"]].rename(
-            columns={"value": "channel"}
-        ),
-        "reports_by_channel", filters, status,
-    )  # fmt: skip
-with right:
-    carried = int(data.by_category["reports"].sum())
-    several = data.by_attribute.query("attribute == 'category_count' and value != '1'")
-    several_count = int(several["reports"].sum())
-    note = (
-        f"A report can carry several categories and counts under each, so these bars add up "
-        f"to {carried:,} for {data.reports:,} reports: {several_count:,} reports "
-        f"({several_count / data.reports:.0%}) carry more than one. Percentages are shares of "
-        "all reports and add up to more than 100%."
+st.subheader("What reports were about")
+carried = int(data.by_category["reports"].sum())
+several = data.by_attribute.query("attribute == 'category_count' and value != '1'")
+several_count = int(several["reports"].sum())
+note = (
+    f"A report can carry several categories and counts under each, so these bars add up to "
+    f"{carried:,} for {data.reports:,} reports: {several_count:,} reports "
+    f"({several_count / data.reports:.0%}) carry more than one. Percentages are shares of all "
+    "reports and add up to more than 100%."
+)
+if filters.categories:
+    note += (
+        " With a category filter, the reports chosen also show under the other categories they "
+        "carry."
     )
-    if filters.categories:
-        note += (
-            " With a category filter, the reports chosen also show under the other categories "
-            "they carry."
-        )
-    show_chart(
-        charts.labelled_bars(
-            data.by_category, "category_label", "reports",
-            "Reports by category (a report can carry several)", "Reports carrying the category",
-            "Category",
-            colours={CATEGORY_LABELS[c]: colour for c, colour in charts.CATEGORY_COLOURS.items()},
-            share="share_of_reports",
-        ),
-        data.by_category[["category", "reports", "share_of_reports"]],
-        "reports_by_category", filters, status, note,
-    )  # fmt: skip
+show_chart(
+    charts.labelled_bars(
+        data.by_category, "category_label", "reports",
+        "Reports by category (a report can carry several)", "Reports carrying the category",
+        "Category",
+        colours={CATEGORY_LABELS[c]: colour for c, colour in charts.CATEGORY_COLOURS.items()},
+        share="share_of_reports",
+    ),
+    data.by_category[["category", "reports", "share_of_reports"]],
+    "reports_by_category", filters, status, note,
+)  # fmt: skip
+
+st.subheader("How reports were made, who they were about, and the circumstances")
+attributes = data.by_attribute.assign(
+    colour=[
+        charts.CHANNEL_COLOURS[value] if attribute == "channel" else charts.OKABE_ITO["blue"]
+        for attribute, value in zip(data.by_attribute["attribute"], data.by_attribute["value"],
+                                    strict=True)
+    ]
+)  # fmt: skip
+show_chart(
+    charts.labelled_bar_panels(
+        attributes, "attribute", "value_label", "reports",
+        "Reports by channel, reporter, role, duty and setting", "Reports",
+        ATTRIBUTE_TITLES, share="share_of_reports", colour="colour",
+    ),
+    data.by_attribute[["attribute", "value", "reports", "share_of_reports"]],
+    "reports_by_attribute", filters, status,
+    "Each panel splits the same reports; percentages are shares of all reports, “not known” "
+    "included, and add up to 100% within a panel.",
+)  # fmt: skip
 
 st.subheader("Reports by force: counts and reports per 1,000 officers")
 st.markdown(
@@ -127,89 +131,74 @@ else:
         "(England and Wales), with the same channel and category filters.",
     )  # fmt: skip
 
-st.markdown("**Every force: counts beside rates**")
-table = data.by_force.assign(
-    rate=data.by_force["reports_per_1000_officers"],
-)[
-    ["force_name", "region_name", "reports", "officer_fte", "rate", "rate_low", "rate_high",
-     "rate_note"]
-]  # fmt: skip
-st.dataframe(
-    table.style.format(
-        {
-            "reports": "{:,}",
-            "officer_fte": "{:,.0f}",
-            "rate": "{:,.1f}",
-            "rate_low": "{:,.1f}",
-            "rate_high": "{:,.1f}",
+table = data.by_force.dropna(subset=["reports_per_1000_officers"])
+if not table.empty:
+    st.markdown("**Every force: counts beside rates**")
+    st.dataframe(
+        table[
+            ["force_name", "region_name", "reports", "officer_fte", "reports_per_1000_officers",
+             "rate_low", "rate_high"]
+        ],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "force_name": "Force",
+            "region_name": "Region",
+            "reports": st.column_config.NumberColumn("Reports", format="localized"),
+            "officer_fte": st.column_config.NumberColumn(
+                "Officers (FTE)", format="localized",
+                help="Police officers, full-time equivalent, at 31 March 2025.",
+            ),
+            "reports_per_1000_officers": st.column_config.NumberColumn(
+                "Reports per 1,000 officers", format="%.1f",
+                help=f"Over {data.rate_period.describe()}, not annualised.",
+            ),
+            "rate_low": st.column_config.NumberColumn("95% interval from", format="%.1f"),
+            "rate_high": st.column_config.NumberColumn("to", format="%.1f"),
         },
-        na_rep="–",
-    ),
-    hide_index=True,
-    width="stretch",
-    column_config={
-        "force_name": "Force",
-        "region_name": "Region",
-        "reports": st.column_config.NumberColumn("Reports", help="Reports naming the force."),
-        "officer_fte": st.column_config.NumberColumn(
-            "Officers (FTE)", help="Police officers, full-time equivalent, 31 March 2025."
-        ),
-        "rate": st.column_config.NumberColumn(
-            "Per 1,000 officers", help=f"Over {data.rate_period.describe()}, not annualised."
-        ),
-        "rate_low": "95% interval from",
-        "rate_high": "to",
-        "rate_note": "Why no rate",
-    },
-)
+    )  # fmt: skip
+unrated = data.by_force[data.by_force["rate_note"] != ""]
+if not unrated.empty:
+    st.markdown("**No rate per 1,000 officers**")
+    st.dataframe(
+        unrated.assign(rate="–")[["force_name", "reports", "rate", "rate_note"]],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "force_name": "Force",
+            "reports": st.column_config.NumberColumn("Reports", format="localized"),
+            "rate": "Reports per 1,000 officers",
+            "rate_note": "Why there is no rate",
+        },
+    )
 st.download_button(
-    "Download this table (CSV)",
+    "Download every force's counts and rates (CSV)",
     data=csv_bytes(data.by_force.drop(columns=["officer_fte_date"])),
     file_name=f"reports_by_force_{filters.first_date}_{filters.last_date}.csv",
     mime="text/csv",
     key="download_reports_by_force_table",
 )
 st.caption(
-    "Sortable: click a column heading. “–” marks a rate that cannot be computed, with the "
-    "reason; it is never shown as 0. "
-    + (
-        "Force not known: reports that do not say which force the reported person works for."
-        if data.force_not_known is not None
-        else ""
-    )
+    "Click a column heading to sort. A rate that cannot be computed is shown as “–” with the "
+    "reason, never as 0; in the CSV it is left empty."
 )
-
-st.subheader("Who was reported, and in what circumstances")
-attributes = ["subject_role", "anonymous", "duty_status", "setting"]
-for pair in (attributes[:2], attributes[2:]):
-    for column, attribute in zip(st.columns(2), pair, strict=True):
-        part = data.by_attribute[data.by_attribute["attribute"] == attribute]
-        label = ATTRIBUTE_LABELS[attribute]
-        with column:
-            show_chart(
-                charts.labelled_bars(
-                    part, "value_label", "reports", f"Reports by {label.lower()}", "Reports",
-                    label, share="share_of_reports",
-                ),
-                part[["value", "reports", "share_of_reports"]].rename(columns={"value": attribute}),
-                f"reports_by_{attribute}", filters, status,
-                "Percentages are shares of all reports, “not known” included.",
-            )  # fmt: skip
 
 st.subheader("Reports over time")
 monthly_colours = {CHANNEL_LABELS[c]: colour for c, colour in charts.CHANNEL_COLOURS.items()}
 show_chart(
-    charts.lines(
-        data.monthly, "month_start", "reports", "Reports received each month, by channel",
-        "Month received", "Reports", colour="channel_label", colours=monthly_colours,
+    charts.series_by_group(
+        data.monthly, "month_start", "reports", "channel_label",
+        "Reports received each month, by channel", "Month received", "Reports",
+        colours=monthly_colours,
     ),
     data.monthly[["month", "channel", "reports", "days_covered", "partial"]],
     "reports_by_month_and_channel", filters, status, partial_note(data.monthly, "months"),
 )  # fmt: skip
 show_chart(
-    charts.bars(
-        data.quarterly, "label", "reports", "Reports received each quarter, by channel",
-        "Quarter received", "Reports", colour="channel_label", colours=monthly_colours,
+    charts.series_by_group(
+        data.quarterly, "label", "reports", "channel_label",
+        "Reports received each quarter, by channel", "Quarter received", "Reports",
+        colours=monthly_colours, kind="bars",
     ),
     data.quarterly[["quarter_start", "label", "channel", "reports", "days_covered", "partial"]],
     "reports_by_quarter_and_channel", filters, status,

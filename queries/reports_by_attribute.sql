@@ -5,38 +5,50 @@
 -- One row per attribute per value, every value of the data contract listed (zeros included),
 -- in the contract's order: attribute, value, position (order within the attribute), reports.
 -- Parameters: the filters ($first_date ... $categories, see filtered_tables.sql).
-with reports as (
+with combinations as materialized (
+    -- one pass over the reports, grouped on every attribute at once (a few hundred
+    -- combinations at most), then split by attribute below
     select
-        channel::varchar as channel,
-        subject_role::varchar as subject_role,
-        case when anonymous then 'anonymous' else 'named' end as anonymous,
-        duty_status::varchar as duty_status,
-        setting::varchar as setting,
-        case when len(categories) >= 3 then '3 or more' else len(categories)::varchar end
-            as category_count
+        channel,
+        subject_role,
+        anonymous,
+        duty_status,
+        setting,
+        least(len(categories), 3) as category_count,
+        count(*) as reports
     from filtered_reports(
         $first_date, $last_date, $forces::varchar[], $regions::varchar[],
         $channels::varchar[], $categories::varchar[]
     )
+    group by all
 ),
 counted as (
-    -- one pass over the reports for every attribute
+    select 'channel' as attribute, channel::varchar as value, sum(reports) as reports
+    from combinations
+    group by all
+    union all
+    select 'subject_role', subject_role::varchar, sum(reports)
+    from combinations
+    group by all
+    union all
+    select 'anonymous', case when anonymous then 'anonymous' else 'named' end, sum(reports)
+    from combinations
+    group by all
+    union all
+    select 'duty_status', duty_status::varchar, sum(reports)
+    from combinations
+    group by all
+    union all
+    select 'setting', setting::varchar, sum(reports)
+    from combinations
+    group by all
+    union all
     select
-        case
-            when grouping(channel) = 0 then 'channel'
-            when grouping(subject_role) = 0 then 'subject_role'
-            when grouping(anonymous) = 0 then 'anonymous'
-            when grouping(duty_status) = 0 then 'duty_status'
-            when grouping(setting) = 0 then 'setting'
-            else 'category_count'
-        end as attribute,
-        coalesce(channel, subject_role, anonymous, duty_status, setting, category_count)
-            as value,
-        count(*) as reports
-    from reports
-    group by grouping sets (
-        (channel), (subject_role), (anonymous), (duty_status), (setting), (category_count)
-    )
+        'category_count',
+        case when category_count = 3 then '3 or more' else category_count::varchar end,
+        sum(reports)
+    from combinations
+    group by all
 ),
 all_values as (
     select 'channel' as attribute, value::varchar as value, position
@@ -57,7 +69,7 @@ all_values as (
     select 'category_count', value, position
     from unnest(['1', '2', '3 or more']) with ordinality as t(value, position)
 )
-select a.attribute, a.value, a.position, coalesce(c.reports, 0) as reports
+select a.attribute, a.value, a.position, coalesce(c.reports, 0)::bigint as reports
 from all_values a
 left join counted c on c.attribute = a.attribute and c.value = a.value
 order by

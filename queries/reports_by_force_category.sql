@@ -6,24 +6,26 @@
 -- chosen, × every category in the data contract's order: force_code, short_name, category,
 -- reports, force_reports (the force's reports, each counted once).
 -- Parameters: the filters ($first_date ... $categories, see filtered_tables.sql).
-with reports as (
-    select subject_force::varchar as force_code, categories
+with combinations as materialized (
+    -- group on force and list first (a few thousand rows), then unnest those, not every report
+    select subject_force::varchar as force_code, categories, count(*) as reports
     from filtered_reports(
         $first_date, $last_date, $forces::varchar[], $regions::varchar[],
         $channels::varchar[], $categories::varchar[]
     )
+    group by all
 ),
 force_totals as (
-    select force_code, count(*) as force_reports
-    from reports
+    select force_code, sum(reports) as force_reports
+    from combinations
     group by force_code
 ),
 carried as (
-    select force_code, unnest(categories)::varchar as category
-    from reports
+    select force_code, unnest(categories)::varchar as category, reports
+    from combinations
 ),
 counted as (
-    select force_code, category, count(*) as reports
+    select force_code, category, sum(reports) as reports
     from carried
     group by all
 ),
@@ -44,8 +46,8 @@ select
     f.force_code,
     f.short_name,
     a.category,
-    coalesce(c.reports, 0) as reports,
-    coalesce(t.force_reports, 0) as force_reports
+    coalesce(c.reports, 0)::bigint as reports,
+    coalesce(t.force_reports, 0)::bigint as force_reports
 from matching_forces f
 cross join all_categories a
 left join counted c on c.force_code = f.force_code and c.category = a.category

@@ -20,12 +20,20 @@ CATEGORY_LABELS = {
 }
 CHANNEL_LABELS = {"phone": "Phone", "online": "Online"}
 ATTRIBUTE_LABELS = {
-    "channel": "How the report was made",
+    "channel": "Channel",
+    "subject_role": "Role",
+    "anonymous": "Reporter",
+    "duty_status": "Duty",
+    "setting": "Setting",
+    "category_count": "Categories carried",
+}
+ATTRIBUTE_TITLES = {
+    "channel": "Channel: how the report was made",
+    "anonymous": "Reporter: anonymous or named",
     "subject_role": "Role of the person reported",
-    "anonymous": "Anonymous or named reporter",
-    "duty_status": "On or off duty",
+    "duty_status": "On or off duty at the time",
     "setting": "Where it happened: in person or online",
-    "category_count": "Categories carried by the report",
+    "category_count": "How many categories the report carries",
 }
 VALUE_LABELS = {
     "channel": CHANNEL_LABELS,
@@ -40,12 +48,10 @@ VALUE_LABELS = {
     "setting": {"in_person": "In person", "online": "Online", "unknown": "Not known"},
     "category_count": {"1": "One category", "2": "Two categories", "3 or more": "Three or more"},
 }
-NO_OFFICER_FIGURE = (
-    "no officer figure: the force is outside the Home Office police workforce series for "
-    "England and Wales"
-)
+NO_OFFICER_FIGURE = "no officer figure: not in the England and Wales workforce statistics"
 FORCE_NOT_KNOWN = "force not known, so no officer figure"
 NATIONAL_LABEL = "England and Wales (43 forces)"
+NATIONAL_LABEL_WITH_PILOT = "England and Wales (43 forces, Met pilot included)"
 
 
 @dataclass(frozen=True)
@@ -91,7 +97,6 @@ class ReportsData:
     """Everything the Reports page draws."""
 
     reports: int
-    by_channel: pd.DataFrame
     by_category: pd.DataFrame
     by_attribute: pd.DataFrame
     by_force: pd.DataFrame
@@ -108,6 +113,32 @@ def _with_shares(frame: pd.DataFrame, total: int) -> pd.DataFrame:
     """Add share_of_reports (0..1; empty where there are no reports)."""
     share = frame["reports"] / total if total else float("nan")
     return frame.assign(share_of_reports=share)
+
+
+def force_counts(grid: pd.DataFrame, forces: pd.DataFrame) -> pd.DataFrame:
+    """Reports by subject force, as queries/reports_by_force.sql returns them (the same rows in
+    the same order), from the force-by-category grid's force totals and the forces reference,
+    so the reports need not be read a second time."""
+    totals = grid.drop_duplicates("force_code")[["force_code", "force_reports"]]
+    reference = forces[
+        ["force_code", "force_name", "short_name", "region_name", "officer_fte", "officer_fte_date"]
+    ]
+    counts = totals.merge(reference, on="force_code", how="left", validate="one_to_one")
+    unknown = counts["force_code"] == "unknown"
+    counts.loc[unknown, ["force_name", "short_name"]] = "Force not known"
+    return counts.rename(columns={"force_reports": "reports"})[
+        ["force_code", "force_name", "short_name", "region_name", "officer_fte",
+         "officer_fte_date", "reports"]
+    ].reset_index(drop=True)  # fmt: skip
+
+
+def category_totals(grid: pd.DataFrame) -> pd.DataFrame:
+    """Reports carrying each category (category, category_label, reports), in the contract's
+    order, summed over the force-by-category grid: its rows hold every report the filters
+    select (each matching force, and "Force not known" when no force or region is chosen), so
+    the reports need not be read a second time."""
+    totals = grid.groupby("category", sort=False, as_index=False)["reports"].sum()
+    return totals.assign(category_label=totals["category"].map(CATEGORY_LABELS))
 
 
 def attribute_table(counts: pd.DataFrame, total: int) -> pd.DataFrame:
@@ -136,7 +167,7 @@ def force_rates(counts: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([counts, rates], axis=1)
 
 
-def national_rate(counts: pd.DataFrame) -> pd.Series:
+def national_rate(counts: pd.DataFrame, label: str = NATIONAL_LABEL) -> pd.Series:
     """Reports per 1,000 officers over every force with an officer figure (England and Wales)."""
     with_figure = counts[counts["officer_fte"].notna() & (counts["force_code"] != "unknown")]
     reports = int(with_figure["reports"].sum())
@@ -144,7 +175,7 @@ def national_rate(counts: pd.DataFrame) -> pd.Series:
     rate = rate_per_1000(reports, officers).iloc[0]
     return pd.Series(
         {
-            "label": NATIONAL_LABEL,
+            "label": label,
             "forces": len(with_figure),
             "reports": reports,
             "officer_fte": officers,
@@ -202,6 +233,23 @@ def time_table(
     return frame[frame["days_covered"] > 0].reset_index(drop=True)
 
 
+def quarters_from_months(by_month: pd.DataFrame) -> pd.DataFrame:
+    """Calendar quarters by channel (quarter_start, quarter_end, channel, reports) summed from
+    the months of reports_by_month, which list every month of the period: no second pass over
+    the reports."""
+    starts = pd.to_datetime(by_month["month_start"])
+    quarter_start = starts.dt.to_period("Q").dt.start_time
+    summed = (
+        by_month.assign(quarter_start=quarter_start)
+        .groupby(["quarter_start", "channel"], sort=False, as_index=False)["reports"]
+        .sum()
+    )
+    quarter_end = summed["quarter_start"] + pd.offsets.QuarterEnd(0)
+    return summed.assign(
+        quarter_start=summed["quarter_start"].dt.date, quarter_end=quarter_end.dt.date
+    )[["quarter_start", "quarter_end", "channel", "reports"]]
+
+
 def _quarter_label(start: pd.Series) -> pd.Series:
     stamps = pd.to_datetime(start)
     return stamps.dt.strftime("%b") + "–" + (stamps + pd.DateOffset(months=2)).dt.strftime("%b %Y")
@@ -231,14 +279,13 @@ def reports_data(run: QueryRunner, filters: Filters, as_at: dt.date | None) -> R
     attributes = run("reports_by_attribute", **params)
     total = int(attributes.loc[attributes["attribute"] == "channel", "reports"].sum())
     by_attribute = attribute_table(attributes, total)
-    by_channel = by_attribute[by_attribute["attribute"] == "channel"].reset_index(drop=True)
 
-    categories = run("reports_by_category", **params)
-    by_category = _with_shares(
-        categories.assign(category_label=categories["category"].map(CATEGORY_LABELS)), total
-    )[["category", "category_label", "reports", "share_of_reports"]]
+    grid = run("reports_by_force_category", **params)
+    by_category = _with_shares(category_totals(grid), total)[
+        ["category", "category_label", "reports", "share_of_reports"]
+    ]
 
-    by_force = force_rates(run("reports_by_force", **params))
+    by_force = force_rates(force_counts(grid, run("forces_reference")))
     unknown = by_force.loc[by_force["force_code"] == "unknown", "reports"]
     # the national comparator keeps the channel and category filters but takes every force
     all_forces = filters.with_forces(())
@@ -247,34 +294,37 @@ def reports_data(run: QueryRunner, filters: Filters, as_at: dt.date | None) -> R
     )
 
     span = rate_period(filters, as_at)
-    monthly = run("reports_by_month", **params)
-    month_starts = pd.to_datetime(monthly["month_start"])
+    by_month = run("reports_by_month", **params)
+    month_starts = pd.to_datetime(by_month["month_start"])
     monthly = time_table(
-        monthly.assign(channel_label=monthly["channel"].map(CHANNEL_LABELS)),
+        by_month.assign(channel_label=by_month["channel"].map(CHANNEL_LABELS)),
         "month_start",
         month_starts + pd.offsets.MonthEnd(0),
         span,
-        monthly["month"],
+        by_month["month"],
     )
-    quarterly = run("reports_by_quarter", **params)
+    by_quarter = quarters_from_months(by_month)
     quarterly = time_table(
-        quarterly.assign(channel_label=quarterly["channel"].map(CHANNEL_LABELS)),
+        by_quarter.assign(channel_label=by_quarter["channel"].map(CHANNEL_LABELS)),
         "quarter_start",
-        quarterly["quarter_end"],
+        by_quarter["quarter_end"],
         span,
-        _quarter_label(quarterly["quarter_start"]),
+        _quarter_label(by_quarter["quarter_start"]),
     )
+    if filters.channels:
+        # a channel left out by the filter would only draw a line of zeros
+        monthly = monthly[monthly["channel"].isin(filters.channels)].reset_index(drop=True)
+        quarterly = quarterly[quarterly["channel"].isin(filters.channels)].reset_index(drop=True)
 
-    grid = run("reports_by_force_category", **params)
     force_reports = grid["force_reports"]
     force_category = grid.assign(
         category_label=grid["category"].map(CATEGORY_LABELS),
         share_of_force_reports=(grid["reports"] / force_reports.where(force_reports > 0)),
     )
-    national = national_rate(everywhere)
+    label = NATIONAL_LABEL_WITH_PILOT if span.includes_pilot else NATIONAL_LABEL
+    national = national_rate(everywhere, label)
     return ReportsData(
         reports=total,
-        by_channel=by_channel,
         by_category=by_category,
         by_attribute=by_attribute,
         by_force=by_force,
