@@ -141,8 +141,7 @@ def page_setup() -> tuple[DataStatus, Filters]:
     """What every page does first: make sure there is a database, show the banner (synthetic
     or real, as-at date), draw the shared sidebar filters, and return the status and filters.
 
-    Pages call this rather than app.py, so that a page reruns whole on its own (as Streamlit's
-    AppTest runs it after an interaction) and the filters are drawn once per run.
+    Each page calls it (app.py only routes), so a page's own file says what it depends on.
     """
     from oversight.sidebar import sidebar_filters
 

@@ -23,7 +23,7 @@ from oversight.db import DatabaseError, DatabaseVersionError, check_schema_versi
 from oversight.ingest.checks import add_row_problems, create_problems_table, typed_select
 from oversight.ingest.problems import ExtractError, Problem
 from oversight.ingest.sources import Source, find_sources, sha256_of, stage, stage_empty
-from oversight.settings import IMPORT_MEMORY_LIMIT, MAX_PROBLEMS_LISTED
+from oversight.settings import MAX_PROBLEMS_LISTED, import_memory_limit
 from oversight.store import building_path, remove_leftovers, spill_path, swap_in, write_lock
 
 __all__ = [
@@ -119,7 +119,7 @@ def import_extract(
         # catalog names the SQL uses (building, old).
         con = duckdb.connect(":memory:")
         try:
-            con.execute("set memory_limit = $limit", {"limit": IMPORT_MEMORY_LIMIT})
+            con.execute("set memory_limit = $limit", {"limit": import_memory_limit()})
             con.execute("set temp_directory = $dir", {"dir": str(spill_path(db_path))})
             con.execute("set preserve_insertion_order = true")
             con.execute("set enable_progress_bar = false")

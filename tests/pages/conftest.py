@@ -44,7 +44,7 @@ def demo(demo_files) -> dict[str, pd.DataFrame]:
 
 @pytest.fixture
 def open_page(page_db, monkeypatch):
-    """open_page("pages/x.py", query={...}) -> AppTest that has run app.py on that page."""
+    """open_page("app_pages/x.py", query={...}) -> AppTest that has run app.py on that page."""
 
     def opener(page: str, query: dict[str, str | list[str]] | None = None) -> AppTest:
         monkeypatch.setenv("OVERSIGHT_DB", str(page_db))
@@ -52,7 +52,7 @@ def open_page(page_db, monkeypatch):
         for key, value in (query or {}).items():
             app.query_params[key] = value
         app.run()
-        if page != "pages/overview.py":
+        if page != "app_pages/overview.py":
             app.switch_page(page).run()
         assert not app.exception, app.exception
         return app

@@ -12,7 +12,7 @@ import pytest
 
 from oversight.analysis.fairness import CHARACTERISTICS, reading, stage_rates
 
-PAGE = "pages/fairness.py"
+PAGE = "app_pages/fairness.py"
 Z95 = 1.959963984540054  # standard normal 97.5% quantile
 PILOT = (pd.Timestamp("2022-11-29"), pd.Timestamp("2024-02-29"))
 FINDINGS = (

@@ -57,7 +57,7 @@ def open_forces(open_page, query: dict):
     """The Forces page opened with query; the sidebar's period and channels are set again through
     their widgets if the page switch in open_page dropped them (as the foundation's sidebar can
     under AppTest), so each test checks the selection it names."""
-    app = open_page("pages/forces.py", query=query)
+    app = open_page("app_pages/forces.py", query=query)
     period = app.sidebar.selectbox(key="f_period")
     if "period" in query and period.value != query["period"]:
         app = period.set_value(query["period"]).run()
@@ -172,9 +172,9 @@ def check_funnel_limits_by_hand(app, demo, first, last, channels):
 
 def test_focus_from_the_url_and_a_force_with_no_reports(open_page):
     """A shared link names the force; Kent had no reports in the Met pilot: a plain message."""
-    app = open_page("pages/overview.py", query={"period": "pilot"})
+    app = open_page("app_pages/overview.py", query={"period": "pilot"})
     app.query_params["focus"] = "kent"
-    app.switch_page("pages/forces.py").run()
+    app.switch_page("app_pages/forces.py").run()
     assert not app.exception
     assert app.selectbox(key="forces_focus").value == "kent"
     period = app.sidebar.selectbox(key="f_period")

@@ -65,7 +65,7 @@ COUNT_TILES = ["Reports", "Passed to a force", "Investigations", "Case to answer
     ids=["met-pilot", "kent-essex-online-fy2024"],
 )  # fmt: skip
 def test_tiles_match_hand_counts(open_page, demo, query, first, last, forces, channels):
-    app = open_page("pages/overview.py", query=query)
+    app = open_page("app_pages/overview.py", query=query)
     want = expected(demo, pd.Timestamp(first), pd.Timestamp(last), forces, channels)
     got = shown(app)
     for tile in COUNT_TILES:
@@ -75,7 +75,7 @@ def test_tiles_match_hand_counts(open_page, demo, query, first, last, forces, ch
 
 
 def test_met_pilot_published_totals_and_path(open_page, demo):
-    app = open_page("pages/overview.py", query={"period": "pilot", "force": "metropolitan"})
+    app = open_page("app_pages/overview.py", query={"period": "pilot", "force": "metropolitan"})
     got = shown(app)
     assert (got["Reports"], got["Passed to a force"], got["Investigations"]) == (
         "2,878", "867", "728"
@@ -88,7 +88,7 @@ def test_met_pilot_published_totals_and_path(open_page, demo):
 
 
 def test_change_against_the_previous_year(open_page, demo):
-    app = open_page("pages/overview.py", query={"period": "fy2025"})
+    app = open_page("app_pages/overview.py", query={"period": "fy2025"})
     now = expected(demo, pd.Timestamp("2025-04-01"), pd.Timestamp("2026-03-31"))
     # fy2025 is 365 days; the previous period is the 365 days to 31 March 2025 (from
     # 1 April 2024, since 2025 is not a leap year)
@@ -99,7 +99,7 @@ def test_change_against_the_previous_year(open_page, demo):
 
 
 def test_changing_a_filter_changes_the_numbers(open_page, demo):
-    app = open_page("pages/overview.py", query={"period": "national"})
+    app = open_page("app_pages/overview.py", query={"period": "national"})
     before = shown(app)["Reports"]
     app.sidebar.multiselect(key="f_channels").set_value(["phone"]).run()
     after = shown(app)["Reports"]
@@ -110,7 +110,7 @@ def test_changing_a_filter_changes_the_numbers(open_page, demo):
 
 def test_a_force_with_no_reports_shows_a_plain_message(open_page):
     app = open_page(
-        "pages/overview.py",
+        "app_pages/overview.py",
         query={"period": "custom", "from": "2024-03-01", "to": "2024-03-13"},
     )
     assert any("No reports match" in info.value for info in app.info)

@@ -21,7 +21,7 @@ from oversight.analysis.reports import (
 )
 from oversight.db import connect_read_only, run_query
 
-PAGE = "pages/reports.py"
+PAGE = "app_pages/reports.py"
 
 
 def selected(demo, first, last, forces=(), channels=(), categories=()) -> pd.DataFrame:

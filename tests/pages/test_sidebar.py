@@ -2,9 +2,9 @@
 
 
 def test_filters_from_the_url_survive_a_page_change(open_page):
-    app = open_page("pages/overview.py", query={"period": "pilot", "force": "metropolitan",
+    app = open_page("app_pages/overview.py", query={"period": "pilot", "force": "metropolitan",
                                                 "channel": "online"})  # fmt: skip
-    app.switch_page("pages/fairness.py").run()
+    app.switch_page("app_pages/fairness.py").run()
     assert not app.exception
     assert app.sidebar.selectbox(key="f_period").value == "pilot"
     assert app.sidebar.multiselect(key="f_forces").value == ["metropolitan"]
@@ -14,7 +14,7 @@ def test_filters_from_the_url_survive_a_page_change(open_page):
 
 
 def test_a_changed_filter_is_written_to_the_url(open_page):
-    app = open_page("pages/overview.py", query={"period": "national"})
+    app = open_page("app_pages/overview.py", query={"period": "national"})
     app.sidebar.selectbox(key="f_period").set_value("fy2024").run()
     app.sidebar.multiselect(key="f_categories").set_value(["domestic_abuse", "other"]).run()
     assert app.query_params["period"] == "fy2024"
@@ -23,6 +23,6 @@ def test_a_changed_filter_is_written_to_the_url(open_page):
 
 def test_custom_dates_outside_the_data_do_not_break_the_sidebar(open_page):
     query = {"period": "custom", "from": "2019-01-01", "to": "2019-12-31"}
-    app = open_page("pages/overview.py", query=query)
+    app = open_page("app_pages/overview.py", query=query)
     assert not app.exception
     assert any("No reports match" in info.value for info in app.info)

@@ -1,5 +1,0 @@
-"""Outcomes and timeliness (being built)."""
-
-import streamlit as st
-
-st.title("Outcomes and timeliness")
