@@ -76,6 +76,11 @@ OPTIONAL_COLUMNS = {
     "referrals": ("assessed_at",),
     "outcomes": (),
 }
-ID_COLUMN = {"reports": "report_id", "referrals": "referral_id", "outcomes": "outcome_id"}
 TABLES = ("reports", "referrals", "outcomes")
 MAX_ID_LENGTH = 64
+
+# What is trimmed from both ends of every value of an extract, CSV or workbook alike: ASCII
+# spaces and tabs, and nothing else (a non-breaking space or a line break is kept, and so refused
+# where a code, date or boolean is expected). A value, or a header cell, that holds nothing else is
+# empty; header names are otherwise taken exactly as written.
+TRIMMED_CHARACTERS = " \t"

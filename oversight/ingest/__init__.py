@@ -294,4 +294,6 @@ def _raise_if_problems(con: duckdb.DuckDBPyConnection, structural: list[Problem]
     ).fetchall()
     listed = structural + [Problem(*row) for row in rows]
     listed.sort(key=lambda p: (p.file, p.line or 0))
-    raise ExtractError(listed[:MAX_PROBLEMS_LISTED], total)
+    # an unclosed quote swallows the lines after it: there may be more problems than counted
+    at_least = any(problem.hides_more for problem in structural)
+    raise ExtractError(listed[:MAX_PROBLEMS_LISTED], total, at_least=at_least)

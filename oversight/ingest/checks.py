@@ -6,6 +6,7 @@ module writes two things per table, using only identifiers and literals from ove
 of single rows (a bad code, a bad date, a repeated id, ...), appended to temp table problems.
 """
 
+import dataclasses
 from dataclasses import dataclass
 
 import duckdb
@@ -18,11 +19,13 @@ from oversight.contract import (
     DUTY_STATUSES,
     FALSE_SPELLINGS,
     MAX_ID_LENGTH,
+    OPTIONAL_COLUMNS,
     OUTCOMES,
     SETTINGS,
     SUBJECT_ETHNICITIES,
     SUBJECT_ROLES,
     SUBJECT_SEXES,
+    TRIMMED_CHARACTERS,
     TRUE_SPELLINGS,
 )
 
@@ -40,14 +43,27 @@ class Column:
     codes: tuple[str, ...] = ()
     default: str | None = None
     expected: str | None = None
+    optional: bool = False  # set from contract.OPTIONAL_COLUMNS below, never by hand
 
     @property
     def required(self) -> bool:
-        return self.default is None and not (self.kind == "date" and self.name == "assessed_at")
+        return not self.optional
 
 
 def _enum(name, enum_type, codes, default=None, expected=None) -> Column:
     return Column(name, "enum", enum_type, codes, default, expected)
+
+
+def _optional_as_the_contract_says(
+    specs: dict[str, tuple[Column, ...]],
+) -> dict[str, tuple[Column, ...]]:
+    """Which columns may be absent or empty is oversight.contract's to say, and only there."""
+    return {
+        table: tuple(
+            dataclasses.replace(c, optional=c.name in OPTIONAL_COLUMNS[table]) for c in columns
+        )
+        for table, columns in specs.items()
+    }
 
 
 SPECS: dict[str, tuple[Column, ...]] = {
@@ -91,7 +107,32 @@ SPECS: dict[str, tuple[Column, ...]] = {
         Column("decided_at", "date"),
     ),
 }
+SPECS = _optional_as_the_contract_says(SPECS)
 assert all(tuple(c.name for c in SPECS[t]) == COLUMNS[t] for t in COLUMNS)
+# an empty value takes a default only where the contract lets the column be empty
+assert all(c.optional for columns in SPECS.values() for c in columns if c.default is not None)
+
+
+def trim_sql(expression: str) -> str:
+    """SQL for a text value with contract.TRIMMED_CHARACTERS (spaces, tabs) trimmed from its ends.
+
+    trim with a set of characters is twice as slow as without; the guard leaves the many values
+    with nothing to trim as they are, at a fraction of the cost.
+    """
+    ends = " or ".join(
+        f"{end}({expression}, {_quote(character)})"
+        for character in TRIMMED_CHARACTERS
+        for end in ("prefix", "suffix")
+    )
+    return (
+        f"case when {ends} then trim({expression}, {_quote(TRIMMED_CHARACTERS)}) "
+        f"else {expression} end"
+    )
+
+
+def trimmed(expression: str) -> str:
+    """SQL for a text value trimmed of contract.TRIMMED_CHARACTERS, with empty as NULL."""
+    return f"nullif({trim_sql(expression)}, '')"
 
 
 def _quote(text: str) -> str:
@@ -126,7 +167,7 @@ def _typed_expression(column: Column) -> str:
     if column.kind == "categories":
         return (
             f"list_transform(string_split({name}, ';'), "
-            f"lambda x: try_cast(trim(x) as {column.enum_type}))"
+            f"lambda x: try_cast({trim_sql('x')} as {column.enum_type}))"
         )
     raise ValueError(column.kind)
 
@@ -212,11 +253,17 @@ def typed_select(table: str) -> str:
 
 
 def create_problems_table(con: duckdb.DuckDBPyConnection) -> None:
-    """The temp table every check appends its problems to."""
+    """The temp table every check appends its problems to, and temp table approximate_lines.
+
+    approximate_lines holds, per file, the line from which its line numbers may be approximate
+    (oversight/ingest/sources.py fills it; the last statement of sql/cross_checks.sql says so in
+    the text of every problem concerned).
+    """
     con.execute(
         "create or replace temp table problems (file varchar, line bigint, column_name varchar, "
         "value varchar, expected varchar)"
     )
+    con.execute("create or replace temp table approximate_lines (file varchar, from_line bigint)")
 
 
 def add_row_problems(con: duckdb.DuckDBPyConnection, table: str, file: str, now) -> None:

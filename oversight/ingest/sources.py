@@ -1,9 +1,17 @@
 """Finding the files of an extract and reading each into a staging table of text values.
 
-A staging table stage_<table> has _line (the line of the file, or row of the sheet, counting the
-header as 1) and one VARCHAR column per contract column, trimmed, with empty values as NULL.
+A staging view typed_<table> has _line (the line of the file, or row of the sheet, counting the
+header as 1) and one VARCHAR column per contract column, trimmed of spaces and tabs
+(contract.TRIMMED_CHARACTERS), with empty values as NULL, each beside its typed t_<column>.
 Problems of structure (unreadable file, wrong header, ragged row, bad encoding) are returned as
-Problems; the values themselves are checked later, in SQL (oversight/ingest/checks.py).
+Problems; a value in a column the header does not name is appended to temp table problems, and a
+file whose lines could not all be matched to its records is noted in temp table
+approximate_lines (both made by oversight.ingest.checks.create_problems_table). The values
+themselves are checked later, in SQL (oversight/ingest/checks.py).
+
+CSV and workbook are read alike: trailing header cells that are empty (with nothing under them)
+are ignored, and so are trailing empty values; a value under a column without a name is a
+problem naming the column by its position, #n, as a header problem does.
 """
 
 import csv
@@ -11,18 +19,69 @@ import dataclasses
 import datetime as dt
 import hashlib
 import io
+import mmap
 import re
-from dataclasses import dataclass
+import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
-from oversight.contract import COLUMNS, OPTIONAL_COLUMNS, TABLES
+from oversight.contract import COLUMNS, OPTIONAL_COLUMNS, TABLES, TRIMMED_CHARACTERS
+from oversight.ingest.checks import trimmed
 from oversight.ingest.problems import Problem
 
 ZIP_MAGIC = b"PK\x03\x04"
 SNIFF_BYTES = 65536
+BLOCK_BYTES = 1 << 20
+EXTRA_VALUE_EXPECTED = "no value in a column the header row leaves without a name"
+
+
+class Workbook:
+    """An .xlsx workbook, opened once per import: its sheets are listed, checked and read
+    through one read-only handle, closed once every sheet taken from it has been read."""
+
+    def __init__(self, path: Path, book):
+        self.path = path
+        self._book = book
+        self._unread: set[str] = set()
+
+    @classmethod
+    def open(cls, path: Path) -> "Workbook":
+        import openpyxl
+
+        return cls(path, openpyxl.load_workbook(path, read_only=True, data_only=True))
+
+    @property
+    def sheet_names(self) -> list[str]:
+        return list(self._book.sheetnames)
+
+    def rows(self, sheet: str):
+        """The sheet's rows as tuples of cell values (None for an empty cell)."""
+        return self._book[sheet].iter_rows(values_only=True)
+
+    def is_blank(self, sheet: str) -> bool:
+        """Whether the sheet holds no value (a cell of spaces and tabs holds none)."""
+        return all(_blank(_cell_text(cell)) for cells in self.rows(sheet) for cell in cells)
+
+    def will_read(self, sheet: str) -> None:
+        self._unread.add(sheet)
+
+    def read(self, sheet: str) -> None:
+        """Note that a sheet has been read; the last one read closes the workbook."""
+        self._unread.discard(sheet)
+        if not self._unread:
+            self.close()
+
+    @property
+    def closed(self) -> bool:
+        return self._book is None
+
+    def close(self) -> None:
+        if self._book is not None:
+            self._book.close()
+            self._book = None
 
 
 @dataclass(frozen=True)
@@ -32,6 +91,7 @@ class Source:
     table: str
     path: Path
     sheet: str | None = None
+    workbook: Workbook | None = field(default=None, compare=False, repr=False)
 
     @property
     def name(self) -> str:
@@ -48,13 +108,17 @@ def sha256_of(path: Path) -> str:
     """The SHA-256 of a file's bytes, as hex."""
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
+        for block in iter(lambda: handle.read(BLOCK_BYTES), b""):
             digest.update(block)
     return digest.hexdigest()
 
 
 def find_sources(paths: list[Path]) -> tuple[list[Source], list[Problem]]:
-    """The sources named by the given files and folders, and any problem with the names."""
+    """The sources named by the given files and folders, and any problem with the names.
+
+    A workbook is opened here, once, and read through the same handle when its sheets are
+    staged; if there are problems, nothing will be staged and every workbook is closed.
+    """
     sources: list[Source] = []
     problems: list[Problem] = []
     for path in paths:
@@ -99,6 +163,10 @@ def find_sources(paths: list[Path]) -> tuple[list[Source], list[Problem]]:
         seen[source.table] = source
     if not sources and not problems:
         problems.append(Problem("(no files)", None, None, None, "at least one extract file"))
+    if problems:
+        for source in sources:
+            if source.workbook is not None:
+                source.workbook.close()
     return sources, problems
 
 
@@ -114,36 +182,55 @@ def _sources_in_file(path: Path) -> tuple[list[Source], list[Problem]]:
 
 
 def _workbook_sources(path: Path) -> tuple[list[Source], list[Problem]]:
-    import openpyxl
-
+    """One source per sheet named after a table (in any case); a sheet with another name is a
+    problem unless it is empty (Excel's default Sheet1 beside the tables)."""
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True)
+        workbook = Workbook.open(path)
+        names = workbook.sheet_names
     except Exception as error:  # openpyxl raises many types for a damaged file
         reason = type(error).__name__
         return [], [Problem(path.name, None, None, None, f"a readable .xlsx workbook ({reason})")]
-    try:
-        names = list(workbook.sheetnames)
-    finally:
-        workbook.close()
     sources, problems = [], []
-    for sheet in names:
-        if sheet in TABLES:
-            sources.append(Source(sheet, path, sheet))
-        else:
-            problems.append(
-                Problem(
-                    f"{path.name} [sheet {sheet}]",
-                    None,
-                    None,
-                    sheet,
-                    "sheets named reports, referrals or outcomes only",
+    try:
+        for sheet in names:
+            if sheet.lower() in TABLES:
+                sources.append(Source(sheet.lower(), path, sheet, workbook))
+                workbook.will_read(sheet)
+            elif not workbook.is_blank(sheet):
+                problems.append(
+                    Problem(
+                        f"{path.name} [sheet {sheet}]",
+                        None,
+                        None,
+                        sheet,
+                        "sheets named reports, referrals or outcomes only (any other sheet "
+                        "must be empty)",
+                    )
                 )
-            )
+    except Exception as error:  # a sheet openpyxl cannot read
+        workbook.close()
+        reason = type(error).__name__
+        return [], [Problem(path.name, None, None, None, f"a readable .xlsx workbook ({reason})")]
     if not sources and not problems:
         problems.append(
             Problem(path.name, None, None, None, "sheets named reports, referrals or outcomes")
         )
+    if not sources:
+        workbook.close()
     return sources, problems
+
+
+def _blank(text: str | None) -> bool:
+    """Whether a value is empty once spaces and tabs are trimmed."""
+    return text is None or text.strip(TRIMMED_CHARACTERS) == ""
+
+
+def _named_width(header: list[str]) -> int:
+    """How many columns the header names: trailing empty header cells are no columns."""
+    width = len(header)
+    while width and _blank(header[width - 1]):
+        width -= 1
+    return width
 
 
 def check_header(source: Source, header: list[str]) -> list[Problem]:
@@ -169,11 +256,16 @@ def stage(con: duckdb.DuckDBPyConnection, source: Source, typed: str) -> tuple[i
     """Read a source into view typed_<table>: _line, then the columns of select list typed.
 
     typed (oversight.ingest.checks.typed_select) reads the contract's columns as trimmed text.
-    Returns the number of rows read and the problems of structure found.
+    Returns the number of rows read and the problems of structure found. The temp tables of
+    oversight.ingest.checks.create_problems_table must exist.
     """
     if source.sheet:
         return _stage_sheet(con, source, typed)
     return _stage_csv(con, source, typed)
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _staging_select(table: str, present: list[str]) -> str:
@@ -181,10 +273,46 @@ def _staging_select(table: str, present: list[str]) -> str:
     parts = []
     for column in COLUMNS[table]:
         if column in present:
-            parts.append(f'nullif(trim("{column}"), \'\') as "{column}"')
+            parts.append(f"{trimmed(_quoted(column))} as {_quoted(column)}")
         else:
-            parts.append(f'null::varchar as "{column}"')
+            parts.append(f"null::varchar as {_quoted(column)}")
     return ", ".join(parts)
+
+
+def _extra_select(unnamed: list[str]) -> str:
+    """The select list of _extra_column and _extra_value: for a row with a value under one of
+    the columns unnamed (#n, the header's cell there being empty), the first such column and
+    its value."""
+    if not unnamed:
+        return "null::varchar as _extra_column, null::varchar as _extra_value"
+    whens = " ".join(f"when {trimmed(_quoted(name))} is not null then '{name}'" for name in unnamed)
+    values = ", ".join(trimmed(_quoted(name)) for name in unnamed)
+    return f"case {whens} end as _extra_column, coalesce({values}) as _extra_value"
+
+
+def _add_extra_value_problems(con: duckdb.DuckDBPyConnection, source: Source) -> None:
+    """Append to problems each row's first value under a column the header does not name."""
+    con.execute(
+        f"insert into problems select $file, _line, _extra_column, _extra_value, $expected "
+        f"from numbered_{source.table} where _extra_column is not null",
+        {"file": source.name, "expected": EXTRA_VALUE_EXPECTED},
+    )
+
+
+def _finish_staging(
+    con: duckdb.DuckDBPyConnection, source: Source, numbered: str, extras: bool
+) -> None:
+    """View typed_<table> over the staged rows, given as query numbered (_line, the typed
+    columns, _extra_column, _extra_value); and, if there may be any (extras), the problems of
+    values in columns without a name."""
+    table = source.table
+    con.execute(f"create or replace temp view numbered_{table} as {numbered}")
+    if extras:
+        _add_extra_value_problems(con, source)
+    con.execute(
+        f"create or replace temp view typed_{table} as "
+        f"select * exclude (_extra_column, _extra_value) from numbered_{table}"
+    )
 
 
 def _read_csv_header(source: Source) -> tuple[list[str] | None, list[Problem]]:
@@ -227,9 +355,35 @@ def _read_csv_header(source: Source) -> tuple[list[str] | None, list[Problem]]:
             Problem(source.name, 1, None, None, "UTF-8 text (the header row is not valid UTF-8)")
         ]
     header = next(csv.reader(io.StringIO(text.rstrip("\r"))), [])
-    if not any(name.strip() for name in header):
+    if not _named_width(header):
         return None, [Problem(source.name, 1, None, None, "a header row naming the columns")]
     return header, []
+
+
+@dataclass(frozen=True)
+class _Reject:
+    """A record read_csv could not read: its record number (read_csv's line, which counts
+    blank lines but not the lines a quoted value runs over), its file line, and its problem."""
+
+    record: int
+    line: int
+    last_line: int
+    problem: Problem
+
+
+# Which of read_csv's errors on one record is reported: the cause before its consequences (an
+# open quote also leaves the record short of values).
+_ERROR_RANK = {
+    "INVALID ENCODING": 0,
+    "UNQUOTED VALUE": 1,
+    "MISSING COLUMNS": 3,
+    "TOO MANY COLUMNS": 3,
+}
+_ERROR_RANK_SQL = (
+    "case error_type "
+    + " ".join(f"when '{kind}' then {rank}" for kind, rank in _ERROR_RANK.items())
+    + " else 2 end"
+)
 
 
 def _stage_csv(
@@ -237,31 +391,38 @@ def _stage_csv(
 ) -> tuple[int, list[Problem]]:
     table = source.table
     header, problems = _read_csv_header(source)
-    if header is not None:
-        problems = check_header(source, header)
+    if header is None:
+        return 0, problems
+    width = _named_width(header)
+    problems = check_header(source, header[:width])
     if problems:
         return 0, problems
+    # trailing header cells without a name are read too, so that a value under one is reported
+    unnamed = [f"#{position}" for position in range(width + 1, len(header) + 1)]
+    names = header[:width] + unnamed
     # One pass: read, trim, type, store. read_csv keeps the file's order, so a row's rowid is
-    # its record number - 1; the line of each row is worked out below, without a window.
-    con.execute(
-        f"create or replace temp table typed_raw_{table} as select {typed} from ("
-        f"select {_staging_select(table, header)} from read_csv($path, columns = $columns, "
-        "header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
-        "strict_mode = true, store_rejects = true, "
-        f"rejects_table = 'rejects_{table}', rejects_scan = 'rejects_scan_{table}'))",
-        {"path": str(source.path), "columns": {name: "VARCHAR" for name in header}},
-    )
-    # One problem per broken line: a short line is rejected once for each missing column.
-    rejects = con.execute(
-        "select line, first(column_name order by column_idx), error_type, first(error_message), "
-        f"first(csv_line) from rejects_{table} group by line, error_type order by line"
-    ).fetchall()
-    problems = [_reject_problem(source, *reject) for reject in rejects]
-    reject_lines = sorted({int(line) for line, *_ in rejects})
+    # its record number - 1; the line of each row is worked out below.
+    try:
+        con.execute(
+            f"create or replace temp table typed_raw_{table} as "
+            f"select {typed}, _extra_column, _extra_value from ("
+            f"select {_staging_select(table, names[:width])}, {_extra_select(unnamed)} "
+            "from read_csv($path, "
+            "columns = $columns, header = true, auto_detect = false, delim = ',', quote = '\"', "
+            "escape = '\"', strict_mode = true, store_rejects = true, "
+            f"rejects_table = 'rejects_{table}', rejects_scan = 'rejects_scan_{table}'))",
+            {"path": str(source.path), "columns": {name: "VARCHAR" for name in names}},
+        )
+    except duckdb.InvalidInputException as error:
+        return 0, [_unreadable_csv_problem(source, error)]
+    rejects = _rejects(con, source, len(names))
+    problems = [reject.problem for reject in rejects]
     accepted = con.execute(f"select count(*) from typed_raw_{table}").fetchall()[0][0]
-    if 1 + accepted + len(reject_lines) == _line_count(source.path):
-        # One record per line: shift each accepted record past the rejected lines before it.
-        keys = [line - index for index, line in enumerate(reject_lines)]
+    one_record_per_line = all(r.record == r.line == r.last_line for r in rejects)
+    if one_record_per_line and 1 + accepted + len(rejects) == _content_line_count(source.path):
+        # Every line up to the last is the header, an accepted record or a rejected one: shift
+        # each accepted record past the rejected lines before it.
+        keys = [reject.line - index for index, reject in enumerate(rejects)]
         con.execute(
             f"create or replace temp table reject_keys_{table} as "
             "select unnest($keys::bigint[]) as key",
@@ -270,79 +431,245 @@ def _stage_csv(
         line = "r.rowid + 2"
         if keys:
             line += f" + (select count(*) from reject_keys_{table} k where k.key <= r.rowid + 2)"
-        source_sql = f"typed_raw_{table} r"
+        numbered = f"select {line} as _line, r.* from typed_raw_{table} r"
+        _finish_staging(con, source, numbered, extras=bool(unnamed))
     else:
         # Blank lines (skipped by read_csv) or values spanning lines: number from a second
-        # reading of the file, record by record, so that lines are still the file's lines.
-        rows_start, accepted_lines = _record_start_lines(source.path, set(reject_lines))
-        problems = [
-            dataclasses.replace(
-                p, line=rows_start[p.line - 1] if p.line <= len(rows_start) else p.line
-            )
-            for p in problems
-        ]
-        if len(accepted_lines) != accepted:
-            accepted_lines = list(range(2, accepted + 2))
-        lines = pa.table(
-            {
-                "_record": pa.array(range(1, accepted + 1), pa.int64()),
-                "_line": pa.array(accepted_lines, pa.int64()),
-            }
-        )
-        con.register(f"lines_arrow_{table}", lines)
-        con.execute(
-            f"create or replace temp table lines_{table} as select * from lines_arrow_{table}"
-        )
-        con.unregister(f"lines_arrow_{table}")
-        line = "l._line"
-        source_sql = f"typed_raw_{table} r join lines_{table} l on l._record = r.rowid + 1"
-    con.execute(
-        f"create or replace temp view typed_{table} as select {line} as _line, r.* "
-        f"from {source_sql}"
-    )
+        # reading of the file, record by record, checked against read_csv's by their ids.
+        _stage_csv_lines(con, source, header, rejects, extras=bool(unnamed))
     return accepted, problems
 
 
-def _line_count(path: Path) -> int:
-    """The number of lines of a file (a last line without a newline counts)."""
-    count, last = 0, b"\n"
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            count += block.count(b"\n")
-            last = block[-1:]
-    return count + (last != b"\n")
+def _rejects(con: duckdb.DuckDBPyConnection, source: Source, width: int) -> list[_Reject]:
+    """One _Reject per record read_csv rejected, in file order, at its exact file line.
 
-
-def _record_start_lines(path: Path, rejected: set[int]) -> tuple[list[int], list[int]]:
-    """The file line each CSV row starts on, indexed by read_csv's row number - 1 (header = row 1,
-    a blank line is a row, a quoted value spanning lines is not), and the accepted rows' lines.
+    read_csv's own line numbers count records, not lines; the byte position it gives for each
+    rejected record is turned into a line of the file instead.
     """
-    rows_start: list[int] = []
-    accepted_lines: list[int] = []
-    with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
-        reader = csv.reader(handle)
-        end = 0
-        try:
-            for row in reader:
-                rows_start.append(end + 1)
-                if len(rows_start) > 1 and row and len(rows_start) not in rejected:
-                    accepted_lines.append(end + 1)
-                end = reader.line_num
-        except csv.Error:
-            pass  # an unterminated quote or huge value: keep what was numbered
-    return rows_start, accepted_lines
+    records = con.execute(
+        "select line, line_byte_position, column_name, error_type, error_message, csv_line "
+        f"from rejects_{source.table} qualify row_number() over "
+        f"(partition by line order by {_ERROR_RANK_SQL}, column_idx) = 1 order by line"
+    ).fetchall()
+    lines = _lines_at(source.path, [int(row[1]) for row in records if row[1] is not None])
+    rejects = []
+    for record, byte_position, column, kind, message, csv_line in records:
+        text = None if csv_line is None else str(csv_line).strip("\r\n")
+        spanned = 0 if text is None else _line_breaks(text)
+        if byte_position is None:  # not seen, but then the record number is all there is
+            line, approximate = int(record), True
+        else:
+            line, approximate = lines[int(byte_position)], False
+        problem = _reject_problem(
+            source, line, line + spanned, column, str(kind), message, text, width
+        )
+        if approximate:
+            problem = dataclasses.replace(
+                problem, expected=problem.expected + " (line number approximate)"
+            )
+        rejects.append(_Reject(int(record), line, line + spanned, problem))
+    return rejects
 
 
-def _reject_problem(source: Source, line, column, error_type, message, csv_line) -> Problem:
-    kind = str(error_type)
+def _line_breaks(text: str) -> int:
+    """How many line breaks (LF, CRLF or a lone CR) a text holds."""
+    return text.count("\n") + text.count("\r") - text.count("\r\n")
+
+
+def _reject_problem(
+    source: Source,
+    line: int,
+    last_line: int,
+    column,
+    kind: str,
+    message,
+    csv_line: str | None,
+    width: int,
+) -> Problem:
+    value = None if kind == "INVALID ENCODING" else csv_line
+    hides_more = False
+    if kind == "TOO MANY COLUMNS":
+        column = f"#{_first_extra_position(csv_line, width)}"
     expected = {
         "MISSING COLUMNS": "as many values as the header has columns (this line has fewer)",
         "TOO MANY COLUMNS": "no more values than the header has columns",
         "INVALID ENCODING": "UTF-8 text (this line is not valid UTF-8)",
         "UNQUOTED VALUE": "a properly quoted value (a quote is not closed or is misplaced)",
     }.get(kind, f"a well-formed CSV line ({message})")
-    value = None if kind == "INVALID ENCODING" or csv_line is None else str(csv_line).strip()
-    return Problem(source.name, int(line), column or None, value, expected)
+    if kind == "UNQUOTED VALUE" and last_line > line:
+        # the open quote took the lines after it into this record: their problems are unknown
+        taken = f"line {last_line}" if last_line == line + 1 else f"lines {line + 1}-{last_line}"
+        expected = expected[:-1] + f"; it took in {taken}, whose own problems are not listed)"
+        hides_more = True
+    return Problem(source.name, line, column or None, value, expected, hides_more)
+
+
+def _first_extra_position(csv_line: str | None, width: int) -> int:
+    """The position (from 1) of the first value beyond a header of width columns that holds
+    something (read_csv tolerates empty ones); width + 1 if it cannot be told."""
+    try:
+        values = next(csv.reader(io.StringIO(csv_line or "")), [])
+    except csv.Error:
+        values = []
+    for position, value in enumerate(values[width:], start=width + 1):
+        if not _blank(value):
+            return position
+    return width + 1
+
+
+def _lines_at(path: Path, positions: list[int]) -> dict[int, int]:
+    """For each byte position read_csv gave for a rejected record (one past the start of the
+    line before it, or of its own), the file line its record starts on, counting from 1.
+
+    The record starts at the first byte from position - 1 on that is not a line break; a line
+    ends at LF, CRLF or a lone CR.
+    """
+    result: dict[int, int] = {}
+    if not positions:
+        return result
+    with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        breaks, counted_to = 0, 0  # the line breaks that end before byte counted_to
+        for position in sorted(set(positions)):
+            start = max(position - 1, 0)
+            while start < len(data) and data[start] in b"\r\n":
+                start += 1
+            if start > counted_to:
+                breaks += _breaks_between(data, counted_to, start)
+                counted_to = start
+            result[position] = breaks + 1
+    return result
+
+
+def _breaks_between(data: mmap.mmap, start: int, end: int) -> int:
+    """The line breaks (LF, CRLF, lone CR) in data[start:end], where neither end splits a CRLF
+    (each is 0, the end of the data, or the first byte of a record), read block by block."""
+    count = 0
+    for offset in range(start, end, BLOCK_BYTES):
+        block = data[offset : min(offset + BLOCK_BYTES, end)]
+        count += block.count(b"\n") + block.count(b"\r") - block.count(b"\r\n")
+        if offset > start and data[offset - 1 : offset + 1] == b"\r\n":
+            count -= 1  # a CRLF split between two blocks was counted twice
+    return count
+
+
+def _content_line_count(path: Path) -> int:
+    """The number of lines of a file up to its last line holding something (blank lines at the
+    end do not count; a last line without a newline does)."""
+    count, tail = 0, b""
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(BLOCK_BYTES), b""):
+            count += block.count(b"\n")
+            tail = block
+    stripped = tail.rstrip(b"\r\n")
+    if not stripped and tail:
+        return -1  # a last block of line breaks only: leave it to the second reading
+    return count - tail[len(stripped) :].count(b"\n") + 1
+
+
+def _stage_csv_lines(
+    con: duckdb.DuckDBPyConnection,
+    source: Source,
+    header: list[str],
+    rejects: list[_Reject],
+    extras: bool,
+) -> None:
+    """Number the accepted records by a second reading of the file (Python's csv), matched to
+    read_csv's records in order and checked by their ids: exact as long as the ids agree.
+
+    From the first record where the two readings disagree, the lines given are approximate
+    (the reading's line at the same position, or counted on from the last one), and temp table
+    approximate_lines says so. Rejected records keep the exact lines _rejects found.
+    """
+    table = source.table
+    id_column = COLUMNS[table][0]
+    skip = {line for r in rejects for line in range(r.line, r.last_line + 1)}
+    lines, keys = _record_lines(source.path, header.index(id_column), skip)
+    numbering = pa.table(
+        {
+            "_record": pa.array(range(1, len(lines) + 1), pa.int64()),
+            "_line": pa.array(lines, pa.int64()),
+            "_key": pa.array(keys, pa.string()),
+        }
+    )
+    con.register(f"lines_arrow_{table}", numbering)
+    con.execute(f"create or replace temp table lines_{table} as select * from lines_arrow_{table}")
+    con.unregister(f"lines_arrow_{table}")
+    last_line = lines[-1] if lines else 1
+    line = f"coalesce(l._line, {last_line} + (r.rowid + 1 - {len(lines)}))"
+    rows = f"typed_raw_{table} r left join lines_{table} l on l._record = r.rowid + 1"
+    first_unmatched = con.execute(
+        f"select min({line}) from {rows} "
+        f'where l._record is null or l._key is distinct from r."{id_column}"'
+    ).fetchall()[0][0]
+    if first_unmatched is not None:
+        con.execute(
+            "insert into approximate_lines values ($file, $line)",
+            {"file": source.name, "line": first_unmatched},
+        )
+    _finish_staging(con, source, f"select {line} as _line, r.* from {rows}", extras)
+
+
+def _record_lines(path: Path, key_index: int, skip: set[int]) -> tuple[list[int], list[str | None]]:
+    """The line each non-blank record after the header starts on, and its id (trimmed, empty as
+    None), for the records not starting on a line in skip (the rejected records' lines)."""
+    lines: list[int] = []
+    keys: list[str | None] = []
+    limit = csv.field_size_limit()
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # a long value is no reason to stop
+    try:
+        with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
+            lines_read = (text.replace("\x00", "") for text in handle)
+            # read_csv ignores spaces before an opening quote, and so does this reading
+            reader = csv.reader(lines_read, skipinitialspace=True)
+            next(reader, None)
+            end = reader.line_num
+            for row in reader:
+                start, end = end + 1, reader.line_num
+                if row and start not in skip:
+                    lines.append(start)
+                    key = row[key_index].strip(TRIMMED_CHARACTERS) if key_index < len(row) else ""
+                    keys.append(key or None)
+    except csv.Error:
+        pass  # the records left are numbered as approximate, and said to be
+    finally:
+        csv.field_size_limit(limit)
+    return lines, keys
+
+
+def _unreadable_csv_problem(source: Source, error: duckdb.Error) -> Problem:
+    """A file read_csv gives up on: most often one whose lines do not all end the same way."""
+    odd = _first_odd_line_ending(source.path)
+    if odd is not None:
+        line, found, first = odd
+        return Problem(
+            source.name,
+            line,
+            None,
+            None,
+            f"lines that all end the same way (this line ends in {found}, the first in {first})",
+        )
+    reason = str(error).splitlines()[0]
+    return Problem(source.name, None, None, None, f"a CSV file that can be read ({reason})")
+
+
+def _first_odd_line_ending(path: Path) -> tuple[int, str, str] | None:
+    """The first line whose line break differs from the first line's: (line, its kind, the
+    first's kind), kinds being LF, CRLF and CR; None if they are all alike."""
+    names = {b"\n": "LF", b"\r\n": "CRLF", b"\r": "CR"}
+    first, line, tail = None, 1, b""
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(BLOCK_BYTES), b""):
+            text = tail + block
+            # keep a CR at the end of a block for the next one: it may be half of a CRLF
+            tail = b"\r" if text.endswith(b"\r") else b""
+            for match in re.finditer(rb"\r\n|\r|\n", text[: len(text) - len(tail)]):
+                kind = match.group()
+                if first is None:
+                    first = kind
+                elif kind != first:
+                    return line, names[kind], names[first]
+                line += 1
+    return None
 
 
 def _cell_text(value) -> str | None:
@@ -364,54 +691,68 @@ def _cell_text(value) -> str | None:
 def _stage_sheet(
     con: duckdb.DuckDBPyConnection, source: Source, typed: str
 ) -> tuple[int, list[Problem]]:
-    import openpyxl
-
     table = source.table
-    workbook = openpyxl.load_workbook(source.path, read_only=True, data_only=True)
+    workbook = source.workbook
+    if workbook is None or workbook.closed:
+        workbook = Workbook.open(source.path)
     try:
-        rows = workbook[source.sheet].iter_rows(values_only=True)
+        rows = workbook.rows(source.sheet)
         header_cells = next(rows, None)
         if header_cells is None:
             return 0, [Problem(source.name, None, None, None, "a header row (the sheet is empty)")]
         header = [_cell_text(cell) or "" for cell in header_cells]
-        while header and header[-1] == "":
-            header.pop()
+        width = _named_width(header)
+        header = header[:width]
         problems = check_header(source, header)
         if problems:
             return 0, problems
-        width = len(header)
         lines, columns = [], [[] for _ in header]
+        extra_columns, extra_values = [], []
         for number, cells in enumerate(rows, start=2):
             texts = [_cell_text(cell) for cell in cells]
-            if all(text is None or text.strip() == "" for text in texts):
+            if all(_blank(text) for text in texts):
                 continue
-            if any(text not in (None, "") for text in texts[width:]):
-                problems.append(
-                    Problem(
-                        source.name, number, None, None, "no values beyond the header's columns"
-                    )
-                )
-                continue
+            # the first value under a column the header does not name, as CSV reports it
+            extra = next(
+                (
+                    (position, text)
+                    for position, text in enumerate(texts[width:], start=width + 1)
+                    if not _blank(text)
+                ),
+                (None, None),
+            )
             texts += [None] * (width - len(texts))
             lines.append(number)
             for index in range(width):
                 columns[index].append(texts[index])
+            extra_columns.append(None if extra[0] is None else f"#{extra[0]}")
+            extra_values.append(None if extra[1] is None else extra[1].strip(TRIMMED_CHARACTERS))
     finally:
-        workbook.close()
+        if workbook is source.workbook:
+            workbook.read(source.sheet)
+        else:
+            workbook.close()
     arrow = pa.table(
         {"_line": pa.array(lines, pa.int64())}
         | {
             name: pa.array(values, pa.string())
             for name, values in zip(header, columns, strict=True)
         }
+        | {
+            "_extra_column": pa.array(extra_columns, pa.string()),
+            "_extra_value": pa.array(extra_values, pa.string()),
+        }
     )
     con.register(f"sheet_{table}", arrow)
     con.execute(
-        f"create or replace temp table typed_raw_{table} as select _line, {typed} from ("
-        f"select _line, {_staging_select(table, header)} from sheet_{table})"
+        f"create or replace temp table typed_raw_{table} as "
+        f"select _line, {typed}, _extra_column, _extra_value from ("
+        f"select _line, {_staging_select(table, header)}, _extra_column, _extra_value "
+        f"from sheet_{table})"
     )
     con.unregister(f"sheet_{table}")
-    con.execute(f"create or replace temp view typed_{table} as select * from typed_raw_{table}")
+    extras = any(column is not None for column in extra_columns)
+    _finish_staging(con, source, f"select * from typed_raw_{table}", extras)
     return len(lines), problems
 
 

@@ -201,7 +201,7 @@ def test_workbook_problems_name_the_sheet_and_its_row(tmp_path, stored_db):
     sheet = "extract.xlsx [sheet reports]"
     assert places(error) == [
         (sheet, 4, "channel", "fax"),
-        (sheet, 5, None, None),
+        (sheet, 5, "#12", "beyond the header"),  # the first position holding a value
         (sheet, 6, "received_at", "2026-11-02"),
     ]
 
@@ -210,11 +210,14 @@ def test_workbook_problems_name_the_sheet_and_its_row(tmp_path, stored_db):
     ("sheets", "expected"),
     [
         ({"Sheet1": [["x"]]}, [("extract.xlsx [sheet Sheet1]", None, None, "Sheet1")]),
-        ({"Reports": [list(REPORT)]}, [("extract.xlsx [sheet Reports]", None, None, "Reports")]),
+        (
+            {"reports": [list(REPORT)], "Notes": [[None], [None, " see below "]]},
+            [("extract.xlsx [sheet Notes]", None, None, "Notes")],
+        ),
         ({"reports": [[]]}, [("extract.xlsx [sheet reports]", None, None, None)]),
         ({"reports": [[*REPORT, "notes"]]}, [("extract.xlsx [sheet reports]", 1, "#8", "notes")]),
     ],
-    ids=["unknown-sheet", "sheet-name-case", "empty-sheet", "extra-column"],
+    ids=["unknown-sheet", "unknown-sheet-beside-tables", "empty-sheet", "extra-column"],
 )
 def test_workbook_with_wrong_sheets_is_refused(tmp_path, stored_db, sheets, expected):
     error = refuse([write_workbook(tmp_path / "extract.xlsx", sheets)], stored_db)

@@ -82,7 +82,7 @@ def test_ragged_rows_and_the_lines_after_them(tmp_path, stored_db):
     error = refuse([write(tmp_path / "x", "reports.csv", "\n".join(lines) + "\n")], stored_db)
     assert places(error) == [
         ("reports.csv", 3, "subject_role", short),
-        ("reports.csv", 4, None, long),
+        ("reports.csv", 4, "#8", long),  # the header has 7 columns: #8 is the first extra
         ("reports.csv", 6, "channel", "fax"),
     ]
     assert "fewer" in error.problems[0].expected

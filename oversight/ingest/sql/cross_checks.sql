@@ -4,6 +4,8 @@
 -- Checked on the database as it will be after the import: each row's new version where the
 -- extract has one, else the stored one (catalog old). A stored row that a revision in the
 -- extract contradicts is reported at the revision's line.
+-- Then the problems of a file whose lines could not all be matched to its records (temp table
+-- approximate_lines, filled by oversight/ingest/sources.py) say that their line may be approximate.
 -- Parameters: $reports_file, $referrals_file, $outcomes_file (names used in the problems);
 -- $reports_complete, $referrals_complete: false where that file had lines that could not be read,
 -- so that a missing id is not blamed on the rows that point to it.
@@ -100,4 +102,12 @@ outcome_problems as (
 )
 select * from referral_problems
 union all
-select * from outcome_problems
+select * from outcome_problems;
+
+-- A file read in a way that its records could not all be matched to its lines (sources.py: an
+-- irregular quote or line break): each problem from that line on says its line may be approximate.
+update problems
+set expected = expected || ' (line number approximate: from line ' || a.from_line
+    || ' on, the records of this file could not be matched one by one to its lines)'
+from approximate_lines a
+where problems.file = a.file and problems.line >= a.from_line;
