@@ -7,12 +7,17 @@ from oversight.analysis.overview import overview_data
 from oversight.dashboard import nothing_to_show, page_setup, query, show_chart
 
 status, filters = page_setup()
-data = overview_data(query, filters, status.as_at_date)
+data = overview_data(query, filters, status.as_at_date, status.first_received_date)
 
 st.title("Overview")
 st.caption(
     f"{filters.describe()}. Referrals and outcomes of those reports so far, "
-    f"as at {status.as_at_date:%d %b %Y}. Changes compare with the {filters.days} days before."
+    f"as at {status.as_at_date:%d %b %Y}. "
+    + (
+        f"No change is shown: {data.comparison_note}."
+        if data.comparison_note
+        else f"Changes compare with the {filters.days} days before."
+    )
 )
 if data.headline["reports"] == 0:
     nothing_to_show()

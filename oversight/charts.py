@@ -199,7 +199,7 @@ def funnel(frame: pd.DataFrame, stage: str, count: str, title: str) -> go.Figure
         go.Funnel(
             y=frame[stage],
             x=frame[count],
-            textinfo="value+percent initial",
+            texttemplate="%{value:,}<br>%{percentInitial:.0%}",
             marker={"color": OKABE_ITO["blue"]},
             connector={"line": {"color": NEUTRAL}},
         )

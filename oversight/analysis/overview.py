@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from oversight.analysis import QueryRunner
-from oversight.filters import Filters
+from oversight.filters import NATIONAL_LAUNCH, Filters
 from oversight.measures import kaplan_meier, km_quantile, percent_change
 
 
@@ -50,6 +50,7 @@ class OverviewData:
 
     headline: pd.Series
     previous_headline: pd.Series
+    comparison_note: str  # why no change is shown, or "" when it is
     tiles: list[Tile]
     path: pd.DataFrame
     monthly: pd.DataFrame
@@ -74,23 +75,43 @@ def _share(numerator, denominator) -> float | None:
     return None if not denominator else numerator / denominator
 
 
-def overview_data(run: QueryRunner, filters: Filters, as_at: dt.date) -> OverviewData:
-    """Headline tiles (with the previous period of the same length), path and monthly trend."""
+def comparison_problem(before: Filters, first_stored: dt.date) -> str:
+    """Why the previous period is no fair comparison ("" when it is one)."""
+    if before.first_date < first_stored:
+        return "the period before starts before the first stored report"
+    if before.first_date < NATIONAL_LAUNCH <= before.last_date:
+        return (
+            "the period before spans the national launch (14 Mar 2024), when only the Met took part"
+        )
+    if before.last_date < NATIONAL_LAUNCH <= before.last_date + dt.timedelta(days=before.days):
+        return "the period before is the Met-only pilot, the period chosen the national service"
+    return ""
+
+
+def overview_data(
+    run: QueryRunner, filters: Filters, as_at: dt.date, first_stored: dt.date
+) -> OverviewData:
+    """Headline tiles (with the previous period of the same length when that is a fair
+    comparison), path and monthly trend."""
     before = filters.previous()
+    problem = comparison_problem(before, first_stored)
     now, then = headline_counts(run, filters, as_at), headline_counts(run, before, as_at)
     days_now = median_days_to_outcome(run, filters, as_at)
-    days_then = median_days_to_outcome(run, before, as_at)
+    days_then = None if problem else median_days_to_outcome(run, before, as_at)
 
     def count(label, column, help_text):
-        return Tile(label, now[column], then[column], "count", help_text)
+        return Tile(label, now[column], None if problem else then[column], "count", help_text)
+
+    def share_then(numerator: str) -> float | None:
+        return None if problem else _share(then[numerator], then["reports"])
 
     tiles = [
         count("Reports", "reports", "Reports received in the period."),
         Tile("Online share", _share(now["reports_online"], now["reports"]),
-             _share(then["reports_online"], then["reports"]), "share",
+             share_then("reports_online"), "share",
              "Reports made online, as a share of all reports (the rest came by phone)."),
         Tile("Anonymous", _share(now["anonymous_reports"], now["reports"]),
-             _share(then["anonymous_reports"], then["reports"]), "share",
+             share_then("anonymous_reports"), "share",
              "Reports whose reporter chose to stay anonymous, as a share of all reports."),
         count("Passed to a force", "disseminated_reports",
               "Reports passed to at least one force (disseminated)."),
@@ -111,6 +132,7 @@ def overview_data(run: QueryRunner, filters: Filters, as_at: dt.date) -> Overvie
     return OverviewData(
         headline=now,
         previous_headline=then,
+        comparison_note=problem,
         tiles=tiles,
         path=run("report_path", **filters.sql_params()),
         monthly=run("reports_by_month", **filters.sql_params()),

@@ -115,3 +115,10 @@ def test_a_force_with_no_reports_shows_a_plain_message(open_page):
     )
     assert any("No reports match" in info.value for info in app.info)
     assert not app.metric
+
+
+def test_no_change_is_shown_against_a_period_that_is_not_comparable(open_page):
+    # the 962 days before the national service are mostly the Met-only pilot, partly no data
+    app = open_page("app_pages/overview.py", query={"period": "national"})
+    assert all(not metric.delta for metric in app.metric)
+    assert any("No change is shown" in caption.value for caption in app.caption)

@@ -113,11 +113,15 @@ def test_every_page_loads_without_errors(served_app, browser, name):
     page.goto(f"{served_app}/{path}?period=national")
     page.get_by_role("heading", name=title).first.wait_for(timeout=60_000)
     page.get_by_text("Synthetic demonstration data").first.wait_for(timeout=30_000)
-    # let every chart and table of the page finish drawing
+    # let every chart and table of the page finish drawing: no placeholder left, not running
     page.wait_for_load_state("networkidle")
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000
+        "() => !document.querySelector('[data-testid=\"stSkeleton\"]')"
+        " && !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " && document.querySelectorAll('[data-testid=\"stMainBlockContainer\"] *').length > 50",
+        timeout=90_000,
     )
+    page.wait_for_timeout(1_000)  # plotly draws its SVG just after the element appears
     assert page.locator("[data-testid='stException']").count() == 0, f"error on {name}"
     assert page.locator("[data-testid='stAlertContentError']").count() == 0, f"error on {name}"
     # the period from the URL survived the page load and is still in the URL
