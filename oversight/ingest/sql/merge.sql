@@ -209,4 +209,4 @@ select
 from referrals f
 join reports r on r.report_id = f.report_id
 left join summaries s on s.referral_id = f.referral_id
-order by r.received_at, f.referral_id
+order by r.received_at
