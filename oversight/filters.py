@@ -38,6 +38,8 @@ class Filters:
     regions: tuple[str, ...] = ()
     channels: tuple[str, ...] = ()
     categories: tuple[str, ...] = field(default=())
+    # the forces' names, for describe() only (never in a query, not part of equality)
+    force_labels: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def days(self) -> int:
@@ -49,7 +51,7 @@ class Filters:
         last = self.first_date - dt.timedelta(days=1)
         first = last - dt.timedelta(days=self.days - 1)
         return Filters(first, last, "previous", self.forces, self.regions, self.channels,
-                       self.categories)  # fmt: skip
+                       self.categories, self.force_labels)  # fmt: skip
 
     def with_forces(self, forces: tuple[str, ...], regions: tuple[str, ...] = ()) -> "Filters":
         """The same filters for other forces (for a force beside its region and nation)."""
@@ -70,8 +72,9 @@ class Filters:
     def describe(self) -> str:
         """The filters in words, as a sentence, for chart captions and downloads."""
         parts = [f"Reports received {self.first_date:%d %b %Y} to {self.last_date:%d %b %Y}"]
+        forces = self.force_labels if len(self.force_labels) == len(self.forces) else self.forces
         for name, values in (
-            ("force", self.forces),
+            ("force", forces),
             ("region", self.regions),
             ("channel", self.channels),
             ("category", self.categories),

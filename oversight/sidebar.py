@@ -120,6 +120,7 @@ def sidebar_filters(status: DataStatus, forces: pd.DataFrame) -> Filters:
         tuple(chosen_regions),
         tuple(c for c in CHANNELS if c in chosen_channels),
         tuple(c for c in CATEGORIES if c in chosen_categories),
+        tuple(force_names[code] for code in chosen_forces),
     )
     st.session_state[SAVED] = filters
     _write_url(filters_to_query(filters))

@@ -79,3 +79,15 @@ def test_reversed_custom_dates_are_put_in_order():
     query = {"period": ["custom"], "from": ["2025-01-31"], "to": ["2025-01-01"]}
     filters = filters_from_query(query, PRESETS, FORCES, REGIONS)
     assert (filters.first_date, filters.last_date) == (dt.date(2025, 1, 1), dt.date(2025, 1, 31))
+
+
+def test_describe_names_the_forces_when_their_names_are_known():
+    filters = Filters(dt.date(2024, 4, 1), dt.date(2025, 3, 31), "fy2024", ("kent", "essex"),
+                      channels=("online",), force_labels=("Kent", "Essex"))  # fmt: skip
+    assert filters.describe() == (
+        "Reports received 01 Apr 2024 to 31 Mar 2025; force: Kent, Essex; channel: online"
+    )
+    assert filters == Filters(filters.first_date, filters.last_date, "fy2024", ("kent", "essex"),
+                              channels=("online",))  # fmt: skip
+    assert "force: kent" in Filters(filters.first_date, filters.last_date, "fy2024",
+                                    ("kent",)).describe()  # fmt: skip
