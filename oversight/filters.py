@@ -105,8 +105,16 @@ def period_presets(first: dt.date, last: dt.date, as_at: dt.date) -> dict[str, P
     start = first.year if first.month >= 4 else first.year - 1
     for year in range(start, last.year + 1):
         period = financial_year(year)
-        if period.first <= last:
-            presets.append(period)
+        if period.first > last:
+            continue
+        # a year the data covers only in part says so, and spans only the days it covers
+        if period.first < first:
+            period = Period(period.key, f"{period.label} (from {first:%d %b %Y})", first,
+                            period.last)  # fmt: skip
+        if period.last > as_at:
+            period = Period(period.key, f"{period.label} (to {as_at:%d %b %Y})", period.first,
+                            as_at)  # fmt: skip
+        presets.append(period)
     return {period.key: period for period in presets}
 
 

@@ -91,3 +91,10 @@ def test_describe_names_the_forces_when_their_names_are_known():
                               channels=("online",))  # fmt: skip
     assert "force: kent" in Filters(filters.first_date, filters.last_date, "fy2024",
                                     ("kent",)).describe()  # fmt: skip
+
+
+def test_financial_years_the_data_covers_in_part_say_so_and_are_clipped():
+    assert PRESETS["fy2022"].first == FIRST
+    assert PRESETS["fy2022"].label == "Financial year 2022/23 (from 29 Nov 2022)"
+    assert PRESETS["fy2026"].last == AS_AT
+    assert PRESETS["fy2026"].label == "Financial year 2026/27 (to 31 Oct 2026)"

@@ -278,7 +278,7 @@ def forces_data(
         counts=counts,
         comparison=_comparison(counts),
         rates=_rates_long(counts),
-        trend=_trend(filters, trend_groups, counts, trend_unit),
+        trend=_trend(filters, trend_groups, counts, trend_unit, as_at),
         trend_unit=trend_unit,
         all_forces=all_forces,
         funnel=funnel(all_forces, MEASURES[measure_key], targets[measure_key]),
@@ -511,15 +511,18 @@ def _trend(
     groups: list[tuple[str, pd.DataFrame]],
     counts: pd.DataFrame,
     unit: str,
+    as_at: dt.date,
 ) -> pd.DataFrame:
-    """Reports per month or quarter for the force and England and Wales, per 1,000 officers.
+    """Reports per month or quarter for the force and England and Wales, per 1,000 officers,
+    up to the as-at date (no month after it is drawn as a zero).
 
     groups holds, for each group kind, its forces' rows of monthly_reports_by_force. A month or
     quarter at either end of the period that the period covers only in part is flagged (its rate
     counts only the days inside the period).
     """
     unit = unit if unit in ("month", "quarter") else "quarter"
-    starts = _period_starts(filters.first_date, filters.last_date, unit)
+    last = min(filters.last_date, as_at)
+    starts = _period_starts(filters.first_date, last, unit)
     frames = []
     for kind, monthly in groups:
         if kind == "region":
@@ -543,7 +546,7 @@ def _trend(
     months = 3 if unit == "quarter" else 1
     ends = [_period_end(start, months) for start in trend["period_start"]]
     trend["whole_period"] = [
-        s >= filters.first_date and e <= filters.last_date
+        s >= filters.first_date and e <= last
         for s, e in zip(trend["period_start"], ends, strict=True)
     ]
     trend["period_start"] = pd.to_datetime(trend["period_start"])

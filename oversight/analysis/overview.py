@@ -91,16 +91,22 @@ def comparison_problem(before: Filters, first_stored: dt.date) -> str:
 def overview_data(
     run: QueryRunner, filters: Filters, as_at: dt.date, first_stored: dt.date
 ) -> OverviewData:
-    """Headline tiles (with the previous period of the same length when that is a fair
-    comparison), path and monthly trend."""
+    """Headline tiles, path and monthly trend. Report counts and shares are compared with the
+    period of the same length before, when that is a fair comparison; referral and outcome
+    counts are not (an earlier cohort has had longer to reach each stage)."""
     before = filters.previous()
     problem = comparison_problem(before, first_stored)
     now, then = headline_counts(run, filters, as_at), headline_counts(run, before, as_at)
     days_now = median_days_to_outcome(run, filters, as_at)
-    days_then = None if problem else median_days_to_outcome(run, before, as_at)
 
-    def count(label, column, help_text):
-        return Tile(label, now[column], None if problem else then[column], "count", help_text)
+    def count(label, column, help_text, compared=True):
+        previous = None if problem or not compared else then[column]
+        return Tile(label, now[column], previous, "count", help_text)
+
+    # Referrals and outcomes are counted so far for the reports of each period, so an earlier
+    # period's reports have had longer to reach them: such counts are not compared.
+    later = ("Not compared with the period before: its reports have had longer to reach this "
+             "stage.")  # fmt: skip
 
     def share_then(numerator: str) -> float | None:
         return None if problem else _share(then[numerator], then["reports"])
@@ -114,20 +120,24 @@ def overview_data(
              share_then("anonymous_reports"), "share",
              "Reports whose reporter chose to stay anonymous, as a share of all reports."),
         count("Passed to a force", "disseminated_reports",
-              "Reports passed to at least one force (disseminated)."),
+              "Reports passed to at least one force (disseminated). " + later, compared=False),
         count("Investigations", "investigations",
-              "Referrals of these reports that the receiving force is investigating."),
+              "Referrals of these reports that the receiving force is investigating. " + later,
+              compared=False),
         count("Case to answer", "case_to_answer",
               "Investigations with a finding of a case to answer for misconduct or gross "
-              "misconduct, so far."),
-        count("Dismissals", "dismissals", "Referrals with an outcome of dismissal, so far."),
+              "misconduct, so far. " + later, compared=False),
+        count("Dismissals", "dismissals",
+              "Referrals with an outcome of dismissal, so far. " + later, compared=False),
         count("Removed from policing", "removed_from_policing",
-              "Dismissed, or would have been dismissed had they not left (counted once)."),
+              "Dismissed, or would have been dismissed had they not left (counted once). "
+              + later, compared=False),
         count("Open cases", "open_cases",
-              "Investigations with no outcome that ends the case yet."),
-        Tile("Median days to outcome", days_now, days_then, "days",
+              "Investigations with no outcome that ends the case yet. " + later,
+              compared=False),
+        Tile("Median days to outcome", days_now, None, "days",
              "Kaplan-Meier median: days from the report to the outcome that ends the case, "
-             "with open cases counted as still waiting (censored at the as-at date)."),
+             "with open cases counted as still waiting (censored at the as-at date). " + later),
     ]  # fmt: skip
     return OverviewData(
         headline=now,

@@ -122,3 +122,13 @@ def test_no_change_is_shown_against_a_period_that_is_not_comparable(open_page):
     app = open_page("app_pages/overview.py", query={"period": "national"})
     assert all(not metric.delta for metric in app.metric)
     assert any("No change is shown" in caption.value for caption in app.caption)
+
+
+def test_only_report_tiles_are_compared_with_the_period_before(open_page):
+    app = open_page("app_pages/overview.py", query={"period": "fy2025"})
+    deltas = {metric.label: metric.delta for metric in app.metric}
+    assert deltas["Reports"] and deltas["Online share"] and deltas["Anonymous"]
+    later_stages = ("Passed to a force", "Investigations", "Case to answer", "Dismissals",
+                    "Removed from policing", "Open cases", "Median days to outcome")  # fmt: skip
+    for later_stage in later_stages:
+        assert not deltas[later_stage], later_stage
