@@ -231,6 +231,8 @@ else:
         "Dotted lines: 95% limits; dashed: 99.8% limits around the rate for England and Wales. "
         "A force outside the 99.8% limits differs by more than chance would explain. "
         + (f"So far, as at {as_at}. " if measure.kind == "proportion" else "")
+        + fun.spread_note
+        + (" " if fun.spread_note else "")
         + fun.left_out,
     )  # fmt: skip
 

@@ -18,6 +18,7 @@ from oversight.analysis import QueryRunner
 from oversight.charts import GROUP_COLOURS
 from oversight.filters import Filters
 from oversight.measures import (
+    FUNNEL_FLAGS,
     FUNNEL_NOT_ASSESSED,
     funnel_flags,
     funnel_limits,
@@ -141,6 +142,27 @@ class Funnel:
     points: pd.DataFrame  # force_code, force, denominator, rate (display units), flag
     limits: pd.DataFrame  # denominator, lower_95, upper_95, lower_998, upper_998
     left_out: str  # which forces are not drawn, and why ("" if none)
+
+    @property
+    def spread_note(self) -> str:
+        """How many forces fall outside the limits, against what chance alone would give."""
+        flags = self.points["flag"] if "flag" in self.points else pd.Series(dtype=object)
+        assessed = int(flags.isin([FLAG_LABELS[key] for key in FUNNEL_FLAGS]).sum())
+        if assessed == 0:
+            return ""
+        outside_95 = int(flags.str.contains("beyond", na=False).sum())
+        outside_998 = int(flags.str.contains("99.8%", na=False).sum())
+        expected = 0.05 * assessed
+        text = (
+            f"{outside_95} of {assessed} forces fall outside the 95% limits ({outside_998} "
+            f"outside the 99.8% limits), where chance alone would put about {expected:.0f}."
+        )
+        if outside_95 > 2 * max(expected, 1):
+            text += (
+                " Forces differ by more than chance overall (over-dispersion), so one force "
+                "outside the limits is a prompt for questions, not a finding by itself."
+            )
+        return text
 
 
 @dataclass(frozen=True)

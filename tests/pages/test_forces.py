@@ -264,3 +264,21 @@ def test_comparators_from_every_force_equal_querying_each_selection(page_db):
         ]
     finally:
         con.close()
+
+
+def test_spread_note_counts_forces_outside_the_limits_against_chance():
+    import pandas as pd
+
+    from oversight.analysis.forces import FLAG_LABELS, MEASURES, Funnel
+
+    flags = ["above 99.8%", "above 95%", "below 95%"] + ["within"] * 17 + ["not assessed"]
+    points = pd.DataFrame({"flag": [FLAG_LABELS[f] for f in flags]})
+    funnel = Funnel(next(iter(MEASURES.values())), 1.0, points, pd.DataFrame(), "")
+    # 20 forces assessed: chance alone would put 1 outside the 95% limits; 3 are
+    assert funnel.spread_note.startswith(
+        "3 of 20 forces fall outside the 95% limits (1 outside the 99.8% limits), where chance "
+        "alone would put about 1."
+    )
+    assert "over-dispersion" in funnel.spread_note
+    calm = Funnel(funnel.measure, 1.0, points.iloc[2:], pd.DataFrame(), "")
+    assert "over-dispersion" not in calm.spread_note
