@@ -28,17 +28,15 @@ for row in (data.tiles[:5], data.tiles[5:]):
         column.metric(tile.label, tile.shown, tile.change, help=tile.help, delta_color="off")
 
 st.subheader("The path of a report")
-path = data.path.assign(
-    share_of_previous=lambda f: (f["count"] / f["count"].shift(1)).round(3),
-)
+path = data.path
 show_chart(
     charts.funnel(path, "stage", "count", "How far reports have gone so far"),
-    path[["stage", "unit", "count", "share_of_previous"]],
+    path[["stage", "unit", "count", "share_of_stage_before"]],
     "report_path",
     filters,
     status,
     "The first two stages count reports; the rest count referrals to forces (a report can be "
-    "passed to more than one force).",
+    "passed to more than one force), so no share is given where the unit changes.",
 )
 
 st.subheader("Reports by month")

@@ -88,6 +88,16 @@ def comparison_problem(before: Filters, first_stored: dt.date) -> str:
     return ""
 
 
+def with_stage_shares(path: pd.DataFrame) -> pd.DataFrame:
+    """The path with each stage's count as a share of the stage before, where both count the
+    same thing (reports, or referrals); empty where the unit changes, since a share of referrals
+    in reports is no conversion rate."""
+    before = path["count"].shift(1)
+    same_unit = path["unit"].eq(path["unit"].shift(1))
+    share = (path["count"] / before).where(same_unit & before.gt(0)).round(3)
+    return path.assign(share_of_stage_before=share)
+
+
 def overview_data(
     run: QueryRunner, filters: Filters, as_at: dt.date, first_stored: dt.date
 ) -> OverviewData:
@@ -144,6 +154,6 @@ def overview_data(
         previous_headline=then,
         comparison_note=problem,
         tiles=tiles,
-        path=run("report_path", **filters.sql_params()),
+        path=with_stage_shares(run("report_path", **filters.sql_params())),
         monthly=run("reports_by_month", **filters.sql_params()),
     )

@@ -132,3 +132,16 @@ def test_only_report_tiles_are_compared_with_the_period_before(open_page):
                     "Removed from policing", "Open cases", "Median days to outcome")  # fmt: skip
     for later_stage in later_stages:
         assert not deltas[later_stage], later_stage
+
+
+def test_stage_shares_only_between_stages_that_count_the_same_thing():
+    from oversight.analysis.overview import with_stage_shares
+
+    path = pd.DataFrame({
+        "stage": ["Reports received", "Passed to a force", "Investigated", "Case to answer"],
+        "unit": ["reports", "reports", "referrals", "referrals"],
+        "count": [200, 50, 40, 10],
+    })  # fmt: skip
+    shares = with_stage_shares(path)["share_of_stage_before"].tolist()
+    assert shares[1:] == [0.25, pytest.approx(float("nan"), nan_ok=True), 0.25]
+    assert pd.isna(shares[0]) and pd.isna(shares[2])
