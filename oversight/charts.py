@@ -174,25 +174,6 @@ def lines(
     return _layout(fig, title, x_title, y_title)
 
 
-def heatmap(
-    frame: pd.DataFrame, x: str, y: str, z: str, title: str, x_title: str, y_title: str
-) -> go.Figure:
-    """A grid of z by x and y, in one sequential colour-blind-safe scale (viridis)."""
-    grid = frame.pivot_table(index=y, columns=x, values=z, aggfunc="sum", sort=False)
-    fig = go.Figure(
-        go.Heatmap(
-            z=grid.to_numpy(),
-            x=list(grid.columns),
-            y=list(grid.index),
-            colorscale="Viridis",
-            colorbar={"title": {"text": z.replace("_", " ")}},
-            hovertemplate=f"{y_title}: %{{y}}<br>{x_title}: %{{x}}<br>%{{z}}<extra></extra>",
-        )
-    )
-    fig.update_yaxes(autorange="reversed")
-    return _layout(fig, title, x_title, y_title, height=max(420, 18 * len(grid.index)))
-
-
 def funnel(frame: pd.DataFrame, stage: str, count: str, title: str) -> go.Figure:
     """A funnel of counts by stage, each bar labelled with its count and share of the first."""
     fig = go.Figure(

@@ -127,11 +127,6 @@ def data_banner(status: DataStatus) -> None:
     st.caption(f"Data as at {as_at}.")
 
 
-def filtered_query(name: str, filters: Filters, **extra) -> pd.DataFrame:
-    """Run a filtered query (queries/<name>.sql) with the filters' parameters and any extra."""
-    return query(name, **filters.sql_params(), **extra)
-
-
 def forces_reference() -> pd.DataFrame:
     """Every force with its region, nation, officer numbers and population."""
     return query("forces_reference")
@@ -151,14 +146,7 @@ def page_setup() -> tuple[DataStatus, Filters]:
     if status.first_received_date is None:
         st.info("No reports are stored yet. Import an extract: `python -m oversight import PATH`.")
         st.stop()
-    filters = sidebar_filters(status, forces_reference())
-    st.session_state["filters"] = filters
-    return status, filters
-
-
-def current_filters() -> Filters:
-    """The filters drawn by page_setup on this run."""
-    return st.session_state["filters"]
+    return status, sidebar_filters(status, forces_reference())
 
 
 def chart_caption(filters: Filters, status: DataStatus, note: str = "") -> str:

@@ -126,12 +126,6 @@ def _months_before(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, days_in_month)) + dt.timedelta(days=1)
 
 
-def default_filters(presets: dict[str, Period]) -> Filters:
-    """All stored reports, every force, channel and category."""
-    period = presets["all"]
-    return Filters(period.first, period.last, period.key)
-
-
 def filters_from_query(
     query: dict[str, list[str]],
     presets: dict[str, Period],

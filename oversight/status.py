@@ -1,4 +1,4 @@
-"""What the database holds: rows per table, the as-at date, recent imports, headline counts."""
+"""What the database holds: rows per table, the as-at date, recent imports."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -43,11 +43,3 @@ def table_row_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 def recent_imports(con: duckdb.DuckDBPyConnection, limit: int = 5) -> pd.DataFrame:
     """The last imports, one row per file, newest first."""
     return run_query(con, "recent_imports", limit=limit)
-
-
-def headline_counts(
-    con: duckdb.DuckDBPyConnection, first_date: dt.date, last_date: dt.date
-) -> dict[str, int]:
-    """Counts of reports received in the period and of their referrals (cohort view)."""
-    frame = run_query(con, "headline_counts", first_date=first_date, last_date=last_date)
-    return {name: int(value) for name, value in frame.iloc[0].items()}
