@@ -1,6 +1,8 @@
 -- Headline counts (docs/metrics.md, "Counts") for reports received in the period, cohort view:
 -- the reports, and the referrals and outcomes of those reports so far.
--- One row, one column per count, named as in the published headline.csv.
+-- One row, one column per count, named as in the published headline.csv, then three counts of
+-- investigations for the path of a report on the Overview (not published): with a concluded
+-- misconduct-proceedings outcome after a case to answer, removed from policing, and barred.
 -- Parameters: $first_date, $last_date, $forces, $regions, $channels, $categories (filters,
 -- see filtered_tables.sql), $as_at (the as-at date: referrals pending more than 28 days after
 -- referred_at by then are overdue).
@@ -55,7 +57,16 @@ referral_counts as (
             as open_cases,
         count(*) filter (where assessment = 'pending') as awaiting_force_decision,
         count(*) filter (where assessment = 'pending' and $as_at - referred_date > 28)
-            as awaiting_force_decision_overdue
+            as awaiting_force_decision_overdue,
+        count(*) filter (
+            where assessment = 'investigation' and has_case_to_answer and has_proceedings_outcome
+        ) as investigations_concluded,
+        count(*) filter (
+            where assessment = 'investigation'
+                and (has_dismissed or has_would_have_been_dismissed)
+        ) as investigations_removed,
+        count(*) filter (where assessment = 'investigation' and has_barred)
+            as investigations_barred
     from referrals
 )
 select * from report_counts, referral_counts

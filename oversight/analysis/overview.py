@@ -88,6 +88,31 @@ def comparison_problem(before: Filters, first_stored: dt.date) -> str:
     return ""
 
 
+# The path of a report: (stage, what it counts, the headline_counts column), in order.
+PATH_STAGES = (
+    ("Reports received", "reports", "reports"),
+    ("Passed to a force", "reports", "disseminated_reports"),
+    ("Investigated", "referrals", "investigations"),
+    ("Case to answer", "referrals", "case_to_answer"),
+    ("Misconduct proceedings concluded", "referrals", "investigations_concluded"),
+    ("Dismissed or would have been", "referrals", "investigations_removed"),
+    ("Barred from policing", "referrals", "investigations_barred"),
+)
+
+
+def report_path(headline: pd.Series) -> pd.DataFrame:
+    """How many reached each stage so far (one row per stage, in order), from the headline
+    counts, with each stage's share of the stage before."""
+    path = pd.DataFrame(
+        [
+            (order, stage, unit, int(headline[column]))
+            for order, (stage, unit, column) in enumerate(PATH_STAGES, start=1)
+        ],
+        columns=["stage_order", "stage", "unit", "count"],
+    )
+    return with_stage_shares(path)
+
+
 def with_stage_shares(path: pd.DataFrame) -> pd.DataFrame:
     """The path with each stage's count as a share of the stage before, where both count the
     same thing (reports, or referrals); empty where the unit changes, since a share of referrals
@@ -154,6 +179,6 @@ def overview_data(
         previous_headline=then,
         comparison_note=problem,
         tiles=tiles,
-        path=with_stage_shares(run("report_path", **filters.sql_params())),
+        path=report_path(now),
         monthly=run("reports_by_month", **filters.sql_params()),
     )
