@@ -43,7 +43,7 @@ def ensure_database() -> None:
     """
     path = database_path()
     with _first_build:
-        problem = _version_problem(path) if path.exists() else None
+        problem = _version_problem() if path.exists() else None
         if path.exists() and problem is None:
             return
         if problem is not None and not _only_synthetic(path):
@@ -60,9 +60,11 @@ def ensure_database() -> None:
             build_demo_database(path, regenerate=False, only_if_absent=problem is None)
 
 
-def _version_problem(path: Path) -> DatabaseError | None:
+def _version_problem() -> DatabaseError | None:
+    """Why the file cannot be read (None if it can), through the cached connection, so a rerun
+    of a readable database opens nothing new."""
     try:
-        connect_read_only(path).close()
+        connection()
     except DatabaseError as error:
         return error
     return None
