@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from oversight.dashboard import page_setup, query
-from oversight.settings import DATA_DIR, PROJECT_ROOT
+from oversight import disclosure
+from oversight.dashboard import is_public, page_setup, query
+from oversight.settings import DATA_DIR, PROJECT_ROOT, disclosure_threshold
 
 status, _ = page_setup()
 st.title("About the data")
@@ -25,12 +26,20 @@ st.markdown(
     "- **Experimental statistics:** the methods are new and may be revised."
 )
 
-st.header("Data-quality notes")
-st.dataframe(query("data_quality"), hide_index=True, width="stretch")
-st.caption(
-    "Reports whose subject force is not known count in national totals and show as "
-    '"Force not known"; no force figure includes them.'
-)
+if is_public():
+    st.header("Protecting reporters and officers")
+    st.markdown(
+        "Every figure here is disclosure-controlled, so that no reporter or officer can be "
+        "identified, directly or by subtracting one published number from another:\n"
+        + "\n".join(f"- {rule}" for rule in disclosure.rules(disclosure_threshold()))
+    )
+else:
+    st.header("Data-quality notes")
+    st.dataframe(query("data_quality"), hide_index=True, width="stretch")
+    st.caption(
+        "Reports whose subject force is not known count in national totals and show as "
+        '"Force not known"; no force figure includes them.'
+    )
 
 st.header("How every number is counted")
 
@@ -45,5 +54,6 @@ st.markdown(demoted((PROJECT_ROOT / "docs" / "metrics.md").read_text(encoding="u
 st.header("Sources and licences")
 st.markdown(demoted((DATA_DIR / "SOURCES.md").read_text(encoding="utf-8")))
 
-st.header("Import history")
-st.dataframe(query("import_history"), hide_index=True, width="stretch")
+if not is_public():
+    st.header("Import history")
+    st.dataframe(query("import_history"), hide_index=True, width="stretch")

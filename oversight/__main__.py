@@ -1,6 +1,7 @@
-"""The command line: python -m oversight demo | import | status (each with --help)."""
+"""The command line: python -m oversight demo | import | status | snapshot (each with --help)."""
 
 import argparse
+import datetime as dt
 import sys
 import time
 from pathlib import Path
@@ -9,7 +10,7 @@ from oversight import __version__
 from oversight.db import DatabaseError, connect_read_only
 from oversight.demo import build_demo_database
 from oversight.ingest import ExtractError, import_extract
-from oversight.settings import DEMO_DIR, resolve_db_path
+from oversight.settings import DEMO_DIR, disclosure_threshold, resolve_db_path
 from oversight.status import data_status, recent_imports, table_row_counts
 
 DB_HELP = "database file (default: $OVERSIGHT_DB, else data/oversight.duckdb)"
@@ -93,6 +94,45 @@ def command_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_snapshot(args: argparse.Namespace) -> int:
+    from oversight.snapshot.build import SnapshotError, build_snapshot
+    from oversight.snapshot.write import write_snapshot
+
+    db_path = resolve_db_path(args.db)
+    if not db_path.exists():
+        print(f"No database at {db_path}. Build the demo with: python -m oversight demo",
+              file=sys.stderr)  # fmt: skip
+        return 1
+    try:
+        threshold = disclosure_threshold()
+        con = connect_read_only(db_path)
+        try:
+            snapshot = build_snapshot(con, args.first, args.last, args.public, threshold)
+        finally:
+            con.close()
+        hashes = write_snapshot(snapshot, Path(args.out), args.previous and Path(args.previous))
+    except (SnapshotError, DatabaseError, ValueError) as error:
+        print(f"No snapshot written: {error}", file=sys.stderr)
+        return 1
+    kind = "public (disclosure-controlled)" if snapshot.public else "internal (exact figures)"
+    print(f"Wrote a {kind} snapshot of reports received {snapshot.first_date} to "
+          f"{snapshot.last_date}, as at {snapshot.as_at}, to {args.out}:")  # fmt: skip
+    for name, digest in hashes.items():
+        print(f"  {name}  sha256 {digest}")
+    if snapshot.revisions is not None:
+        print(f"{len(snapshot.revisions)} figures changed since the earlier snapshot.")
+    if snapshot.synthetic:
+        print("Built from SYNTHETIC demonstration data.")
+    return 0
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
 def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
@@ -105,7 +145,7 @@ def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(
         prog="python -m oversight",
         description="Oversight: statistics for the Police Anti-Corruption and Abuse Reporting "
-        "Service. Import extracts, build the demo database, show what is stored.",
+        "Service. Import extracts, build the demo database, show what is stored, write snapshots.",
     )
     main.add_argument("--version", action="version", version=f"oversight {__version__}")
     commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -144,6 +184,26 @@ def parser() -> argparse.ArgumentParser:
     status.add_argument("--db", help=DB_HELP)
     status.add_argument("--imports", type=_positive, default=3, help="how many imports to list")
     status.set_defaults(run=command_status)
+
+    snap = commands.add_parser(
+        "snapshot",
+        help="write a transparency snapshot (published tables, cover note, spreadsheet, report)",
+        description="Write the published tables of docs/metrics.md as CSV files, with a cover "
+        "note (README.md), snapshot.xlsx, snapshot.html and metadata.json, into a new folder. "
+        "Without --public the figures are exact (internal, not for publication); with it every "
+        "table follows the disclosure rules (threshold: $OVERSIGHT_DISCLOSURE_THRESHOLD, "
+        "default 5).",
+    )
+    snap.add_argument("--out", required=True, metavar="DIR", help="folder to create")
+    snap.add_argument("--db", help=DB_HELP)
+    snap.add_argument("--from", dest="first", type=_date, metavar="DATE",
+                      help="first received date (default: the first stored)")  # fmt: skip
+    snap.add_argument("--to", dest="last", type=_date, metavar="DATE",
+                      help="last received date, inclusive (default: the last stored)")  # fmt: skip
+    snap.add_argument("--public", action="store_true", help="apply disclosure control")
+    snap.add_argument("--previous", metavar="DIR",
+                      help="an earlier snapshot of the same period: list what changed")  # fmt: skip
+    snap.set_defaults(run=command_snapshot)
     return main
 
 

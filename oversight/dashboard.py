@@ -5,6 +5,7 @@ version (the file's inode, mtime and size), so a running dashboard picks up a ne
 database on its next rerun, and cached query results are keyed on that version too.
 """
 
+import datetime as dt
 import os
 import threading
 from pathlib import Path
@@ -22,7 +23,9 @@ from oversight.db import (
 from oversight.demo import build_demo_database
 from oversight.exports import csv_bytes
 from oversight.filters import Filters
-from oversight.settings import resolve_db_path
+from oversight.settings import audience, disclosure_threshold, resolve_db_path
+from oversight.snapshot.build import build_snapshot
+from oversight.snapshot.model import Snapshot
 from oversight.status import DataStatus, data_status
 from oversight.store import version_of
 
@@ -46,9 +49,10 @@ def ensure_database() -> None:
         problem = _version_problem() if path.exists() else None
         if path.exists() and problem is None:
             return
-        if problem is not None and not _only_synthetic(path):
-            st.error(str(problem))
-            st.stop()
+        if (problem is not None and not _only_synthetic(path)) or (
+            not path.exists() and os.environ.get("OVERSIGHT_DB")
+        ):
+            _not_available(problem)
         if not path.exists() and os.environ.get("OVERSIGHT_DB"):
             st.error(
                 f"There is no database at {path} (OVERSIGHT_DB). Import extracts into it with "
@@ -58,6 +62,16 @@ def ensure_database() -> None:
             st.stop()
         with st.spinner("Building the synthetic demonstration database…"):
             build_demo_database(path, regenerate=False, only_if_absent=problem is None)
+
+
+def _not_available(problem: DatabaseError | None) -> None:
+    """Stop the page: staff are told what is wrong; a visitor only that there is a problem."""
+    if is_public():
+        st.error("The figures are not available at the moment. Please try again later.")
+        st.stop()
+    if problem is not None:
+        st.error(str(problem))
+        st.stop()
 
 
 def _version_problem() -> DatabaseError | None:
@@ -134,9 +148,15 @@ def forces_reference() -> pd.DataFrame:
     return query("forces_reference")
 
 
-def page_setup() -> tuple[DataStatus, Filters]:
+def is_public() -> bool:
+    """Whether this dashboard serves the public (OVERSIGHT_AUDIENCE=public)."""
+    return audience() == "public"
+
+
+def page_setup(with_filters: bool = True) -> tuple[DataStatus, Filters | None]:
     """What every page does first: make sure there is a database, show the banner (synthetic
-    or real, as-at date), draw the shared sidebar filters, and return the status and filters.
+    or real, as-at date), draw the shared sidebar filters (staff pages only), and return the
+    status and filters (None without them).
 
     Each page calls it (app.py only routes), so a page's own file says what it depends on.
     """
@@ -148,7 +168,33 @@ def page_setup() -> tuple[DataStatus, Filters]:
     if status.first_received_date is None:
         st.info("No reports are stored yet. Import an extract: `python -m oversight import PATH`.")
         st.stop()
+    if not with_filters or is_public():
+        return status, None
     return status, sidebar_filters(status, forces_reference())
+
+
+@st.cache_data(max_entries=32, show_spinner="Computing the figures…")
+def _cached_snapshot(
+    path: str,
+    version: tuple,
+    first: dt.date,
+    last: dt.date,
+    public: bool,
+    threshold: int,
+    compare: bool,
+) -> Snapshot:
+    connection = _connection(path, version)
+    return build_snapshot(connection, first, last, public, threshold, compare=compare)
+
+
+def snapshot(first: dt.date, last: dt.date, public: bool, compare: bool = True) -> Snapshot:
+    """The snapshot of reports received first to last (disclosure-controlled when public),
+    computed once per database version; the public view never asks for an exact one."""
+    public = public or is_public()
+    return _cached_snapshot(
+        str(database_path()), current_version(), first, last, public, disclosure_threshold(),
+        compare,
+    )  # fmt: skip
 
 
 def chart_caption(filters: Filters, status: DataStatus, note: str = "") -> str:

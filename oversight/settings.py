@@ -30,3 +30,33 @@ def resolve_db_path(cli_value: str | os.PathLike | None = None) -> Path:
     if from_env:
         return Path(from_env)
     return DEFAULT_DB
+
+
+def disclosure_threshold() -> int:
+    """The smallest count published as it is: OVERSIGHT_DISCLOSURE_THRESHOLD, else 5."""
+    raw = os.environ.get("OVERSIGHT_DISCLOSURE_THRESHOLD")
+    if raw is None:
+        return 5
+    try:
+        threshold = int(raw)
+    except ValueError:
+        threshold = None
+    if threshold is None or threshold < 2:
+        raise ValueError(
+            f"OVERSIGHT_DISCLOSURE_THRESHOLD must be a whole number of at least 2 (counts from 1 "
+            f"to one less are suppressed), got {raw!r}"
+        )
+    return threshold
+
+
+# Who the dashboard is for: staff (every page, exact figures) or the public (published,
+# disclosure-controlled figures only). Anything else is refused, never taken as internal.
+AUDIENCES = ("internal", "public")
+
+
+def audience() -> str:
+    """The dashboard's audience: OVERSIGHT_AUDIENCE, "internal" (default) or "public"."""
+    value = os.environ.get("OVERSIGHT_AUDIENCE", "internal").strip().lower() or "internal"
+    if value not in AUDIENCES:
+        raise ValueError(f"OVERSIGHT_AUDIENCE must be one of {', '.join(AUDIENCES)}, not {value!r}")
+    return value

@@ -12,7 +12,7 @@
 --     with at least one referral, to any force)
 --   referrals (received by the force), investigations, transferred,
 --   investigations_with_finding (investigations with a finding so far), case_to_answer,
---   dismissals, open_cases (as in headline_counts.sql)
+--   dismissals, would_have_been_dismissed, open_cases (as in headline_counts.sql)
 -- Parameters: the filters ($first_date ... $categories, see filtered_tables.sql).
 with reports as (
     select report_id, subject_force::varchar as force_code, channel
@@ -43,7 +43,8 @@ referrals as (
         finding_date,
         ended_date,
         has_case_to_answer,
-        has_dismissed
+        has_dismissed,
+        has_would_have_been_dismissed
     from referral_outcomes(
         $first_date, $last_date, $forces::varchar[], $regions::varchar[],
         $channels::varchar[], $categories::varchar[]
@@ -60,6 +61,7 @@ referral_counts as (
         count(*) filter (where assessment = 'investigation' and has_case_to_answer)
             as case_to_answer,
         count(*) filter (where has_dismissed) as dismissals,
+        count(*) filter (where has_would_have_been_dismissed) as would_have_been_dismissed,
         count(*) filter (where assessment = 'investigation' and ended_date is null)
             as open_cases
     from referrals
@@ -117,6 +119,7 @@ select
     coalesce(c.investigations_with_finding, 0) as investigations_with_finding,
     coalesce(c.case_to_answer, 0) as case_to_answer,
     coalesce(c.dismissals, 0) as dismissals,
+    coalesce(c.would_have_been_dismissed, 0) as would_have_been_dismissed,
     coalesce(c.open_cases, 0) as open_cases
 from rows f
 left join report_counts r on r.force_code = f.force_code

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install what the tests need, then run the whole suite. This is the README's test command; CI
 # (.ci/run) runs exactly this. Python packages go into .venv (created if there is none, unless
-# a virtual environment is already active); Debian's chromium is installed for the browser tests.
+# a virtual environment is already active); Debian's chromium is installed for the browser tests,
+# and LibreOffice for the spreadsheet test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,4 +25,7 @@ fi
 # lifelines' metadata asks for pandas<3 although it works with pandas 3.1: no dependencies
 "$python" -m pip install --quiet --disable-pip-version-check --no-deps -r requirements-lifelines.txt
 [ -x /usr/bin/chromium ] || apt_install chromium
+# LibreOffice opens the snapshot spreadsheet in the tests (converted to PDF, headless); Carlito
+# stands in for Calibri so that column widths match Excel's
+command -v soffice >/dev/null || apt_install libreoffice-calc-nogui fonts-crosextra-carlito
 exec "$python" -m pytest "$@"

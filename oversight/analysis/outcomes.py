@@ -289,6 +289,15 @@ def _as_float(value) -> float:
     return float("nan") if value is None or pd.isna(value) else float(value)
 
 
+def timeliness(run: QueryRunner, filters: Filters, as_at: dt.date) -> pd.DataFrame:
+    """The published timeliness rows for the filters (as the Outcomes page shows them), with
+    only the queries they need: the plain times, and days to outcome for Kaplan-Meier."""
+    counts = run("conversion_and_time_counts", **filters.sql_params()).iloc[0]
+    durations = run("outcome_durations", **filters.sql_params(), as_at=as_at)
+    _, summary = _survival_curves(durations.assign(group=ALL_SELECTED))
+    return _timeliness(counts, summary)
+
+
 def outcomes_data(
     run: QueryRunner, filters: Filters, as_at: dt.date, split: str = "none"
 ) -> OutcomesData:

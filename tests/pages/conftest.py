@@ -1,5 +1,5 @@
-"""Fixtures for the page tests: the demo database built once, the demo extract as plain pandas
-frames (for computing expected values independently), and a helper to open a page in AppTest."""
+"""Fixtures for the page tests: the demo database (tests/conftest.py) and a helper to open a
+page in AppTest."""
 
 from pathlib import Path
 
@@ -7,8 +7,6 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from oversight.demo import write_demo_extract
-from oversight.ingest import import_extract
 from oversight.settings import PROJECT_ROOT
 
 APP = str(PROJECT_ROOT / "app.py")
@@ -16,30 +14,8 @@ AS_AT = pd.Timestamp("2026-10-31")
 
 
 @pytest.fixture(scope="session")
-def demo_files(tmp_path_factory) -> dict[str, Path]:
-    return write_demo_extract(tmp_path_factory.mktemp("page_demo"))
-
-
-@pytest.fixture(scope="session")
-def page_db(demo_files, tmp_path_factory) -> Path:
-    db_path = tmp_path_factory.mktemp("page_db") / "demo.duckdb"
-    import_extract(list(demo_files.values()), db_path, synthetic=True)
-    return db_path
-
-
-@pytest.fixture(scope="session")
-def demo(demo_files) -> dict[str, pd.DataFrame]:
-    """The demo extract read with plain pandas: reports (with received_date and a categories
-    list), referrals (with referred_date) and outcomes (with decided_date)."""
-    reports = pd.read_csv(demo_files["reports"], dtype=str, keep_default_na=False)
-    reports["received_date"] = pd.to_datetime(reports["received_at"].str[:10])
-    reports["category_list"] = reports["categories"].str.split(";")
-    referrals = pd.read_csv(demo_files["referrals"], dtype=str, keep_default_na=False)
-    referrals["referred_date"] = pd.to_datetime(referrals["referred_at"].str[:10])
-    outcomes = pd.read_csv(demo_files["outcomes"], dtype=str, keep_default_na=False)
-    outcomes["decided_date"] = pd.to_datetime(outcomes["decided_at"])
-    forces = pd.read_csv(PROJECT_ROOT / "data" / "forces.csv", dtype={"force_code": str})
-    return {"reports": reports, "referrals": referrals, "outcomes": outcomes, "forces": forces}
+def page_db(demo_database) -> Path:
+    return demo_database
 
 
 @pytest.fixture

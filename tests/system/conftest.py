@@ -6,20 +6,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from oversight.demo import write_demo_extract
-from oversight.ingest import import_extract
+
+@pytest.fixture(scope="session")
+def demo_extract(demo_files) -> dict[str, Path]:
+    return demo_files
 
 
 @pytest.fixture(scope="session")
-def demo_extract(tmp_path_factory) -> dict[str, Path]:
-    return write_demo_extract(tmp_path_factory.mktemp("demo_extract"))
-
-
-@pytest.fixture(scope="session")
-def demo_db(demo_extract, tmp_path_factory) -> Path:
-    db_path = tmp_path_factory.mktemp("demo_db") / "demo.duckdb"
-    import_extract(list(demo_extract.values()), db_path, synthetic=True)
-    return db_path
+def demo_db(demo_database) -> Path:
+    return demo_database
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,119 @@
+"""Building a snapshot from the database: its period, tables, comparison and notes."""
+
+import datetime as dt
+import functools
+
+import duckdb
+
+from oversight import __version__
+from oversight.analysis.overview import comparison_problem
+from oversight.db import run_query
+from oversight.filters import Filters
+from oversight.snapshot.model import SUPPRESSED, Snapshot
+from oversight.snapshot.tables import exact_tables, headline_table, public_tables
+from oversight.status import data_status
+
+
+class SnapshotError(Exception):
+    """A snapshot that cannot be built or written as asked (the message says why)."""
+
+
+def build_snapshot(
+    con: duckdb.DuckDBPyConnection,
+    first_date: dt.date | None = None,
+    last_date: dt.date | None = None,
+    public: bool = False,
+    threshold: int = 5,
+    now: dt.datetime | None = None,
+    compare: bool = True,
+) -> Snapshot:
+    """The snapshot of reports received from first_date to last_date (both inclusive; by
+    default the first and last stored), exact, or disclosure-controlled when public; with the
+    headline of the period before for comparison, when compare and the data covers it."""
+    status = data_status(con)
+    if status.first_received_date is None or status.as_at_date is None:
+        raise SnapshotError("The database holds no reports: import an extract first.")
+    first = first_date or status.first_received_date
+    last = last_date or status.last_received_date
+    if first > last:
+        raise SnapshotError(f"The period starts ({first}) after it ends ({last}).")
+    run = functools.partial(run_query, con)
+    filters = Filters(first, last)
+    exact = exact_tables(run, filters, status.as_at_date)
+    tables = public_tables(exact, threshold) if public else exact
+
+    before = previous_period(filters)
+    comparable = compare and not comparison_problem(before, status.first_received_date)
+    previous = (
+        headline_table(run, before, status.as_at_date, public, threshold) if comparable else None
+    )
+    return Snapshot(
+        tables=tables,
+        first_date=first,
+        last_date=last,
+        as_at=status.as_at_date,
+        generated_at=(now or dt.datetime.now(dt.UTC)).replace(microsecond=0),
+        public=public,
+        threshold=threshold,
+        synthetic=status.synthetic,
+        software_version=__version__,
+        previous_headline=previous,
+        previous_first_date=before.first_date if comparable else None,
+        previous_last_date=before.last_date if comparable else None,
+        notes=_notes(tables, last, status.as_at_date, threshold),
+        sources=_sources(run),
+    )
+
+
+def previous_period(filters: Filters) -> Filters:
+    """The period just before: the same number of whole months when the period is whole
+    months (a financial year is compared with the one before, a quarter with the quarter
+    before, whatever their days), else the same number of days."""
+    first, last = filters.first_date, filters.last_date
+    next_day = last + dt.timedelta(days=1)
+    if first.day != 1 or next_day.day != 1:
+        return filters.previous()
+    months = (next_day.year - first.year) * 12 + next_day.month - first.month
+    start = first.year * 12 + first.month - 1 - months
+    before_first = dt.date(start // 12, start % 12 + 1, 1)
+    return Filters(before_first, first - dt.timedelta(days=1), "previous")
+
+
+def _sources(run) -> list[dict]:
+    files = run("imported_files")
+    return [
+        {
+            "import_id": int(row.import_id),
+            "imported_at": row.imported_at.isoformat(),
+            "file_name": row.file_name,
+            "table": row.table_name,
+            "sha256": row.sha256,
+            "rows_read": int(row.rows_read),
+        }
+        for row in files.itertuples()
+    ]
+
+
+def _notes(tables: dict, last: dt.date, as_at: dt.date, threshold: int) -> list[str]:
+    """Data-quality notes a reader of these tables should know, from the published values."""
+    notes = []
+    by_force = tables["reports_by_force"]
+    unknown = by_force.loc[by_force["force_code"] == "unknown", "reports"]
+    if len(unknown) and unknown.iloc[0] != 0:
+        count = unknown.iloc[0]
+        shown = f"Fewer than {threshold}" if count == SUPPRESSED else f"{count:,}"
+        notes.append(
+            f"{shown} reports do not say which force the reported person works for; they "
+            "count in the national figures and show as 'Force not known'."
+        )
+    if last > as_at:
+        notes.append(
+            f"The period runs past the as-at date ({as_at:%d %B %Y}): it holds no reports "
+            "after that date yet."
+        )
+    notes.append(
+        "Referrals and outcomes are counted against the period of the report they came from "
+        f"(cohort view), so far, as at {as_at:%d %B %Y}: later snapshots of the same period "
+        "will show more of them as cases progress."
+    )
+    return notes

@@ -1,0 +1,224 @@
+"""The published tables of docs/metrics.md, computed by the functions the dashboard's pages use,
+exact (internal) or disclosure-controlled (public)."""
+
+import datetime as dt
+
+import pandas as pd
+
+from oversight import disclosure
+from oversight.analysis import QueryRunner
+from oversight.analysis.outcomes import timeliness
+from oversight.analysis.overview import headline_counts
+from oversight.analysis.reports import category_totals, force_counts, force_rates
+from oversight.contract import UNKNOWN_FORCE
+from oversight.filters import Filters
+from oversight.snapshot.model import TABLES
+
+HEADLINE_MEASURES = (
+    "reports",
+    "reports_phone",
+    "reports_online",
+    "anonymous_reports",
+    "disseminated_reports",
+    "referrals",
+    "investigations",
+    "transferred",
+    "case_to_answer",
+    "false_allegations",
+    "dismissals",
+    "would_have_been_dismissed",
+    "removed_from_policing",
+    "barred",
+    "criminal_charges",
+    "open_cases",
+    "awaiting_force_decision",
+    "awaiting_force_decision_overdue",
+)
+OUTCOME_COUNTS = (
+    "referrals",
+    "investigations",
+    "case_to_answer",
+    "dismissals",
+    "would_have_been_dismissed",
+)
+# Each table's key columns: together they name a row (for suppression and revisions).
+ROW_KEYS = {
+    "headline": ("measure",),
+    "reports_by_force": ("force_code",),
+    "reports_by_category": ("category",),
+    "reports_by_month": ("month", "channel"),
+    "outcomes_by_force": ("force_code",),
+    "timeliness": ("measure",),
+}
+# The count columns of each table (the cells disclosure control looks at).
+COUNT_COLUMNS = {
+    "headline": ("value",),
+    "reports_by_force": ("reports",),
+    "reports_by_category": ("reports",),
+    "reports_by_month": ("reports",),
+    "outcomes_by_force": OUTCOME_COUNTS,
+    "timeliness": ("cases",),
+}
+# A median or percentile of fewer cases than this describes too few people to publish.
+MIN_CASES_FOR_TIMES = disclosure.MIN_DENOMINATOR
+
+
+def exact_tables(run: QueryRunner, filters: Filters, as_at: dt.date) -> dict[str, pd.DataFrame]:
+    """Every published table for the filters, with exact numbers, columns as in metrics.md."""
+    params = filters.sql_params()
+    headline = headline_counts(run, filters, as_at)
+    reference = run("forces_reference")
+    grid = run("reports_by_force_category", **params)
+    stages = run("stage_counts_by_force", **params)
+    tables = {
+        "headline": pd.DataFrame(
+            {
+                "measure": HEADLINE_MEASURES,
+                "value": [int(headline[m]) for m in HEADLINE_MEASURES],
+            }
+        ),
+        "reports_by_force": _reports_by_force(force_counts(grid, reference), reference),
+        "reports_by_category": category_totals(grid)[["category", "reports"]],
+        "reports_by_month": run("reports_by_month", **params)[["month", "channel", "reports"]],
+        "outcomes_by_force": _outcomes_by_force(stages, reference),
+        "timeliness": _timeliness(timeliness(run, filters, as_at)),
+    }
+    return {spec.name: _typed(tables[spec.name], spec.columns) for spec in TABLES}
+
+
+def _in_reference_order(frame: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:
+    """Forces in the reference's order (data/forces.csv), "Force not known" last."""
+    position = frame["force_code"].map(
+        dict(zip(reference["force_code"], reference["reference_position"], strict=True))
+    )
+    return frame.assign(_position=position.fillna(len(reference))).sort_values(
+        "_position", kind="stable"
+    )
+
+
+def _reports_by_force(counts: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:
+    rated = force_rates(counts)
+    rates = pd.to_numeric(rated["reports_per_1000_officers"], errors="coerce")
+    rated["reports_per_1000_officers"] = rates.round(2)
+    return _in_reference_order(rated, reference)
+
+
+def _outcomes_by_force(stages: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:
+    received = stages[(stages["referrals"] > 0) & (stages["force_code"] != UNKNOWN_FORCE)]
+    return _in_reference_order(received, reference)
+
+
+def _timeliness(rows: pd.DataFrame) -> pd.DataFrame:
+    # None where nothing was measured: numeric first, so an all-empty column still rounds
+    return rows.assign(
+        **{c: pd.to_numeric(rows[c], errors="coerce").round(1) for c in ("median_days", "p90_days")}
+    )
+
+
+def _typed(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    """Just the published columns, counts as ints, a missing number as None (left empty)."""
+    out = frame[list(columns)].reset_index(drop=True).astype(object)
+    return out.where(out.notna(), None)
+
+
+def public_tables(exact: dict[str, pd.DataFrame], threshold: int = 5) -> dict[str, pd.DataFrame]:
+    """The same tables under the disclosure rules of docs/metrics.md: small counts and the
+    cells that would reveal them, and the rates and times built on them, shown as [c]."""
+    values = {
+        (name, _row_key(frame, i, name), column): int(frame.at[i, column])
+        for name, frame in exact.items()
+        for column in COUNT_COLUMNS[name]
+        for i in frame.index
+    }
+    hidden = disclosure.suppressed_cells(values, _lines(exact), threshold)
+    public = {}
+    for name, frame in exact.items():
+        mask = pd.DataFrame(False, index=frame.index, columns=frame.columns)
+        for column in COUNT_COLUMNS[name]:
+            mask[column] = [(name, _row_key(frame, i, name), column) in hidden for i in frame.index]
+        table = disclosure.apply(frame, mask)
+        if name == "reports_by_force":
+            table["reports_per_1000_officers"] = [
+                # officer numbers are published reference data, not a count of people
+                disclosure.suppress_rate(rate, hid, fte, min_denominator=0)
+                for rate, hid, fte in zip(
+                    frame["reports_per_1000_officers"],
+                    mask["reports"],
+                    frame["officer_fte"],
+                    strict=True,
+                )  # fmt: skip
+            ]
+        if name == "timeliness":
+            for column in ("median_days", "p90_days"):
+                table[column] = [
+                    disclosure.suppress_rate(days, hid, cases, min_denominator=MIN_CASES_FOR_TIMES)
+                    for days, hid, cases in zip(
+                        frame[column], mask["cases"], frame["cases"], strict=True
+                    )  # fmt: skip
+                ]
+        public[name] = table
+    return public
+
+
+def _row_key(frame: pd.DataFrame, i, name: str) -> str:
+    return "/".join(str(frame.at[i, key]) for key in ROW_KEYS[name])
+
+
+def _lines(exact: dict[str, pd.DataFrame]) -> list[list[tuple]]:
+    """Groups of published cells tied by a published sum, each listing the cells and then the
+    cell holding their sum (disclosure.suppressed_cells), so that a suppressed cell cannot be
+    worked out by subtraction, within a table or across tables."""
+    values = dict(zip(exact["headline"]["measure"], exact["headline"]["value"], strict=True))
+
+    def headline(measure: str) -> tuple:
+        return ("headline", measure, "value")
+
+    def column(name: str, counted: str, rows=None) -> list[tuple]:
+        frame = exact[name]
+        index = frame.index if rows is None else frame.index[rows]
+        return [(name, _row_key(frame, i, name), counted) for i in index]
+
+    lines = [[headline("reports_phone"), headline("reports_online"), headline("reports")]]
+    removed = ("dismissals", "would_have_been_dismissed")
+    if sum(values[m] for m in removed) == values["removed_from_policing"]:
+        # removed from policing counts a referral once: a sum only while none has both outcomes
+        lines.append([*map(headline, removed), headline("removed_from_policing")])
+    # every report names one force or none: the forces' reports add up to all reports
+    lines.append([*column("reports_by_force", "reports"), headline("reports")])
+    months = exact["reports_by_month"]
+    for channel in ("phone", "online"):
+        cells = column("reports_by_month", "reports", months["channel"] == channel)
+        lines.append([*cells, headline(f"reports_{channel}")])
+    # every referral goes to a named force: each outcomes_by_force column adds up to headline
+    for counted in OUTCOME_COUNTS:
+        lines.append([*column("outcomes_by_force", counted), headline(counted)])
+    # the times' case counts equal headline counts
+    for measure, counted in (
+        ("days_to_dissemination", "referrals"),
+        ("days_to_outcome", "investigations"),
+        ("days_to_dismissal", "dismissals"),
+    ):
+        lines.append([("timeliness", measure, "cases"), headline(counted)])
+    # a table with no rows (no referrals yet) leaves its total alone: nothing to protect
+    return [line for line in lines if len(line) > 1]
+
+
+def headline_table(
+    run: QueryRunner, filters: Filters, as_at: dt.date, public: bool, threshold: int
+) -> pd.DataFrame:
+    """headline.csv alone (for the previous period the commentary compares with)."""
+    counts = headline_counts(run, filters, as_at)
+    frame = pd.DataFrame(
+        {"measure": HEADLINE_MEASURES, "value": [int(counts[m]) for m in HEADLINE_MEASURES]}
+    ).astype(object)
+    if not public:
+        return frame
+    values = {("headline", m, "value"): int(counts[m]) for m in HEADLINE_MEASURES}
+    lines = [[("headline", m, "value") for m in ("reports_phone", "reports_online", "reports")]]
+    removed = ("dismissals", "would_have_been_dismissed", "removed_from_policing")
+    if counts[removed[0]] + counts[removed[1]] == counts[removed[2]]:
+        lines.append([("headline", m, "value") for m in removed])
+    hidden = disclosure.suppressed_cells(values, lines, threshold)
+    mask = pd.DataFrame(False, index=frame.index, columns=frame.columns)
+    mask["value"] = [("headline", m, "value") in hidden for m in frame["measure"]]
+    return disclosure.apply(frame, mask)

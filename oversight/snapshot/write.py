@@ -1,0 +1,312 @@
+"""Writing a snapshot folder: the published CSV files, the cover note (README.md),
+snapshot.xlsx, snapshot.html and metadata.json; comparing with an earlier snapshot."""
+
+import csv
+import hashlib
+import io
+import json
+import os
+import shutil
+import tempfile
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+
+from oversight import disclosure
+from oversight.exports import neutralise_formulas
+from oversight.snapshot.build import SnapshotError
+from oversight.snapshot.model import TABLES, Revision, Snapshot, TableSpec
+from oversight.snapshot.report import write_report
+from oversight.snapshot.tables import ROW_KEYS
+from oversight.snapshot.workbook import write_workbook
+
+COVER = "README.md"
+METADATA = "metadata.json"
+WORKBOOK = "snapshot.xlsx"
+REPORT = "snapshot.html"
+# Columns written with exactly 2 decimal places (rates), and days (to 0.5, so one place).
+RATE_COLUMNS = ("reports_per_1000_officers",)
+DAY_COLUMNS = ("median_days", "p90_days")
+EXPERIMENTAL = (
+    "These are experimental statistics: new official statistics still in development, "
+    "published so that users can help shape them. Treat them with caution."
+)
+
+
+def table_text(frame: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
+    """A published table as the text its CSV file holds: counts as whole numbers, rates to 2
+    decimal places, days to 1, "" where not computable, text that a spreadsheet would run as
+    a formula made inert."""
+    text = pd.DataFrame(
+        {column: [_cell(v, column) for v in frame[column]] for column in spec.columns},
+        columns=list(spec.columns),
+    )
+    return neutralise_formulas(text)
+
+
+def table_csv(frame: pd.DataFrame, spec: TableSpec) -> bytes:
+    """A published table as CSV bytes (UTF-8, no byte-order mark, \\n line ends)."""
+    buffer = io.StringIO()
+    table_text(frame, spec).to_csv(buffer, index=False, lineterminator="\n")
+    return buffer.getvalue().encode("utf-8")
+
+
+def _cell(value, column: str) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return str(value).lower()
+    if column in RATE_COLUMNS:
+        return f"{value:.2f}"
+    if column in DAY_COLUMNS:
+        return f"{value:.1f}".removesuffix(".0")
+    if isinstance(value, float) and value.is_integer() and column != "officer_fte":
+        return str(int(value))
+    return str(value)
+
+
+def write_snapshot(
+    snapshot: Snapshot, out_dir: Path, previous_dir: Path | None = None
+) -> dict[str, str]:
+    """Write every file of the snapshot into out_dir (which must not exist, or be empty), all
+    or nothing. With previous_dir, first list the figures that changed since that earlier
+    snapshot of the same period (into snapshot.revisions). Returns {file name: sha256}."""
+    out_dir = Path(out_dir)
+    if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
+        raise SnapshotError(f"{out_dir} already exists and is not empty: choose a new folder.")
+    csvs = {f"{spec.name}.csv": table_csv(snapshot.tables[spec.name], spec) for spec in TABLES}
+    if previous_dir is not None:
+        compare_with_previous(snapshot, Path(previous_dir), csvs)
+
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    building = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    try:
+        for name, data in csvs.items():
+            (building / name).write_bytes(data)
+        write_workbook(snapshot, building / WORKBOOK)
+        write_report(snapshot, building / REPORT)
+        (building / COVER).write_text(cover_note(snapshot), encoding="utf-8")
+        hashes = {
+            name: _sha256(building / name)
+            for name in [*csvs, WORKBOOK, REPORT, COVER]  # metadata.json describes these
+        }
+        (building / METADATA).write_text(
+            json.dumps(metadata(snapshot, hashes), indent=2, ensure_ascii=False) + "\n",
+            encoding="utf-8",
+        )
+        os.chmod(building, 0o755)
+        if out_dir.exists():
+            out_dir.rmdir()  # empty: checked above
+        os.replace(building, out_dir)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    return hashes
+
+
+def snapshot_zip(snapshot: Snapshot) -> bytes:
+    """Every file of the snapshot in one zip (for a download), under a folder named for it."""
+    folder = f"oversight_snapshot_{snapshot.first_date}_{snapshot.last_date}" + (
+        "_public" if snapshot.public else "_internal"
+    )
+    with tempfile.TemporaryDirectory() as scratch:
+        written = Path(scratch) / folder
+        write_snapshot(snapshot, written)
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(written.iterdir()):
+                # a fixed timestamp: the same snapshot gives the same zip
+                info = zipfile.ZipInfo(f"{folder}/{path.name}", date_time=(2024, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                archive.writestr(info, path.read_bytes())
+        return buffer.getvalue()
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def compare_with_previous(snapshot: Snapshot, previous_dir: Path, csvs: dict[str, bytes]) -> None:
+    """Set snapshot.revisions to every published figure that differs from the earlier snapshot
+    in previous_dir, which must be of the same period and the same audience."""
+    try:
+        before = json.loads((previous_dir / METADATA).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise SnapshotError(
+            f"{previous_dir} is not a snapshot folder (cannot read its {METADATA}: {error})."
+        ) from error
+    period = before.get("period", {})
+    wanted = {"first_date": str(snapshot.first_date), "last_date": str(snapshot.last_date)}
+    if {k: period.get(k) for k in wanted} != wanted:
+        raise SnapshotError(
+            f"The earlier snapshot in {previous_dir} covers {period.get('first_date')} to "
+            f"{period.get('last_date')}, not {snapshot.first_date} to {snapshot.last_date}: "
+            "revisions compare snapshots of the same period."
+        )
+    if bool(before.get("public")) != snapshot.public:
+        raise SnapshotError(
+            f"The earlier snapshot in {previous_dir} is "
+            f"{'public' if before.get('public') else 'internal'} and this one is "
+            f"{'public' if snapshot.public else 'internal'}: compare like with like (a public "
+            "snapshot must never list exact figures)."
+        )
+    revisions = []
+    for spec in TABLES:
+        path = previous_dir / f"{spec.name}.csv"
+        if not path.exists():
+            raise SnapshotError(f"The earlier snapshot in {previous_dir} has no {path.name}.")
+        old = _cells(path.read_bytes(), spec.name)
+        new = _cells(csvs[f"{spec.name}.csv"], spec.name)
+        for row in [*new, *(r for r in old if r not in new)]:
+            for column in spec.columns:
+                if column in ROW_KEYS[spec.name]:
+                    continue
+                was = old.get(row, {}).get(column, "")
+                now = new.get(row, {}).get(column, "")
+                if was != now:
+                    revisions.append(Revision(spec.name, row, column, was, now))
+    snapshot.revisions = revisions
+    snapshot.previous_generated_at = before.get("generated_at")
+
+
+def _cells(data: bytes, name: str) -> dict[str, dict[str, str]]:
+    """A published CSV's cells by row key, then column."""
+    rows = csv.DictReader(io.StringIO(data.decode("utf-8-sig")))
+    return {"/".join(row[k] for k in ROW_KEYS[name]): row for row in rows}
+
+
+def metadata(snapshot: Snapshot, hashes: dict[str, str]) -> dict:
+    """What metadata.json holds (docs/metrics.md, "The published tables")."""
+    return {
+        "title": title(snapshot),
+        "period": {
+            "first_date": str(snapshot.first_date),
+            "last_date": str(snapshot.last_date),
+            "dates": "received_at of the reports, both dates inclusive",
+        },
+        "as_at_date": str(snapshot.as_at),
+        "generated_at": snapshot.generated_at.isoformat(),
+        "software": {"name": "oversight", "version": snapshot.software_version},
+        "public": snapshot.public,
+        "experimental_statistics": True,
+        "synthetic_data": snapshot.synthetic,
+        "disclosure_control": {
+            "applied": snapshot.public,
+            "threshold": snapshot.threshold,
+            "symbol": disclosure.SUPPRESSED,
+            "rules": list(disclosure.rules(snapshot.threshold)) if snapshot.public else [],
+        },
+        "tables": [
+            {
+                "file": f"{spec.name}.csv",
+                "title": spec.title,
+                "description": spec.description,
+                "columns": list(spec.columns),
+                "rows": len(snapshot.tables[spec.name]),
+            }
+            for spec in TABLES
+        ],
+        "previous_snapshot": (
+            None if snapshot.revisions is None else {"generated_at": snapshot.previous_generated_at}
+        ),
+        "revisions": (
+            None
+            if snapshot.revisions is None
+            else [
+                {"table": r.table, "row": r.row, "column": r.column, "old": r.old, "new": r.new}
+                for r in snapshot.revisions
+            ]
+        ),
+        "notes": snapshot.notes,
+        "sources": snapshot.sources,
+        "files": hashes,
+    }
+
+
+def title(snapshot: Snapshot) -> str:
+    """The snapshot's title, with its period."""
+    return (
+        "Police Anti-Corruption and Abuse Reporting Service: reports received "
+        f"{snapshot.first_date:%d %B %Y} to {snapshot.last_date:%d %B %Y}"
+    )
+
+
+def cover_note(snapshot: Snapshot) -> str:
+    """The human-readable cover note (README.md) of a snapshot folder."""
+    lines = [f"# {title(snapshot)}", ""]
+    if snapshot.synthetic:
+        lines += [
+            "> **Synthetic demonstration data.** Every figure here was generated by a program, "
+            "not taken from real reports.",
+            "",
+        ]
+    audience = (
+        "**Public snapshot**: every table is disclosure-controlled (rules below)."
+        if snapshot.public
+        else "**Internal snapshot, not for publication**: exact figures, small numbers "
+        "included. Publish only a snapshot made with `--public`."
+    )
+    lines += [
+        audience,
+        "",
+        f"- Period: reports received {snapshot.first_date:%d %B %Y} to "
+        f"{snapshot.last_date:%d %B %Y} (both inclusive)",
+        f"- As at: {snapshot.as_at:%d %B %Y} (the latest date in the stored extracts; "
+        "referrals and outcomes so far, by then)",
+        f"- Generated: {snapshot.generated_at:%Y-%m-%d %H:%M} UTC by Oversight "
+        f"{snapshot.software_version}",
+        "",
+        EXPERIMENTAL,
+        "",
+        "## Files",
+        "",
+    ]
+    for spec in TABLES:
+        lines.append(f"- `{spec.name}.csv`: {spec.title}. {spec.description}")
+    lines += [
+        f"- `{WORKBOOK}`: the same tables as an accessible spreadsheet.",
+        f"- `{REPORT}`: a printable report with charts, commentary and methodology.",
+        f"- `{METADATA}`: period, as-at date, rules applied, revisions, and the SHA-256 of "
+        "every file.",
+        "",
+        "Rates are given to 2 decimal places and days to 1; a value that cannot be computed "
+        "(no officer figure for the force, nothing to measure) is left empty, never 0.",
+        "",
+        "## Disclosure control",
+        "",
+    ]
+    if snapshot.public:
+        lines += [f"- {rule}" for rule in disclosure.rules(snapshot.threshold)]
+    else:
+        lines.append("None applied: this internal snapshot holds exact figures.")
+    lines += ["", "## Revisions", ""]
+    if snapshot.revisions is None:
+        lines.append("No earlier snapshot of this period was compared.")
+    elif not snapshot.revisions:
+        lines.append(
+            "No figure changed since the earlier snapshot of this period "
+            f"(generated {snapshot.previous_generated_at})."
+        )
+    else:
+        lines += [
+            f"{len(snapshot.revisions)} figures changed since the earlier snapshot of this "
+            f"period (generated {snapshot.previous_generated_at}):",
+            "",
+            "| table | row | column | was | now |",
+            "|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| {r.table} | {_md(r.row)} | {r.column} | {_md(r.old) or '(empty)'} | "
+            f"{_md(r.new) or '(empty)'} |"
+            for r in snapshot.revisions
+        ]
+    lines += ["", "## Notes", ""]
+    lines += [f"- {note}" for note in snapshot.notes]
+    return "\n".join(lines) + "\n"
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|")

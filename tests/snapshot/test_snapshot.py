@@ -1,0 +1,326 @@
+"""The snapshot command end to end: files, metadata, reproducibility, disclosure control of the
+public snapshot against the internal one, revisions, and exports that cannot run formulas."""
+
+import csv
+import hashlib
+import io
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from oversight.db import connect_read_only
+from oversight.ingest import import_extract
+from oversight.settings import PROJECT_ROOT
+from oversight.snapshot.build import build_snapshot, previous_period
+from oversight.snapshot.model import SUPPRESSED, TABLES
+from oversight.snapshot.write import snapshot_zip
+
+FY = ("--from", "2024-04-01", "--to", "2025-03-31")
+CSV_FILES = [f"{spec.name}.csv" for spec in TABLES]
+# Each column of a by-force or by-month table adds up to this headline count.
+COLUMN_TOTALS = {
+    ("reports_by_force", "reports"): "reports",
+    ("outcomes_by_force", "referrals"): "referrals",
+    ("outcomes_by_force", "investigations"): "investigations",
+    ("outcomes_by_force", "case_to_answer"): "case_to_answer",
+    ("outcomes_by_force", "dismissals"): "dismissals",
+    ("outcomes_by_force", "would_have_been_dismissed"): "would_have_been_dismissed",
+}
+COUNT_COLUMNS = {
+    "headline": ["value"],
+    "reports_by_force": ["reports"],
+    "reports_by_category": ["reports"],
+    "reports_by_month": ["reports"],
+    "outcomes_by_force": [
+        "referrals",
+        "investigations",
+        "case_to_answer",
+        "dismissals",
+        "would_have_been_dismissed",
+    ],  # fmt: skip
+    "timeliness": ["cases"],
+}
+
+
+def oversight(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "oversight", *args],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def read_tables(folder: Path) -> dict[str, pd.DataFrame]:
+    return {
+        spec.name: pd.read_csv(folder / f"{spec.name}.csv", dtype=str, keep_default_na=False)
+        for spec in TABLES
+    }
+
+
+@pytest.fixture(scope="module")
+def snapshots(demo_database, tmp_path_factory) -> dict[str, Path]:
+    """Internal and public snapshots of FY 2024/25 and of everything, written by the command."""
+    root = tmp_path_factory.mktemp("snapshots")
+    made = {}
+    for name, args in {
+        "internal": ["--from", "2024-04-01", "--to", "2025-03-31"],
+        "public": ["--from", "2024-04-01", "--to", "2025-03-31", "--public"],
+        "internal_all": [],
+        "public_all": ["--public"],
+        "internal_again": ["--from", "2024-04-01", "--to", "2025-03-31"],
+    }.items():
+        result = oversight("snapshot", "--db", str(demo_database), "--out", str(root / name), *args)
+        assert result.returncode == 0, result.stderr
+        made[name] = root / name
+    return made
+
+
+def test_snapshot_has_help():
+    result = oversight("snapshot", "--help")
+    assert result.returncode == 0
+    for option in ("--out", "--db", "--from", "--to", "--public", "--previous"):
+        assert option in result.stdout
+
+
+def test_every_file_is_written_and_listed_with_its_hash(snapshots):
+    folder = snapshots["public"]
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == sorted(
+        [*CSV_FILES, "README.md", "metadata.json", "snapshot.xlsx", "snapshot.html"]
+    )
+    meta = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
+    assert meta["period"]["first_date"] == "2024-04-01"
+    assert meta["period"]["last_date"] == "2025-03-31"
+    assert meta["as_at_date"] == "2026-10-31"
+    assert meta["public"] is True and meta["synthetic_data"] is True
+    assert meta["disclosure_control"]["threshold"] == 5 and meta["disclosure_control"]["rules"]
+    assert meta["software"]["version"]
+    assert meta["generated_at"]
+    assert set(meta["files"]) == {n for n in names if n != "metadata.json"}
+    for name, digest in meta["files"].items():
+        assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest
+
+
+def test_columns_and_rows_are_those_of_metrics_md(snapshots, demo):
+    tables = read_tables(snapshots["internal"])
+    for spec in TABLES:
+        with open(snapshots["internal"] / f"{spec.name}.csv", encoding="utf-8") as handle:
+            assert next(csv.reader(handle)) == list(spec.columns)
+    forces = list(demo["forces"]["force_code"])
+    assert tables["reports_by_force"]["force_code"].tolist() == [*forces, "unknown"]
+    assert tables["reports_by_category"]["category"].tolist() == [
+        "corrupt_exchange", "abuse_of_position", "sexual_misconduct", "domestic_abuse",
+        "discrimination", "other",
+    ]  # fmt: skip
+    months = tables["reports_by_month"]
+    assert len(months) == 24 and months["month"].iloc[0] == "2024-04"
+    assert months["month"].iloc[-1] == "2025-03"
+    assert months["channel"].tolist()[:2] == ["phone", "online"]
+    received = set(tables["outcomes_by_force"]["force_code"])
+    assert received <= set(forces)
+    assert all(int(v) > 0 for v in tables["outcomes_by_force"]["referrals"])
+    # rates to exactly 2 decimal places, empty where there is no officer figure
+    rates = tables["reports_by_force"].set_index("force_code")["reports_per_1000_officers"]
+    assert rates["unknown"] == ""
+    assert all(len(r.split(".")[1]) == 2 for r in rates.drop("unknown") if r)
+
+
+def test_two_runs_give_byte_identical_tables(snapshots):
+    for name in CSV_FILES:
+        first = (snapshots["internal"] / name).read_bytes()
+        assert first == (snapshots["internal_again"] / name).read_bytes(), name
+
+
+def test_public_snapshot_hides_every_small_count(snapshots):
+    for name in ("public", "public_all"):
+        tables = read_tables(snapshots[name])
+        for table, columns in COUNT_COLUMNS.items():
+            for column in columns:
+                for value in tables[table][column]:
+                    assert value == SUPPRESSED or not 1 <= int(value) <= 4, (table, column, value)
+
+
+def test_public_cells_equal_the_internal_ones(snapshots):
+    for public, internal in (("public", "internal"), ("public_all", "internal_all")):
+        shown, exact = read_tables(snapshots[public]), read_tables(snapshots[internal])
+        suppressed = 0
+        for spec in TABLES:
+            assert shown[spec.name].shape == exact[spec.name].shape
+            same = shown[spec.name] == exact[spec.name]
+            hidden = shown[spec.name] == SUPPRESSED
+            assert (same | hidden).all().all(), spec.name
+            suppressed += int(hidden.to_numpy().sum())
+        assert suppressed > 0  # the demo has small counts: the test exercises suppression
+
+
+def test_no_suppressed_cell_is_alone_in_a_column_with_a_total(snapshots):
+    for name in ("public", "public_all"):
+        tables = read_tables(snapshots[name])
+        headline = tables["headline"].set_index("measure")["value"]
+        for (table, column), total in COLUMN_TOTALS.items():
+            cells = [*tables[table][column], headline[total]]
+            assert sum(cell == SUPPRESSED for cell in cells) != 1, (name, table, column)
+        months = tables["reports_by_month"]
+        for channel in ("phone", "online"):
+            cells = [*months.loc[months["channel"] == channel, "reports"],
+                     headline[f"reports_{channel}"]]  # fmt: skip
+            assert sum(cell == SUPPRESSED for cell in cells) != 1, (name, channel)
+        parts = [headline["reports_phone"], headline["reports_online"], headline["reports"]]
+        assert sum(cell == SUPPRESSED for cell in parts) != 1
+
+
+def test_rates_with_a_suppressed_count_are_suppressed(snapshots):
+    by_force = read_tables(snapshots["public"])["reports_by_force"]
+    hidden = by_force["reports"] == SUPPRESSED
+    assert (by_force.loc[hidden, "reports_per_1000_officers"].isin([SUPPRESSED, ""])).all()
+
+
+def test_cover_note_states_what_metrics_md_asks(snapshots):
+    public = (snapshots["public"] / "README.md").read_text(encoding="utf-8")
+    for words in ("01 April 2024", "31 March 2025", "As at: 31 October 2026",
+                  "experimental statistics", "[c]", "No earlier snapshot",
+                  "Synthetic demonstration data"):  # fmt: skip
+        assert words in public, words
+    internal = (snapshots["internal"] / "README.md").read_text(encoding="utf-8")
+    assert "not for publication" in internal
+
+
+def test_an_existing_folder_is_not_overwritten(snapshots, demo_database):
+    before = {p.name: p.read_bytes() for p in snapshots["internal"].iterdir()}
+    result = oversight("snapshot", "--db", str(demo_database), "--out", str(snapshots["internal"]))
+    assert result.returncode == 1
+    assert "not empty" in result.stderr
+    assert {p.name: p.read_bytes() for p in snapshots["internal"].iterdir()} == before
+
+
+def test_bad_dates_and_missing_database_are_refused(tmp_path, demo_database):
+    result = oversight("snapshot", "--db", str(demo_database), "--out", str(tmp_path / "x"),
+                       "--from", "2025-13-01")  # fmt: skip
+    assert result.returncode == 2 and "not a date" in result.stderr
+    result = oversight("snapshot", "--db", str(demo_database), "--out", str(tmp_path / "y"),
+                       "--from", "2025-03-01", "--to", "2025-01-01")  # fmt: skip
+    assert result.returncode == 1 and "after it ends" in result.stderr
+    result = oversight("snapshot", "--db", str(tmp_path / "none.duckdb"), "--out", str(tmp_path))
+    assert result.returncode == 1
+    assert not (tmp_path / "x").exists() and not (tmp_path / "y").exists()
+
+
+def revised_extract(demo_files, folder: Path) -> list[Path]:
+    """The demo extract with one more report received in FY 2024/25 (online, Kent)."""
+    folder.mkdir()
+    reports = (demo_files["reports"]).read_text(encoding="utf-8")
+    extra = "ZZ-NEW-1,2024-06-15T10:00:00,online,other,kent,officer,false,,,,\n"
+    (folder / "reports.csv").write_text(reports + extra, encoding="utf-8")
+    for name in ("referrals", "outcomes"):
+        (folder / f"{name}.csv").write_bytes(demo_files[name].read_bytes())
+    return [folder / f"{name}.csv" for name in ("reports", "referrals", "outcomes")]
+
+
+def test_revisions_list_every_changed_figure(snapshots, demo_files, tmp_path):
+    db_path = tmp_path / "revised.duckdb"
+    import_extract(revised_extract(demo_files, tmp_path / "extract"), db_path, synthetic=True)
+    out = tmp_path / "revised"
+    result = oversight("snapshot", "--db", str(db_path), "--out", str(out), *FY,
+                       "--previous", str(snapshots["internal"]))  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    meta = json.loads((out / "metadata.json").read_text(encoding="utf-8"))
+    changed = {(r["table"], r["row"], r["column"]): (r["old"], r["new"]) for r in meta["revisions"]}
+    old = read_tables(snapshots["internal"])
+    headline = old["headline"].set_index("measure")["value"]
+    kent = old["reports_by_force"].set_index("force_code").loc["kent"]
+    june = old["reports_by_month"].set_index(["month", "channel"]).loc[("2024-06", "online")]
+    other = old["reports_by_category"].set_index("category").loc["other", "reports"]
+
+    def plus_one(text: str) -> str:
+        return str(int(text) + 1)
+
+    expected = {
+        ("headline", "reports", "value"): (headline["reports"], plus_one(headline["reports"])),
+        ("headline", "reports_online", "value"): (
+            headline["reports_online"],
+            plus_one(headline["reports_online"]),
+        ),
+        ("reports_by_force", "kent", "reports"): (kent["reports"], plus_one(kent["reports"])),
+        ("reports_by_category", "other", "reports"): (other, plus_one(other)),
+        ("reports_by_month", "2024-06/online", "reports"): (
+            june["reports"],
+            plus_one(june["reports"]),
+        ),
+    }
+    new_rate = f"{(int(kent['reports']) + 1) / float(kent['officer_fte']) * 1000:.2f}"
+    if new_rate != kent["reports_per_1000_officers"]:
+        expected[("reports_by_force", "kent", "reports_per_1000_officers")] = (
+            kent["reports_per_1000_officers"],
+            new_rate,
+        )
+    # the extra report is anonymous = false and has no referral: nothing else changes
+    assert changed == expected
+    cover = (out / "README.md").read_text(encoding="utf-8")
+    assert f"{len(expected)} figures changed" in cover
+    assert f"| headline | reports | value | {headline['reports']} |" in cover
+
+
+def test_revisions_compare_like_with_like(snapshots, demo_database, tmp_path):
+    result = oversight("snapshot", "--db", str(demo_database), "--out", str(tmp_path / "a"),
+                       "--public", *FY, "--previous", str(snapshots["internal"]))  # fmt: skip
+    assert result.returncode == 1 and "compare like with like" in result.stderr
+    result = oversight("snapshot", "--db", str(demo_database), "--out", str(tmp_path / "b"),
+                       "--previous", str(snapshots["internal"]))  # fmt: skip
+    assert result.returncode == 1 and "same period" in result.stderr
+    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
+
+
+def test_previous_period_of_whole_months_is_whole_months():
+    from oversight.filters import Filters
+
+    def before(first, last):
+        period = previous_period(Filters(pd.Timestamp(first).date(), pd.Timestamp(last).date()))
+        return str(period.first_date), str(period.last_date)
+
+    assert before("2024-04-01", "2025-03-31") == ("2023-04-01", "2024-03-31")
+    assert before("2025-04-01", "2026-03-31") == ("2024-04-01", "2025-03-31")
+    assert before("2025-01-01", "2025-03-31") == ("2024-10-01", "2024-12-31")
+    assert before("2025-02-01", "2025-02-28") == ("2025-01-01", "2025-01-31")
+    assert before("2025-01-10", "2025-01-19") == ("2024-12-31", "2025-01-09")
+
+
+FORMULA_ID = '=HYPERLINK("http://x","y")'
+
+
+def test_a_formula_in_the_extract_stays_inert_in_every_export(tmp_path):
+    extract = tmp_path / "extract"
+    extract.mkdir()
+    (extract / "reports.csv").write_text(
+        "report_id,received_at,channel,categories,subject_force,subject_role,anonymous\n"
+        f'"{FORMULA_ID.replace(chr(34), chr(34) * 2)}",2025-05-01,online,other,kent,officer,false\n'
+        "R2,2025-05-02,phone,other,kent,officer,false\n",
+        encoding="utf-8",
+    )
+    db_path = tmp_path / "formula.duckdb"
+    import_extract([extract / "reports.csv"], db_path)
+    con = connect_read_only(db_path)
+    try:
+        for public in (False, True):
+            archive = zipfile.ZipFile(io.BytesIO(snapshot_zip(build_snapshot(con, public=public))))
+            for name in archive.namelist():
+                data = archive.read(name)
+                if name.endswith(".csv"):
+                    for row in csv.reader(io.StringIO(data.decode("utf-8"))):
+                        assert not any(cell.startswith(("=", "+", "@", "\t", "\r")) for cell in row)
+                if name.endswith(".xlsx"):
+                    book = openpyxl.load_workbook(io.BytesIO(data))
+                    for sheet in book.worksheets:
+                        for row in sheet.iter_rows():
+                            assert not any(cell.data_type == "f" for cell in row), sheet.title
+                # ids are never published: the report id appears in no file at all
+                assert b"HYPERLINK" not in data, name
+    finally:
+        con.close()
