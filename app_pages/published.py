@@ -33,8 +33,15 @@ st.query_params["period"] = key
 period = years[key]
 # Compared only year with whole year: the period before a part year would overlap a published
 # year, and the difference of the two could reveal what suppression hides.
-whole_year = (period.last - period.first).days >= 364
-published = snapshot(period.first, period.last, public=True, compare=whole_year)
+part_year = (period.last - period.first).days < 364
+published = snapshot(
+    period.first,
+    period.last,
+    public=True,
+    no_comparison="this is part of a year, and the period before it would overlap a published year"
+    if part_year
+    else "",
+)
 st.caption(
     f"Reports received {period.first:%d %B %Y} to {period.last:%d %B %Y}; referrals and "
     f"outcomes of those reports so far, as at {status.as_at_date:%d %B %Y}. Experimental "

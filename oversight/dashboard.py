@@ -181,19 +181,20 @@ def _cached_snapshot(
     last: dt.date,
     public: bool,
     threshold: int,
-    compare: bool,
+    no_comparison: str,
 ) -> Snapshot:
     connection = _connection(path, version)
-    return build_snapshot(connection, first, last, public, threshold, compare=compare)
+    return build_snapshot(connection, first, last, public, threshold, no_comparison=no_comparison)
 
 
-def snapshot(first: dt.date, last: dt.date, public: bool, compare: bool = True) -> Snapshot:
+def snapshot(first: dt.date, last: dt.date, public: bool, no_comparison: str = "") -> Snapshot:
     """The snapshot of reports received first to last (disclosure-controlled when public),
-    computed once per database version; the public view never asks for an exact one."""
+    computed once per database version; the public view never asks for an exact one.
+    no_comparison: why not to compare with the period before ("" to compare)."""
     public = public or is_public()
     return _cached_snapshot(
         str(database_path()), current_version(), first, last, public, disclosure_threshold(),
-        compare,
+        no_comparison,
     )  # fmt: skip
 
 

@@ -25,11 +25,12 @@ def build_snapshot(
     public: bool = False,
     threshold: int = 5,
     now: dt.datetime | None = None,
-    compare: bool = True,
+    no_comparison: str = "",
 ) -> Snapshot:
     """The snapshot of reports received from first_date to last_date (both inclusive; by
     default the first and last stored), exact, or disclosure-controlled when public; with the
-    headline of the period before for comparison, when compare and the data covers it."""
+    headline of the period before for comparison, when the data covers it and no reason not
+    to compare is given (no_comparison completes "No comparison is made: ...")."""
     status = data_status(con)
     if status.first_received_date is None or status.as_at_date is None:
         raise SnapshotError("The database holds no reports: import an extract first.")
@@ -43,7 +44,8 @@ def build_snapshot(
     tables = public_tables(exact, threshold) if public else exact
 
     before = previous_period(filters)
-    comparable = compare and not comparison_problem(before, status.first_received_date)
+    problem = no_comparison or comparison_problem(before, status.first_received_date)
+    comparable = not problem
     previous = (
         headline_table(run, before, status.as_at_date, public, threshold) if comparable else None
     )
@@ -60,6 +62,7 @@ def build_snapshot(
         previous_headline=previous,
         previous_first_date=before.first_date if comparable else None,
         previous_last_date=before.last_date if comparable else None,
+        no_comparison_reason=problem or "",
         notes=_notes(tables, last, status.as_at_date, threshold),
         sources=_sources(run),
     )

@@ -458,10 +458,7 @@ def commentary(snapshot) -> list[tuple[str, list[str]]]:
     previous = snapshot.previous_headline
     compared_heading = "Change on the previous period"
     if previous is None or snapshot.previous_first_date is None:
-        compared = [
-            "No comparison is made: the period of the same length just before this one is not "
-            "covered by the stored data."
-        ]
+        compared = [f"No comparison is made: {snapshot.no_comparison_reason}."]
     else:
         dates = (
             snapshot.first_date,

@@ -112,6 +112,11 @@ class Snapshot:
     previous_headline: pd.DataFrame | None = None
     previous_first_date: dt.date | None = None
     previous_last_date: dt.date | None = None
+    # Why there is no comparison (when previous_headline is None), completing "No comparison
+    # is made: ..."
+    no_comparison_reason: str = (
+        "the period of the same length just before this one is not covered by the stored data"
+    )
     # Figures that changed since an earlier snapshot of the same period (--previous), or None
     # when no earlier snapshot was given.
     revisions: list[Revision] | None = None

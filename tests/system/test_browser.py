@@ -2,12 +2,14 @@
 driven by Playwright. Fails (does not skip) when chromium is missing: scripts/test.sh installs it.
 """
 
+import json
 import os
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -51,12 +53,10 @@ def _wait_until_healthy(url: str, process: subprocess.Popen, timeout: float = 60
     raise TimeoutError(f"streamlit did not answer at {url} within {timeout} s")
 
 
-@pytest.fixture(scope="module")
-def served_app(demo_db: Path, tmp_path_factory):
-    """The dashboard served by `streamlit run app.py` on a free port, on the demo database."""
+def _serve(db_path: Path, log: Path, **env_extra: str):
+    """Serve `streamlit run app.py` on a free port; yield its URL, stop it afterwards."""
     port = _free_port()
-    log = tmp_path_factory.mktemp("streamlit") / "server.log"
-    env = os.environ | {"OVERSIGHT_DB": str(demo_db)}
+    env = os.environ | {"OVERSIGHT_DB": str(db_path)} | env_extra
     command = [
         sys.executable,
         "-m",
@@ -79,6 +79,19 @@ def served_app(demo_db: Path, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
+def served_app(demo_db: Path, tmp_path_factory):
+    """The dashboard for staff, served on the demo database."""
+    yield from _serve(demo_db, tmp_path_factory.mktemp("streamlit") / "server.log")
+
+
+@pytest.fixture(scope="module")
+def served_public(demo_db: Path, tmp_path_factory):
+    """The public view (OVERSIGHT_AUDIENCE=public), served on the demo database."""
+    log = tmp_path_factory.mktemp("streamlit_public") / "server.log"
+    yield from _serve(demo_db, log, OVERSIGHT_AUDIENCE="public")
+
+
+@pytest.fixture(scope="module")
 def browser():
     assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: run scripts/test.sh to install it"
     with sync_playwright() as playwright:
@@ -93,6 +106,7 @@ PAGES = {
     "outcomes": ("outcomes", "Outcomes and timeliness"),
     "forces": ("forces", "Forces"),
     "fairness": ("fairness", "Fairness"),
+    "publish": ("publish", "Publish a snapshot"),
     "about": ("about", "About the data"),
 }
 
@@ -106,13 +120,8 @@ def test_overview_shows_banner_and_counts_without_errors(served_app, browser, de
     page.close()
 
 
-@pytest.mark.parametrize("name", list(PAGES))
-def test_every_page_loads_without_errors(served_app, browser, name):
-    path, title = PAGES[name]
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    page.goto(f"{served_app}/{path}?period=national")
-    page.get_by_role("heading", name=title).first.wait_for(timeout=60_000)
-    page.get_by_text("Synthetic demonstration data").first.wait_for(timeout=30_000)
+def _drawn(page, name: str) -> None:
+    """Wait until the page has finished drawing, then check it shows no error."""
     # let every chart and table of the page finish drawing: no placeholder left, not running
     page.wait_for_load_state("networkidle")
     page.wait_for_function(
@@ -124,8 +133,63 @@ def test_every_page_loads_without_errors(served_app, browser, name):
     page.wait_for_timeout(1_000)  # plotly draws its SVG just after the element appears
     assert page.locator("[data-testid='stException']").count() == 0, f"error on {name}"
     assert page.locator("[data-testid='stAlertContentError']").count() == 0, f"error on {name}"
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_page_loads_without_errors(served_app, browser, name):
+    path, title = PAGES[name]
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{served_app}/{path}?period=national")
+    page.get_by_role("heading", name=title).first.wait_for(timeout=60_000)
+    page.get_by_text("Synthetic demonstration data").first.wait_for(timeout=30_000)
+    _drawn(page, name)
     # the period from the URL survived the page load and is still in the URL
     assert "period=national" in page.url
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    page.close()
+
+
+def test_publish_page_downloads_the_snapshot_zip(served_app, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{served_app}/publish")
+    page.get_by_role("heading", name="Publish a snapshot").first.wait_for(timeout=60_000)
+    _drawn(page, "publish")
+    with page.expect_download(timeout=120_000) as download:
+        page.get_by_role("button", name="Download the snapshot").click()
+    saved = Path(download.value.path())
+    with zipfile.ZipFile(saved) as archive:
+        names = {Path(n).name for n in archive.namelist()}
+        meta = json.loads(next(archive.read(n) for n in archive.namelist()
+                               if n.endswith("metadata.json")))  # fmt: skip
+    assert {"headline.csv", "snapshot.xlsx", "snapshot.html", "README.md"} <= names
+    assert meta["public"] is True  # the page's default: the version safe to publish
+    page.close()
+
+
+PUBLIC_PAGES = {
+    "published": ("", "Published figures"),
+    "public_about": ("about", "About the data"),
+}
+
+
+@pytest.mark.parametrize("name", list(PUBLIC_PAGES))
+def test_public_pages_load_without_errors(served_public, browser, name):
+    path, title = PUBLIC_PAGES[name]
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{served_public}/{path}")
+    page.get_by_role("heading", name=title).first.wait_for(timeout=60_000)
+    _drawn(page, name)
+    assert page.get_by_text("Filters").count() == 0  # no free filters in public
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    page.close()
+
+
+def test_public_cannot_open_a_staff_page_by_its_address(served_public, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{served_public}/forces")
+    page.get_by_role("heading", name="Published figures").first.wait_for(timeout=60_000)
+    _drawn(page, "forces in public")
+    assert page.get_by_role("heading", name="Forces", exact=True).count() == 0
     page.close()
