@@ -1,6 +1,8 @@
 """Forces: one force beside its region and England and Wales, its trend, and every force on a
 funnel plot and in a sortable table (a Police and Crime Commissioner's view)."""
 
+from functools import partial
+
 import streamlit as st
 
 from oversight import charts
@@ -258,7 +260,7 @@ st.caption(
 )
 st.download_button(
     "Download every force's counts and rates (CSV)",
-    data=csv_bytes(data.all_forces),
+    data=partial(csv_bytes, data.all_forces),
     file_name=f"forces_{filters.first_date}_{filters.last_date}.csv",
     mime="text/csv",
     key="download_all_forces",

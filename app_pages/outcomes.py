@@ -1,6 +1,8 @@
 """Outcomes and timeliness: conversion at each stage, the outcome mix of investigations, days to
 outcome (Kaplan-Meier), timeliness, the age of open cases and referrals awaiting a decision."""
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
@@ -262,7 +264,7 @@ st.caption(
 )
 st.download_button(
     "Download the timeliness table (CSV)",
-    data=csv_bytes(timeliness[["measure", "cases", "median_days", "p90_days"]]),
+    data=partial(csv_bytes, timeliness[["measure", "cases", "median_days", "p90_days"]]),
     file_name=f"timeliness_{filters.first_date}_{filters.last_date}.csv",
     mime="text/csv",
     key="download_timeliness",
@@ -302,7 +304,7 @@ else:
         )  # fmt: skip
         st.download_button(
             "Download this list (CSV)",
-            data=csv_bytes(long_open),
+            data=partial(csv_bytes, long_open),
             file_name=f"long_open_cases_by_force_{filters.first_date}_{filters.last_date}.csv",
             mime="text/csv",
             key="download_long_open_cases_by_force",

@@ -1,6 +1,8 @@
 """Reports: volumes by channel, category, force (raw and per 1,000 officers), subject role,
 anonymity, duty status and setting; monthly and quarterly trends; force by category."""
 
+from functools import partial
+
 import streamlit as st
 
 from oversight import charts
@@ -173,7 +175,7 @@ if not unrated.empty:
     )
 st.download_button(
     "Download every force's counts and rates (CSV)",
-    data=csv_bytes(data.by_force.drop(columns=["officer_fte_date"])),
+    data=partial(csv_bytes, data.by_force.drop(columns=["officer_fte_date"])),
     file_name=f"reports_by_force_{filters.first_date}_{filters.last_date}.csv",
     mime="text/csv",
     key="download_reports_by_force_table",

@@ -6,6 +6,7 @@ database on its next rerun, and cached query results are keyed on that version t
 """
 
 import datetime as dt
+import functools
 import os
 import threading
 from pathlib import Path
@@ -219,7 +220,8 @@ def show_chart(
         st.dataframe(numbers, hide_index=True, width="stretch")
         st.download_button(
             "Download these numbers (CSV)",
-            data=csv_bytes(numbers),
+            # written only when clicked, not on every rerun
+            data=functools.partial(csv_bytes, numbers),
             file_name=f"{file_stem}_{filters.first_date}_{filters.last_date}.csv",
             mime="text/csv",
             key=f"download_{file_stem}",

@@ -2,6 +2,8 @@
 driven by Playwright. Fails (does not skip) when chromium is missing: scripts/test.sh installs it.
 """
 
+import csv
+import io
 import json
 import os
 import socket
@@ -192,4 +194,27 @@ def test_public_cannot_open_a_staff_page_by_its_address(served_public, browser):
     page.get_by_role("heading", name="Published figures").first.wait_for(timeout=60_000)
     _drawn(page, "forces in public")
     assert page.get_by_role("heading", name="Forces", exact=True).count() == 0
+    page.close()
+
+
+def test_a_chart_downloads_exactly_its_numbers(served_app, browser):
+    """The Overview's monthly chart over the Met pilot: its CSV, downloaded in the browser,
+    holds the pilot's published totals (1,988 by phone, 890 online)."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{served_app}/?period=pilot")
+    page.get_by_role("heading", name="Reports by month").first.wait_for(timeout=60_000)
+    _drawn(page, "overview")
+    expanders = page.get_by_text("The numbers behind this chart")
+    expanders.last.click()
+    button = page.get_by_role("button", name="Download these numbers (CSV)").last
+    button.wait_for(state="visible", timeout=30_000)
+    with page.expect_download(timeout=60_000) as download:
+        button.click()
+    assert download.value.suggested_filename == "reports_by_month_2022-11-29_2024-02-29.csv"
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    totals = {}
+    for row in rows:
+        totals[row["channel"]] = totals.get(row["channel"], 0) + int(row["reports"])
+    assert totals == {"phone": 1988, "online": 890}
     page.close()
