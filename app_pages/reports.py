@@ -29,7 +29,8 @@ if data.reports == 0:
 
 def share_of(attribute: str, value: str) -> tuple[int, float]:
     """The reports with this value of the attribute, and their share of all reports."""
-    row = data.by_attribute.query("attribute == @attribute and value == @value").iloc[0]
+    table = data.by_attribute
+    row = table[(table["attribute"] == attribute) & (table["value"] == value)].iloc[0]
     return int(row["reports"]), float(row["share_of_reports"])
 
 
@@ -58,7 +59,8 @@ for column, (label, value, share, help_text) in zip(st.columns(len(tiles)), tile
 
 st.subheader("What reports were about")
 carried = int(data.by_category["reports"].sum())
-several = data.by_attribute.query("attribute == 'category_count' and value != '1'")
+counts = data.by_attribute
+several = counts[(counts["attribute"] == "category_count") & (counts["value"] != "1")]
 several_count = int(several["reports"].sum())
 note = (
     f"A report can carry several categories and counts under each, so these bars add up to "
