@@ -5,11 +5,11 @@ deficiencies); a channel, category, assessment or outcome keeps its colour on ev
 Every builder takes a title that says what the chart shows and axis titles with units.
 """
 
-import copy
-import functools
+import os
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.colors import sequential
 
 from oversight.contract import ASSESSMENTS, CATEGORIES, CHANNELS
 
@@ -72,21 +72,51 @@ GROUP_COLOURS = {
 FONT = "Source Sans Pro, Arial, sans-serif"
 
 
-def _layout(fig: go.Figure, title: str, x_title: str, y_title: str, height: int = 420):
-    fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left"},
-        xaxis_title=x_title,
-        yaxis_title=y_title,
-        font={"family": FONT, "size": 13},
-        height=height,
-        margin={"l": 10, "r": 10, "t": 60, "b": 10},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "title": None},
-        plot_bgcolor="white",
-        hovermode="closest",
-    )
-    fig.update_xaxes(showline=True, linecolor="#444", gridcolor="#eee")
-    fig.update_yaxes(showline=True, linecolor="#444", gridcolor="#eee", rangemode="tozero")
-    return fig
+def _validating() -> bool:
+    """Whether plotly validates the figures built here (see _figure)."""
+    return os.environ.get("OVERSIGHT_VALIDATE_CHARTS") == "1"
+
+
+def _figure(data: list[dict], layout: dict) -> go.Figure:
+    """A figure built in one step from plain dict traces and a plain dict layout.
+
+    Validation is a setting. Plotly checks every property name and value as a figure is built
+    (several times the cost of building it unchecked: milliseconds to tens of milliseconds per
+    chart on every page rerun), while st.plotly_chart only sends fig.to_dict() on, unchecked.
+    So validation is ON when the environment variable OVERSIGHT_VALIDATE_CHARTS is "1" and OFF
+    otherwise: the tests turn it on (tests/conftest.py), so a typo in a property name still fails
+    the tests, while the running dashboard skips the cost. tests/test_charts.py checks that every
+    builder's figure is the same either way. It is read at each call, not at import, so a test
+    can switch it.
+    """
+    return go.Figure(data=data, layout=layout, _validate=_validating())
+
+
+_AXIS = {"showline": True, "linecolor": "#444", "gridcolor": "#eee"}
+
+
+def _style(title: str, x_title: str, y_title: str, height: int) -> dict:
+    """The layout every chart shares: title at the top left, the legend in a row above the plot,
+    plain axes on white, the count axis from zero (a new dict on each call: callers change it)."""
+    return {
+        "title": {"text": title, "x": 0, "xanchor": "left"},
+        "font": {"family": FONT, "size": 13},
+        "margin": {"l": 10, "r": 10, "t": 60, "b": 10},
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
+        "xaxis": {"title": {"text": x_title}, **_AXIS},
+        "yaxis": {"title": {"text": y_title}, **_AXIS, "rangemode": "tozero"},
+        "height": height,
+        "plot_bgcolor": "white",
+        "hovermode": "closest",
+    }
+
+
+def _hline(y: float, line: dict) -> dict:
+    """A line across the whole plot at y, as a layout shape (what fig.add_hline draws)."""
+    return {
+        "type": "line", "xref": "x domain", "x0": 0, "x1": 1, "yref": "y", "y0": y, "y1": y,
+        "line": line,
+    }  # fmt: skip
 
 
 def bars(
@@ -103,13 +133,20 @@ def bars(
     stacked: bool = True,
 ) -> go.Figure:
     """Bars of y by x, one trace per value of colour (stacked), with optional interval whiskers."""
-    fig = go.Figure()
     groups = [(None, frame)] if colour is None else list(frame.groupby(colour, sort=False))
+    traces = []
     for name, part in groups:
-        kwargs = {}
+        bar = {
+            "type": "bar",
+            "x": part[y] if horizontal else part[x],
+            "y": part[x] if horizontal else part[y],
+            "name": str(name) if name is not None else y_title,
+            "orientation": "h" if horizontal else "v",
+            "showlegend": name is not None,
+        }
         if error:
             low, high = error
-            kwargs["error_x" if horizontal else "error_y"] = {
+            bar["error_x" if horizontal else "error_y"] = {
                 "type": "data",
                 "symmetric": False,
                 "array": (part[high] - part[y]).tolist(),
@@ -117,20 +154,17 @@ def bars(
                 "color": "#333",
             }
         colour_value = (colours or {}).get(name, OKABE_ITO["blue"] if name is None else None)
-        fig.add_bar(
-            x=part[y] if horizontal else part[x],
-            y=part[x] if horizontal else part[y],
-            name=str(name) if name is not None else y_title,
-            orientation="h" if horizontal else "v",
-            marker_color=colour_value,
-            showlegend=name is not None,
-            **kwargs,
-        )
-    fig.update_layout(barmode="stack" if stacked else "group")
+        if colour_value is not None:  # else plotly's own colour for the trace
+            bar["marker"] = {"color": colour_value}
+        traces.append(bar)
+    layout = {"barmode": "stack" if stacked else "group"}
     if horizontal:
-        fig.update_yaxes(autorange="reversed")
-        return _layout(fig, title, y_title, x_title, height=max(320, 22 * frame[x].nunique()))
-    return _layout(fig, title, x_title, y_title)
+        layout["yaxis"] = {"autorange": "reversed"}
+        return _one_pass_figure(
+            traces, title, y_title, x_title, height=max(320, 22 * frame[x].nunique()),
+            layout=layout,
+        )  # fmt: skip
+    return _one_pass_figure(traces, title, x_title, y_title, height=420, layout=layout)
 
 
 def lines(
@@ -146,46 +180,47 @@ def lines(
     step: bool = False,
 ) -> go.Figure:
     """Lines of y over x, one per value of colour, with an optional shaded interval band."""
-    fig = go.Figure()
     groups = [(None, frame)] if colour is None else list(frame.groupby(colour, sort=False))
     shape = "hv" if step else "linear"
+    traces = []
     for name, part in groups:
         colour_value = (colours or {}).get(name, OKABE_ITO["blue"])
         if band:
             low, high = band
-            fig.add_scatter(
-                x=list(part[x]) + list(part[x])[::-1],
-                y=list(part[high]) + list(part[low])[::-1],
-                fill="toself",
-                fillcolor=colour_value,
-                opacity=0.15,
-                line={"width": 0, "shape": shape},
-                hoverinfo="skip",
-                showlegend=False,
-            )
-        fig.add_scatter(
-            x=part[x],
-            y=part[y],
-            mode="lines+markers" if not step else "lines",
-            name=str(name) if name is not None else y_title,
-            line={"color": colour_value, "shape": shape, "width": 2},
-            showlegend=name is not None,
-        )
-    return _layout(fig, title, x_title, y_title)
+            traces.append({
+                "type": "scatter",
+                "x": list(part[x]) + list(part[x])[::-1],
+                "y": list(part[high]) + list(part[low])[::-1],
+                "fill": "toself",
+                "fillcolor": colour_value,
+                "opacity": 0.15,
+                "line": {"width": 0, "shape": shape},
+                "hoverinfo": "skip",
+                "showlegend": False,
+            })  # fmt: skip
+        traces.append({
+            "type": "scatter",
+            "x": part[x],
+            "y": part[y],
+            "mode": "lines+markers" if not step else "lines",
+            "name": str(name) if name is not None else y_title,
+            "line": {"color": colour_value, "shape": shape, "width": 2},
+            "showlegend": name is not None,
+        })  # fmt: skip
+    return _one_pass_figure(traces, title, x_title, y_title, height=420)
 
 
 def funnel(frame: pd.DataFrame, stage: str, count: str, title: str) -> go.Figure:
     """A funnel of counts by stage, each bar labelled with its count and share of the first."""
-    fig = go.Figure(
-        go.Funnel(
-            y=frame[stage],
-            x=frame[count],
-            texttemplate="%{value:,}<br>%{percentInitial:.0%}",
-            marker={"color": OKABE_ITO["blue"]},
-            connector={"line": {"color": NEUTRAL}},
-        )
-    )
-    return _layout(fig, title, "Number of reports or cases", "Stage", height=460)
+    stages = {
+        "type": "funnel",
+        "y": frame[stage],
+        "x": frame[count],
+        "texttemplate": "%{value:,}<br>%{percentInitial:.0%}",
+        "marker": {"color": OKABE_ITO["blue"]},
+        "connector": {"line": {"color": NEUTRAL}},
+    }
+    return _one_pass_figure([stages], title, "Number of reports or cases", "Stage", height=460)
 
 
 def funnel_plot(
@@ -204,36 +239,56 @@ def funnel_plot(
 
     limits has x and columns lower_95, upper_95, lower_998, upper_998.
     """
-    fig = go.Figure()
+    traces, layout = _funnel_plot_parts(
+        points, limits, x, y, label, target, x_title, y_title, highlight
+    )
+    return _one_pass_figure(traces, title, x_title, y_title, height=480, layout=layout)
+
+
+def _funnel_plot_parts(
+    points: pd.DataFrame,
+    limits: pd.DataFrame,
+    x: str,
+    y: str,
+    label: str,
+    target: float,
+    x_title: str,
+    y_title: str,
+    highlight: str | None,
+) -> tuple[list[dict], dict]:
+    """funnel_plot's traces (the limits, then the units' markers, named "forces") and its
+    layout entries (the target line), for funnel_plot and funnel_plot_focused to build on."""
+    traces = []
     for level, dash in (("998", "dash"), ("95", "dot")):
         shown = "99.8%" if level == "998" else "95%"
         for side in ("lower", "upper"):
-            fig.add_scatter(
-                x=limits[x],
-                y=limits[f"{side}_{level}"],
-                mode="lines",
-                line={"color": NEUTRAL, "dash": dash, "width": 1.5},
-                name=f"{shown} limits",
-                showlegend=side == "lower",
-                hoverinfo="skip",
-            )
-    fig.add_hline(y=target, line={"color": OKABE_ITO["black"], "width": 1})
+            traces.append({
+                "type": "scatter",
+                "x": limits[x],
+                "y": limits[f"{side}_{level}"],
+                "mode": "lines",
+                "line": {"color": NEUTRAL, "dash": dash, "width": 1.5},
+                "name": f"{shown} limits",
+                "showlegend": side == "lower",
+                "hoverinfo": "skip",
+            })  # fmt: skip
     colours = [
         OKABE_ITO["vermillion"] if highlight and name == highlight else OKABE_ITO["blue"]
         for name in points[label]
     ]
-    fig.add_scatter(
-        x=points[x],
-        y=points[y],
-        mode="markers",
-        marker={"color": colours, "size": 9, "line": {"color": "white", "width": 1}},
-        text=points[label],
-        hovertemplate="%{text}<br>" + f"{x_title}: %{{x:,.0f}}<br>{y_title}: %{{y:.2f}}"
+    traces.append({
+        "type": "scatter",
+        "x": points[x],
+        "y": points[y],
+        "mode": "markers",
+        "marker": {"color": colours, "size": 9, "line": {"color": "white", "width": 1}},
+        "text": points[label],
+        "hovertemplate": "%{text}<br>" + f"{x_title}: %{{x:,.0f}}<br>{y_title}: %{{y:.2f}}"
         "<extra></extra>",
-        name="forces",
-        showlegend=False,
-    )
-    return _layout(fig, title, x_title, y_title, height=480)
+        "name": "forces",
+        "showlegend": False,
+    })  # fmt: skip
+    return traces, {"shapes": [_hline(target, {"color": OKABE_ITO["black"], "width": 1})]}
 
 
 # Subject groups on the Fairness page (subject_ethnicity and subject_sex, by label); the
@@ -270,15 +325,16 @@ def relative_rates(
     from math import log10
 
     shown = frame.dropna(subset=[ratio, low, high])
-    fig = go.Figure()
+    traces = []
     for name, part in shown.groupby(group, sort=False):
-        fig.add_scatter(
-            x=part[stage],
-            y=part[ratio],
-            mode="markers",
-            name=str(name),
-            marker={"color": (colours or {}).get(name, OKABE_ITO["blue"]), "size": 11},
-            error_y={
+        traces.append({
+            "type": "scatter",
+            "x": part[stage],
+            "y": part[ratio],
+            "mode": "markers",
+            "name": str(name),
+            "marker": {"color": (colours or {}).get(name, OKABE_ITO["blue"]), "size": 11},
+            "error_y": {
                 "type": "data",
                 "symmetric": False,
                 "array": (part[high] - part[ratio]).tolist(),
@@ -286,28 +342,33 @@ def relative_rates(
                 "thickness": 1.5,
                 "width": 6,
             },
-            customdata=part[[low, high]].to_numpy(),
-            hovertemplate=f"{name}<br>%{{x}}<br>{y_title}: %{{y:.2f}} "
+            "customdata": part[[low, high]].to_numpy(),
+            "hovertemplate": f"{name}<br>%{{x}}<br>{y_title}: %{{y:.2f}} "
             "(95% interval %{customdata[0]:.2f} to %{customdata[1]:.2f})<extra></extra>",
-        )
-    fig.add_hline(y=1, line={"color": NEUTRAL, "width": 1.5, "dash": "dash"})
+        })  # fmt: skip
+    reference = {"color": NEUTRAL, "width": 1.5, "dash": "dash"}
     # The line at 1 is named in the legend, where a label cannot cover a group's interval.
-    fig.add_scatter(
-        x=[None], y=[None], mode="lines", name=reference_label, hoverinfo="skip",
-        line={"color": NEUTRAL, "width": 1.5, "dash": "dash"},
-    )  # fmt: skip
-    fig.update_layout(scattermode="group", scattergap=0.5)
-    _layout(fig, title, x_title, y_title, height=460)
+    traces.append({
+        "type": "scatter", "x": [None], "y": [None], "mode": "lines", "name": reference_label,
+        "hoverinfo": "skip", "line": dict(reference),
+    })  # fmt: skip
     values = [1.0, *shown[low].tolist(), *shown[high].tolist()]
     bottom, top = min(values) / 1.2, max(values) * 1.2
-    fig.update_yaxes(
-        type="log",
-        range=[log10(bottom), log10(top)],
-        tickvals=[t for t in _RATIO_TICKS if bottom <= t <= top],
-        rangemode="normal",
-    )
-    fig.update_xaxes(categoryorder="array", categoryarray=list(dict.fromkeys(frame[stage])))
-    return fig
+    return _one_pass_figure(
+        traces, title, x_title, y_title, height=460,
+        layout={
+            "shapes": [_hline(1, reference)],
+            "scattermode": "group",
+            "scattergap": 0.5,
+            "yaxis": {
+                "type": "log",
+                "range": [log10(bottom), log10(top)],
+                "tickvals": [t for t in _RATIO_TICKS if bottom <= t <= top],
+                "rangemode": "normal",
+            },
+            "xaxis": {"categoryorder": "array", "categoryarray": list(dict.fromkeys(frame[stage]))},
+        },
+    )  # fmt: skip
 
 
 def labelled_bars(
@@ -430,6 +491,12 @@ def interval_dots(
     )
 
 
+# plotly.py's viridis as validation spells it out (plotly.js's own "Viridis" has other stops).
+_VIRIDIS = [
+    [i / (len(sequential.Viridis) - 1), colour] for i, colour in enumerate(sequential.Viridis)
+]
+
+
 def labelled_heatmap(
     frame: pd.DataFrame,
     x: str,
@@ -455,7 +522,7 @@ def labelled_heatmap(
         "z": [[None if pd.isna(v) else float(v) for v in row] for row in grid.to_numpy()],
         "x": list(grid.columns),
         "y": list(grid.index),
-        "colorscale": "Viridis",
+        "colorscale": _VIRIDIS,
         "colorbar": {"title": {"text": "<br>".join(wrap(z_title, 14))}, "tickformat": number},
         "texttemplate": f"%{{z:{number}}}",
         "hovertemplate": f"{y_title}: %{{y}}<br>{x_title}: %{{x}}<br>{z_title}: "
@@ -568,15 +635,6 @@ def labelled_bar_panels(
     return _one_pass_figure(traces, title, x_title, "", height=height, layout=layout)
 
 
-@functools.cache
-def _base_layout() -> dict:
-    """_layout's style as a plain layout dict, made once (without the default template, which
-    plotly adds to every figure anyway)."""
-    spec = _layout(go.Figure(), "", "", "").layout.to_plotly_json()
-    spec.pop("template", None)
-    return spec
-
-
 def _one_pass_figure(
     data: list[dict],
     title: str,
@@ -585,20 +643,17 @@ def _one_pass_figure(
     height: int,
     layout: dict | None = None,
 ) -> go.Figure:
-    """A figure in _layout's style, built from plain dicts in one step: plotly validates each
-    update_* call separately, which costs tens of milliseconds per chart on every rerun.
-    layout entries that are dicts are merged into the style's, others replace it."""
-    spec = copy.deepcopy(_base_layout())
-    spec["height"] = height
-    spec["title"]["text"] = title
-    spec["xaxis"]["title"] = {"text": x_title}
-    spec["yaxis"]["title"] = {"text": y_title}
+    """A figure in _style, built from plain dicts in one step (see _figure): plotly would
+    validate each add_* and update_* call separately, which costs tens of milliseconds per chart
+    on every rerun. layout entries that are dicts are merged into the style's, others replace
+    it."""
+    spec = _style(title, x_title, y_title, height)
     for key, value in (layout or {}).items():
         if isinstance(value, dict) and isinstance(spec.get(key), dict):
             spec[key] = {**spec[key], **value}
         else:
             spec[key] = value
-    return go.Figure(data=data, layout=spec)
+    return _figure(data, spec)
 
 
 def funnel_plot_focused(
@@ -618,9 +673,10 @@ def funnel_plot_focused(
     """funnel_plot with the highlighted unit named beside its marker and in the legend, the
     target line labelled, and the size axis on a log scale (forces range from about a thousand
     officers to over thirty thousand, so on a linear axis most would crowd at its left end)."""
-    fig = funnel_plot(points, limits, x, y, label, target, title, x_title, y_title, highlight)
-    fig.update_traces(
-        selector={"name": "forces"},
+    traces, layout = _funnel_plot_parts(
+        points, limits, x, y, label, target, x_title, y_title, highlight
+    )
+    traces[-1].update(  # the forces' markers
         name="other forces",
         showlegend=True,
         hovertemplate="%{text}<br>" + f"{x_title}: %{{x:,.0f}}<br>{y_title}: %{{y:{y_format}}}"
@@ -630,41 +686,40 @@ def funnel_plot_focused(
     if len(chosen):
         # name the force on the side with room (the largest forces sit at the right edge)
         right_half = chosen[x].iloc[0] >= points[x].median()
-        fig.add_scatter(
-            x=chosen[x],
-            y=chosen[y],
-            mode="markers+text",
-            text=chosen[label],
-            textposition="top left" if right_half else "top right",
-            textfont={"color": OKABE_ITO["vermillion"], "size": 14},
-            marker={
+        traces.append({
+            "type": "scatter",
+            "x": chosen[x],
+            "y": chosen[y],
+            "mode": "markers+text",
+            "text": chosen[label],
+            "textposition": "top left" if right_half else "top right",
+            "textfont": {"color": OKABE_ITO["vermillion"], "size": 14},
+            "marker": {
                 "color": OKABE_ITO["vermillion"],
                 "size": 13,
                 "symbol": "diamond",
                 "line": {"color": "white", "width": 1.5},
             },
-            name=str(highlight),
-            hovertemplate="%{text}<br>" + f"{x_title}: %{{x:,.0f}}<br>{y_title}: "
+            "name": str(highlight),
+            "hovertemplate": "%{text}<br>" + f"{x_title}: %{{x:,.0f}}<br>{y_title}: "
             f"%{{y:{y_format}}}<extra></extra>",
-        )
+        })  # fmt: skip
     if target_label:
         # the target line named in the legend (a label on the plot would cover forces' points)
-        fig.add_scatter(
-            x=[limits[x].min(), limits[x].max()],
-            y=[target, target],
-            mode="lines",
-            line={"color": OKABE_ITO["black"], "width": 1},
-            name=target_label,
-            hoverinfo="skip",
-        )
-    fig.update_xaxes(type="log")
+        traces.append({
+            "type": "scatter",
+            "x": [limits[x].min(), limits[x].max()],
+            "y": [target, target],
+            "mode": "lines",
+            "line": {"color": OKABE_ITO["black"], "width": 1},
+            "name": target_label,
+            "hoverinfo": "skip",
+        })  # fmt: skip
+    layout["xaxis"] = {"type": "log"}
     # five legend entries would wrap over the title: the legend goes under the plot
-    fig.update_layout(
-        legend={"orientation": "h", "yanchor": "top", "y": -0.22, "x": 0},
-        margin={"b": 90},
-        height=540,
-    )
-    return fig
+    layout["legend"] = {"orientation": "h", "yanchor": "top", "y": -0.22, "x": 0}
+    layout["margin"] = {"b": 90}
+    return _one_pass_figure(traces, title, x_title, y_title, height=540, layout=layout)
 
 
 def stage_shares(
@@ -678,39 +733,72 @@ def stage_shares(
 ) -> go.Figure:
     """Small multiples: one panel per group, its share (in %) of each stage as bars labelled
     with the value. Each panel has its own scale from 0, so a small group's change shows."""
-    from plotly.subplots import make_subplots
-
     groups = list(dict.fromkeys(frame[group]))
     columns = 2 if len(groups) <= 4 else 3
     rows = -(-len(groups) // columns)
-    fig = make_subplots(
-        rows=rows, cols=columns, subplot_titles=groups, horizontal_spacing=0.06,
-        vertical_spacing=0.22 if rows > 1 else 0.1,
-    )  # fmt: skip
+    cells = _subplot_grid(rows, columns, 0.06, 0.22 if rows > 1 else 0.1)
+    traces, layout, tops = [], {"annotations": []}, []
     for index, name in enumerate(groups):
+        x_domain, y_domain = cells[index]
+        suffix = "" if index == 0 else str(index + 1)
         part = frame[frame[group] == name]
-        fig.add_bar(
-            x=[str(s).replace(" ", "<br>", 1) for s in part[stage]],
-            y=part[share],
-            text=[f"{v:.1f}%" if pd.notna(v) else "–" for v in part[share]],
-            textposition="outside",
-            cliponaxis=False,
-            marker_color=(colours or {}).get(name, OKABE_ITO["blue"]),
-            name=str(name),
-            showlegend=False,
-            hovertemplate=f"{name}<br>%{{x}}: %{{y:.1f}}%<extra></extra>",
-            row=index // columns + 1,
-            col=index % columns + 1,
-        )
-    _layout(fig, title, "", "", height=300 * rows + 80)
-    fig.update_yaxes(rangemode="tozero", ticksuffix="%")
-    fig.update_yaxes(title_text=y_title, col=1)
-    for index, name in enumerate(groups):
-        top = frame.loc[frame[group] == name, share].max()
+        tops.append(part[share].max())
+        traces.append({
+            "type": "bar",
+            "x": [str(s).replace(" ", "<br>", 1) for s in part[stage]],
+            "y": part[share],
+            "text": [f"{v:.1f}%" if pd.notna(v) else "–" for v in part[share]],
+            "textposition": "outside",
+            "cliponaxis": False,
+            "marker": {"color": (colours or {}).get(name, OKABE_ITO["blue"])},
+            "name": str(name),
+            "showlegend": False,
+            "hovertemplate": f"{name}<br>%{{x}}: %{{y:.1f}}%<extra></extra>",
+            "xaxis": f"x{suffix}",
+            "yaxis": f"y{suffix}",
+        })  # fmt: skip
+        # the panel's title above it, as make_subplots places subplot titles
+        layout["annotations"].append({
+            "y": y_domain[1], "xref": "paper", "x": sum(x_domain) / 2.0, "yref": "paper",
+            "text": name, "showarrow": False, "font": {"size": 16}, "xanchor": "center",
+            "yanchor": "bottom",
+        })  # fmt: skip
+    for index, (x_domain, y_domain) in enumerate(cells):
+        suffix = "" if index == 0 else str(index + 1)
+        layout[f"xaxis{suffix}"] = {"anchor": f"y{suffix}", "domain": x_domain, **_AXIS}
+        layout[f"yaxis{suffix}"] = {
+            "anchor": f"x{suffix}", "domain": y_domain, **_AXIS, "rangemode": "tozero",
+            "ticksuffix": "%",
+        }  # fmt: skip
+        if index % columns == 0:
+            layout[f"yaxis{suffix}"]["title"] = {"text": y_title}
+        top = tops[index] if index < len(groups) else None  # cells past the last are empty
         if pd.notna(top) and top > 0:
-            fig.update_yaxes(range=[0, top * 1.25], row=index // columns + 1,
-                             col=index % columns + 1)  # fmt: skip
-    return fig
+            layout[f"yaxis{suffix}"]["range"] = [0, top * 1.25]
+    return _one_pass_figure(traces, title, "", y_title, height=300 * rows + 80, layout=layout)
+
+
+def _subplot_grid(
+    rows: int, columns: int, horizontal_spacing: float, vertical_spacing: float
+) -> list[tuple[list[float], list[float]]]:
+    """The (x domain, y domain) of each cell of a grid of panels, row by row from the top left,
+    as plotly.subplots.make_subplots computes them (the same floating-point steps, so the same
+    numbers) without building its validated figure."""
+    width = (1.0 - horizontal_spacing * (columns - 1)) / columns
+    height = (1.0 - vertical_spacing * (rows - 1)) / rows
+    widths, heights = [width] * columns, [height] * rows
+    cells = []
+    for row in range(rows):
+        # make_subplots counts rows up from the bottom, and rounds a float error just outside
+        # 0..1 back into it
+        below = rows - 1 - row
+        y_start = sum(heights[:below]) + below * vertical_spacing
+        y_end = y_start + heights[-1 - row]
+        y_domain = [min(max(y_start, 0.0), 1.0), min(max(y_end, 0.0), 1.0)]
+        for column in range(columns):
+            x_start = sum(widths[:column]) + column * horizontal_spacing
+            cells.append(([max(0.0, x_start), min(1.0, x_start + widths[column])], [*y_domain]))
+    return cells
 
 
 # Lines for groups with no colour of their own (forces): Okabe-Ito without yellow and grey,
@@ -737,7 +825,6 @@ def survival_steps(
     is one group); marks has group, median_days, p90_days (NaN where never reached). The
     reference group, if given, is drawn as a black dashed line behind the others.
     """
-    fig = go.Figure()
     groups = list(dict.fromkeys(curves["group"]))
     spare = iter(SERIES_COLOURS * 2)
     palette = {
@@ -746,14 +833,15 @@ def survival_steps(
         else (colours or {}).get(name) or (OKABE_ITO["blue"] if len(groups) == 1 else next(spare))
         for name in groups
     }
+    shapes, annotations = [], []
     for share, text in ((0.5, "half still open"), (0.1, "one in ten still open")):
-        fig.add_hline(
-            y=share,
-            line={"color": NEUTRAL, "width": 1, "dash": "dot"},
-            annotation_text=text,
-            annotation_position="top right",
-            annotation_font_color="#555",
-        )
+        shapes.append(_hline(share, {"color": NEUTRAL, "width": 1, "dash": "dot"}))
+        # the line's label above its right end (where add_hline's "top right" puts it)
+        annotations.append({
+            "text": text, "xref": "x domain", "x": 1, "xanchor": "right", "yref": "y",
+            "y": share, "yanchor": "bottom", "showarrow": False, "font": {"color": "#555"},
+        })  # fmt: skip
+    traces = []
     for name in groups:
         part = curves[curves["group"] == name]
         # A step line only changes where cases end: days with censoring alone add nothing drawn.
@@ -763,35 +851,39 @@ def survival_steps(
         colour = palette[name]
         if len(groups) == 1 and {"survival_low", "survival_high"} <= set(part.columns):
             # arrays rather than lists: plotly sends them to the browser as compact binary
-            fig.add_scatter(
-                x=pd.concat([part["day"], part["day"][::-1]]).to_numpy(dtype=float),
-                y=pd.concat([part["survival_high"], part["survival_low"][::-1]]).to_numpy(
+            traces.append({
+                "type": "scatter",
+                "x": pd.concat([part["day"], part["day"][::-1]]).to_numpy(dtype=float),
+                "y": pd.concat([part["survival_high"], part["survival_low"][::-1]]).to_numpy(
                     dtype=float
                 ),
-                fill="toself",
-                fillcolor=colour,
-                opacity=0.15,
-                line={"width": 0, "shape": "hv"},
-                hoverinfo="skip",
-                name="95% interval",
-            )
-        fig.add_scatter(
-            x=part["day"].to_numpy(dtype=float),
-            y=part["survival"].to_numpy(dtype=float),
-            mode="lines",
-            name=str(name),
-            line={
+                "fill": "toself",
+                "fillcolor": colour,
+                "opacity": 0.15,
+                "line": {"width": 0, "shape": "hv"},
+                "hoverinfo": "skip",
+                "name": "95% interval",
+            })  # fmt: skip
+        curve = {
+            "type": "scatter",
+            "x": part["day"].to_numpy(dtype=float),
+            "y": part["survival"].to_numpy(dtype=float),
+            "mode": "lines",
+            "name": str(name),
+            "line": {
                 "color": colour,
                 "shape": "hv",
                 "width": 2.5 if name != reference else 2,
                 "dash": "dash" if name == reference and len(groups) > 1 else "solid",
             },
-            customdata=part[["at_risk"]].to_numpy() if "at_risk" in part else None,
-            hovertemplate=f"{name}<br>Day %{{x:,}}: %{{y:.0%}} still open"
+            "hovertemplate": f"{name}<br>Day %{{x:,}}: %{{y:.0%}} still open"
             + ("<br>%{customdata[0]:,} still open at the start of the day" if "at_risk" in part
                else "")
             + "<extra></extra>",
-        )  # fmt: skip
+        }  # fmt: skip
+        if "at_risk" in part:
+            curve["customdata"] = part[["at_risk"]].to_numpy()
+        traces.append(curve)
         row = marks[marks["group"] == name]
         if row.empty:
             continue
@@ -805,28 +897,32 @@ def survival_steps(
         ]
         if not points:
             continue
-        fig.add_scatter(
-            x=[p[0] for p in points],
-            y=[p[1] for p in points],
-            mode="markers",
-            marker={"color": colour, "size": 10, "symbol": "diamond",
-                    "line": {"color": "white", "width": 1}},
-            text=[f"{label}: {day:,.0f} days" for day, _, label in points],
-            hovertemplate=f"{name}<br>%{{text}}<extra></extra>",
-            showlegend=False,
-        )  # fmt: skip
+        traces.append({
+            "type": "scatter",
+            "x": [p[0] for p in points],
+            "y": [p[1] for p in points],
+            "mode": "markers",
+            "marker": {"color": colour, "size": 10, "symbol": "diamond",
+                       "line": {"color": "white", "width": 1}},
+            "text": [f"{label}: {day:,.0f} days" for day, _, label in points],
+            "hovertemplate": f"{name}<br>%{{text}}<extra></extra>",
+            "showlegend": False,
+        })  # fmt: skip
         if len(groups) == 1:
             for day, share, label in points:
-                fig.add_annotation(
-                    x=day, y=share, text=f"{label}: {day:,.0f} days", showarrow=False,
-                    xanchor="left", yanchor="bottom", xshift=6, yshift=4,
-                    bgcolor="rgba(255,255,255,0.85)", font={"color": "#222"},
-                )  # fmt: skip
-    _layout(fig, title, x_title, y_title, height=480)
+                annotations.append({
+                    "x": day, "y": share, "text": f"{label}: {day:,.0f} days",
+                    "showarrow": False, "xanchor": "left", "yanchor": "bottom", "xshift": 6,
+                    "yshift": 4, "bgcolor": "rgba(255,255,255,0.85)", "font": {"color": "#222"},
+                })  # fmt: skip
+    layout = {
+        "shapes": shapes,
+        "annotations": annotations,
+        "yaxis": {"range": [0, 1.02], "tickformat": ".0%", "rangemode": "normal"},
+        "xaxis": {"rangemode": "tozero"},
+    }
     if len(groups) > 2:
         # a legend of many names beside the plot, where it cannot cover the title
-        fig.update_layout(legend={"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1,
-                                  "yanchor": "top"})  # fmt: skip
-    fig.update_yaxes(range=[0, 1.02], tickformat=".0%", rangemode="normal")
-    fig.update_xaxes(rangemode="tozero")
-    return fig
+        layout["legend"] = {"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1.0,
+                            "yanchor": "top"}  # fmt: skip
+    return _one_pass_figure(traces, title, x_title, y_title, height=480, layout=layout)

@@ -1,6 +1,7 @@
 """Fixtures shared by every test folder: the demo extract written once, imported once through
 the real importer, and read with plain pandas for computing expected values independently."""
 
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -9,6 +10,10 @@ import pytest
 from oversight.demo import write_demo_extract
 from oversight.ingest import import_extract
 from oversight.settings import PROJECT_ROOT
+
+# Plotly validates every chart under test, so a misspelt property fails the tests; the running
+# dashboard skips that cost (oversight/charts.py, _figure, reads this at each call).
+os.environ.setdefault("OVERSIGHT_VALIDATE_CHARTS", "1")
 
 
 @pytest.fixture(scope="session")
