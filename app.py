@@ -11,6 +11,9 @@ import streamlit as st
 from oversight.settings import audience
 
 st.set_page_config(page_title="Oversight", page_icon=":material/policy:", layout="wide")
+# .streamlit/config.toml says the same, but only when streamlit is started from this folder:
+# visitors never see a traceback, wherever it is started from
+st.set_option("client.showErrorDetails", "none")
 
 try:
     who = audience()

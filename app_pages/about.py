@@ -4,6 +4,7 @@ import streamlit as st
 
 from oversight import disclosure
 from oversight.dashboard import is_public, page_setup, query
+from oversight.exports import neutralise_formulas
 from oversight.settings import DATA_DIR, PROJECT_ROOT, disclosure_threshold
 
 status, _ = page_setup()
@@ -18,11 +19,13 @@ if status.synthetic:
         "forces), but no report, person or case in it is real, and its other figures (and a "
         "difference between ethnic groups planted to exercise the fairness page) mean nothing."
     )
+# the public sees months: the first and last report's own dates are finer than a month
+day_or_month = "%B %Y" if is_public() else "%d %B %Y"
 st.markdown(
     f"- **As-at date:** {status.as_at_date:%d %B %Y}, the latest date anywhere in the stored "
     "extracts. Open cases are measured up to it.\n"
-    f"- **Reports stored:** received {status.first_received_date:%d %B %Y} to "
-    f"{status.last_received_date:%d %B %Y}.\n"
+    f"- **Reports stored:** received {status.first_received_date:{day_or_month}} to "
+    f"{status.last_received_date:{day_or_month}}.\n"
     "- **Experimental statistics:** the methods are new and may be revised."
 )
 
@@ -56,4 +59,5 @@ st.markdown(demoted((DATA_DIR / "SOURCES.md").read_text(encoding="utf-8")))
 
 if not is_public():
     st.header("Import history")
-    st.dataframe(query("import_history"), hide_index=True, width="stretch")
+    # file names come from outside: the table's own CSV download must not carry a formula
+    st.dataframe(neutralise_formulas(query("import_history")), hide_index=True, width="stretch")

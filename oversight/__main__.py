@@ -104,7 +104,8 @@ def command_snapshot(args: argparse.Namespace) -> int:
               file=sys.stderr)  # fmt: skip
         return 1
     try:
-        threshold = disclosure_threshold()
+        # the setting matters only to a public snapshot: a bad value must not block an internal one
+        threshold = disclosure_threshold() if args.public else 5
         con = connect_read_only(db_path)
         try:
             snapshot = build_snapshot(con, args.first, args.last, args.public, threshold)
@@ -114,13 +115,19 @@ def command_snapshot(args: argparse.Namespace) -> int:
     except (SnapshotError, DatabaseError, ValueError) as error:
         print(f"No snapshot written: {error}", file=sys.stderr)
         return 1
-    kind = "public (disclosure-controlled)" if snapshot.public else "internal (exact figures)"
-    print(f"Wrote a {kind} snapshot of reports received {snapshot.first_date} to "
+    except OSError as error:
+        print(f"No snapshot written: cannot write to {args.out}: {error.strerror or error}",
+              file=sys.stderr)  # fmt: skip
+        return 1
+    kind = "a public (disclosure-controlled)" if snapshot.public else "an internal (exact figures)"
+    print(f"Wrote {kind} snapshot of reports received {snapshot.first_date} to "
           f"{snapshot.last_date}, as at {snapshot.as_at}, to {args.out}:")  # fmt: skip
     for name, digest in hashes.items():
         print(f"  {name}  sha256 {digest}")
     if snapshot.revisions is not None:
         print(f"{len(snapshot.revisions)} figures changed since the earlier snapshot.")
+    if snapshot.headline_value("reports") == 0:
+        print("Note: no reports were received in this period; every figure is 0.")
     if snapshot.synthetic:
         print("Built from SYNTHETIC demonstration data.")
     return 0

@@ -22,7 +22,7 @@ from oversight.db import (
     run_query,
 )
 from oversight.demo import build_demo_database
-from oversight.exports import csv_bytes
+from oversight.exports import csv_bytes, neutralise_formulas
 from oversight.filters import Filters
 from oversight.settings import audience, disclosure_threshold, resolve_db_path
 from oversight.snapshot.build import build_snapshot
@@ -167,7 +167,12 @@ def page_setup(with_filters: bool = True) -> tuple[DataStatus, Filters | None]:
     status = stored_data_status()
     data_banner(status)
     if status.first_received_date is None:
-        st.info("No reports are stored yet. Import an extract: `python -m oversight import PATH`.")
+        if is_public():
+            st.info("No figures have been published yet.")
+        else:
+            st.info(
+                "No reports are stored yet. Import an extract: `python -m oversight import PATH`."
+            )
         st.stop()
     if not with_filters or is_public():
         return status, None
@@ -217,7 +222,8 @@ def show_chart(
     st.plotly_chart(fig, width="stretch", config={"displaylogo": False})
     st.caption(chart_caption(filters, status, note))
     with st.expander("The numbers behind this chart"):
-        st.dataframe(numbers, hide_index=True, width="stretch")
+        # neutralised here too: the table's own toolbar download does not neutralise formulas
+        st.dataframe(neutralise_formulas(numbers), hide_index=True, width="stretch")
         st.download_button(
             "Download these numbers (CSV)",
             # written only when clicked, not on every rerun

@@ -11,6 +11,8 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of frame whose text cells cannot run as spreadsheet formulas."""
     safe = frame.copy()
     for column in safe.columns:
+        if isinstance(safe[column].dtype, pd.CategoricalDtype):
+            safe[column] = safe[column].astype(object)
         if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
             safe[column] = safe[column].map(
                 lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v

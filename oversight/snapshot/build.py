@@ -36,6 +36,11 @@ def build_snapshot(
         raise SnapshotError("The database holds no reports: import an extract first.")
     first = first_date or status.first_received_date
     last = last_date or status.last_received_date
+    if public:
+        # the first and last report's own dates are finer than a month: a public snapshot's
+        # default period runs over whole months
+        first = first_date or first.replace(day=1)
+        last = last_date or _month_end(last)
     if first > last:
         raise SnapshotError(f"The period starts ({first}) after it ends ({last}).")
     run = functools.partial(run_query, con)
@@ -66,6 +71,11 @@ def build_snapshot(
         notes=_notes(tables, last, status.as_at_date, threshold),
         sources=_sources(run),
     )
+
+
+def _month_end(day: dt.date) -> dt.date:
+    following = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return following - dt.timedelta(days=1)
 
 
 def previous_period(filters: Filters) -> Filters:
@@ -104,7 +114,7 @@ def _notes(tables: dict, last: dt.date, as_at: dt.date, threshold: int) -> list[
     unknown = by_force.loc[by_force["force_code"] == "unknown", "reports"]
     if len(unknown) and unknown.iloc[0] != 0:
         count = unknown.iloc[0]
-        shown = f"Fewer than {threshold}" if count == SUPPRESSED else f"{count:,}"
+        shown = f"A suppressed number ({SUPPRESSED}) of" if count == SUPPRESSED else f"{count:,}"
         notes.append(
             f"{shown} reports do not say which force the reported person works for; they "
             "count in the national figures and show as 'Force not known'."

@@ -151,10 +151,15 @@ def public_tables(exact: dict[str, pd.DataFrame], threshold: int = 5) -> dict[st
         if name == "timeliness":
             for column in ("median_days", "p90_days"):
                 table[column] = [
-                    disclosure.suppress_rate(days, hid, cases, min_denominator=MIN_CASES_FOR_TIMES)
+                    # even an empty value says something of a few cases (fewer than half ended)
+                    disclosure.SUPPRESSED
+                    if 0 < cases < MIN_CASES_FOR_TIMES
+                    else disclosure.suppress_rate(
+                        days, hid, cases, min_denominator=MIN_CASES_FOR_TIMES
+                    )
                     for days, hid, cases in zip(
                         frame[column], mask["cases"], frame["cases"], strict=True
-                    )  # fmt: skip
+                    )
                 ]
         public[name] = table
     return public

@@ -221,7 +221,8 @@ def metadata(snapshot: Snapshot, hashes: dict[str, str]) -> dict:
             ]
         ),
         "notes": snapshot.notes,
-        "sources": snapshot.sources,
+        # the extracts' names, import times and row counts are internal detail, not published
+        "sources": [] if snapshot.public else snapshot.sources,
         "files": hashes,
     }
 

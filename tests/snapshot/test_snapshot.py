@@ -105,6 +105,9 @@ def test_every_file_is_written_and_listed_with_its_hash(snapshots):
     assert meta["software"]["version"]
     assert meta["generated_at"]
     assert set(meta["files"]) == {n for n in names if n != "metadata.json"}
+    assert meta["sources"] == []  # extract names and row counts are internal detail
+    internal = json.loads((snapshots["internal"] / "metadata.json").read_text(encoding="utf-8"))
+    assert [s["table"] for s in internal["sources"]] == ["reports", "referrals", "outcomes"]
     for name, digest in meta["files"].items():
         assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest
 
@@ -131,6 +134,16 @@ def test_columns_and_rows_are_those_of_metrics_md(snapshots, demo):
     rates = tables["reports_by_force"].set_index("force_code")["reports_per_1000_officers"]
     assert rates["unknown"] == ""
     assert all(len(r.split(".")[1]) == 2 for r in rates.drop("unknown") if r)
+
+
+def test_a_public_snapshot_runs_over_whole_months_by_default(snapshots):
+    # the stored reports run from 29 Nov 2022 to 31 Oct 2026: a first report's own date is
+    # finer than a month, so the public default starts on the 1st
+    public = json.loads((snapshots["public_all"] / "metadata.json").read_text(encoding="utf-8"))
+    assert public["period"] == {**public["period"], "first_date": "2022-11-01",
+                                "last_date": "2026-10-31"}  # fmt: skip
+    internal = json.loads((snapshots["internal_all"] / "metadata.json").read_text("utf-8"))
+    assert internal["period"]["first_date"] == "2022-11-29"
 
 
 def test_two_runs_give_byte_identical_tables(snapshots):
@@ -210,6 +223,9 @@ def test_bad_dates_and_missing_database_are_refused(tmp_path, demo_database):
     assert result.returncode == 1 and "after it ends" in result.stderr
     result = oversight("snapshot", "--db", str(tmp_path / "none.duckdb"), "--out", str(tmp_path))
     assert result.returncode == 1
+    result = oversight("snapshot", "--db", str(demo_database), "--out", "/proc/no/such/folder")
+    assert result.returncode == 1 and "cannot write to /proc/no/such/folder" in result.stderr
+    assert "Traceback" not in result.stderr
     assert not (tmp_path / "x").exists() and not (tmp_path / "y").exists()
 
 
