@@ -6,17 +6,29 @@ Every published count is a cell, named by any hashable key: ("headline", "report
 cells that add up, then, last, the cell holding their total (which may be in another table, as
 headline `reports` is the total of the `reports` column of reports_by_force). Cells whose total
 is not published are not a line: nothing ties them, so only primary suppression applies.
+
+Besides the sums the public knows bounds: every count is at least 0, some at least 1 (a force
+listed in outcomes_by_force received a referral), and a part is never larger than its whole
+(case to answer <= investigations <= referrals in a row). suppressed_cells takes these as
+lower_bounds and orders, and keeps suppressing until no suppressed cell's feasible range, given
+everything published and known, holds a single whole number.
 """
 
 import operator
 from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from fractions import Fraction
 
+import numpy as np
 import pandas as pd
+from scipy.optimize import linprog
 
 SUPPRESSED = "[c]"
 DEFAULT_THRESHOLD = 5
 MIN_DENOMINATOR = 10
+# Slack on the bounds of a linear programme's optimum when asking which whole numbers a
+# suppressed cell can take (HiGHS holds constraints to about 1e-7).
+TOLERANCE = 1e-7
 
 Line = tuple[Hashable, ...]
 
@@ -39,7 +51,9 @@ def rules(threshold: int = DEFAULT_THRESHOLD) -> tuple[str, ...]:
         "suppressed, the next smallest cell of that row or column is suppressed too, so that no "
         "suppressed value can be worked out from the total and the others.",
         "Where a suppressed value could still be worked out by combining several rows and "
-        "columns, one more cell (the smallest that prevents it) is suppressed as well.",
+        "columns, one more cell (the smallest that prevents it) is suppressed as well, taking "
+        "into account what the public already knows (a listed force received at least one "
+        "referral; a part is never larger than its whole).",
         f"A rate or proportion whose numerator or denominator is suppressed, or whose denominator "
         f"is below {MIN_DENOMINATOR}, is shown as {SUPPRESSED}; so is a median or percentile "
         f"of days measured over fewer than {MIN_DENOMINATOR} cases.",
@@ -62,9 +76,12 @@ def suppressed_cells(
     values: Mapping[Hashable, int],
     lines: Iterable[Sequence[Hashable]],
     threshold: int = DEFAULT_THRESHOLD,
+    *,
+    lower_bounds: Mapping[Hashable, int] | None = None,
+    orders: Iterable[tuple[Hashable, Hashable]] = (),
 ) -> frozenset[Hashable]:
     """The cells to show as SUPPRESSED: primary, then secondary until no suppressed value can be
-    worked out from the published cells and the line sums.
+    worked out from the published cells, the line sums and what the public knows besides.
 
     Args:
         values: every published count, by cell key; its order decides which cell is protected
@@ -72,14 +89,25 @@ def suppressed_cells(
         lines: each line lists cells whose sum is published, then the cell holding that sum, last.
             Lines may overlap (a cell in a row and a column, a total in several lines).
         threshold: counts from 1 to threshold - 1 are suppressed.
+        lower_bounds: cell -> k where the public knows the cell is at least k (a force listed
+            because it received a referral has at least 1); every cell is at least 0 anyway.
+        orders: pairs (small, large) of cells where the public knows small <= large (case to
+            answer <= investigations <= referrals in a row); either may be shown or suppressed.
 
     Raises:
         ValueError: a count is not a non-negative whole number, a line names an unknown cell or
-            does not add up to its total, or the threshold is below 2.
+            does not add up to its total, a lower bound or order names an unknown cell or does
+            not hold for the counts, or the threshold is below 2.
     """
     _check_threshold(threshold)
     counts = {key: _count(key, value) for key, value in values.items()}
     checked = _checked_lines(counts, lines)
+    known = _Known(
+        counts,
+        checked,
+        _checked_bounds(counts, lower_bounds or {}),
+        _checked_orders(counts, orders),
+    )
     order = {key: position for position, key in enumerate(counts)}
     hidden = {key for key, value in counts.items() if is_primary(value, threshold)}
     while True:
@@ -88,9 +116,16 @@ def suppressed_cells(
         # be worked out by combining lines (two blocks of suppressed cells joined by one cell),
         # so suppress one more cell until the linear algebra finds none.
         pinned = _pinned(checked, hidden, order)
-        if not pinned:
+        if pinned:
+            hidden.add(_unpinning_cell(counts, checked, hidden, pinned[0], order))
+            continue
+        # With bounds a cell can be worked out though the sums leave it free: two cells of at
+        # least 1 sharing 2 are both 1. Suppress one more cell until every suppressed cell's
+        # range, given all that is known, holds two whole numbers or more.
+        recoverable = _recoverable(known, hidden, order)
+        if recoverable is None:
             return frozenset(hidden)
-        hidden.add(_unpinning_cell(counts, checked, hidden, pinned[0], order))
+        hidden.add(_widening_cell(known, hidden, recoverable, order))
 
 
 def suppress_rate(
@@ -327,3 +362,259 @@ def _tied_cells(lines: list[Line], cell: Hashable) -> dict[Hashable, None]:
                 tied.update(dict.fromkeys(line))
                 grew = True
     return tied
+
+
+# ---------------------------------------------------------------------------------------------
+# What the public knows besides the sums, and the audit of each suppressed cell's range.
+
+
+@dataclass(frozen=True)
+class _Known:
+    """What an outsider knows besides the shown cells: the line sums, a lower bound for some
+    cells (every cell is at least 0), and pairs (small, large) with small <= large."""
+
+    counts: Mapping[Hashable, int]
+    lines: list[Line]
+    lower: Mapping[Hashable, int]
+    orders: list[tuple[Hashable, Hashable]]
+
+
+def _checked_bounds(
+    counts: Mapping[Hashable, int], lower_bounds: Mapping[Hashable, int]
+) -> dict[Hashable, int]:
+    checked = {}
+    for cell, bound in lower_bounds.items():
+        if cell not in counts:
+            raise ValueError(f"a lower bound is given for {cell!r}, a cell with no value")
+        try:
+            bound = operator.index(bound)
+        except TypeError:
+            raise ValueError(
+                f"cell {cell!r}: a lower bound must be a whole number, got {bound!r}"
+            ) from None
+        if counts[cell] < bound:
+            raise ValueError(
+                f"cell {cell!r}: its count {counts[cell]} is below its lower bound {bound}"
+            )
+        checked[cell] = bound
+    return checked
+
+
+def _checked_orders(
+    counts: Mapping[Hashable, int], orders: Iterable[tuple[Hashable, Hashable]]
+) -> list[tuple[Hashable, Hashable]]:
+    checked = []
+    for pair in orders:
+        pair = tuple(pair)
+        if len(pair) != 2:
+            raise ValueError(f"order {pair!r}: an order is a pair (small, large)")
+        missing = [cell for cell in pair if cell not in counts]
+        if missing:
+            raise ValueError(f"order {pair!r} names cells with no value: {missing!r}")
+        small, large = pair
+        if small == large:
+            raise ValueError(f"order {pair!r} names a cell twice")
+        if counts[small] > counts[large]:
+            raise ValueError(
+                f"order {pair!r}: the small cell's count {counts[small]} is larger than the "
+                f"large cell's {counts[large]}"
+            )
+        checked.append(pair)
+    return checked
+
+
+class _Block:
+    """Suppressed cells tied together by lines or orders, as the unknowns of a linear programme:
+    the line sums (shown cells as constants) as equations, the orders between two of them as
+    inequalities, and each cell's bounds (its lower bound, 0, the shown cells an order puts
+    below or above it).
+
+    A cell gives its value away when its range holds one whole number only (LP relaxation: a
+    range narrower than 1 around the true value tells it as well). The true values are one
+    feasible point, so the range holds the true value v and is safe exactly when it reaches
+    v + 1 or v - 1: any feasible point found on the way that is 1 away from the truth in some
+    cell settles that cell too, which spares most of the programmes.
+    """
+
+    def __init__(self, known: _Known, hidden: set, cells: list[Hashable]) -> None:
+        counts = known.counts
+        self.cells = cells
+        index = {cell: k for k, cell in enumerate(cells)}
+        n = len(cells)
+        self.truth = np.array([counts[cell] for cell in cells], dtype=float)
+        self.low = np.array([max(0, known.lower.get(cell, 0)) for cell in cells], dtype=float)
+        self.high = np.full(n, np.inf)
+        equations, constants = [], []
+        for line in known.lines:
+            row = np.zeros(n)
+            constant = 0
+            for cell in line:
+                sign = -1 if cell == line[-1] else 1
+                if cell in index:
+                    row[index[cell]] = sign
+                elif cell in hidden:
+                    break  # another block's line
+                else:
+                    constant -= sign * counts[cell]
+            else:
+                if row.any():
+                    equations.append(row)
+                    constants.append(constant)
+        inequalities = []
+        for small, large in known.orders:
+            if small in index and large in index:
+                row = np.zeros(n)
+                row[index[small]], row[index[large]] = 1, -1
+                inequalities.append(row)
+            elif small in index and large not in hidden:
+                self.high[index[small]] = min(self.high[index[small]], counts[large])
+            elif large in index and small not in hidden:
+                self.low[index[large]] = max(self.low[index[large]], counts[small])
+        self.a_eq = np.array(equations) if equations else None
+        self.b_eq = np.array(constants, dtype=float) if equations else None
+        self.a_ub = np.array(inequalities) if inequalities else None
+        self.b_ub = np.zeros(len(inequalities)) if inequalities else None
+        self.safe = np.zeros(n, dtype=bool)
+        self.searched = False
+
+    def _settle(self, point: np.ndarray) -> None:
+        """Mark the cells where a feasible point is 1 or more away from the truth."""
+        self.safe |= np.abs(point - self.truth) >= 1 - TOLERANCE
+
+    def _solve(self, objective: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray | None:
+        """A feasible point minimising objective over the block, or None if the objective has
+        no bound (a cell pushed up with nothing above it: it is not known from above)."""
+        if self.a_eq is None and self.a_ub is None:
+            # Nothing ties the cells: each goes to the end of its own range.
+            ends = np.where(objective > 0, low, np.where(objective < 0, high, self.truth))
+            return None if np.isinf(ends).any() else ends
+        result = linprog(
+            objective,
+            A_ub=self.a_ub,
+            b_ub=self.b_ub,
+            A_eq=self.a_eq,
+            b_eq=self.b_eq,
+            bounds=np.column_stack([low, high]),
+            method="highs",
+        )
+        if result.status == 0:
+            return result.x
+        if result.status == 3:
+            return None
+        # 2 (infeasible) cannot be: the true values are a feasible point, so the lines, bounds
+        # and orders were checked wrongly. 1 and 4 are limits or numerical trouble in the solver,
+        # which must not pass for "cannot be worked out".
+        raise RuntimeError(
+            f"disclosure audit: linear programme over {self.cells!r} failed: {result.message}"
+        )
+
+    def _search(self) -> None:
+        """Push every unsettled cell up at once, then down at once: most settle here. Each
+        pushed cell is capped 1 away from its true value, which is all that matters and keeps
+        the programme bounded."""
+        self.searched = True
+        for direction in (1, -1):
+            objective = np.where(self.safe, 0.0, -float(direction))
+            if not objective.any():
+                return
+            if direction == 1:
+                high = np.where(self.safe, self.high, np.minimum(self.high, self.truth + 1))
+                point = self._solve(objective, self.low, high)
+            else:
+                low = np.where(self.safe, self.low, np.maximum(self.low, self.truth - 1))
+                point = self._solve(objective, low, self.high)
+            if point is not None:
+                self._settle(point)
+
+    def recoverable(self, k: int) -> bool:
+        """Whether cell k's range holds one whole number only: the highest value it can take
+        and the lowest, each rounded inwards with TOLERANCE, are the same."""
+        if self.safe[k]:
+            return False
+        if not self.searched:
+            self._search()
+            if self.safe[k]:
+                return False
+        for direction in (1, -1):
+            objective = np.zeros(len(self.cells))
+            objective[k] = -direction
+            low, high = self.low.copy(), self.high.copy()
+            if direction == 1:
+                high[k] = min(high[k], self.truth[k] + 1)
+            elif self.truth[k] - 1 >= low[k] - TOLERANCE:
+                low[k] = max(low[k], self.truth[k] - 1)
+            else:
+                break  # its lower bound is above v - 1: it cannot go down a whole number
+            point = self._solve(objective, low, high)
+            if point is None:
+                self.safe[k] = True  # no end in that direction
+            else:
+                self._settle(point)
+            if self.safe[k]:
+                return False
+        return True
+
+
+def _blocks(known: _Known, hidden: set, order: Mapping[Hashable, int]) -> dict[Hashable, list]:
+    """Each hidden cell's block: the hidden cells joined to it by lines and orders, in order."""
+    parent = {cell: cell for cell in hidden}
+
+    def root(cell: Hashable) -> Hashable:
+        while parent[cell] != cell:
+            parent[cell] = parent[parent[cell]]
+            cell = parent[cell]
+        return cell
+
+    for group in [*known.lines, *known.orders]:
+        members = [cell for cell in group if cell in hidden]
+        for cell in members[1:]:
+            parent[root(cell)] = root(members[0])
+    blocks: dict[Hashable, list] = {}
+    for cell in sorted(hidden, key=order.__getitem__):
+        blocks.setdefault(root(cell), []).append(cell)
+    return {cell: blocks[root(cell)] for cell in hidden}
+
+
+def _recoverable(
+    known: _Known, hidden: set, order: Mapping[Hashable, int], only: Hashable | None = None
+) -> Hashable | None:
+    """The first hidden cell (in order) whose value can be worked out from the shown cells, the
+    sums, the lower bounds and the orders; None if none can. With only, that cell alone."""
+    members = _blocks(known, hidden, order)
+    built: dict[int, _Block] = {}
+    for cell in [only] if only is not None else sorted(hidden, key=order.__getitem__):
+        cells = members[cell]
+        block = built.get(id(cells))
+        if block is None:
+            block = built[id(cells)] = _Block(known, hidden, cells)
+        if block.recoverable(cells.index(cell)):
+            return cell
+    return None
+
+
+def _widening_cell(
+    known: _Known, hidden: set, cell: Hashable, order: Mapping[Hashable, int]
+) -> Hashable:
+    """The shown cell whose suppression (and the line rule after it) stops cell being worked
+    out with the bounds and orders: the smallest positive one sharing a line or an order with
+    it, else the smallest positive one tied to it through other lines and orders, else likewise
+    a zero. If no single cell does it, the smallest sharing a line or an order with it, and the
+    search goes on from there with one more cell suppressed.
+    """
+    counts = known.counts
+    groups = [*known.lines, *known.orders]
+    near = dict.fromkeys(c for group in groups if cell in group for c in group if c not in hidden)
+    tied = _tied_cells(groups, cell)
+    far = [c for c in tied if c not in hidden and c not in near]
+    ranked = sorted([*near, *far], key=lambda c: (counts[c] == 0, c not in near, counts[c]))
+    for candidate in ranked:
+        trial = hidden | {candidate}
+        _close_lines(counts, known.lines, trial)
+        if _recoverable(known, trial, order, only=cell) is None:
+            return candidate
+    if ranked:
+        return min(near, key=lambda c: _preference(counts, c)) if near else ranked[0]
+    raise ValueError(
+        f"cell {cell!r} can be worked out from its lines, bounds and orders whatever else is "
+        "suppressed: check the lines, lower bounds and orders passed to suppressed_cells"
+    )

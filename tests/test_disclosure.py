@@ -1,6 +1,9 @@
 """Tests for oversight.disclosure: hand-worked tables, and properties of random two-way tables
 checked against independent views of the same question (a graph of suppressed cells, and
-linear programmes bounding each suppressed cell from what is published)."""
+linear programmes bounding each suppressed cell from what is published and known)."""
+
+import itertools
+import math
 
 import numpy as np
 import pandas as pd
@@ -44,9 +47,14 @@ def grid_lines(m: int, n: int) -> list[tuple]:
     return rows + columns
 
 
-def cell_ranges(values: dict, lines: list[tuple], hidden) -> dict:
-    """For each hidden cell, (min, max) it can take given the shown cells, the line sums and
-    every cell >= 0 (max is inf where unbounded)."""
+def cell_ranges(
+    values: dict, lines: list[tuple], hidden, lower_bounds: dict | None = None, orders=()
+) -> dict:
+    """For each hidden cell, (min, max) it can take given the shown cells, the line sums, every
+    cell >= 0 and >= its lower bound, and small <= large for each order (max is inf where
+    unbounded). Every cell is a variable; the shown ones are fixed by their bounds."""
+    lower_bounds = lower_bounds or {}
+    orders = list(orders)
     cells = list(values)
     position = {cell: k for k, cell in enumerate(cells)}
     equations = np.zeros((len(lines), len(cells)))
@@ -54,16 +62,32 @@ def cell_ranges(values: dict, lines: list[tuple], hidden) -> dict:
         for cell in line[:-1]:
             equations[r, position[cell]] = 1
         equations[r, position[line[-1]]] = -1
-    bounds = [(0, None) if cell in hidden else (values[cell], values[cell]) for cell in cells]
+    inequalities = np.zeros((len(orders), len(cells)))
+    for r, (small, large) in enumerate(orders):
+        inequalities[r, position[small]], inequalities[r, position[large]] = 1, -1
+    ordered = {"A_ub": inequalities, "b_ub": np.zeros(len(orders))} if orders else {}
+    bounds = [
+        (max(0, lower_bounds.get(cell, 0)), None) if cell in hidden else (values[cell],) * 2
+        for cell in cells
+    ]
     ranges = {}
     for cell in hidden:
         objective = np.zeros(len(cells))
         objective[position[cell]] = 1
-        low = linprog(objective, A_eq=equations, b_eq=np.zeros(len(lines)), bounds=bounds)
-        high = linprog(-objective, A_eq=equations, b_eq=np.zeros(len(lines)), bounds=bounds)
+        sums = {"A_eq": equations, "b_eq": np.zeros(len(lines))} if lines else {}
+        low = linprog(objective, **sums, **ordered, bounds=bounds)
+        high = linprog(-objective, **sums, **ordered, bounds=bounds)
         assert low.status == 0
+        assert high.status in (0, 3)
         ranges[cell] = (low.fun, np.inf if high.status == 3 else -high.fun)
     return ranges
+
+
+def whole_numbers(low: float, high: float) -> float:
+    """How many whole numbers lie in [low, high], with the tolerance of the module."""
+    if high == np.inf:
+        return np.inf
+    return math.floor(high + 1e-7) - math.ceil(low - 1e-7) + 1
 
 
 def bridges(hidden) -> set:
@@ -427,3 +451,167 @@ def test_property_no_suppressed_cell_can_be_worked_out(interior, threshold):
     # cell can take more than one value.
     for cell, (low, high) in cell_ranges(values, lines, hidden).items():
         assert high - low > 1e-6, (cell, low, high)
+
+
+# ---------------------------------------------------------------------------------------------
+# What the public knows besides the sums: lower bounds and orders (a part <= its whole).
+
+OUTCOMES = "outcomes_by_force"
+
+
+def outcomes(rows: dict[str, tuple[int, ...]], columns: tuple[str, ...]):
+    """outcomes_by_force cells, each column closed by its headline total; the lower bound 1 on
+    every listed force's referrals; and the orders of each row, column by column."""
+    values = {
+        (OUTCOMES, force, column): count
+        for force, counts in rows.items()
+        for column, count in zip(columns, counts, strict=True)
+    }
+    lines = []
+    for j, column in enumerate(columns):
+        values[("headline", column, "value")] = sum(counts[j] for counts in rows.values())
+        lines.append(
+            (*((OUTCOMES, force, column) for force in rows), ("headline", column, "value"))
+        )
+    lower = {(OUTCOMES, force, "referrals"): 1 for force in rows}
+    orders = [
+        ((OUTCOMES, force, small), (OUTCOMES, force, large))
+        for force in rows
+        for large, small in itertools.pairwise(columns)
+    ]
+    return values, lines, lower, orders
+
+
+def test_listed_forces_have_at_least_one_referral_so_two_ones_sharing_two_are_known():
+    # Kent 1, Essex 1, Sussex 10, total 12: published [c], [c], 10, 12.
+    values, lines, lower, _ = outcomes({"KNT": (1,), "ESX": (1,), "SSX": (10,)}, ("referrals",))
+    kent, essex, sussex = ((OUTCOMES, force, "referrals") for force in ("KNT", "ESX", "SSX"))
+    # The sums alone leave each 1 anywhere in [0, 2]: the one-line rule is satisfied.
+    assert suppressed_cells(values, lines) == {kent, essex}
+    # But each listed force has at least one referral: 12 - 10 = 2 shared by two cells >= 1.
+    assert cell_ranges(values, lines, {kent, essex}, lower)[kent] == pytest.approx((1, 1))
+    # So the smallest positive cell sharing their line, Sussex 10, goes too: each of the three
+    # is then anywhere from 1 to 12 - 1 - 1 = 10.
+    hidden = suppressed_cells(values, lines, lower_bounds=lower)
+    assert hidden == {kent, essex, sussex}
+    ranges = cell_ranges(values, lines, hidden, lower)
+    assert ranges == {cell: pytest.approx((1, 10)) for cell in hidden}
+    assert all(whole_numbers(*ranges[cell]) >= 2 for cell in hidden)
+
+
+def test_a_part_never_larger_than_its_whole_pins_a_hidden_cell():
+    #          referrals investigations case_to_answer
+    # Kent          8          1              0
+    # Essex         6          6              6
+    # Sussex       30         20             10
+    # total        44         27             16
+    columns = ("referrals", "investigations", "case_to_answer")
+    rows = {"KNT": (8, 1, 0), "ESX": (6, 6, 6), "SSX": (30, 20, 10)}
+    values, lines, lower, orders = outcomes(rows, columns)
+    assert len(orders) == 6 and values[("headline", "investigations", "value")] == 27
+    inv_kent, inv_essex = (OUTCOMES, "KNT", "investigations"), (OUTCOMES, "ESX", "investigations")
+    ref_kent, ref_essex = (OUTCOMES, "KNT", "referrals"), (OUTCOMES, "ESX", "referrals")
+    # Kent's 1 is primary and Essex's 6 the next smallest of the column: from the sums alone
+    # both lie anywhere in [0, 7].
+    assert suppressed_cells(values, lines) == {inv_kent, inv_essex}
+    # But Essex's case to answer 6 <= investigations <= referrals 6, so Essex's is 6 and
+    # Kent's 27 - 20 - 6 = 1.
+    ranges = cell_ranges(values, lines, {inv_kent, inv_essex}, lower, orders)
+    assert ranges == {inv_kent: pytest.approx((1, 1)), inv_essex: pytest.approx((6, 6))}
+    # Kent's investigations come first. The shown cells sharing a line or an order with it:
+    # Kent's referrals 8 and case to answer 0, Sussex's 20 and the total 27. The smallest
+    # positive is Kent's referrals; the referrals column then holds one suppressed cell, so
+    # the line rule takes its next smallest, Essex's 6.
+    hidden = suppressed_cells(values, lines, lower_bounds=lower, orders=orders)
+    assert hidden == {inv_kent, inv_essex, ref_kent, ref_essex}
+    # Now Kent's referrals + Essex's = 14, with Essex's >= its investigations >= 6 and Kent's
+    # >= 1 and >= its investigations: Kent's investigations 0 or 1, Essex's 6 or 7, Kent's
+    # referrals 1 to 8, Essex's 6 to 13.
+    ranges = cell_ranges(values, lines, hidden, lower, orders)
+    assert ranges == {
+        inv_kent: pytest.approx((0, 1)),
+        inv_essex: pytest.approx((6, 7)),
+        ref_kent: pytest.approx((1, 8)),
+        ref_essex: pytest.approx((6, 13)),
+    }
+
+
+def test_an_order_with_a_cell_in_no_line():
+    awaiting, overdue = ("headline", "awaiting", "value"), ("headline", "overdue", "value")
+    values, order = {awaiting: 9, overdue: 3}, [(overdue, awaiting)]
+    # 3 is primary; the public knows only that it is from 0 to 9.
+    assert suppressed_cells(values, [], orders=order) == {overdue}
+    assert cell_ranges(values, [], {overdue}, orders=order) == {overdue: pytest.approx((0, 9))}
+    # Both primary, nothing above the larger: neither is bounded above, so neither is known.
+    values[awaiting] = 4
+    assert suppressed_cells(values, [], orders=order, lower_bounds={overdue: 1}) == set(values)
+    ranges = cell_ranges(values, [], set(values), {overdue: 1}, order)
+    assert ranges == {awaiting: pytest.approx((1, np.inf)), overdue: pytest.approx((1, np.inf))}
+
+
+def test_bounds_and_orders_that_tell_nothing_new_change_nothing():
+    values, lines = grid(BRIDGED), grid_lines(4, 4)
+    expected = suppressed_cells(values, lines)
+    zeros = dict.fromkeys(values, 0)
+    # Interior cells are at most their row total: already known from the sums.
+    parts = [((i, j), (i, 4)) for i in range(5) for j in range(4)]
+    assert suppressed_cells(values, lines, lower_bounds=zeros, orders=parts) == expected
+
+
+@pytest.mark.parametrize(
+    ("lower_bounds", "orders", "message"),
+    [
+        ({"x": 1}, [], "no value"),
+        ({"a": 2}, [], "below its lower bound 2"),
+        ({"a": 0.5}, [], "whole number"),
+        ({}, [("a", "x")], "no value"),
+        ({}, [("t", "a")], "larger than"),
+        ({}, [("a", "a")], "twice"),
+        ({}, [("a", "b", "t")], "a pair"),
+    ],
+)
+def test_bad_lower_bounds_or_orders_are_refused(lower_bounds, orders, message):
+    values = {"a": 1, "b": 6, "t": 7}
+    with pytest.raises(ValueError, match=message):
+        suppressed_cells(values, [("a", "b", "t")], lower_bounds=lower_bounds, orders=orders)
+
+
+def test_rules_say_that_what_the_public_knows_is_taken_into_account():
+    combining = rules()[2]
+    assert "at least one referral" in combining and "never larger than its whole" in combining
+
+
+# ---------------------------------------------------------------------------------------------
+# Property: random outcomes tables, case_to_answer <= investigations <= referrals per row.
+
+
+@st.composite
+def nested_rows(draw):
+    rows = []
+    for _ in range(draw(st.integers(1, 8))):
+        referrals = draw(st.one_of(st.integers(1, 12), st.integers(1, 12), st.integers(13, 300)))
+        investigations = draw(st.one_of(st.just(referrals), st.integers(0, referrals)))
+        case_to_answer = draw(st.one_of(st.just(investigations), st.integers(0, investigations)))
+        rows.append((referrals, investigations, case_to_answer))
+    return rows
+
+
+@settings(max_examples=80, deadline=None)
+@given(nested_rows(), st.sampled_from([5, 5, 3, 10]))
+def test_property_no_suppressed_cell_can_be_worked_out_with_bounds_and_orders(rows, threshold):
+    columns = ("referrals", "investigations", "case_to_answer")
+    values, lines, lower, orders = outcomes({f"F{k}": row for k, row in enumerate(rows)}, columns)
+    totals = [("headline", column, "value") for column in columns]
+    orders += [(totals[1], totals[0]), (totals[2], totals[1])]
+    hidden = suppressed_cells(values, lines, threshold, lower_bounds=lower, orders=orders)
+    # Every small count is suppressed, and no line has exactly one suppressed cell.
+    assert {cell for cell, value in values.items() if 1 <= value < threshold} <= hidden
+    assert all(sum(cell in hidden for cell in line) != 1 for line in lines)
+    # Deterministic, also from an equal but separate input.
+    again = suppressed_cells(
+        dict(values), list(lines), threshold, lower_bounds=dict(lower), orders=list(orders)
+    )
+    assert again == hidden
+    # With all that is published and known, each suppressed cell can take two whole numbers.
+    for cell, (low, high) in cell_ranges(values, lines, hidden, lower, orders).items():
+        assert whole_numbers(low, high) >= 2, (cell, low, high)

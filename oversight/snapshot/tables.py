@@ -130,7 +130,13 @@ def public_tables(exact: dict[str, pd.DataFrame], threshold: int = 5) -> dict[st
         for column in COUNT_COLUMNS[name]
         for i in frame.index
     }
-    hidden = disclosure.suppressed_cells(values, _lines(exact), threshold)
+    hidden = disclosure.suppressed_cells(
+        values,
+        _lines(exact),
+        threshold,
+        lower_bounds=_lower_bounds(exact),
+        orders=[*_headline_orders(), *_outcome_orders(exact)],
+    )
     public = {}
     for name, frame in exact.items():
         mask = pd.DataFrame(False, index=frame.index, columns=frame.columns)
@@ -208,6 +214,57 @@ def _lines(exact: dict[str, pd.DataFrame]) -> list[list[tuple]]:
     return [line for line in lines if len(line) > 1]
 
 
+# What anyone knows of the headline counts without being told: a part is never larger than its
+# whole. Each pair (part, whole) holds by the definitions of docs/metrics.md.
+HEADLINE_ORDERS = (
+    ("anonymous_reports", "reports"),
+    ("disseminated_reports", "reports"),
+    ("disseminated_reports", "referrals"),
+    ("investigations", "referrals"),
+    ("transferred", "referrals"),
+    ("case_to_answer", "investigations"),
+    ("false_allegations", "referrals"),
+    ("dismissals", "removed_from_policing"),
+    ("would_have_been_dismissed", "removed_from_policing"),
+    ("removed_from_policing", "referrals"),
+    ("barred", "referrals"),
+    ("criminal_charges", "referrals"),
+    ("open_cases", "investigations"),
+    ("awaiting_force_decision", "referrals"),
+    ("awaiting_force_decision_overdue", "awaiting_force_decision"),
+)
+# The same within each row of outcomes_by_force.
+OUTCOME_ORDERS = (
+    ("investigations", "referrals"),
+    ("case_to_answer", "investigations"),
+    ("dismissals", "referrals"),
+    ("would_have_been_dismissed", "referrals"),
+)
+
+
+def _headline_orders() -> list[tuple[tuple, tuple]]:
+    return [(("headline", a, "value"), ("headline", b, "value")) for a, b in HEADLINE_ORDERS]
+
+
+def _outcome_orders(exact: dict[str, pd.DataFrame]) -> list[tuple[tuple, tuple]]:
+    frame = exact["outcomes_by_force"]
+    return [
+        (("outcomes_by_force", row, part), ("outcomes_by_force", row, whole))
+        for row in (_row_key(frame, i, "outcomes_by_force") for i in frame.index)
+        for part, whole in OUTCOME_ORDERS
+    ]
+
+
+def _lower_bounds(exact: dict[str, pd.DataFrame]) -> dict[tuple, int]:
+    """outcomes_by_force lists only forces that received a referral: each row's referrals are
+    known to be at least 1."""
+    frame = exact["outcomes_by_force"]
+    return {
+        ("outcomes_by_force", _row_key(frame, i, "outcomes_by_force"), "referrals"): 1
+        for i in frame.index
+    }
+
+
 def headline_table(
     run: QueryRunner, filters: Filters, as_at: dt.date, public: bool, threshold: int
 ) -> pd.DataFrame:
@@ -223,7 +280,7 @@ def headline_table(
     removed = ("dismissals", "would_have_been_dismissed", "removed_from_policing")
     if counts[removed[0]] + counts[removed[1]] == counts[removed[2]]:
         lines.append([("headline", m, "value") for m in removed])
-    hidden = disclosure.suppressed_cells(values, lines, threshold)
+    hidden = disclosure.suppressed_cells(values, lines, threshold, orders=_headline_orders())
     mask = pd.DataFrame(False, index=frame.index, columns=frame.columns)
     mask["value"] = [("headline", m, "value") in hidden for m in frame["measure"]]
     return disclosure.apply(frame, mask)

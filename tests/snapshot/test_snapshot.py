@@ -5,6 +5,7 @@ import csv
 import hashlib
 import io
 import json
+import math
 import subprocess
 import sys
 import zipfile
@@ -19,7 +20,7 @@ from oversight.ingest import import_extract
 from oversight.settings import PROJECT_ROOT
 from oversight.snapshot.build import build_snapshot, previous_period
 from oversight.snapshot.model import SUPPRESSED, TABLES
-from oversight.snapshot.write import snapshot_zip
+from oversight.snapshot.write import snapshot_zip, table_text
 
 FY = ("--from", "2024-04-01", "--to", "2025-03-31")
 CSV_FILES = [f"{spec.name}.csv" for spec in TABLES]
@@ -76,6 +77,7 @@ def snapshots(demo_database, tmp_path_factory) -> dict[str, Path]:
         "internal_all": [],
         "public_all": ["--public"],
         "internal_again": ["--from", "2024-04-01", "--to", "2025-03-31"],
+        "public_quarter": ["--from", "2025-04-01", "--to", "2025-06-30", "--public"],
     }.items():
         result = oversight("snapshot", "--db", str(demo_database), "--out", str(root / name), *args)
         assert result.returncode == 0, result.stderr
@@ -188,6 +190,73 @@ def test_no_suppressed_cell_is_alone_in_a_column_with_a_total(snapshots):
             assert sum(cell == SUPPRESSED for cell in cells) != 1, (name, channel)
         parts = [headline["reports_phone"], headline["reports_online"], headline["reports"]]
         assert sum(cell == SUPPRESSED for cell in parts) != 1
+
+
+def outcome_ranges(tables: dict[str, pd.DataFrame]) -> dict[tuple, tuple[float, float]]:
+    """What an attacker can deduce of each hidden cell of outcomes_by_force and the headline:
+    the least and greatest value a linear programme allows, given the published cells, the
+    column totals, that a listed force received at least one referral, and that a part is
+    never larger than its whole (investigations <= referrals, case to answer <= investigations,
+    dismissals and would-have-been dismissals <= referrals)."""
+    from scipy.optimize import linprog
+
+    outcomes = tables["outcomes_by_force"].set_index("force_code")
+    headline = tables["headline"].set_index("measure")["value"]
+    columns = ["referrals", "investigations", "case_to_answer", "dismissals",
+               "would_have_been_dismissed"]  # fmt: skip
+    cells = {(f, c): outcomes.at[f, c] for f in outcomes.index for c in columns}
+    cells |= {("headline", c): headline[c] for c in columns}
+    hidden = [key for key, value in cells.items() if value == SUPPRESSED]
+    index = {key: i for i, key in enumerate(hidden)}
+
+    def term(key):  # (coefficient row, constant)
+        row = [0.0] * len(hidden)
+        if key in index:
+            row[index[key]] = 1.0
+            return row, 0.0
+        return row, float(cells[key])
+
+    equalities, equal_to, limits, limited_by = [], [], [], []
+    for column in columns:
+        row, constant = [0.0] * len(hidden), 0.0
+        for force in outcomes.index:
+            part, value = term((force, column))
+            row = [a + b for a, b in zip(row, part, strict=True)]
+            constant += value
+        whole, value = term(("headline", column))
+        equalities.append([a - b for a, b in zip(row, whole, strict=True)])
+        equal_to.append(value - constant)
+    pairs = [("investigations", "referrals"), ("case_to_answer", "investigations"),
+             ("dismissals", "referrals"), ("would_have_been_dismissed", "referrals")]  # fmt: skip
+    for force in outcomes.index:
+        for part, whole in pairs:
+            small, small_value = term((force, part))
+            large, large_value = term((force, whole))
+            limits.append([a - b for a, b in zip(small, large, strict=True)])
+            limited_by.append(large_value - small_value)
+    bounds = [(1 if key[0] != "headline" and key[1] == "referrals" else 0, None) for key in hidden]
+    ranges = {}
+    for key, i in index.items():
+        objective = [0.0] * len(hidden)
+        found = []
+        for sign in (1, -1):
+            objective[i] = sign
+            result = linprog(
+                objective, A_ub=limits or None, b_ub=limited_by or None, A_eq=equalities,
+                b_eq=equal_to, bounds=bounds, method="highs",
+            )  # fmt: skip
+            found.append(sign * result.fun if result.status == 0 else float("inf"))
+        ranges[key] = (found[0], found[1])
+    return ranges
+
+
+def test_no_hidden_outcome_can_be_deduced_from_what_the_public_knows(snapshots):
+    for name in ("public", "public_all", "public_quarter"):
+        ranges = outcome_ranges(read_tables(snapshots[name]))
+        assert ranges, name  # the demo has small outcome counts: the check has work to do
+        for key, (low, high) in ranges.items():
+            whole_numbers = math.floor(high + 1e-7) - math.ceil(low - 1e-7) + 1
+            assert whole_numbers >= 2, (name, key, low, high)
 
 
 def test_rates_with_a_suppressed_count_are_suppressed(snapshots):
@@ -340,3 +409,33 @@ def test_a_formula_in_the_extract_stays_inert_in_every_export(tmp_path):
                 assert b"HYPERLINK" not in data, name
     finally:
         con.close()
+
+
+def test_a_sparse_extract_leaks_nothing_through_known_bounds(tmp_path):
+    """Kent and Essex each received 1 referral, Sussex 10: a listed force received at least
+    one, so hiding only the two 1s would give them away (12 - 10 = 2 shared by two rows
+    that are each at least 1). Within Sussex, investigations <= referrals ties its cells."""
+    extract = tmp_path / "extract"
+    extract.mkdir()
+    forces = ["kent", "essex"] + ["sussex"] * 10
+    reports = ["report_id,received_at,channel,categories,subject_force,subject_role,anonymous"]
+    referrals = ["referral_id,report_id,force,referred_at,assessment,assessed_at"]
+    for i, force in enumerate(forces, start=1):
+        reports.append(f"R{i},2025-05-{i:02d},online,other,{force},officer,false")
+        assessment = "investigation" if i % 3 else "no_further_action"
+        referrals.append(f"F{i},R{i},{force},2025-06-{i:02d},{assessment},2025-06-{i + 1:02d}")
+    (extract / "reports.csv").write_text("\n".join(reports) + "\n", encoding="utf-8")
+    (extract / "referrals.csv").write_text("\n".join(referrals) + "\n", encoding="utf-8")
+    db_path = tmp_path / "sparse.duckdb"
+    import_extract([extract / "reports.csv", extract / "referrals.csv"], db_path)
+    con = connect_read_only(db_path)
+    try:
+        snapshot = build_snapshot(con, public=True)
+    finally:
+        con.close()
+    tables = {spec.name: table_text(snapshot.tables[spec.name], spec) for spec in TABLES}
+    outcomes = tables["outcomes_by_force"].set_index("force_code")
+    assert outcomes.loc["kent", "referrals"] == outcomes.loc["essex", "referrals"] == SUPPRESSED
+    ranges = outcome_ranges(tables)
+    for key, (low, high) in ranges.items():
+        assert math.floor(high + 1e-7) - math.ceil(low - 1e-7) + 1 >= 2, (key, low, high)
