@@ -5,6 +5,7 @@ version (the file's inode, mtime and size), so a running dashboard picks up a ne
 database on its next rerun, and cached query results are keyed on that version too.
 """
 
+import atexit
 import datetime as dt
 import functools
 import gc
@@ -166,6 +167,9 @@ def _freeze_imported_objects() -> None:
     if not _imports_frozen.is_set():
         _imports_frozen.set()
         gc.freeze()
+        # at exit, hand them back so that they are freed properly (DuckDB's bindings report
+        # objects still alive then as leaks)
+        atexit.register(gc.unfreeze)
 
 
 def page_setup(with_filters: bool = True) -> tuple[DataStatus, Filters | None]:
