@@ -11,10 +11,17 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of frame whose text cells cannot run as spreadsheet formulas."""
     safe = frame.copy()
     for column in safe.columns:
-        if isinstance(safe[column].dtype, pd.CategoricalDtype):
-            safe[column] = safe[column].astype(object)
-        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
-            safe[column] = safe[column].map(
+        values = safe[column]
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            values = values.astype(object)
+        if isinstance(values.dtype, pd.StringDtype):
+            # text only: one vectorised test (this runs for every chart's table on every rerun)
+            risky = values.str.startswith(FORMULA_STARTS, na=False)
+            if risky.any():
+                safe[column] = values.where(~risky, "'" + values)
+        elif values.dtype == object:
+            # mixed cells: only the text ones can run as a formula (a negative number stays)
+            safe[column] = values.map(
                 lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v
             )
     safe.columns = [

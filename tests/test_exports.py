@@ -16,12 +16,14 @@ def test_every_formula_start_is_made_inert_in_text_and_category_columns():
             "text": DANGEROUS,
             "category": pd.Categorical(DANGEROUS),
             "number": [-1, 2, 3, 4, 5, 6],  # numbers stay numbers, negative ones too
+            "mixed": pd.Series([DANGEROUS[0], -1, None, "fine", DANGEROUS[3], 2.5], dtype=object),
         }
     )
     safe = neutralise_formulas(frame)
     for column in ("text", "category"):
         assert safe[column].tolist() == ["'" + value for value in DANGEROUS]
     assert safe["number"].tolist() == [-1, 2, 3, 4, 5, 6]
+    assert safe["mixed"].tolist() == ["'" + DANGEROUS[0], -1, None, "fine", "'" + DANGEROUS[3], 2.5]
     assert frame["text"].tolist() == DANGEROUS  # the original is left alone
 
 
