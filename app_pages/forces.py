@@ -264,6 +264,8 @@ st.download_button(
     file_name=f"forces_{filters.first_date}_{filters.last_date}.csv",
     mime="text/csv",
     key="download_all_forces",
+    # no rerun on a download: a rerun can clear the file before the browser fetches it
+    on_click="ignore",
 )
 
 with st.expander("How this is counted"):

@@ -268,6 +268,8 @@ st.download_button(
     file_name=f"timeliness_{filters.first_date}_{filters.last_date}.csv",
     mime="text/csv",
     key="download_timeliness",
+    # no rerun on a download: a rerun can clear the file before the browser fetches it
+    on_click="ignore",
 )
 
 st.subheader("How long open cases have been open")
@@ -308,6 +310,8 @@ else:
             file_name=f"long_open_cases_by_force_{filters.first_date}_{filters.last_date}.csv",
             mime="text/csv",
             key="download_long_open_cases_by_force",
+            # no rerun on a download: a rerun can clear the file before the browser fetches it
+            on_click="ignore",
         )
 
 st.subheader("Referrals awaiting a force decision")

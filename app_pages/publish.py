@@ -67,6 +67,8 @@ st.download_button(
     mime="application/zip",
     type="primary",
     key="publish_zip",
+    # no rerun on a download: a rerun can clear the file before the browser fetches it
+    on_click="ignore",
 )
 
 with st.expander("Cover note (README.md)", expanded=False):
@@ -83,4 +85,6 @@ for spec in TABLES:
         file_name=f"{spec.name}.csv",
         mime="text/csv",
         key=f"publish_{spec.name}",
+        # no rerun on a download: a rerun can clear the file before the browser fetches it
+        on_click="ignore",
     )

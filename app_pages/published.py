@@ -109,6 +109,8 @@ for spec in TABLES:
         file_name=f"{spec.name}_{period.first}_{period.last}.csv",
         mime="text/csv",
         key=f"public_{spec.name}",
+        # no rerun on a download: a rerun can clear the file before the browser fetches it
+        on_click="ignore",
     )
 
 st.subheader("Everything in one file")
@@ -118,6 +120,8 @@ st.download_button(
     file_name=f"oversight_{period.first}_{period.last}_public.zip",
     mime="application/zip",
     key="public_zip",
+    # no rerun on a download: a rerun can clear the file before the browser fetches it
+    on_click="ignore",
 )
 with st.expander("How small numbers are protected"):
     st.markdown("\n".join(f"- {rule}" for rule in disclosure.rules(disclosure_threshold())))

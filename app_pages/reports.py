@@ -181,6 +181,8 @@ st.download_button(
     file_name=f"reports_by_force_{filters.first_date}_{filters.last_date}.csv",
     mime="text/csv",
     key="download_reports_by_force_table",
+    # no rerun on a download: a rerun can clear the file before the browser fetches it
+    on_click="ignore",
 )
 st.caption(
     "Click a column heading to sort. A rate that cannot be computed is shown as “–” with the "

@@ -250,6 +250,8 @@ def show_chart(
             file_name=f"{file_stem}_{filters.first_date}_{filters.last_date}.csv",
             mime="text/csv",
             key=f"download_{file_stem}",
+            # no rerun on a download: a rerun can clear the file before the browser fetches it
+            on_click="ignore",
         )
 
 
