@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from oversight import disclosure
 from oversight.analysis.reports import CHANNEL_LABELS
 from oversight.charts import CHANNEL_COLOURS, GROUP_COLOURS, NEUTRAL
 from oversight.contract import CHANNELS, UNKNOWN_FORCE
@@ -750,7 +751,6 @@ def _revisions_section(snapshot: Snapshot) -> str:
 
 
 def _methodology_section(snapshot: Snapshot) -> str:
-    small = snapshot.threshold - 1
     counts = [
         ("Reports", "Reports received in the period (by the date received)."),
         ("By channel", "Reports made by phone, and online."),
@@ -772,6 +772,8 @@ def _methodology_section(snapshot: Snapshot) -> str:
          f"{OVERDUE_DAYS} days after the referral, at the as-at date, are overdue."),
     ]  # fmt: skip
     count_rows = "".join(f"<dt>{_e(term)}</dt><dd>{_e(text)}</dd>" for term, text in counts)
+    # the rules as disclosure.py states them, so the report lists every rule applied
+    rules_html = "".join(f"<li>{_e(rule)}</li>" for rule in disclosure.rules(snapshot.threshold))
     notes = snapshot.notes or ["No data-quality notes for this snapshot."]
     notes_html = "".join(f"<li>{_e(note)}</li>" for note in notes)
     applies = (
@@ -812,17 +814,7 @@ estimate has not fallen that far, the value is left empty. A median of closed ca
 would understate the wait, so it is never shown.</p>
 <h3>Disclosure control</h3>
 <p>Anything published follows these rules. {_e(applies)}</p>
-<ul>
-<li>A count from 1 to {small} is shown as [c] (confidential: fewer than
-{snapshot.threshold}). A zero is shown as 0.</li>
-<li>Secondary suppression: in a table with a total, where one cell of a row or column is
-suppressed, the next smallest cell of that row or column is suppressed too, so that no
-suppressed value can be worked out from the total and the others.</li>
-<li>A rate or proportion whose numerator or denominator is suppressed, or whose denominator is
-below 10, is shown as [c].</li>
-<li>Public outputs hold no ids, no free text, no subject characteristics below national level,
-and no dates finer than a month.</li>
-</ul>
+<ul>{rules_html}</ul>
 <h3>Data-quality notes</h3>
 <ul>{notes_html}</ul>
 </section>"""

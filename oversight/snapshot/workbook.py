@@ -18,6 +18,7 @@ import gptables as gpt
 import pandas as pd
 from xlsxwriter.utility import cell_autofit_width
 
+from oversight import disclosure
 from oversight.analysis.reports import CATEGORY_LABELS
 from oversight.exports import FORMULA_STARTS, neutralise_formulas
 from oversight.snapshot.model import SUPPRESSED, TABLES, Revision, Snapshot, TableSpec
@@ -460,14 +461,8 @@ def _cover(snapshot: Snapshot) -> gpt.Cover:
             f"{SUPPRESSED} = {_suppressed_meaning(snapshot)}.",
             f"Suppression rules: a count from 1 to {threshold - 1} is shown as {SUPPRESSED}; "
             "a zero is shown as 0.",
-            "Secondary suppression: in a table with a total, where one cell of a row or column "
-            f"is suppressed, the next smallest cell of that row or column is shown as "
-            f"{SUPPRESSED} too, so that no suppressed value can be worked out from the total "
-            "and the others.",
-            f"A rate or proportion whose numerator or denominator is suppressed, or whose "
-            f"denominator is below 10, is shown as {SUPPRESSED}.",
-            "Public snapshots hold no identifiers, no free text, no characteristics of the "
-            "people reported below national level, and no dates finer than a month.",
+            # the rest as disclosure.py states them, so the spreadsheet lists every rule applied
+            *(_checked(rule) for rule in disclosure.rules(threshold)[1:]),
         ]
     about += [_inert(note) for note in snapshot.notes]
 
