@@ -71,12 +71,7 @@ def exact_tables(run: QueryRunner, filters: Filters, as_at: dt.date) -> dict[str
     grid = run("reports_by_force_category", **params)
     stages = run("stage_counts_by_force", **params)
     tables = {
-        "headline": pd.DataFrame(
-            {
-                "measure": HEADLINE_MEASURES,
-                "value": [int(headline[m]) for m in HEADLINE_MEASURES],
-            }
-        ),
+        "headline": _headline_frame(headline),
         "reports_by_force": _reports_by_force(force_counts(grid, reference), reference),
         "reports_by_category": category_totals(grid)[["category", "reports"]],
         "reports_by_month": run("reports_by_month", **params)[["month", "channel", "reports"]],
@@ -84,6 +79,12 @@ def exact_tables(run: QueryRunner, filters: Filters, as_at: dt.date) -> dict[str
         "timeliness": _timeliness(timeliness(run, filters, as_at)),
     }
     return {spec.name: _typed(tables[spec.name], spec.columns) for spec in TABLES}
+
+
+def _headline_frame(counts: pd.Series) -> pd.DataFrame:
+    return pd.DataFrame(
+        {"measure": HEADLINE_MEASURES, "value": [int(counts[m]) for m in HEADLINE_MEASURES]}
+    )
 
 
 def _in_reference_order(frame: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:
@@ -124,51 +125,58 @@ def _typed(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
 def public_tables(exact: dict[str, pd.DataFrame], threshold: int = 5) -> dict[str, pd.DataFrame]:
     """The same tables under the disclosure rules of docs/metrics.md: small counts and the
     cells that would reveal them, and the rates and times built on them, shown as [c]."""
-    values = {
-        (name, _row_key(frame, i, name), column): int(frame.at[i, column])
-        for name, frame in exact.items()
-        for column in COUNT_COLUMNS[name]
-        for i in frame.index
-    }
     hidden = disclosure.suppressed_cells(
-        values,
+        _values(exact),
         _lines(exact),
         threshold,
         lower_bounds=_lower_bounds(exact),
         orders=[*_headline_orders(), *_outcome_orders(exact)],
     )
-    public = {}
-    for name, frame in exact.items():
-        mask = pd.DataFrame(False, index=frame.index, columns=frame.columns)
-        for column in COUNT_COLUMNS[name]:
-            mask[column] = [(name, _row_key(frame, i, name), column) in hidden for i in frame.index]
-        table = disclosure.apply(frame, mask)
-        if name == "reports_by_force":
-            table["reports_per_1000_officers"] = [
-                # officer numbers are published reference data, not a count of people
-                disclosure.suppress_rate(rate, hid, fte, min_denominator=0)
-                for rate, hid, fte in zip(
-                    frame["reports_per_1000_officers"],
-                    mask["reports"],
-                    frame["officer_fte"],
-                    strict=True,
-                )  # fmt: skip
+    return {name: _suppressed(name, frame, hidden) for name, frame in exact.items()}
+
+
+def _keyed(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """The table's count columns with each row labelled by its key (as cells are named)."""
+    keys = [_row_key(frame, i, name) for i in frame.index]
+    return frame[list(COUNT_COLUMNS[name])].set_axis(keys)
+
+
+def _values(tables: dict[str, pd.DataFrame]) -> dict[tuple, int]:
+    """Every published count, keyed (table, row key, column)."""
+    return {
+        key: value
+        for name, frame in tables.items()
+        for key, value in disclosure.table_values(name, _keyed(name, frame)).items()
+    }
+
+
+def _suppressed(name: str, frame: pd.DataFrame, hidden: frozenset) -> pd.DataFrame:
+    """One table with its hidden counts, and the rates and times built on them, as [c]."""
+    mask = disclosure.table_mask(name, _keyed(name, frame), hidden).set_axis(frame.index)
+    table = disclosure.apply(frame, mask)
+    if name == "reports_by_force":
+        table["reports_per_1000_officers"] = [
+            # officer numbers are published reference data, not a count of people
+            disclosure.suppress_rate(rate, hid, fte, min_denominator=0)
+            for rate, hid, fte in zip(
+                frame["reports_per_1000_officers"],
+                mask["reports"],
+                frame["officer_fte"],
+                strict=True,
+            )  # fmt: skip
+        ]
+    if name == "timeliness":
+        for column in ("median_days", "p90_days"):
+            table[column] = [
+                # even an empty value says something of a few cases (fewer than half ended)
+                disclosure.SUPPRESSED
+                if 0 < cases < MIN_CASES_FOR_TIMES
+                else disclosure.suppress_rate(days, hid, cases, min_denominator=MIN_CASES_FOR_TIMES)
+                for days, hid, cases in zip(
+                    frame[column], mask["cases"], frame["cases"], strict=True
+                )
             ]
-        if name == "timeliness":
-            for column in ("median_days", "p90_days"):
-                table[column] = [
-                    # even an empty value says something of a few cases (fewer than half ended)
-                    disclosure.SUPPRESSED
-                    if 0 < cases < MIN_CASES_FOR_TIMES
-                    else disclosure.suppress_rate(
-                        days, hid, cases, min_denominator=MIN_CASES_FOR_TIMES
-                    )
-                    for days, hid, cases in zip(
-                        frame[column], mask["cases"], frame["cases"], strict=True
-                    )
-                ]
-        public[name] = table
-    return public
+    return table
 
 
 def _row_key(frame: pd.DataFrame, i, name: str) -> str:
@@ -179,7 +187,6 @@ def _lines(exact: dict[str, pd.DataFrame]) -> list[list[tuple]]:
     """Groups of published cells tied by a published sum, each listing the cells and then the
     cell holding their sum (disclosure.suppressed_cells), so that a suppressed cell cannot be
     worked out by subtraction, within a table or across tables."""
-    values = dict(zip(exact["headline"]["measure"], exact["headline"]["value"], strict=True))
 
     def headline(measure: str) -> tuple:
         return ("headline", measure, "value")
@@ -189,11 +196,7 @@ def _lines(exact: dict[str, pd.DataFrame]) -> list[list[tuple]]:
         index = frame.index if rows is None else frame.index[rows]
         return [(name, _row_key(frame, i, name), counted) for i in index]
 
-    lines = [[headline("reports_phone"), headline("reports_online"), headline("reports")]]
-    removed = ("dismissals", "would_have_been_dismissed")
-    if sum(values[m] for m in removed) == values["removed_from_policing"]:
-        # removed from policing counts a referral once: a sum only while none has both outcomes
-        lines.append([*map(headline, removed), headline("removed_from_policing")])
+    lines = _headline_lines(exact["headline"])
     # every report names one force or none: the forces' reports add up to all reports
     lines.append([*column("reports_by_force", "reports"), headline("reports")])
     months = exact["reports_by_month"]
@@ -242,6 +245,22 @@ OUTCOME_ORDERS = (
 )
 
 
+def _headline_lines(headline: pd.DataFrame) -> list[list[tuple]]:
+    """The sums within the headline: reports by phone and online make all reports; dismissals
+    and would-have-been dismissals make removed from policing (counted once: a sum only while
+    no referral has both outcomes)."""
+    values = dict(zip(headline["measure"], headline["value"], strict=True))
+
+    def cells(*measures: str) -> list[tuple]:
+        return [("headline", m, "value") for m in measures]
+
+    lines = [cells("reports_phone", "reports_online", "reports")]
+    removed = ("dismissals", "would_have_been_dismissed", "removed_from_policing")
+    if values[removed[0]] + values[removed[1]] == values[removed[2]]:
+        lines.append(cells(*removed))
+    return lines
+
+
 def _headline_orders() -> list[tuple[tuple, tuple]]:
     return [(("headline", a, "value"), ("headline", b, "value")) for a, b in HEADLINE_ORDERS]
 
@@ -269,18 +288,10 @@ def headline_table(
     run: QueryRunner, filters: Filters, as_at: dt.date, public: bool, threshold: int
 ) -> pd.DataFrame:
     """headline.csv alone (for the previous period the commentary compares with)."""
-    counts = headline_counts(run, filters, as_at)
-    frame = pd.DataFrame(
-        {"measure": HEADLINE_MEASURES, "value": [int(counts[m]) for m in HEADLINE_MEASURES]}
-    ).astype(object)
+    frame = _typed(_headline_frame(headline_counts(run, filters, as_at)), ("measure", "value"))
     if not public:
         return frame
-    values = {("headline", m, "value"): int(counts[m]) for m in HEADLINE_MEASURES}
-    lines = [[("headline", m, "value") for m in ("reports_phone", "reports_online", "reports")]]
-    removed = ("dismissals", "would_have_been_dismissed", "removed_from_policing")
-    if counts[removed[0]] + counts[removed[1]] == counts[removed[2]]:
-        lines.append([("headline", m, "value") for m in removed])
-    hidden = disclosure.suppressed_cells(values, lines, threshold, orders=_headline_orders())
-    mask = pd.DataFrame(False, index=frame.index, columns=frame.columns)
-    mask["value"] = [("headline", m, "value") in hidden for m in frame["measure"]]
-    return disclosure.apply(frame, mask)
+    hidden = disclosure.suppressed_cells(
+        _values({"headline": frame}), _headline_lines(frame), threshold, orders=_headline_orders()
+    )
+    return _suppressed("headline", frame, hidden)
