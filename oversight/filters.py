@@ -118,12 +118,17 @@ def period_presets(first: dt.date, last: dt.date, as_at: dt.date) -> dict[str, P
     return {period.key: period for period in presets}
 
 
+def month_end(day: dt.date) -> dt.date:
+    """The last day of day's month."""
+    following = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return following - dt.timedelta(days=1)
+
+
 def _months_before(day: dt.date, months: int) -> dt.date:
     """The day after the same date `months` earlier (so the span is whole months)."""
     year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
-    month += 1
-    days_in_month = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
-    return dt.date(year, month, min(day.day, days_in_month)) + dt.timedelta(days=1)
+    days_in_month = month_end(dt.date(year, month + 1, 1)).day
+    return dt.date(year, month + 1, min(day.day, days_in_month)) + dt.timedelta(days=1)
 
 
 def filters_from_query(

@@ -8,7 +8,7 @@ import duckdb
 from oversight import __version__
 from oversight.analysis.overview import comparison_problem
 from oversight.db import run_query
-from oversight.filters import Filters
+from oversight.filters import Filters, month_end
 from oversight.snapshot.model import SUPPRESSED, Snapshot
 from oversight.snapshot.tables import exact_tables, headline_table, public_tables
 from oversight.status import data_status
@@ -40,7 +40,7 @@ def build_snapshot(
         # the first and last report's own dates are finer than a month: a public snapshot's
         # default period runs over whole months
         first = first_date or first.replace(day=1)
-        last = last_date or _month_end(last)
+        last = last_date or month_end(last)
     if first > last:
         raise SnapshotError(f"The period starts ({first}) after it ends ({last}).")
     run = functools.partial(run_query, con)
@@ -71,11 +71,6 @@ def build_snapshot(
         notes=_notes(tables, last, status.as_at_date, threshold),
         sources=_sources(run),
     )
-
-
-def _month_end(day: dt.date) -> dt.date:
-    following = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
-    return following - dt.timedelta(days=1)
 
 
 def previous_period(filters: Filters) -> Filters:

@@ -17,6 +17,7 @@ from fractions import Fraction
 import pandas as pd
 
 from oversight.disclosure import SUPPRESSED
+from oversight.filters import month_end
 
 SMALL_COUNT = 10  # an earlier count below this is too few for a percentage change
 SHARE_MINIMUM = 10  # no share of fewer than this: the disclosure rule for a denominator
@@ -159,17 +160,12 @@ def _capitalised(text: str) -> str:
 # --- periods --------------------------------------------------------------------------------
 
 
-def _month_end(year: int, month: int) -> dt.date:
-    following = dt.date(year + month // 12, month % 12 + 1, 1)
-    return following - dt.timedelta(days=1)
-
-
 def is_calendar_quarter(first: dt.date, last: dt.date) -> bool:
     """Whether first..last is exactly one calendar quarter (Jan-Mar, Apr-Jun, Jul-Sep, Oct-Dec)."""
     return (
         first.day == 1
         and first.month in (1, 4, 7, 10)
-        and last == _month_end(first.year, first.month + 2)
+        and last == month_end(dt.date(first.year, first.month + 2, 1))
     )
 
 
