@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from oversight.analysis import QueryRunner
+from oversight.analysis.reports import CATEGORY_LABELS
 from oversight.filters import Filters
 from oversight.measures import kaplan_meier, km_quantile, proportion_table
 
@@ -90,14 +91,6 @@ STAGE_COUNTS = {
     "case_to_answer": ("case_to_answer", "investigations_with_finding"),
     "false_allegation": ("false_allegations", "investigations_with_finding"),
     "dismissal": ("dismissals", "investigations"),
-}
-CATEGORY_LABELS = {
-    "corrupt_exchange": "Corrupt exchange",
-    "abuse_of_position": "Abuse of position",
-    "sexual_misconduct": "Sexual misconduct",
-    "domestic_abuse": "Domestic abuse",
-    "discrimination": "Discrimination",
-    "other": "Other",
 }
 
 
