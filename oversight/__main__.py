@@ -9,6 +9,7 @@ from pathlib import Path
 from oversight import __version__
 from oversight.db import DatabaseError, connect_read_only
 from oversight.demo import build_demo_database
+from oversight.disclosure import DEFAULT_THRESHOLD
 from oversight.ingest import ExtractError, import_extract
 from oversight.settings import DEMO_DIR, disclosure_threshold, resolve_db_path
 from oversight.status import data_status, recent_imports, table_row_counts
@@ -105,7 +106,7 @@ def command_snapshot(args: argparse.Namespace) -> int:
         return 1
     try:
         # the setting matters only to a public snapshot: a bad value must not block an internal one
-        threshold = disclosure_threshold() if args.public else 5
+        threshold = disclosure_threshold() if args.public else DEFAULT_THRESHOLD
         con = connect_read_only(db_path)
         try:
             snapshot = build_snapshot(con, args.first, args.last, args.public, threshold)

@@ -8,6 +8,7 @@ import duckdb
 from oversight import __version__
 from oversight.analysis.overview import comparison_problem
 from oversight.db import run_query
+from oversight.disclosure import DEFAULT_THRESHOLD
 from oversight.filters import Filters, month_end
 from oversight.snapshot.model import SUPPRESSED, Snapshot
 from oversight.snapshot.tables import exact_tables, headline_table, public_tables
@@ -23,7 +24,7 @@ def build_snapshot(
     first_date: dt.date | None = None,
     last_date: dt.date | None = None,
     public: bool = False,
-    threshold: int = 5,
+    threshold: int = DEFAULT_THRESHOLD,
     now: dt.datetime | None = None,
     no_comparison: str = "",
 ) -> Snapshot:

@@ -122,7 +122,9 @@ def _typed(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
     return out.where(out.notna(), None)
 
 
-def public_tables(exact: dict[str, pd.DataFrame], threshold: int = 5) -> dict[str, pd.DataFrame]:
+def public_tables(
+    exact: dict[str, pd.DataFrame], threshold: int = disclosure.DEFAULT_THRESHOLD
+) -> dict[str, pd.DataFrame]:
     """The same tables under the disclosure rules of docs/metrics.md: small counts and the
     cells that would reveal them, and the rates and times built on them, shown as [c]."""
     hidden = disclosure.suppressed_cells(
