@@ -6,8 +6,6 @@ import hashlib
 import io
 import json
 import math
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -17,10 +15,10 @@ import pytest
 
 from oversight.db import connect_read_only
 from oversight.ingest import import_extract
-from oversight.settings import PROJECT_ROOT
 from oversight.snapshot.build import build_snapshot, previous_period
 from oversight.snapshot.model import SUPPRESSED, TABLES
 from oversight.snapshot.write import snapshot_zip, table_text
+from tests.system.test_cli import oversight
 
 FY = ("--from", "2024-04-01", "--to", "2025-03-31")
 CSV_FILES = [f"{spec.name}.csv" for spec in TABLES]
@@ -47,16 +45,6 @@ COUNT_COLUMNS = {
     ],  # fmt: skip
     "timeliness": ["cases"],
 }
-
-
-def oversight(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "oversight", *args],
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
 
 
 def read_tables(folder: Path) -> dict[str, pd.DataFrame]:
