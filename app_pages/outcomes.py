@@ -91,9 +91,8 @@ else:
         with_rate, "label", "rate_percent", "low_percent", "high_percent",
         f"Share moving on at each stage, so far as at {as_at}, with 95% intervals",
         "Rate (%)", "Stage",
-        hover={"numerator": "Moved on", "denominator": "Out of"},
+        hover={"numerator": "Moved on", "denominator": "Out of"}, x_range=(0, 100),
     )  # fmt: skip
-    rates_figure.update_xaxes(range=[0, 100])
     show_chart(
         rates_figure,
         shown_rates[["label", "definition", "numerator", "denominator", "rate_percent",

@@ -9,6 +9,9 @@ import os
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
+from _plotly_utils.utils import convert_to_base64
+from plotly.basedatatypes import BasePlotlyType
 from plotly.colors import sequential
 
 from oversight.contract import ASSESSMENTS, CATEGORIES, CHANNELS
@@ -77,6 +80,55 @@ def _validating() -> bool:
     return os.environ.get("OVERSIGHT_VALIDATE_CHARTS") == "1"
 
 
+class PlainFigure(go.Figure):
+    """A figure kept as the plain dicts it was built from, for st.plotly_chart to send on.
+
+    st.plotly_chart only asks a figure for to_dict() and serialises that. A go.Figure, even
+    unvalidated, first turns every trace and the layout into plotly objects and then deep-copies
+    them all back into dicts: about 5 ms per chart on every rerun, most of a chart's cost. This
+    figure skips both: to_dict() returns the dicts themselves with the default template added, as
+    go.Figure does, and arrays in base64, as go.Figure.to_dict does. It supports nothing else
+    (no update_layout, no .data): every builder here makes its figure whole, in one step.
+    tests/test_charts.py checks that each builder's PlainFigure sends exactly what the validated
+    go.Figure sends.
+    """
+
+    def __init__(self, data: list[dict], layout: dict) -> None:  # noqa: D107
+        # go.Figure.__init__ is skipped on purpose: it is the cost this class avoids
+        self._plain_data = data
+        self._plain_layout = layout
+
+    def to_dict(self) -> dict:
+        """The figure as plotly's to_dict gives it: data, and layout with the default template."""
+        layout = dict(self._plain_layout)
+        if layout.get("template") is None and pio.templates.default is not None:
+            layout["template"] = _default_template()
+        figure = {"data": _copied(self._plain_data), "layout": _copied(layout)}
+        convert_to_base64(figure)
+        return figure
+
+    def to_plotly_json(self) -> dict:
+        """The same as to_dict (what plotly.io's encoders ask a figure for)."""
+        return self.to_dict()
+
+
+def _default_template() -> dict:
+    """plotly.io's default template (Streamlit's own, once Streamlit is imported) as a dict."""
+    template = pio.templates.default
+    if not isinstance(template, BasePlotlyType):
+        template = pio.templates[template]
+    return template.to_plotly_json()
+
+
+def _copied(value):
+    """A copy of nested dicts and lists, sharing their leaves (convert_to_base64 edits dicts)."""
+    if isinstance(value, dict):
+        return {key: _copied(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_copied(item) for item in value]
+    return value
+
+
 def _figure(data: list[dict], layout: dict) -> go.Figure:
     """A figure built in one step from plain dict traces and a plain dict layout.
 
@@ -85,11 +137,13 @@ def _figure(data: list[dict], layout: dict) -> go.Figure:
     chart on every page rerun), while st.plotly_chart only sends fig.to_dict() on, unchecked.
     So validation is ON when the environment variable OVERSIGHT_VALIDATE_CHARTS is "1" and OFF
     otherwise: the tests turn it on (tests/conftest.py), so a typo in a property name still fails
-    the tests, while the running dashboard skips the cost. tests/test_charts.py checks that every
-    builder's figure is the same either way. It is read at each call, not at import, so a test
-    can switch it.
+    the tests, while the running dashboard skips the cost and gets a PlainFigure.
+    tests/test_charts.py checks that every builder's figure sends the same either way. It is
+    read at each call, not at import, so a test can switch it.
     """
-    return go.Figure(data=data, layout=layout, _validate=_validating())
+    if _validating():
+        return go.Figure(data=data, layout=layout)
+    return PlainFigure(data, layout)
 
 
 _AXIS = {"showline": True, "linecolor": "#444", "gridcolor": "#eee"}
@@ -423,11 +477,13 @@ def interval_dots(
     reference: float | None = None,
     reference_label: str = "",
     hover: dict[str, str] | None = None,
+    x_range: tuple[float, float] | None = None,
 ) -> go.Figure:
     """One row per label (in the frame's order): a dot at value with a whisker from low to high,
     and an optional vertical reference line (such as the national rate).
 
-    hover maps further columns to their names in the hover text (numbers shown with commas).
+    hover maps further columns to their names in the hover text (numbers shown with commas);
+    x_range fixes the value axis (such as 0 to 100 for percentages).
     """
     extra = list(hover or {})
     lines = [f"{y_title}: %{{y}}", f"{x_title}: %{{x:,.1f}}"]
@@ -455,6 +511,8 @@ def interval_dots(
         "showlegend": False,
     }
     extra_layout: dict = {"yaxis": {"autorange": "reversed", "type": "category"}}
+    if x_range is not None:
+        extra_layout["xaxis"] = {"range": list(x_range)}
     if reference is not None and pd.notna(reference):
         extra_layout["shapes"] = [
             {

@@ -86,7 +86,6 @@ def proportion_table(
         "no cases to divide by" where the denominator is 0 and "count not available" where
         either count is missing; the rate and its interval are NaN exactly where the note is set.
     """
-    result = frame.copy()
     x = _as_float_array(frame[numerator])
     n = _as_float_array(frame[denominator])
     low, high = wilson_interval(x, n, confidence)
@@ -94,10 +93,18 @@ def proportion_table(
         rate = np.where(n > 0, x / n, np.nan)
     missing = np.isnan(x) | np.isnan(n)
     note = np.where(missing, COUNT_MISSING_NOTE, np.where(n == 0, NO_CASES_NOTE, ""))
-    result[name] = rate
-    result[f"{name}_low"] = np.asarray(low, dtype=float)
-    result[f"{name}_high"] = np.asarray(high, dtype=float)
-    result[f"{name}_note"] = pd.Series(note, index=frame.index, dtype=object).astype(str)
+    added = {
+        name: rate,
+        f"{name}_low": np.asarray(low, dtype=float),
+        f"{name}_high": np.asarray(high, dtype=float),
+        f"{name}_note": pd.Series(note, index=frame.index, dtype=object).astype(str),
+    }
+    if not any(column in frame.columns for column in added):
+        # one concat: half the cost of adding the columns one by one, on every page rerun
+        return pd.concat([frame, pd.DataFrame(added, index=frame.index)], axis=1)
+    result = frame.copy()
+    for column, values in added.items():
+        result[column] = values
     return result
 
 
@@ -151,19 +158,17 @@ def rate_per_1000(count, denominator, confidence: float = 0.95) -> pd.DataFrame:
     with np.errstate(divide="ignore", invalid="ignore"):
         scale = np.where(usable, PER_OFFICERS / fte, np.nan)
     note = np.where(np.isnan(k), COUNT_MISSING_NOTE, np.where(fte > 0, "", NO_OFFICER_FIGURE_NOTE))
-    index = count.index if isinstance(count, pd.Series) else None
-    result = pd.DataFrame(
+    rate = np.atleast_1d(k * scale)
+    index = count.index if isinstance(count, pd.Series) else pd.RangeIndex(len(rate))
+    return pd.DataFrame(
         {
-            "rate": np.atleast_1d(k * scale),
+            "rate": rate,
             "rate_low": np.atleast_1d(np.asarray(low) * scale),
             "rate_high": np.atleast_1d(np.asarray(high) * scale),
+            "rate_note": pd.Series(np.atleast_1d(note), index=index, dtype=object).astype(str),
         },
         index=index,
     )
-    result["rate_note"] = pd.Series(np.atleast_1d(note), index=result.index, dtype=object).astype(
-        str
-    )
-    return result
 
 
 def kaplan_meier(durations, events, counts=None, *, confidence: float = 0.95) -> pd.DataFrame:
@@ -309,16 +314,18 @@ def funnel_limits(
     if kind == "proportion" and np.any(usable & (n != np.round(n))):
         raise ValueError("denominators of proportions must be whole numbers")
     safe_n = np.where(usable, n, 1.0)
-    result = pd.DataFrame({"denominator": n})
+    columns, probabilities = [], []
     for confidence in confidences:
         alpha = 1 - _check_confidence(confidence)
         suffix = _confidence_suffix(confidence)
-        for column, p in ((f"low_{suffix}", alpha / 2), (f"high_{suffix}", 1 - alpha / 2)):
-            limit = _interpolated_quantile_count(p, safe_n, theta, kind) / safe_n
-            if kind == "poisson":
-                limit = limit * PER_OFFICERS
-            result[column] = np.where(usable, np.maximum(limit, 0.0), np.nan)
-    return result
+        columns += [f"low_{suffix}", f"high_{suffix}"]
+        probabilities += [alpha / 2, 1 - alpha / 2]
+    # every limit at once: scipy's per-call overhead, not the arithmetic, is what costs here
+    limits = _interpolated_quantile_count(np.array(probabilities), safe_n, theta, kind) / safe_n
+    if kind == "poisson":
+        limits = limits * PER_OFFICERS
+    limits = np.where(usable, np.maximum(limits, 0.0), np.nan)
+    return pd.DataFrame({"denominator": n} | dict(zip(columns, limits, strict=True)))
 
 
 def funnel_flags(
@@ -435,18 +442,20 @@ def interpolated_quantile(values, q):
     return _unwrap(np.quantile(data, qs, method="linear"))
 
 
-def _interpolated_quantile_count(p: float, n: np.ndarray, theta: float, kind: FunnelKind):
-    """Spiegelhalter's interpolated p-quantile of the count at each denominator ``n``."""
+def _interpolated_quantile_count(
+    p: np.ndarray, n: np.ndarray, theta: float, kind: FunnelKind
+) -> np.ndarray:
+    """Spiegelhalter's interpolated p-quantile of the count at each denominator ``n``: one row
+    per probability in ``p``, one column per denominator."""
+    p = p[:, np.newaxis]
     if kind == "proportion":
         size = np.round(n).astype(np.int64)
         r = stats.binom.ppf(p, size, theta)
-        at_r = stats.binom.cdf(r, size, theta)
-        below_r = stats.binom.cdf(r - 1, size, theta)
+        at_r, below_r = stats.binom.cdf(np.stack([r, r - 1]), size, theta)
     else:
         mean = n * theta / PER_OFFICERS
         r = stats.poisson.ppf(p, mean)
-        at_r = stats.poisson.cdf(r, mean)
-        below_r = stats.poisson.cdf(r - 1, mean)
+        at_r, below_r = stats.poisson.cdf(np.stack([r, r - 1]), mean)
     return r - (at_r - p) / (at_r - below_r)
 
 
