@@ -5,6 +5,7 @@ deficiencies); a channel, category, assessment or outcome keeps its colour on ev
 Every builder takes a title that says what the chart shows and axis titles with units.
 """
 
+import math
 import os
 
 import pandas as pd
@@ -742,16 +743,26 @@ def funnel_plot_focused(
     )
     chosen = points.loc[points[label] == highlight] if highlight else points.iloc[:0]
     if len(chosen):
-        # name the force on the side with room (the largest forces sit at the right edge)
-        right_half = chosen[x].iloc[0] >= points[x].median()
+        size, rate = float(chosen[x].iloc[0]), float(chosen[y].iloc[0])
+        if size > 0 and math.isfinite(rate):
+            # named in a boxed label pulled away from the points (text set on the marker itself
+            # overlapped its neighbours), towards the side with room: the largest forces sit at
+            # the right edge. On a log axis an annotation's x is the log10 of the value.
+            right_half = size >= points[x].median()
+            layout["annotations"] = [{
+                "x": math.log10(size), "y": rate, "xref": "x", "yref": "y",
+                "text": f"<b>{chosen[label].iloc[0]}</b>", "showarrow": True, "arrowhead": 0,
+                "arrowcolor": OKABE_ITO["vermillion"], "ax": -60 if right_half else 60,
+                "ay": -40, "bgcolor": "rgba(255, 255, 255, 0.9)",
+                "bordercolor": OKABE_ITO["vermillion"], "borderpad": 3,
+                "font": {"color": OKABE_ITO["vermillion"], "size": 14},
+            }]  # fmt: skip
         traces.append({
             "type": "scatter",
             "x": chosen[x],
             "y": chosen[y],
-            "mode": "markers+text",
+            "mode": "markers",
             "text": chosen[label],
-            "textposition": "top left" if right_half else "top right",
-            "textfont": {"color": OKABE_ITO["vermillion"], "size": 14},
             "marker": {
                 "color": OKABE_ITO["vermillion"],
                 "size": 13,
