@@ -27,6 +27,7 @@ from oversight.demo import build_demo_database
 from oversight.exports import csv_bytes, neutralise_formulas
 from oversight.filters import Filters
 from oversight.settings import audience, disclosure_threshold, resolve_db_path
+from oversight.sidebar import ForceChoices, force_choices, sidebar_filters
 from oversight.snapshot.build import build_snapshot
 from oversight.snapshot.model import Snapshot
 from oversight.status import DataStatus, data_status
@@ -179,8 +180,6 @@ def page_setup(with_filters: bool = True) -> tuple[DataStatus, Filters | None]:
 
     Each page calls it (app.py only routes), so a page's own file says what it depends on.
     """
-    from oversight.sidebar import sidebar_filters
-
     _freeze_imported_objects()
     ensure_database()
     status = stored_data_status()
@@ -195,7 +194,14 @@ def page_setup(with_filters: bool = True) -> tuple[DataStatus, Filters | None]:
         st.stop()
     if not with_filters or is_public():
         return status, None
-    return status, sidebar_filters(status, forces_reference())
+    return status, sidebar_filters(status, _force_choices(str(database_path()), current_version()))
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _force_choices(path: str, version: tuple) -> ForceChoices:
+    """The sidebar's force and region choices for this database version: kept as they are
+    (immutable) rather than copied out of the cache on every rerun like a query's frame."""
+    return force_choices(run_query(_connection(path, version), "forces_reference"))
 
 
 @st.cache_data(max_entries=32, show_spinner="Computing the figures…")

@@ -6,6 +6,7 @@ the URL on every run. On a session's first run they are read from the URL.
 """
 
 import datetime as dt
+from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
@@ -54,13 +55,34 @@ def _clamp(day: dt.date) -> dt.date:
     return min(max(day, EARLIEST), LATEST)
 
 
-def sidebar_filters(status: DataStatus, forces: pd.DataFrame) -> Filters:
+@dataclass(frozen=True)
+class ForceChoices:
+    """What the force and region filters offer, from the forces reference (read once per
+    database version, not on every rerun)."""
+
+    names: tuple[tuple[str, str], ...]  # (force_code, short_name), in the reference's order
+    regions_of: tuple[tuple[str, str | None], ...]  # (force_code, region_name or None)
+    regions: tuple[str, ...]  # sorted
+
+
+def force_choices(forces: pd.DataFrame) -> ForceChoices:
+    """The filters' choices from the forces reference (queries/forces_reference.sql)."""
+    codes = forces["force_code"].tolist()
+    regions = [None if pd.isna(r) else str(r) for r in forces["region_name"].tolist()]
+    return ForceChoices(
+        names=tuple(zip(codes, forces["short_name"].tolist(), strict=True)),
+        regions_of=tuple(zip(codes, regions, strict=True)),
+        regions=tuple(sorted({r for r in regions if r is not None})),
+    )
+
+
+def sidebar_filters(status: DataStatus, choices: ForceChoices) -> Filters:
     """Draw the filters in the sidebar and return what they select (also written to the URL)."""
     presets = period_presets(
         status.first_received_date, status.last_received_date, status.as_at_date
     )
-    force_names = dict(zip(forces["force_code"], forces["short_name"], strict=True))
-    regions = sorted(r for r in forces["region_name"].dropna().unique())
+    force_names = dict(choices.names)
+    regions = list(choices.regions)
     # A new session reads the URL. A page change clears the URL and may drop the widgets'
     # state: restore what this session chose before, and hold each value over the change.
     chosen = st.session_state.get(SAVED) or filters_from_query(
@@ -86,10 +108,9 @@ def sidebar_filters(status: DataStatus, forces: pd.DataFrame) -> Filters:
             st.caption(f"{first:%d %b %Y} to {last:%d %b %Y}")
         chosen_regions = st.multiselect("Region", regions, key="f_regions", placeholder="All")
         force_options = [
-            code
-            for code, region in zip(forces["force_code"], forces["region_name"], strict=True)
+            code for code, region in choices.regions_of
             if not chosen_regions or region in chosen_regions
-        ]
+        ]  # fmt: skip
         st.session_state["f_forces"] = [
             f for f in st.session_state.get("f_forces", []) if f in force_options
         ]
