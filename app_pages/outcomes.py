@@ -3,6 +3,7 @@ outcome (Kaplan-Meier), timeliness, the age of open cases and referrals awaiting
 
 from functools import partial
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -49,6 +50,11 @@ def percent(value) -> str:
     return "–" if pd.isna(value) else f"{value:.1%}"
 
 
+def timeliness_csv(timeliness: pd.DataFrame) -> bytes:
+    """The published timeliness table as CSV, written only when the download is clicked."""
+    return csv_bytes(timeliness[["measure", "cases", "median_days", "p90_days"]])
+
+
 def days(value) -> str:
     """Days as shown: whole days plainly, an interpolated quantile to one decimal."""
     if value is None or pd.isna(value):
@@ -78,50 +84,62 @@ for row in (tiles[:3], tiles[3:]):
 
 st.subheader(f"Conversion at each stage, so far, as at {as_at}")
 conversions = data.conversions
-shown_rates = conversions.assign(
-    rate_percent=conversions["rate"] * 100,
-    low_percent=conversions["rate_low"] * 100,
-    high_percent=conversions["rate_high"] * 100,
-)
-with_rate = shown_rates[shown_rates["rate_note"] == ""]
-if with_rate.empty:
+# The frames below are built once from plain columns: on frames this small, pandas' per-call
+# overhead (assign, filter, select, rename) is what a rerun spends its time on.
+stage_labels, rate_notes = conversions["label"].tolist(), conversions["rate_note"].tolist()
+shown_rates = {
+    "rate_percent": conversions["rate"].to_numpy() * 100,
+    "low_percent": conversions["rate_low"].to_numpy() * 100,
+    "high_percent": conversions["rate_high"].to_numpy() * 100,
+}
+with_rate = np.array([note == "" for note in rate_notes])
+if not with_rate.any():
     st.info("None of these rates can be worked out: there are no cases to divide by.")
 else:
+    drawn_rates = pd.DataFrame(
+        {
+            "label": [label for label, drawn in zip(stage_labels, with_rate, strict=True) if drawn],
+            **{column: values[with_rate] for column, values in shown_rates.items()},
+            "numerator": conversions["numerator"].to_numpy()[with_rate],
+            "denominator": conversions["denominator"].to_numpy()[with_rate],
+        }
+    )
     rates_figure = charts.interval_dots(
-        with_rate, "label", "rate_percent", "low_percent", "high_percent",
+        drawn_rates, "label", "rate_percent", "low_percent", "high_percent",
         f"Share moving on at each stage, so far as at {as_at}, with 95% intervals",
         "Rate (%)", "Stage",
         hover={"numerator": "Moved on", "denominator": "Out of"}, x_range=(0, 100),
     )  # fmt: skip
     show_chart(
         rates_figure,
-        shown_rates[["label", "definition", "numerator", "denominator", "rate_percent",
-                     "low_percent", "high_percent", "rate_note"]].rename(columns={
-            "label": "stage", "numerator": "moved_on", "denominator": "out_of",
-            "rate_note": "why_no_rate"}),
+        pd.DataFrame({
+            "stage": stage_labels, "definition": conversions["definition"],
+            "moved_on": conversions["numerator"], "out_of": conversions["denominator"],
+            **shown_rates, "why_no_rate": rate_notes,
+        }),
         "conversions_by_stage", filters, status,
         "Whiskers are 95% Wilson score intervals: the range the underlying rate is likely in, "
         "given the number of cases."
         + "".join(
-            f" {row.label}: – ({row.rate_note}), so not drawn."
-            for row in shown_rates.itertuples() if row.rate_note
+            f" {label}: – ({note}), so not drawn."
+            for label, note in zip(stage_labels, rate_notes, strict=True) if note
         ),
     )  # fmt: skip
 st.dataframe(
     pd.DataFrame(
         {
-            "Stage": conversions["label"],
+            "Stage": stage_labels,
             "Moved on": conversions["numerator"],
             "Out of": conversions["denominator"],
             "Rate": [
                 percent(rate) if note == "" else f"– ({note})"
-                for rate, note in zip(conversions["rate"], conversions["rate_note"], strict=True)
+                for rate, note in zip(conversions["rate"].tolist(), rate_notes, strict=True)
             ],
             "95% interval": [
                 "" if note else f"{low:.1%} to {high:.1%}"
                 for low, high, note in zip(
-                    conversions["rate_low"], conversions["rate_high"],
-                    conversions["rate_note"], strict=True,
+                    conversions["rate_low"].tolist(), conversions["rate_high"].tolist(),
+                    rate_notes, strict=True,
                 )
             ],
             "What it measures": conversions["meaning"],
@@ -136,24 +154,25 @@ st.subheader("What has happened to investigations so far")
 if data.investigations == 0:
     nothing_to_show("investigations")
 else:
-    mix = data.outcome_mix.assign(
-        label=lambda f: (
-            f["outcome_group"].str.capitalize()
-            + f["still_open"].map({True: " (still open)", False: ""})
-        )
-    )
+    mix = data.outcome_mix
+    outcome_groups = mix["outcome_group"].tolist()
+    mix_labels = [
+        group.capitalize() + (" (still open)" if still_open else "")
+        for group, still_open in zip(outcome_groups, mix["still_open"].tolist(), strict=True)
+    ]
     show_chart(
         charts.labelled_bars(
-            mix, "label", "cases", f"Outcome of {data.investigations:,} investigation"
+            mix.assign(label=mix_labels), "label", "cases",
+            f"Outcome of {data.investigations:,} investigation"
             f"{'s' if data.investigations != 1 else ''}, so far "
             f"as at {as_at}", "Investigations", "Furthest outcome",
             colours={
                 label: charts.OUTCOME_GROUP_COLOURS[group]
-                for label, group in zip(mix["label"], mix["outcome_group"], strict=True)
+                for label, group in zip(mix_labels, outcome_groups, strict=True)
             },
             share="share",
         ),
-        mix[["outcome_group", "still_open", "cases", "share"]],
+        mix,  # outcome_mix holds outcome_group, still_open, cases and share
         "outcome_mix_by_group", filters, status,
         f"Each investigation counts once, under its furthest outcome. The two open groups add "
         f"up to the {data.open_cases:,} open cases. Dismissed or would have been: dismissed, "
@@ -180,7 +199,7 @@ else:
     colours = None
     if data.split == "category":
         colours = {CATEGORY_LABELS[c]: colour for c, colour in charts.CATEGORY_COLOURS.items()}
-    overall = summary[summary["group"] == ALL_SELECTED].iloc[0]
+    overall = summary.iloc[summary["group"].tolist().index(ALL_SELECTED)]
     median, p90 = overall["median_days"], overall["p90_days"]
     if pd.isna(median):
         reading = "Fewer than half of the investigations have ended so far"
@@ -205,11 +224,10 @@ else:
     if data.split != "none":
         st.caption(data.split_note)
         note = f"The dashed black line is all investigations selected. {note}"
-    curve_numbers = data.curves[
-        ["group", "day", "at_risk", "events", "censored", "survival", "survival_low",
-         "survival_high"]
-    ].rename(columns={"at_risk": "open_at_start_of_day", "events": "ended",
-                      "survival": "share_still_open"})  # fmt: skip
+    # curves holds group, day, at_risk, events, censored, survival, survival_low, survival_high
+    curve_numbers = data.curves.rename(columns={
+        "at_risk": "open_at_start_of_day", "events": "ended", "survival": "share_still_open",
+    })  # fmt: skip
     show_chart(
         charts.survival_steps(
             data.curves, summary, title, "Days since the report", "Share still open",
@@ -223,8 +241,8 @@ else:
                 "Curve": summary["group"],
                 "Investigations": summary["investigations"],
                 "Still open": summary["still_open"],
-                "Median days to outcome": summary["median_days"].map(days),
-                "90th percentile (days)": summary["p90_days"].map(days),
+                "Median days to outcome": list(map(days, summary["median_days"].tolist())),
+                "90th percentile (days)": list(map(days, summary["p90_days"].tolist())),
             }
         ),
         hide_index=True,
@@ -234,17 +252,20 @@ else:
 
 st.subheader("Timeliness")
 timeliness = data.timeliness
+timed_cases = timeliness["cases"].tolist()
 st.dataframe(
     pd.DataFrame(
         {
             "Measure": timeliness["label"],
             "Median (days)": [
                 days(value) if cases else "– (no cases)"
-                for value, cases in zip(timeliness["median_days"], timeliness["cases"], strict=True)
+                for value, cases in zip(
+                    timeliness["median_days"].tolist(), timed_cases, strict=True
+                )
             ],
             "90th percentile (days)": [
                 days(value) if cases else "– (no cases)"
-                for value, cases in zip(timeliness["p90_days"], timeliness["cases"], strict=True)
+                for value, cases in zip(timeliness["p90_days"].tolist(), timed_cases, strict=True)
             ],
             "Cases measured": timeliness["cases"],
             "Of": timeliness["unit"],
@@ -263,7 +284,7 @@ st.caption(
 )
 st.download_button(
     "Download the timeliness table (CSV)",
-    data=partial(csv_bytes, timeliness[["measure", "cases", "median_days", "p90_days"]]),
+    data=partial(timeliness_csv, timeliness),
     file_name=f"timeliness_{filters.first_date}_{filters.last_date}.csv",
     mime="text/csv",
     key="download_timeliness",
@@ -275,6 +296,7 @@ st.subheader("How long open cases have been open")
 if data.open_cases == 0:
     st.info(f"No investigations of these reports are open as at {as_at}.")
 else:
+    # open_by_age holds age_band, min_days, max_days and cases; share is added last
     ages = data.open_by_age.assign(share=lambda f: f["cases"] / f["cases"].sum())
     show_chart(
         charts.labelled_bars(
@@ -284,7 +306,7 @@ else:
             | {"over 365 days": charts.OKABE_ITO["vermillion"]},
             share="share",
         ),
-        ages[["age_band", "min_days", "max_days", "cases", "share"]],
+        ages,
         "open_cases_by_age", filters, status,
     )  # fmt: skip
     long_open = data.long_open_by_force
@@ -323,13 +345,14 @@ else:
         f"**{data.overdue:,}** of them were made more than {OVERDUE_AFTER_DAYS} days before "
         f"{as_at} and are overdue."
     )
-    long_pending = pending.melt(
-        id_vars=["force_name"], value_vars=["overdue", "within_28_days"],
-        var_name="status", value_name="referrals",
-    ).replace({"status": {
-        "overdue": f"Overdue (over {OVERDUE_AFTER_DAYS} days)",
-        "within_28_days": f"Within {OVERDUE_AFTER_DAYS} days",
-    }})  # fmt: skip
+    # one row per force and status: every force's overdue referrals, then those within 28 days
+    pending_forces = pending["force_name"].tolist()
+    long_pending = pd.DataFrame({
+        "force_name": pending_forces * 2,
+        "status": [f"Overdue (over {OVERDUE_AFTER_DAYS} days)"] * len(pending_forces)
+        + [f"Within {OVERDUE_AFTER_DAYS} days"] * len(pending_forces),
+        "referrals": pending["overdue"].tolist() + pending["within_28_days"].tolist(),
+    })  # fmt: skip
     show_chart(
         charts.bars(
             long_pending, "force_name", "referrals",
@@ -341,8 +364,9 @@ else:
             },
             horizontal=True,
         ),
-        pending[["force_code", "force_name", "pending", "overdue", "within_28_days",
-                 "oldest_days"]],
+        # pending_by_force holds force_code, force_name, pending, overdue, within_28_days and
+        # oldest_days: all of it is the chart's numbers
+        pending,
         "pending_referrals_by_force", filters, status,
         "Forces with the most overdue referrals first. oldest_days: days since the oldest "
         "pending referral was made.",

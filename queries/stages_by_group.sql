@@ -1,7 +1,9 @@
 -- Who is reported, stage by stage (docs/metrics.md, "Who is reported, and is it fair"): for
 -- each subject group, how many reports, investigations, cases to answer and dismissals, and the
 -- counts that enter and leave each stage, cohort view (outcomes of the period's reports so far).
--- One row per subject group present: subject_group (a subject_sex or subject_ethnicity code),
+-- One row per group of $group_codes, in that order, zeros included (other groups are left out):
+--   group_code          a subject_sex or subject_ethnicity code
+--   group               its label, from $group_labels
 --   reports             reports received in the period about the group
 --   reports_investigated  of those, reports that a force within the filters is investigating
 --   investigations      referrals with assessment investigation (as in the headline counts)
@@ -9,9 +11,10 @@
 --   case_to_answer      investigations with a case to answer (misconduct or gross misconduct)
 --   dismissals          referrals with an outcome dismissed (as in the headline counts)
 --   dismissals_after_case_to_answer  cases to answer that ended in dismissal
--- Parameters: the filters ($first_date ... $categories, see filtered_tables.sql) and
+-- Parameters: the filters ($first_date ... $categories, see filtered_tables.sql),
 -- $characteristic: 'sex' groups by subject_sex, 'ethnicity' by subject_ethnicity (a bound
--- value choosing between two fixed columns, so no identifier is pasted into the SQL).
+-- value choosing between two fixed columns, so no identifier is pasted into the SQL), and
+-- $group_codes, $group_labels: the characteristic's groups in the order shown, and their labels.
 with reports as (
     select
         report_id,
@@ -65,9 +68,16 @@ case_counts as (
             as dismissals_after_case_to_answer
     from cases
     group by subject_group
+),
+chosen_groups as (
+    select
+        unnest($group_codes::varchar[]) as group_code,
+        unnest($group_labels::varchar[]) as group_label,
+        generate_subscripts($group_codes::varchar[], 1) as position
 )
 select
-    coalesce(r.subject_group, c.subject_group) as subject_group,
+    g.group_code,
+    g.group_label as "group",
     coalesce(r.reports, 0) as reports,
     coalesce(r.reports_investigated, 0) as reports_investigated,
     coalesce(c.investigations, 0) as investigations,
@@ -75,6 +85,7 @@ select
     coalesce(c.case_to_answer, 0) as case_to_answer,
     coalesce(c.dismissals, 0) as dismissals,
     coalesce(c.dismissals_after_case_to_answer, 0) as dismissals_after_case_to_answer
-from report_counts r
-full join case_counts c on c.subject_group = r.subject_group
-order by subject_group
+from chosen_groups g
+left join report_counts r on r.subject_group = g.group_code
+left join case_counts c on c.subject_group = g.group_code
+order by g.position

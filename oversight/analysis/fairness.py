@@ -10,6 +10,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from oversight.analysis import QueryRunner
@@ -128,15 +129,6 @@ SHARE_COUNTS = (
     ("case_to_answer", "Cases to answer"),
     ("dismissals", "Dismissals"),
 )
-COUNT_COLUMNS = (
-    "reports",
-    "reports_investigated",
-    "investigations",
-    "investigations_with_finding",
-    "case_to_answer",
-    "dismissals",
-    "dismissals_after_case_to_answer",
-)
 
 
 @dataclass(frozen=True)
@@ -171,39 +163,36 @@ class FairnessData:
 
 def stage_counts(run: QueryRunner, filters: Filters, characteristic: str) -> pd.DataFrame:
     """Counts at each stage: one row per group of the characteristic, in order, zeros included."""
-    found = run("stages_by_group", **filters.sql_params(), characteristic=characteristic)
     groups = CHARACTERISTICS[characteristic].groups
-    counts = (
-        found.set_index("subject_group")
-        .reindex([g.code for g in groups])
-        .loc[:, list(COUNT_COLUMNS)]
-        .fillna(0)
-        .astype("int64")
+    return run(
+        "stages_by_group",
+        **filters.sql_params(),
+        characteristic=characteristic,
+        group_codes=[g.code for g in groups],
+        group_labels=[g.label for g in groups],
     )
-    counts.index.name = "group_code"
-    counts.insert(0, "group", [g.label for g in groups])
-    return counts.reset_index()
 
 
 def stage_shares(counts: pd.DataFrame) -> pd.DataFrame:
     """Each group's share of all groups' total at each stage, with a note where it is 0."""
-    parts = []
+    codes, labels = counts["group_code"].tolist(), counts["group"].tolist()
+    columns = {"stage": [], "group_code": [], "group": [], "count": [], "total": [], "share": [],
+               "share_note": []}  # fmt: skip
+    # stage by stage; count and share collect one array per stage, joined at the end
     for column, label in SHARE_COUNTS:
-        total = int(counts[column].sum())
-        parts.append(
-            pd.DataFrame(
-                {
-                    "stage": label,
-                    "group_code": counts["group_code"],
-                    "group": counts["group"],
-                    "count": counts[column],
-                    "total": total,
-                    "share": counts[column] / total if total else math.nan,
-                    "share_note": "" if total else f"no {label.lower()} in this selection",
-                }
-            )
-        )
-    return pd.concat(parts, ignore_index=True)
+        stage_count = counts[column].to_numpy()
+        total = int(stage_count.sum())
+        columns["stage"] += [label] * len(codes)
+        columns["group_code"] += codes
+        columns["group"] += labels
+        columns["count"].append(stage_count)
+        columns["total"] += [total] * len(codes)
+        columns["share"].append(stage_count / total if total else np.full(len(codes), math.nan))
+        note = "" if total else f"no {label.lower()} in this selection"
+        columns["share_note"] += [note] * len(codes)
+    columns["count"] = np.concatenate(columns["count"])
+    columns["share"] = np.concatenate(columns["share"])
+    return pd.DataFrame(columns)
 
 
 def _ratio_note(
@@ -227,97 +216,116 @@ def _ratio_note(
 
 def stage_rates(counts: pd.DataFrame, characteristic: Characteristic) -> pd.DataFrame:
     """Each group's rate of moving on at each step, and its rate relative to the reference."""
-    reference = counts.set_index("group_code").loc[characteristic.reference]
-    parts = []
+    codes, labels = counts["group_code"].tolist(), counts["group"].tolist()
+    reference_row = codes.index(characteristic.reference)
+    steps = {"stage_key": [], "stage": [], "group_code": [], "group": [], "entered": [],
+             "moved_on": []}  # fmt: skip
+    # The reference group's counts at the step of each row, and why a row shows no ratio.
+    ref_entered, ref_moved_on, notes = [], [], []
     for stage in STAGES:
-        part = pd.DataFrame(
-            {
-                "stage_key": stage.key,
-                "stage": stage.label,
-                "group_code": counts["group_code"],
-                "group": counts["group"],
-                "entered": counts[stage.entered],
-                "moved_on": counts[stage.moved_on],
-            }
-        )
-        part = proportion_table(part, "moved_on", "entered")
-        ref_entered, ref_moved_on = int(reference[stage.entered]), int(reference[stage.moved_on])
-        ratio, low, high = relative_rate(
-            part["moved_on"], part["entered"], ref_moved_on, ref_entered
-        )
-        part["relative_rate"] = ratio
-        part["relative_rate_low"] = low
-        part["relative_rate_high"] = high
-        part["relative_rate_note"] = [
-            _ratio_note(characteristic, stage, row.group_code, row.entered, ref_entered,
-                        row.moved_on, ref_moved_on)
-            for row in part.itertuples(index=False)
+        entered, moved_on = counts[stage.entered].tolist(), counts[stage.moved_on].tolist()
+        steps["stage_key"] += [stage.key] * len(codes)
+        steps["stage"] += [stage.label] * len(codes)
+        steps["group_code"] += codes
+        steps["group"] += labels
+        steps["entered"] += entered
+        steps["moved_on"] += moved_on
+        ref_entered += [entered[reference_row]] * len(codes)
+        ref_moved_on += [moved_on[reference_row]] * len(codes)
+        notes += [
+            _ratio_note(characteristic, stage, code, group_entered, entered[reference_row],
+                        group_moved_on, moved_on[reference_row])
+            for code, group_entered, group_moved_on in zip(codes, entered, moved_on, strict=True)
         ]  # fmt: skip
-        not_compared = part["relative_rate_note"] != ""
-        ratio_columns = ["relative_rate", "relative_rate_low", "relative_rate_high"]
-        part.loc[not_compared, ratio_columns] = math.nan
-        part.loc[part["group_code"] == characteristic.reference, "relative_rate"] = 1.0
-        part["differs"] = ~not_compared & (
-            (part["relative_rate_low"] > 1) | (part["relative_rate_high"] < 1)
-        )
-        parts.append(part)
-    return pd.concat(parts, ignore_index=True)
+    rates = proportion_table(
+        pd.DataFrame({"entered": steps["entered"], "moved_on": steps["moved_on"]}),
+        "moved_on",
+        "entered",
+    )
+    ratio, low, high = relative_rate(steps["moved_on"], steps["entered"], ref_moved_on, ref_entered)
+    not_compared = np.array(notes) != ""
+    ratio, low, high = (np.where(not_compared, math.nan, v) for v in (ratio, low, high))
+    ratio[np.array(steps["group_code"]) == characteristic.reference] = 1.0
+    return pd.DataFrame(
+        {
+            **steps,
+            "rate": rates["rate"].to_numpy(),
+            "rate_low": rates["rate_low"].to_numpy(),
+            "rate_high": rates["rate_high"].to_numpy(),
+            "rate_note": rates["rate_note"].tolist(),
+            "relative_rate": ratio,
+            "relative_rate_low": low,
+            "relative_rate_high": high,
+            "relative_rate_note": notes,
+            "differs": ~not_compared & ((low > 1) | (high < 1)),
+        }
+    )
 
 
-def _sentence(stage: Stage, characteristic: Characteristic, row) -> str:
+def _sentence(stage: Stage, characteristic: Characteristic, step: dict) -> str:
     """One finding in words: "Investigations of Black subjects ... 1.20 times as often ..."."""
     text = stage.sentence.format(
-        subjects=characteristic.group(row.group_code).subjects,
-        times=f"{row.relative_rate:.2f} times",
+        subjects=characteristic.group(step["group_code"]).subjects,
+        times=f"{step['relative_rate']:.2f} times",
         reference=characteristic.group(characteristic.reference).subjects,
     )
     return (
-        f"{text} (95% interval {row.relative_rate_low:.2f} to {row.relative_rate_high:.2f}; "
-        f"{row.moved_on:,} of {row.entered:,} {stage.entered_unit})."
+        f"{text} (95% interval {step['relative_rate_low']:.2f} to "
+        f"{step['relative_rate_high']:.2f}; {step['moved_on']:,} of {step['entered']:,} "
+        f"{stage.entered_unit})."
     )
+
+
+def _steps(rates: pd.DataFrame, columns: tuple[str, ...]) -> list[dict]:
+    """The rows of rates as plain dicts of the given columns, in order."""
+    values = [rates[column].tolist() for column in columns]
+    return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
 
 
 def reading(rates: pd.DataFrame, characteristic: Characteristic, as_at: dt.date) -> list[str]:
     """Where a difference enters, in plain words generated from the relative rates."""
     stages = {s.key: s for s in STAGES}
-    compared = rates[rates["relative_rate_note"] == ""]
-    differing = rates[rates["differs"]]
-    if compared.empty:
+    steps = _steps(
+        rates,
+        ("stage_key", "stage", "group_code", "group", "entered", "moved_on", "relative_rate",
+         "relative_rate_low", "relative_rate_high", "relative_rate_note", "differs"),
+    )  # fmt: skip
+    if all(step["relative_rate_note"] for step in steps):
         return [
             f"No group can be compared with {characteristic.reference_name} at any step: at "
             f"each, a group has fewer than {MIN_ENTERING}, or none moved on."
         ]
+    differing = [step for step in steps if step["differs"]]
     lines = []
-    if differing.empty:
+    if not differing:
         lines.append(
             f"At no step is any group's rate clearly different from {characteristic.reference_name}"
             "'s: every 95% interval includes 1, so the differences seen could be chance."
         )
     else:
-        first = stages[differing.iloc[0]["stage_key"]]
+        first = stages[differing[0]["stage_key"]]
         lines.append(
             f"A difference first appears at the step **{first.label.lower()}** "
             f"(so far, as at {as_at:%d %b %Y}):"
         )
         lines.extend(
-            "- " + _sentence(stages[row.stage_key], characteristic, row)
-            for row in differing.itertuples(index=False)
+            "- " + _sentence(stages[step["stage_key"]], characteristic, step) for step in differing
         )
-        quiet = [s.label.lower() for s in STAGES if s.key not in set(differing["stage_key"])]
+        differing_keys = {step["stage_key"] for step in differing}
+        quiet = [s.label.lower() for s in STAGES if s.key not in differing_keys]
         if quiet:
             lines.append(
                 "At the other steps (" + "; ".join(quiet) + ") every group's 95% interval "
                 "includes 1: no difference beyond what chance could produce."
             )
-    skipped = rates[
-        ~rates["relative_rate_note"].isin(["", "reference group"])
-        & (rates["group_code"] != characteristic.not_stated)
+    skipped = [
+        f"{step['group']} at {step['stage'].lower()}"
+        for step in steps
+        if step["relative_rate_note"] not in ("", "reference group")
+        and step["group_code"] != characteristic.not_stated
     ]
-    if not skipped.empty:
-        names = "; ".join(
-            f"{row.group} at {row.stage.lower()}" for row in skipped.itertuples(index=False)
-        )
-        lines.append(f"Too few to compare, so no ratio is shown for: {names}.")
+    if skipped:
+        lines.append(f"Too few to compare, so no ratio is shown for: {'; '.join(skipped)}.")
     return lines
 
 

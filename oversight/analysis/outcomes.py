@@ -4,7 +4,7 @@ cases and referrals awaiting a force decision (docs/metrics.md)."""
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -92,6 +92,14 @@ STAGE_COUNTS = {
     "false_allegation": ("false_allegations", "investigations_with_finding"),
     "dismissal": ("dismissals", "investigations"),
 }
+# Each stage's label, meaning and definition, in the order of STAGE_COUNTS: the last columns
+# of every conversions table, built once (frames are copied on write, so sharing it is safe).
+STAGE_TEXTS = pd.DataFrame(
+    [STAGES[stage] for stage in STAGE_COUNTS], columns=["label", "meaning", "definition"]
+)
+LONG_OPEN_COLUMNS = [
+    "force_code", "force_name", "cases", "over_730_days", "median_age_days", "oldest_age_days",
+]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -133,64 +141,114 @@ class OutcomesData:
         return int(self.pending_by_force["overdue"].sum())
 
 
-def _conversions(counts: pd.Series) -> pd.DataFrame:
+@dataclass(frozen=True)
+class GroupDurations:
+    """One curve's investigations, aggregated: cases with the same days and ended share a row."""
+
+    group: str
+    days: np.ndarray  # whole days from the report to the outcome, or to the as-at date if open
+    ended: np.ndarray  # bool: the case ended that day (False: still open, censored)
+    cases: np.ndarray
+
+
+def _first_row(frame: pd.DataFrame) -> dict:
+    """The one row of a one-row query result, as a dict of plain Python numbers."""
+    return frame.iloc[0].to_dict()
+
+
+def _conversions(counts: dict) -> pd.DataFrame:
     """One row per stage: numerator, denominator, rate and 95% Wilson interval, and labels."""
-    counts = counts.copy()
-    counts["referrals_not_transferred"] = counts["referrals"] - counts["transferred"]
-    frame = pd.DataFrame(
-        [
-            {"stage": stage, "numerator": int(counts[top]), "denominator": int(counts[bottom])}
-            for stage, (top, bottom) in STAGE_COUNTS.items()
-        ]
+    counts = {**counts, "referrals_not_transferred": counts["referrals"] - counts["transferred"]}
+    counted = pd.DataFrame(
+        {
+            "stage": list(STAGE_COUNTS),
+            "numerator": [int(counts[top]) for top, _ in STAGE_COUNTS.values()],
+            "denominator": [int(counts[bottom]) for _, bottom in STAGE_COUNTS.values()],
+        }
     )
-    table = proportion_table(frame, "numerator", "denominator")
-    table["label"] = table["stage"].map(lambda s: STAGES[s][0])
-    table["meaning"] = table["stage"].map(lambda s: STAGES[s][1])
-    table["definition"] = table["stage"].map(lambda s: STAGES[s][2])
-    return table
+    table = proportion_table(counted, "numerator", "denominator")
+    return pd.concat([table, STAGE_TEXTS], axis=1)
 
 
-def _outcome_mix(counted: pd.DataFrame) -> pd.DataFrame:
+def _outcome_mix(cases_by_group: dict[str, int]) -> pd.DataFrame:
     """Every outcome group (zeros included) with its cases and share of all investigations."""
-    cases = counted.loc[counted["part"] == "outcome"].set_index("outcome_group")["cases"]
-    mix = pd.DataFrame(OUTCOME_GROUPS, columns=["outcome_group", "still_open"])
-    mix["cases"] = mix["outcome_group"].map(cases).fillna(0).astype(int)
-    total = int(mix["cases"].sum())
-    mix["share"] = mix["cases"] / total if total else np.nan
-    return mix
+    cases = np.array([cases_by_group.get(group, 0) for group, _ in OUTCOME_GROUPS], dtype=np.int64)
+    total = int(cases.sum())
+    return pd.DataFrame(
+        {
+            "outcome_group": [group for group, _ in OUTCOME_GROUPS],
+            "still_open": [still_open for _, still_open in OUTCOME_GROUPS],
+            "cases": cases,
+            "share": cases / total if total else np.full(len(cases), np.nan),
+        }
+    )
 
 
-def _open_by_age(durations: pd.DataFrame) -> pd.DataFrame:
+def _open_by_age(durations: GroupDurations) -> pd.DataFrame:
     """Open cases by age band: an open case's censoring day is its age at the as-at date."""
-    open_days = durations.loc[~durations["ended"].astype(bool)]
-    rows = []
-    for label, first, last in AGE_BANDS:
-        within = open_days["days"] >= first
+    open_days = durations.days[~durations.ended]
+    open_cases = durations.cases[~durations.ended]
+    band_cases = []
+    for _, first, last in AGE_BANDS:
+        within = open_days >= first
         if last is not None:
-            within &= open_days["days"] <= last
-        rows.append(
-            {
-                "age_band": label,
-                "min_days": first,
-                "max_days": last,
-                "cases": int(open_days.loc[within, "cases"].sum()),
-            }
+            within &= open_days <= last
+        band_cases.append(int(open_cases[within].sum()))
+    return pd.DataFrame(
+        {
+            "age_band": [label for label, _, _ in AGE_BANDS],
+            "min_days": [first for _, first, _ in AGE_BANDS],
+            "max_days": [last for _, _, last in AGE_BANDS],
+            "cases": band_cases,
+        }
+    )
+
+
+def _durations(frame: pd.DataFrame, rows: np.ndarray | None = None) -> GroupDurations:
+    """The days, ended and cases columns of frame (only its rows where given) as plain arrays,
+    named as the curve of all investigations selected (_split_by splits them into groups)."""
+
+    def column(name: str, dtype) -> np.ndarray:
+        values = frame[name].array
+        return (values if rows is None else values[rows]).to_numpy(dtype=dtype)
+
+    return GroupDurations(
+        ALL_SELECTED, column("days", np.int64), column("ended", bool), column("cases", np.int64)
+    )
+
+
+def _split_by(keys: np.ndarray, durations: GroupDurations) -> dict[str, GroupDurations]:
+    """durations split by keys (one per row), in order of first appearance, as
+    groupby(sort=False) splits them (missing keys are dropped)."""
+    codes, names = pd.factorize(keys)
+    split = {}
+    for code, name in enumerate(names.tolist()):
+        within = codes == code
+        split[name] = GroupDurations(
+            name, durations.days[within], durations.ended[within], durations.cases[within]
         )
-    return pd.DataFrame(rows)
+    return split
+
+
+def _curves_to_draw(durations: GroupDurations) -> list[GroupDurations]:
+    """The one curve of these durations, or none where there are no investigations."""
+    return [durations] if len(durations.cases) else []
 
 
 def _curve_groups(
     run: QueryRunner, filters: Filters, as_at: dt.date, split: str
-) -> tuple[pd.DataFrame, str]:
-    """Durations per (group, days, ended) for the chosen split, and a note saying what is shown."""
+) -> tuple[list[GroupDurations], str]:
+    """Durations per group for the chosen split, in the order drawn, and a note saying what is
+    shown."""
     params = {**filters.sql_params(), "as_at": as_at}
     if split == "force":
         frame = run("outcome_durations_by_force", **params, top=MAX_FORCE_CURVES)
         if frame.empty:
-            return frame.assign(group=[]), ""
-        shown = frame.drop_duplicates("force_code")
-        available = int(shown["forces_with_investigations"].iloc[0])
-        names = ", ".join(shown["force_name"])
+            return [], ""
+        # rows come in force_rank order, so the forces do too
+        by_force = _split_by(frame["force_name"].to_numpy(), _durations(frame))
+        available = int(frame["forces_with_investigations"].iloc[0])
+        names = ", ".join(by_force)
         if available <= MAX_FORCE_CURVES:
             note = (
                 f"One curve per receiving force with investigations in this selection "
@@ -202,7 +260,7 @@ def _curve_groups(
                 f"{available} with any in this selection: {names}. Choose forces in the "
                 "sidebar to compare others."
             )
-        return frame.assign(group=frame["force_name"]), note
+        return list(by_force.values()), note
     if split == "category":
         frame = run("outcome_durations_by_category", **params)
         note = (
@@ -211,9 +269,13 @@ def _curve_groups(
         )
         if filters.categories:
             note += " Only the categories chosen in the sidebar are shown."
-        order = {code: position for position, code in enumerate(CATEGORY_LABELS)}
-        frame = frame.sort_values("category", key=lambda c: c.map(order), kind="stable")
-        return frame.assign(group=frame["category"].map(CATEGORY_LABELS)), note
+        by_category = _split_by(frame["category"].to_numpy(), _durations(frame))
+        groups = [
+            replace(by_category[code], group=label)
+            for code, label in CATEGORY_LABELS.items()
+            if code in by_category
+        ]
+        return groups, note
     raise ValueError(f"no query splits the curve by {split!r}")
 
 
@@ -221,61 +283,65 @@ def _finite(value) -> float | None:
     return None if value is None or math.isnan(value) else float(value)
 
 
-def _survival_curves(durations: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Kaplan-Meier curves per group from (group, days, ended, cases), and per group a summary:
-    investigations, still open, median and 90th-percentile days (None where never reached)."""
+def _survival_curves(groups: list[GroupDurations]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Kaplan-Meier curves per group, and per group a summary: investigations, still open,
+    median and 90th-percentile days (None where never reached)."""
     curves, summary = [], []
-    for group, part in durations.groupby("group", sort=False):
-        curve = kaplan_meier(part["days"], part["ended"].astype(int), part["cases"])
-        curves.append(curve.assign(group=group))
+    for durations in groups:
+        curve = kaplan_meier(durations.days, durations.ended.astype(int), durations.cases)
+        curves.append(curve)
         median, p90 = km_quantile(curve, [0.5, 0.9])
         summary.append(
             {
-                "group": group,
-                "investigations": int(part["cases"].sum()),
-                "still_open": int(part.loc[~part["ended"].astype(bool), "cases"].sum()),
+                "group": durations.group,
+                "investigations": int(durations.cases.sum()),
+                "still_open": int(durations.cases[~durations.ended].sum()),
                 "median_days": _finite(median),
                 "p90_days": _finite(p90),
             }
         )
-    columns = ["group", "day", "at_risk", "events", "censored", "survival"]
-    curve_frame = (
-        pd.concat(curves, ignore_index=True)
-        if curves
-        else pd.DataFrame(columns=[*columns, "survival_low", "survival_high"])
-    )
+    if curves:
+        curve_frame = pd.concat(curves, ignore_index=True)
+        curve_frame.insert(
+            0, "group", np.repeat([g.group for g in groups], [len(c) for c in curves])
+        )
+    else:
+        curve_frame = pd.DataFrame(
+            columns=["group", "day", "at_risk", "events", "censored", "survival", "survival_low",
+                     "survival_high"]
+        )  # fmt: skip
     summary_columns = ["group", "investigations", "still_open", "median_days", "p90_days"]
-    return curve_frame[[*columns, "survival_low", "survival_high"]], pd.DataFrame(
-        summary, columns=summary_columns
-    )
+    return curve_frame, pd.DataFrame(summary, columns=summary_columns)
 
 
-def _timeliness(counts: pd.Series, overall: pd.DataFrame) -> pd.DataFrame:
+def _timeliness(counts: dict, overall: pd.DataFrame) -> pd.DataFrame:
     """The published timeliness.csv rows (measure, cases, median_days, p90_days), days to
     outcome from the Kaplan-Meier curve of all selected investigations, with labels."""
-    rows = []
-    for measure, (label, unit, meaning) in TIMELINESS_MEASURES.items():
+    summary = overall.iloc[0].to_dict() if len(overall) else None
+    cases, medians, p90s = [], [], []
+    for measure in TIMELINESS_MEASURES:
         if measure == "days_to_outcome":
-            summary = overall.iloc[0] if len(overall) else None
-            cases = 0 if summary is None else int(summary["investigations"])
+            cases.append(0 if summary is None else int(summary["investigations"]))
             median = None if summary is None else summary["median_days"]
             p90 = None if summary is None else summary["p90_days"]
         else:
             stem = measure.removeprefix("days_to_")
-            cases = int(counts[f"{stem}_cases"])
+            cases.append(int(counts[f"{stem}_cases"]))
             median, p90 = counts[f"{stem}_median_days"], counts[f"{stem}_p90_days"]
-        rows.append(
-            {
-                "measure": measure,
-                "cases": cases,
-                "median_days": _finite(_as_float(median)),
-                "p90_days": _finite(_as_float(p90)),
-                "label": label,
-                "unit": unit,
-                "meaning": meaning,
-            }
-        )
-    return pd.DataFrame(rows)
+        medians.append(_finite(_as_float(median)))
+        p90s.append(_finite(_as_float(p90)))
+    texts = TIMELINESS_MEASURES.values()
+    return pd.DataFrame(
+        {
+            "measure": list(TIMELINESS_MEASURES),
+            "cases": cases,
+            "median_days": medians,
+            "p90_days": p90s,
+            "label": [label for label, _, _ in texts],
+            "unit": [unit for _, unit, _ in texts],
+            "meaning": [meaning for _, _, meaning in texts],
+        }
+    )
 
 
 def _as_float(value) -> float:
@@ -285,10 +351,31 @@ def _as_float(value) -> float:
 def timeliness(run: QueryRunner, filters: Filters, as_at: dt.date) -> pd.DataFrame:
     """The published timeliness rows for the filters (as the Outcomes page shows them), with
     only the queries they need: the plain times, and days to outcome for Kaplan-Meier."""
-    counts = run("conversion_and_time_counts", **filters.sql_params()).iloc[0]
+    counts = _first_row(run("conversion_and_time_counts", **filters.sql_params()))
     durations = run("outcome_durations", **filters.sql_params(), as_at=as_at)
-    _, summary = _survival_curves(durations.assign(group=ALL_SELECTED))
+    _, summary = _survival_curves(_curves_to_draw(_durations(durations)))
     return _timeliness(counts, summary)
+
+
+def _investigation_parts(
+    counted: pd.DataFrame,
+) -> tuple[dict[str, int], GroupDurations, pd.DataFrame]:
+    """The three parts of investigations_by_outcome_and_duration: cases by outcome group, the
+    durations of all investigations selected, and the forces with cases open over 365 days."""
+    # Rows picked with plain arrays and by position: much cheaper than pandas masks and names.
+    part = counted["part"].to_numpy()
+    outcome_rows = part == "outcome"
+    cases_by_group = dict(
+        zip(
+            counted["outcome_group"].to_numpy()[outcome_rows].tolist(),
+            counted["cases"].to_numpy()[outcome_rows].tolist(),
+            strict=True,
+        )
+    )
+    long_open = counted.iloc[
+        np.flatnonzero(part == "force"), counted.columns.get_indexer(LONG_OPEN_COLUMNS)
+    ].reset_index(drop=True)
+    return cases_by_group, _durations(counted, part == "duration"), long_open
 
 
 def outcomes_data(
@@ -299,17 +386,11 @@ def outcomes_data(
     if split not in SPLITS:
         raise ValueError(f"split must be one of {SPLITS}, not {split!r}")
     params = {**filters.sql_params(), "as_at": as_at}
-    counts = run("conversion_and_time_counts", **filters.sql_params()).iloc[0]
-    counted = run("investigations_by_outcome_and_duration", **params)
-    durations = counted.loc[counted["part"] == "duration", ["days", "ended", "cases"]]
-    long_open = counted.loc[
-        counted["part"] == "force",
-        ["force_code", "force_name", "cases", "over_730_days", "median_age_days",
-         "oldest_age_days"],
-    ].reset_index(drop=True)  # fmt: skip
-    mix = _outcome_mix(counted)
-
-    curves, summary = _survival_curves(durations.assign(group=ALL_SELECTED))
+    counts = _first_row(run("conversion_and_time_counts", **filters.sql_params()))
+    cases_by_group, all_selected, long_open = _investigation_parts(
+        run("investigations_by_outcome_and_duration", **params)
+    )
+    curves, summary = _survival_curves(_curves_to_draw(all_selected))
     timeliness = _timeliness(counts, summary)
     note = ""
     if split != "none":
@@ -321,16 +402,18 @@ def outcomes_data(
 
     return OutcomesData(
         reports=int(counts["reports"]),
-        investigations=int(mix["cases"].sum()),
-        open_cases=int(mix.loc[mix["still_open"], "cases"].sum()),
+        investigations=sum(cases_by_group.get(group, 0) for group, _ in OUTCOME_GROUPS),
+        open_cases=sum(
+            cases_by_group.get(group, 0) for group, still_open in OUTCOME_GROUPS if still_open
+        ),
         conversions=_conversions(counts),
-        outcome_mix=mix,
+        outcome_mix=_outcome_mix(cases_by_group),
         split=split,
         split_note=note,
         curves=curves,
         curve_summary=summary,
         timeliness=timeliness,
-        open_by_age=_open_by_age(durations),
+        open_by_age=_open_by_age(all_selected),
         long_open_by_force=long_open,
         pending_by_force=run("pending_referrals_by_force", **params),
     )
