@@ -115,13 +115,21 @@ def connection() -> duckdb.DuckDBPyConnection:
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def _cached_query(path: str, version: tuple, name: str, params: tuple) -> pd.DataFrame:
-    return run_query(_connection(path, version), name, **dict(params))
+def _cached_query(path: str, version: tuple, name: str, key: str, _params: dict) -> pd.DataFrame:
+    # _params is left out of the cache key (leading underscore): key stands for it
+    return run_query(_connection(path, version), name, **_params)
 
 
 def query(name: str, **params) -> pd.DataFrame:
-    """Run queries/<name>.sql with bound parameters, cached for this database version."""
-    return _cached_query(str(database_path()), current_version(), name, tuple(params.items()))
+    """Run queries/<name>.sql with bound parameters, cached for this database version.
+
+    The parameters are keyed by their repr, one string: Streamlit hashes a string at once but
+    walks a tuple of tuples of dates element by element (about 1 ms a query, every rerun). The
+    values are strings, numbers, dates and tuples or lists of them, whose repr says exactly what
+    they are.
+    """
+    key = repr(sorted(params.items()))
+    return _cached_query(str(database_path()), current_version(), name, key, params)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -246,19 +254,24 @@ def show_chart(
     """A chart with its caption, and its numbers as a table and as a CSV download."""
     st.plotly_chart(fig, width="stretch", config={"displaylogo": False})
     st.caption(chart_caption(filters, status, note))
-    with st.expander("The numbers behind this chart"):
-        # neutralised here too: the table's own toolbar download does not neutralise formulas
-        st.dataframe(neutralise_formulas(numbers), hide_index=True, width="stretch")
-        st.download_button(
-            "Download these numbers (CSV)",
-            # written only when clicked, not on every rerun
-            data=functools.partial(csv_bytes, numbers),
-            file_name=f"{file_stem}_{filters.first_date}_{filters.last_date}.csv",
-            mime="text/csv",
-            key=f"download_{file_stem}",
-            # no rerun on a download: a rerun can clear the file before the browser fetches it
-            on_click="ignore",
-        )
+    # drawn only while open: opening it reruns the page (from the cache), and every other rerun
+    # skips turning the numbers into a table and sending them to the browser
+    with st.expander(
+        "The numbers behind this chart", key=f"numbers_{file_stem}", on_change="rerun"
+    ) as numbers_box:
+        if numbers_box.open:
+            # neutralised here too: the table's own toolbar download does not neutralise formulas
+            st.dataframe(neutralise_formulas(numbers), hide_index=True, width="stretch")
+            st.download_button(
+                "Download these numbers (CSV)",
+                # written only when clicked, not on every rerun
+                data=functools.partial(csv_bytes, numbers),
+                file_name=f"{file_stem}_{filters.first_date}_{filters.last_date}.csv",
+                mime="text/csv",
+                key=f"download_{file_stem}",
+                # no rerun on a download: a rerun can clear the file before the browser fetches it
+                on_click="ignore",
+            )
 
 
 def nothing_to_show(what: str = "reports") -> None:

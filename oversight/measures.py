@@ -266,9 +266,11 @@ def km_quantile(curve: pd.DataFrame, share_ended):
     shares = _as_float_array(share_ended)
     if np.any(np.isnan(shares)) or np.any((shares < 0) | (shares > 1)):
         raise ValueError("share_ended must be between 0 and 1")
-    ordered = curve.sort_values("day")
-    day = ordered["day"].to_numpy(dtype=float)
-    survival = ordered["survival"].to_numpy(dtype=float)
+    day = curve["day"].to_numpy(dtype=float)
+    survival = curve["survival"].to_numpy(dtype=float)
+    if np.any(np.diff(day) < 0):  # kaplan_meier's curves come sorted already
+        order = np.argsort(day, kind="stable")
+        day, survival = day[order], survival[order]
     result = np.full(shares.shape, np.nan)
     for i, share in np.ndenumerate(shares):
         reached = np.flatnonzero(survival <= (1 - share) + _SURVIVAL_TOLERANCE)

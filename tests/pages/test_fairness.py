@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from oversight.analysis.fairness import CHARACTERISTICS, reading, stage_rates
+from tests.pages.conftest import open_chart_numbers
 
 PAGE = "app_pages/fairness.py"
 Z95 = 1.959963984540054  # standard normal 97.5% quantile
@@ -132,7 +133,7 @@ def check_ratios(app, expected: pd.DataFrame, reference: str) -> int:
 
 
 def test_renders_all_reports_with_reading_from_the_numbers(open_page, demo):
-    app = open_page(PAGE)
+    app = open_page(PAGE, chart_numbers=True)
     assert [t.value for t in app.title] == ["Fairness"]
     first, last = demo["reports"]["received_date"].min(), demo["reports"]["received_date"].max()
     expected = expected_counts(demo, first.normalize(), last.normalize())
@@ -162,7 +163,7 @@ def test_renders_all_reports_with_reading_from_the_numbers(open_page, demo):
 def test_force_and_period_from_the_url_change_the_numbers(open_page, demo):
     # the force through the URL, the period through its widget (a period from the URL does
     # not yet survive the move from the Overview page to this one)
-    app = open_page(PAGE, query={"force": "metropolitan"})
+    app = open_page(PAGE, query={"force": "metropolitan"}, chart_numbers=True)
     all_shares = shown_frame(app, "share_note")
     app.sidebar.selectbox(key="f_period").set_value("pilot").run()
     assert not app.exception
@@ -188,10 +189,11 @@ def test_force_and_period_from_the_url_change_the_numbers(open_page, demo):
 
 
 def test_sex_and_a_force_chosen_in_the_sidebar(open_page, demo):
-    app = open_page(PAGE, query={"period": "national"})
+    app = open_page(PAGE, query={"period": "national"}, chart_numbers=True)
     app.radio(key="fairness_characteristic").set_value("sex").run()
     app.sidebar.multiselect(key="f_forces").set_value(["west_midlands", "merseyside"]).run()
     assert not app.exception
+    open_chart_numbers(app)  # the charts by sex have boxes of their own
     first = pd.Timestamp("2024-03-14")
     last = demo["reports"]["received_date"].max().normalize()
     expected = expected_counts(demo, first, last, ("west_midlands", "merseyside"), "sex")

@@ -9,6 +9,7 @@ import pytest
 from scipy import stats
 
 from oversight.analysis.forces import MEASURES, add_rates, funnel
+from tests.pages.conftest import open_chart_numbers
 
 FY2024 = ("2024-04-01", "2025-03-31")
 CASE_TO_ANSWER = {"case_to_answer_misconduct", "case_to_answer_gross_misconduct"}
@@ -65,7 +66,7 @@ def open_forces(open_page, query: dict):
     if "channel" in query and channels.value != [query["channel"]]:
         app = channels.set_value([query["channel"]]).run()
     assert not app.exception, app.exception
-    return app
+    return open_chart_numbers(app)
 
 
 def shown_metrics(app) -> dict[str, int]:
@@ -107,6 +108,7 @@ def test_filter_change_moves_the_force_and_its_comparators(open_page, demo):
 
     app.sidebar.multiselect(key="f_forces").set_value(["kent"]).run()
     assert not app.exception
+    open_chart_numbers(app)
     assert app.selectbox(key="forces_focus").value == "kent"
     kent = expected(demo, first, last, ["kent"], ["online"])
     shown = shown_metrics(app)

@@ -75,7 +75,10 @@ def test_tiles_match_hand_counts(open_page, demo, query, first, last, forces, ch
 
 
 def test_met_pilot_published_totals_and_path(open_page, demo):
-    app = open_page("app_pages/overview.py", query={"period": "pilot", "force": "metropolitan"})
+    app = open_page(
+        "app_pages/overview.py", query={"period": "pilot", "force": "metropolitan"},
+        chart_numbers=True,
+    )  # fmt: skip
     got = shown(app)
     assert (got["Reports"], got["Passed to a force"], got["Investigations"]) == (
         "2,878", "867", "728"

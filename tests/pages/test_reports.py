@@ -20,6 +20,7 @@ from oversight.analysis.reports import (
     time_table,
 )
 from oversight.db import connect_read_only, run_query
+from tests.pages.conftest import open_chart_numbers
 
 PAGE = "app_pages/reports.py"
 
@@ -61,7 +62,7 @@ def open_reports(open_page, query: dict | None = None):
         if sorted(widget.value) != sorted(wanted):
             app = widget.set_value(wanted).run()
     assert not app.exception, app.exception
-    return app
+    return open_chart_numbers(app)
 
 
 def metrics(app) -> dict[str, str]:
