@@ -7,7 +7,9 @@ Every builder takes a title that says what the chart shows and axis titles with 
 
 import math
 import os
+from collections import defaultdict
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -166,6 +168,39 @@ def _style(title: str, x_title: str, y_title: str, height: int) -> dict:
     }
 
 
+def _rows_by_group(keys: list) -> dict[object, list[int]]:
+    """The row positions of each value in keys (a grouping column as a list), in the order the
+    values first appear, as groupby(sort=False) gives them; rows with no value (None or NaN) are
+    left out, as groupby leaves them out.
+
+    The builders split their rows with this rather than groupby or a boolean filter per group:
+    on the few to few thousand rows of a chart, pandas' overhead per call is most of the cost.
+    """
+    rows = defaultdict(list)
+    for position, key in enumerate(keys):
+        rows[key].append(position)
+    return {key: positions for key, positions in rows.items() if not pd.isna(key)}
+
+
+def _rows_by_colour(frame: pd.DataFrame, colour: str | None) -> dict:
+    """_rows_by_group of the colour column; with no colour column, every row in one group named
+    None."""
+    if colour is None:
+        return {None: list(range(len(frame)))}
+    return _rows_by_group(frame[colour].tolist())
+
+
+def _whiskers(value: np.ndarray, low: np.ndarray, high: np.ndarray) -> dict:
+    """Error bars from low to high around value (arrays of one trace's rows), as the start of
+    an error_x or error_y entry: lists of the distances above and below."""
+    return {
+        "type": "data",
+        "symmetric": False,
+        "array": (high - value).tolist(),
+        "arrayminus": (value - low).tolist(),
+    }
+
+
 def _hline(y: float, line: dict) -> dict:
     """A line across the whole plot at y, as a layout shape (what fig.add_hline draws)."""
     return {
@@ -188,24 +223,24 @@ def bars(
     stacked: bool = True,
 ) -> go.Figure:
     """Bars of y by x, one trace per value of colour (stacked), with optional interval whiskers."""
-    groups = [(None, frame)] if colour is None else list(frame.groupby(colour, sort=False))
+    rows_by_name = _rows_by_colour(frame, colour)
+    x_values, y_values = frame[x].to_numpy(), frame[y].to_numpy()
+    if error:
+        low_values, high_values = frame[error[0]].to_numpy(), frame[error[1]].to_numpy()
     traces = []
-    for name, part in groups:
+    for name, rows in rows_by_name.items():
+        bar_x, bar_y = x_values[rows], y_values[rows]
         bar = {
             "type": "bar",
-            "x": part[y] if horizontal else part[x],
-            "y": part[x] if horizontal else part[y],
+            "x": bar_y if horizontal else bar_x,
+            "y": bar_x if horizontal else bar_y,
             "name": str(name) if name is not None else y_title,
             "orientation": "h" if horizontal else "v",
             "showlegend": name is not None,
         }
         if error:
-            low, high = error
             bar["error_x" if horizontal else "error_y"] = {
-                "type": "data",
-                "symmetric": False,
-                "array": (part[high] - part[y]).tolist(),
-                "arrayminus": (part[y] - part[low]).tolist(),
+                **_whiskers(bar_y, low_values[rows], high_values[rows]),
                 "color": "#333",
             }
         colour_value = (colours or {}).get(name, OKABE_ITO["blue"] if name is None else None)
@@ -235,17 +270,24 @@ def lines(
     step: bool = False,
 ) -> go.Figure:
     """Lines of y over x, one per value of colour, with an optional shaded interval band."""
-    groups = [(None, frame)] if colour is None else list(frame.groupby(colour, sort=False))
+    rows_by_name = _rows_by_colour(frame, colour)
+    x_values, y_values = frame[x].to_numpy(), frame[y].to_numpy()
+    if band:
+        # lists, as the band's outline joins two runs of them (pandas' tolist keeps dates as
+        # Timestamps, where numpy's would not)
+        x_list = frame[x].tolist()
+        low_list, high_list = frame[band[0]].tolist(), frame[band[1]].tolist()
     shape = "hv" if step else "linear"
     traces = []
-    for name, part in groups:
+    for name, rows in rows_by_name.items():
         colour_value = (colours or {}).get(name, OKABE_ITO["blue"])
         if band:
-            low, high = band
+            # the band's outline: along the top, then back along the bottom
+            band_x = [x_list[i] for i in rows]
             traces.append({
                 "type": "scatter",
-                "x": list(part[x]) + list(part[x])[::-1],
-                "y": list(part[high]) + list(part[low])[::-1],
+                "x": band_x + band_x[::-1],
+                "y": [high_list[i] for i in rows] + [low_list[i] for i in rows][::-1],
                 "fill": "toself",
                 "fillcolor": colour_value,
                 "opacity": 0.15,
@@ -255,8 +297,8 @@ def lines(
             })  # fmt: skip
         traces.append({
             "type": "scatter",
-            "x": part[x],
-            "y": part[y],
+            "x": x_values[rows],
+            "y": y_values[rows],
             "mode": "lines+markers" if not step else "lines",
             "name": str(name) if name is not None else y_title,
             "line": {"color": colour_value, "shape": shape, "width": 2},
@@ -313,31 +355,32 @@ def _funnel_plot_parts(
 ) -> tuple[list[dict], dict]:
     """funnel_plot's traces (the limits, then the units' markers, named "forces") and its
     layout entries (the target line), for funnel_plot and funnel_plot_focused to build on."""
-    traces = []
+    traces, limit_x = [], limits[x].to_numpy()
     for level, dash in (("998", "dash"), ("95", "dot")):
         shown = "99.8%" if level == "998" else "95%"
         for side in ("lower", "upper"):
             traces.append({
                 "type": "scatter",
-                "x": limits[x],
-                "y": limits[f"{side}_{level}"],
+                "x": limit_x,
+                "y": limits[f"{side}_{level}"].to_numpy(),
                 "mode": "lines",
                 "line": {"color": NEUTRAL, "dash": dash, "width": 1.5},
                 "name": f"{shown} limits",
                 "showlegend": side == "lower",
                 "hoverinfo": "skip",
             })  # fmt: skip
+    labels = points[label].to_numpy()
     colours = [
         OKABE_ITO["vermillion"] if highlight and name == highlight else OKABE_ITO["blue"]
-        for name in points[label]
+        for name in labels.tolist()
     ]
     traces.append({
         "type": "scatter",
-        "x": points[x],
-        "y": points[y],
+        "x": points[x].to_numpy(),
+        "y": points[y].to_numpy(),
         "mode": "markers",
         "marker": {"color": colours, "size": 9, "line": {"color": "white", "width": 1}},
-        "text": points[label],
+        "text": labels,
         "hovertemplate": "%{text}<br>" + f"{x_title}: %{{x:,.0f}}<br>{y_title}: %{{y:.2f}}"
         "<extra></extra>",
         "name": "forces",
@@ -379,25 +422,21 @@ def relative_rates(
     reference line at 1 (the same rate as the reference group). Rows with no ratio are skipped."""
     from math import log10
 
-    shown = frame.dropna(subset=[ratio, low, high])
+    columns = {column: frame[column].to_numpy() for column in (stage, group, ratio, low, high)}
+    has_ratio = pd.notna(columns[ratio]) & pd.notna(columns[low]) & pd.notna(columns[high])
+    shown = {column: values[has_ratio] for column, values in columns.items()}
     traces = []
-    for name, part in shown.groupby(group, sort=False):
+    for name, rows in _rows_by_group(shown[group].tolist()).items():
+        ratios, lows, highs = shown[ratio][rows], shown[low][rows], shown[high][rows]
         traces.append({
             "type": "scatter",
-            "x": part[stage],
-            "y": part[ratio],
+            "x": shown[stage][rows],
+            "y": ratios,
             "mode": "markers",
             "name": str(name),
             "marker": {"color": (colours or {}).get(name, OKABE_ITO["blue"]), "size": 11},
-            "error_y": {
-                "type": "data",
-                "symmetric": False,
-                "array": (part[high] - part[ratio]).tolist(),
-                "arrayminus": (part[ratio] - part[low]).tolist(),
-                "thickness": 1.5,
-                "width": 6,
-            },
-            "customdata": part[[low, high]].to_numpy(),
+            "error_y": {**_whiskers(ratios, lows, highs), "thickness": 1.5, "width": 6},
+            "customdata": np.column_stack([lows, highs]),
             "hovertemplate": f"{name}<br>%{{x}}<br>{y_title}: %{{y:.2f}} "
             "(95% interval %{customdata[0]:.2f} to %{customdata[1]:.2f})<extra></extra>",
         })  # fmt: skip
@@ -409,6 +448,7 @@ def relative_rates(
     })  # fmt: skip
     values = [1.0, *shown[low].tolist(), *shown[high].tolist()]
     bottom, top = min(values) / 1.2, max(values) * 1.2
+    steps = list(dict.fromkeys(columns[stage].tolist()))  # every step, drawn or not
     return _one_pass_figure(
         traces, title, x_title, y_title, height=460,
         layout={
@@ -421,7 +461,7 @@ def relative_rates(
                 "tickvals": [t for t in _RATIO_TICKS if bottom <= t <= top],
                 "rangemode": "normal",
             },
-            "xaxis": {"categoryorder": "array", "categoryarray": list(dict.fromkeys(frame[stage]))},
+            "xaxis": {"categoryorder": "array", "categoryarray": steps},
         },
     )  # fmt: skip
 
@@ -438,19 +478,14 @@ def labelled_bars(
 ) -> go.Figure:
     """Horizontal bars of count by label in the frame's order, each labelled with its count and,
     where share names a 0..1 column, its share; coloured by label (else one blue)."""
-    texts = [
-        f"{int(n):,}" + (f" ({s:.0%})" if share is not None and pd.notna(s) else "")
-        for n, s in zip(frame[count], frame[share] if share else [None] * len(frame), strict=True)
-    ]
+    counts, labels = frame[count].tolist(), frame[label].tolist()
     bar = {
         "type": "bar",
-        "x": frame[count].tolist(),
-        "y": frame[label].tolist(),
+        "x": counts,
+        "y": labels,
         "orientation": "h",
-        "marker": {
-            "color": [(colours or {}).get(name, OKABE_ITO["blue"]) for name in frame[label]]
-        },
-        "text": texts,
+        "marker": {"color": [(colours or {}).get(name, OKABE_ITO["blue"]) for name in labels]},
+        "text": _count_labels(counts, frame[share].tolist() if share else None),
         "textposition": "auto",
         "cliponaxis": False,
         "hovertemplate": f"%{{y}}<br>{x_title}: %{{x:,}}<extra></extra>",
@@ -464,6 +499,17 @@ def labelled_bars(
             "yaxis": {"autorange": "reversed"},
         },
     )  # fmt: skip
+
+
+def _count_labels(counts: list, shares: list | None) -> list[str]:
+    """Each bar's label: its count, and its share (0..1, shown as a percentage) where shares
+    are given and the bar has one."""
+    if shares is None:
+        return [f"{int(n):,}" for n in counts]
+    return [
+        f"{int(n):,}" + (f" ({s:.0%})" if pd.notna(s) else "")
+        for n, s in zip(counts, shares, strict=True)
+    ]
 
 
 def interval_dots(
@@ -492,6 +538,7 @@ def interval_dots(
     lines += [
         f"{name}: %{{customdata[{i + 2}]:,}}" for i, name in enumerate((hover or {}).values())
     ]
+    values, lows, highs = (frame[column].to_numpy() for column in (value, low, high))
     dots = {
         "type": "scatter",
         "x": frame[value].tolist(),
@@ -499,15 +546,15 @@ def interval_dots(
         "mode": "markers",
         "marker": {"color": OKABE_ITO["blue"], "size": 8},
         "error_x": {
-            "type": "data",
-            "symmetric": False,
-            "array": (frame[high] - frame[value]).tolist(),
-            "arrayminus": (frame[value] - frame[low]).tolist(),
+            **_whiskers(values, lows, highs),
             "color": OKABE_ITO["blue"],
             "thickness": 1.5,
             "width": 3,
         },
-        "customdata": frame[[low, high, *extra]].to_numpy().tolist(),
+        # a row per dot, the columns in one common dtype (as the frame's to_numpy gives them)
+        "customdata": np.column_stack(
+            [lows, highs, *(frame[column].to_numpy() for column in extra)]
+        ).tolist(),
         "hovertemplate": "<br>".join(lines) + "<extra></extra>",
         "showlegend": False,
     }
@@ -568,19 +615,24 @@ def labelled_heatmap(
     percent: bool = False,
 ) -> go.Figure:
     """A grid of z by x and y in the frame's order, each cell labelled with its value (a count,
-    or a 0..1 share shown as a percentage), in the viridis scale; empty cells stay blank."""
+    or a 0..1 share shown as a percentage), in the viridis scale; empty cells stay blank.
+
+    Raises:
+        ValueError: If two rows hold the same cell (as pandas' pivot would).
+    """
     from textwrap import wrap
 
-    grid = frame.pivot(index=y, columns=x, values=z).reindex(
-        index=list(dict.fromkeys(frame[y])), columns=list(dict.fromkeys(frame[x]))
-    )
+    x_values, y_values = frame[x].tolist(), frame[y].tolist()
+    columns, rows = list(dict.fromkeys(x_values)), list(dict.fromkeys(y_values))
+    z_by_cell = dict(zip(zip(y_values, x_values, strict=True), frame[z].tolist(), strict=True))
+    if len(z_by_cell) < len(frame):
+        raise ValueError(f"labelled_heatmap: more than one {z} for a cell of {y} by {x}")
     number = ".0%" if percent else ",.0f"
     cells = {
         "type": "heatmap",
-        # None, not NaN, for an empty cell: plotly leaves it blank
-        "z": [[None if pd.isna(v) else float(v) for v in row] for row in grid.to_numpy()],
-        "x": list(grid.columns),
-        "y": list(grid.index),
+        "z": [[_heatmap_value(z_by_cell.get((row, column))) for column in columns] for row in rows],
+        "x": columns,
+        "y": rows,
         "colorscale": _VIRIDIS,
         "colorbar": {"title": {"text": "<br>".join(wrap(z_title, 14))}, "tickformat": number},
         "texttemplate": f"%{{z:{number}}}",
@@ -590,7 +642,7 @@ def labelled_heatmap(
         "ygap": 1,
     }
     return _one_pass_figure(
-        [cells], title, x_title, y_title, height=max(360, 170 + 22 * len(grid.index)),
+        [cells], title, x_title, y_title, height=max(360, 170 + 22 * len(rows)),
         layout={
             "margin": {"t": 130},
             "title": {"y": 0.995, "yanchor": "top"},
@@ -598,11 +650,17 @@ def labelled_heatmap(
             # column labels on top, next to the first rows, wrapped so they need no slant
             "xaxis": {
                 "side": "top", "showgrid": False, "tickangle": 0,
-                "tickvals": list(grid.columns),
-                "ticktext": [str(c).replace(" ", "<br>", 1) for c in grid.columns],
+                "tickvals": columns,
+                "ticktext": [str(c).replace(" ", "<br>", 1) for c in columns],
             },
         },
     )  # fmt: skip
+
+
+def _heatmap_value(value: float | None) -> float | None:
+    """A heatmap cell (a number, or None where the frame has no row for it) as plotly is sent
+    it: a float, or None (not NaN: plotly leaves a None blank) where it is empty."""
+    return None if value is None or math.isnan(value) else float(value)
 
 
 def series_by_group(
@@ -618,11 +676,12 @@ def series_by_group(
 ) -> go.Figure:
     """y over x, one series per value of group (in the frame's order), as lines with markers or
     as stacked bars (kind "bars"), built in one step like the other builders of this block."""
+    x_values, y_values = frame[x].tolist(), frame[y].tolist()
     traces = []
-    for name, part in frame.groupby(group, sort=False):
+    for name, rows in _rows_by_group(frame[group].tolist()).items():
         trace = {
-            "x": part[x].tolist(),
-            "y": part[y].tolist(),
+            "x": [x_values[i] for i in rows],
+            "y": [y_values[i] for i in rows],
             "name": str(name),
             "hovertemplate": f"{name}<br>%{{x}}<br>{y_title}: %{{y:,}}<extra></extra>",
         }
@@ -635,7 +694,7 @@ def series_by_group(
     layout = {"barmode": "stack"} if kind == "bars" else {}
     if kind == "bars":
         # keep the frame's order of x (labels such as "Oct–Dec 2022" do not sort as text)
-        layout["xaxis"] = {"categoryorder": "array", "categoryarray": list(dict.fromkeys(frame[x]))}
+        layout["xaxis"] = {"categoryorder": "array", "categoryarray": list(dict.fromkeys(x_values))}
     return _one_pass_figure(traces, title, x_title, y_title, height=420, layout=layout)
 
 
@@ -654,28 +713,31 @@ def labelled_bar_panels(
     frame's order, titled from panel_titles), stacked on one shared count scale, so panels that
     split the same total can be compared at a glance. colour names a column of bar colours
     (a label such as "Online" can mean different things in different panels)."""
-    parts = list(frame.groupby(panel, sort=False))
-    row, gap = 30, 46  # pixels per bar, and above each panel for its title
-    height = 70 + 50 + sum(len(part) * row + gap for _, part in parts)
+    rows_by_name = _rows_by_group(frame[panel].tolist())
+    counts, labels = frame[count].tolist(), frame[label].tolist()
+    shares = frame[share].tolist() if share else None
+    bar_colours = frame[colour].tolist() if colour else None
+    bar_height, gap = 30, 46  # pixels per bar, and above each panel for its title
+    height = 70 + 50 + sum(len(rows) * bar_height + gap for rows in rows_by_name.values())
     plot = height - 70 - 50
     top = max(float(frame[count].max()), 1.0) * (1.35 if share else 1.2)
     traces, layout = [], {"annotations": [], "showlegend": False}
     upper = 1.0
-    for i, (name, part) in enumerate(parts, start=1):
-        lower = upper - len(part) * row / plot
+    for i, (name, rows) in enumerate(rows_by_name.items(), start=1):
+        lower = upper - len(rows) * bar_height / plot
         suffix = "" if i == 1 else str(i)
-        texts = [
-            f"{int(n):,}" + (f" ({s:.0%})" if share is not None and pd.notna(s) else "")
-            for n, s in zip(part[count], part[share] if share else [None] * len(part), strict=True)
-        ]
+        panel_counts = [counts[r] for r in rows]
         traces.append({
-            "type": "bar", "orientation": "h", "x": part[count].tolist(),
-            "y": part[label].tolist(), "xaxis": f"x{suffix}", "yaxis": f"y{suffix}",
-            "marker": {"color": part[colour].tolist() if colour else OKABE_ITO["blue"]},
-            "text": texts, "textposition": "auto", "cliponaxis": False,
+            "type": "bar", "orientation": "h", "x": panel_counts,
+            "y": [labels[r] for r in rows], "xaxis": f"x{suffix}", "yaxis": f"y{suffix}",
+            "marker": {
+                "color": [bar_colours[r] for r in rows] if colour else OKABE_ITO["blue"]
+            },
+            "text": _count_labels(panel_counts, [shares[r] for r in rows] if share else None),
+            "textposition": "auto", "cliponaxis": False,
             "hovertemplate": f"%{{y}}<br>{x_title}: %{{x:,}}<extra></extra>",
         })  # fmt: skip
-        last = i == len(parts)
+        last = i == len(rows_by_name)
         layout[f"xaxis{suffix}"] = {
             "anchor": f"y{suffix}", "range": [0, top], "showline": True, "linecolor": "#444",
             "gridcolor": "#eee", "showticklabels": last,
@@ -741,9 +803,12 @@ def funnel_plot_focused(
         hovertemplate="%{text}<br>" + f"{x_title}: %{{x:,.0f}}<br>{y_title}: %{{y:{y_format}}}"
         "<extra></extra>",
     )
-    chosen = points.loc[points[label] == highlight] if highlight else points.iloc[:0]
-    if len(chosen):
-        size, rate = float(chosen[x].iloc[0]), float(chosen[y].iloc[0])
+    labels = points[label].to_numpy()
+    # the highlighted unit's rows (one, unless its name is repeated: the first is labelled)
+    chosen = [i for i, name in enumerate(labels.tolist()) if name == highlight] if highlight else []
+    if chosen:
+        sizes, rates = points[x].to_numpy(), points[y].to_numpy()
+        size, rate = float(sizes[chosen[0]]), float(rates[chosen[0]])
         if size > 0 and math.isfinite(rate):
             # named in a boxed label pulled away from the points (text set on the marker itself
             # overlapped its neighbours), towards the side with room: the largest forces sit at
@@ -751,7 +816,7 @@ def funnel_plot_focused(
             right_half = size >= points[x].median()
             layout["annotations"] = [{
                 "x": math.log10(size), "y": rate, "xref": "x", "yref": "y",
-                "text": f"<b>{chosen[label].iloc[0]}</b>", "showarrow": True, "arrowhead": 0,
+                "text": f"<b>{labels[chosen[0]]}</b>", "showarrow": True, "arrowhead": 0,
                 "arrowcolor": OKABE_ITO["vermillion"], "ax": -60 if right_half else 60,
                 "ay": -40, "bgcolor": "rgba(255, 255, 255, 0.9)",
                 "bordercolor": OKABE_ITO["vermillion"], "borderpad": 3,
@@ -759,10 +824,10 @@ def funnel_plot_focused(
             }]  # fmt: skip
         traces.append({
             "type": "scatter",
-            "x": chosen[x],
-            "y": chosen[y],
+            "x": sizes[chosen],
+            "y": rates[chosen],
             "mode": "markers",
-            "text": chosen[label],
+            "text": labels[chosen],
             "marker": {
                 "color": OKABE_ITO["vermillion"],
                 "size": 13,
@@ -802,7 +867,9 @@ def stage_shares(
 ) -> go.Figure:
     """Small multiples: one panel per group, its share (in %) of each stage as bars labelled
     with the value. Each panel has its own scale from 0, so a small group's change shows."""
-    groups = list(dict.fromkeys(frame[group]))
+    rows_by_name = _rows_by_group(frame[group].tolist())
+    stages, shares = frame[stage].tolist(), frame[share].to_numpy()
+    groups = list(rows_by_name)
     columns = 2 if len(groups) <= 4 else 3
     rows = -(-len(groups) // columns)
     cells = _subplot_grid(rows, columns, 0.06, 0.22 if rows > 1 else 0.1)
@@ -810,13 +877,15 @@ def stage_shares(
     for index, name in enumerate(groups):
         x_domain, y_domain = cells[index]
         suffix = "" if index == 0 else str(index + 1)
-        part = frame[frame[group] == name]
-        tops.append(part[share].max())
+        group_rows = rows_by_name[name]
+        group_shares = shares[group_rows]
+        # the largest share, NaN only if there is none (as pandas' max skips NaN)
+        tops.append(np.fmax.reduce(group_shares))
         traces.append({
             "type": "bar",
-            "x": [str(s).replace(" ", "<br>", 1) for s in part[stage]],
-            "y": part[share],
-            "text": [f"{v:.1f}%" if pd.notna(v) else "–" for v in part[share]],
+            "x": [str(stages[i]).replace(" ", "<br>", 1) for i in group_rows],
+            "y": group_shares,
+            "text": [f"{v:.1f}%" if pd.notna(v) else "–" for v in group_shares.tolist()],
             "textposition": "outside",
             "cliponaxis": False,
             "marker": {"color": (colours or {}).get(name, OKABE_ITO["blue"])},
@@ -891,10 +960,12 @@ def survival_steps(
     each group's median and 90th percentile marked where the curve falls to 0.5 and 0.1.
 
     curves has group, day, survival (and survival_low, survival_high: drawn as a band when there
-    is one group); marks has group, median_days, p90_days (NaN where never reached). The
-    reference group, if given, is drawn as a black dashed line behind the others.
+    is one group; at_risk: shown in the hover); marks has group, median_days, p90_days (NaN where
+    never reached; a group's first row counts). The reference group, if given, is drawn as a
+    black dashed line behind the others.
     """
-    groups = list(dict.fromkeys(curves["group"]))
+    rows_by_name = _rows_by_group(curves["group"].tolist())
+    groups = list(rows_by_name)
     spare = iter(SERIES_COLOURS * 2)
     palette = {
         name: OKABE_ITO["black"]
@@ -910,73 +981,37 @@ def survival_steps(
             "text": text, "xref": "x domain", "x": 1, "xanchor": "right", "yref": "y",
             "y": share, "yanchor": "bottom", "showarrow": False, "font": {"color": "#555"},
         })  # fmt: skip
+    # each column taken once, as floats (the curves are sent as compact binary float arrays)
+    columns = {
+        column: curves[column].to_numpy(dtype=float)
+        for column in ("day", "survival", "survival_low", "survival_high")
+        if column in curves
+    }
+    with_band = len(groups) == 1 and "survival_low" in columns and "survival_high" in columns
+    at_risk = curves["at_risk"].to_numpy() if "at_risk" in curves else None
+    days_marked = _days_marked(marks)
     traces = []
     for name in groups:
-        part = curves[curves["group"] == name]
-        # A step line only changes where cases end: days with censoring alone add nothing drawn.
-        changes = part["survival"].ne(part["survival"].shift())
-        changes.iloc[[0, -1]] = True
-        part = part[changes]
+        drawn = _step_rows(columns["survival"], rows_by_name[name])
         colour = palette[name]
-        if len(groups) == 1 and {"survival_low", "survival_high"} <= set(part.columns):
-            # arrays rather than lists: plotly sends them to the browser as compact binary
-            traces.append({
-                "type": "scatter",
-                "x": pd.concat([part["day"], part["day"][::-1]]).to_numpy(dtype=float),
-                "y": pd.concat([part["survival_high"], part["survival_low"][::-1]]).to_numpy(
-                    dtype=float
-                ),
-                "fill": "toself",
-                "fillcolor": colour,
-                "opacity": 0.15,
-                "line": {"width": 0, "shape": "hv"},
-                "hoverinfo": "skip",
-                "name": "95% interval",
-            })  # fmt: skip
-        curve = {
-            "type": "scatter",
-            "x": part["day"].to_numpy(dtype=float),
-            "y": part["survival"].to_numpy(dtype=float),
-            "mode": "lines",
-            "name": str(name),
-            "line": {
-                "color": colour,
-                "shape": "hv",
-                "width": 2.5 if name != reference else 2,
-                "dash": "dash" if name == reference and len(groups) > 1 else "solid",
-            },
-            "hovertemplate": f"{name}<br>Day %{{x:,}}: %{{y:.0%}} still open"
-            + ("<br>%{customdata[0]:,} still open at the start of the day" if "at_risk" in part
-               else "")
-            + "<extra></extra>",
-        }  # fmt: skip
-        if "at_risk" in part:
-            curve["customdata"] = part[["at_risk"]].to_numpy()
-        traces.append(curve)
-        row = marks[marks["group"] == name]
-        if row.empty:
-            continue
+        if with_band:
+            traces.append(_survival_band(columns, drawn, colour))
+        style = {
+            "color": colour,
+            "shape": "hv",
+            "width": 2.5 if name != reference else 2,
+            "dash": "dash" if name == reference and len(groups) > 1 else "solid",
+        }
+        traces.append(_survival_curve(name, columns, drawn, style, at_risk))
+        median, p90 = days_marked.get(name, (None, None))
         points = [
-            (row.iloc[0][column], share, label)
-            for column, share, label in (
-                ("median_days", 0.5, "median"),
-                ("p90_days", 0.1, "90th percentile"),
-            )
-            if pd.notna(row.iloc[0][column])
+            (day, share, label)
+            for day, share, label in ((median, 0.5, "median"), (p90, 0.1, "90th percentile"))
+            if pd.notna(day)
         ]
         if not points:
             continue
-        traces.append({
-            "type": "scatter",
-            "x": [p[0] for p in points],
-            "y": [p[1] for p in points],
-            "mode": "markers",
-            "marker": {"color": colour, "size": 10, "symbol": "diamond",
-                       "line": {"color": "white", "width": 1}},
-            "text": [f"{label}: {day:,.0f} days" for day, _, label in points],
-            "hovertemplate": f"{name}<br>%{{text}}<extra></extra>",
-            "showlegend": False,
-        })  # fmt: skip
+        traces.append(_survival_marks(name, points, colour))
         if len(groups) == 1:
             for day, share, label in points:
                 annotations.append({
@@ -995,3 +1030,85 @@ def survival_steps(
         layout["legend"] = {"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1.0,
                             "yanchor": "top"}  # fmt: skip
     return _one_pass_figure(traces, title, x_title, y_title, height=480, layout=layout)
+
+
+def _step_rows(survival: np.ndarray, rows: list[int]) -> np.ndarray:
+    """The rows of one step curve that are drawn: its first and last, and each where the share
+    still open changes (a step line only changes where cases end: days with censoring alone
+    add nothing drawn)."""
+    rows = np.asarray(rows)
+    values = survival[rows]
+    drawn = np.ones(len(values), dtype=bool)
+    drawn[1:] = values[1:] != values[:-1]
+    drawn[-1] = True
+    return rows[drawn]
+
+
+def _days_marked(marks: pd.DataFrame) -> dict:
+    """Each group's (median_days, p90_days), from its first row in marks."""
+    days = {}
+    for name, median, p90 in zip(
+        marks["group"].tolist(), marks["median_days"].tolist(), marks["p90_days"].tolist(),
+        strict=True,
+    ):  # fmt: skip
+        days.setdefault(name, (median, p90))
+    return days
+
+
+def _survival_band(columns: dict[str, np.ndarray], drawn: np.ndarray, colour: str) -> dict:
+    """The shaded 95% interval around a step curve: along its top, then back along its bottom
+    (arrays rather than lists: plotly sends them to the browser as compact binary)."""
+    day, low, high = (columns[column][drawn] for column in ("day", "survival_low", "survival_high"))
+    return {
+        "type": "scatter",
+        "x": np.concatenate([day, day[::-1]]),
+        "y": np.concatenate([high, low[::-1]]),
+        "fill": "toself",
+        "fillcolor": colour,
+        "opacity": 0.15,
+        "line": {"width": 0, "shape": "hv"},
+        "hoverinfo": "skip",
+        "name": "95% interval",
+    }
+
+
+def _survival_curve(
+    name: str,
+    columns: dict[str, np.ndarray],
+    drawn: np.ndarray,
+    style: dict,
+    at_risk: np.ndarray | None,
+) -> dict:
+    """One group's step curve, with the number still open at the start of each day in the hover
+    where at_risk (the column for every row of curves) is given."""
+    hover = f"{name}<br>Day %{{x:,}}: %{{y:.0%}} still open"
+    if at_risk is not None:
+        hover += "<br>%{customdata[0]:,} still open at the start of the day"
+    curve = {
+        "type": "scatter",
+        "x": columns["day"][drawn],
+        "y": columns["survival"][drawn],
+        "mode": "lines",
+        "name": str(name),
+        "line": style,
+        "hovertemplate": hover + "<extra></extra>",
+    }
+    if at_risk is not None:
+        curve["customdata"] = at_risk[drawn].reshape(-1, 1)  # a row per point: customdata[0]
+    return curve
+
+
+def _survival_marks(name: str, points: list[tuple], colour: str) -> dict:
+    """Diamonds on a group's curve at its median and 90th percentile: points holds
+    (day, share still open, label) for each that is reached."""
+    return {
+        "type": "scatter",
+        "x": [day for day, _, _ in points],
+        "y": [share for _, share, _ in points],
+        "mode": "markers",
+        "marker": {"color": colour, "size": 10, "symbol": "diamond",
+                   "line": {"color": "white", "width": 1}},
+        "text": [f"{label}: {day:,.0f} days" for day, _, label in points],
+        "hovertemplate": f"{name}<br>%{{text}}<extra></extra>",
+        "showlegend": False,
+    }  # fmt: skip

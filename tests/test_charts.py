@@ -214,6 +214,33 @@ def _marks(groups: list[str]) -> pd.DataFrame:
     )
 
 
+def _relative_gaps() -> pd.DataFrame:
+    """Relative rates where Black has no ratio at any step and Asian none at the first, so the
+    groups drawn (Mixed, then Asian) are not in the order the frame first names them."""
+    frame = _relative()
+    return frame.assign(
+        relative_rate=[NAN, NAN, 1.12, 1.21, NAN, 0.95],
+        relative_rate_low=[NAN, NAN, 0.98, 1.02, NAN, 0.80],
+    )
+
+
+def _shares_gaps() -> pd.DataFrame:
+    """Stage shares listed group by group, with a group that has no share at any stage."""
+    frame = _shares(["White", "Asian", "Black"]).sort_values("group", kind="stable")
+    return frame.assign(share_percent=frame["share_percent"].where(frame["group"] != "Black"))
+
+
+def _odd_marks() -> pd.DataFrame:
+    """Marks with a group listed twice (its first row counts) and a curve's group missing."""
+    return pd.DataFrame(
+        {
+            "group": [ALL, ALL, "Essex"],
+            "median_days": [284.0, 1.0, 150.0],
+            "p90_days": [NAN, 2.0, 590.0],
+        }
+    )
+
+
 ALL = "All investigations selected"
 OUTCOME = charts.OUTCOME_GROUP_COLOURS
 PENDING_COLOURS = {"Overdue (over 28 days)": "#D55E00", "Within 28 days": "#56B4E9"}
@@ -318,6 +345,24 @@ CASES = [
       "Share still open"), {"reference": ALL}),
     ("survival-never-half", "survival_steps",
      (_curves(["Kent"]), _marks([ALL, "Kent"]), "Still open", "Days", "Share"), {}),
+    ("survival-odd-marks", "survival_steps",
+     (_curves([ALL, "Kent", "Essex"], band=False), _odd_marks(), "Still open", "Days",
+      "Share"), {"reference": ALL}),
+    ("survival-one-row", "survival_steps",
+     (_curves([ALL]).head(1), _marks([ALL]), "Still open", "Days", "Share"), {}),
+    ("relative-rates-gaps", "relative_rates",
+     (_relative_gaps(), "stage", "group", "relative_rate", "relative_rate_low",
+      "relative_rate_high", "Relative rates", "Step", "Relative rate (log scale)",
+      "Same rate as the White group", SUBJECT), {}),
+    ("stage-shares-gaps", "stage_shares",
+     (_shares_gaps(), "stage", "group", "share_percent", "Shares", "Share of the stage (%)",
+      SUBJECT), {}),
+    ("heatmap-unsorted", "labelled_heatmap",
+     (_grid().iloc[[4, 0, 2, 1, 3]], "category_label", "short_name", "reports", "Reports",
+      "Category", "Force", "Reports"), {}),
+    ("panels-interleaved", "labelled_bar_panels",
+     (_attributes().iloc[[0, 2, 1, 4, 3]], "attribute", "value_label", "reports", "Attributes",
+      "Reports", PANEL_TITLES), {"share": "share_of_reports"}),
 ]  # fmt: skip
 
 
@@ -386,3 +431,29 @@ def test_stage_shares_panels_sit_where_make_subplots_puts_them(count):
         assert layout[key]["domain"] == expected[key]["domain"], key
         assert layout[key]["anchor"] == expected[key]["anchor"], key
     assert layout["annotations"] == expected["annotations"]
+
+
+def test_rows_are_grouped_as_groupby_groups_them():
+    """Groups in the order they first appear, rows in frame order, rows with no group left out."""
+    keys = ["Kent", "Essex", None, "Kent", NAN, "Essex", "Kent"]
+    assert charts._rows_by_group(keys) == {"Kent": [0, 3, 6], "Essex": [1, 5]}
+
+
+def test_a_heatmap_cell_given_twice_is_an_error():
+    """As pandas' pivot refuses it: the chart cannot show two values in one cell."""
+    grid = _grid()
+    with pytest.raises(ValueError, match="more than one reports"):
+        charts.labelled_heatmap(
+            pd.concat([grid, grid.head(1)]), "category_label", "short_name", "reports",
+            "Reports", "Category", "Force", "Reports",
+        )  # fmt: skip
+
+
+def test_survival_steps_draws_only_where_the_curve_changes(monkeypatch):
+    """Day 11 (censoring alone, survival unchanged at 1.0) is not drawn; first and last are."""
+    monkeypatch.setenv("OVERSIGHT_VALIDATE_CHARTS", "1")  # a go.Figure, to read its traces
+    fig = charts.survival_steps(_curves([ALL], band=False), _marks([ALL]), "T", "Days", "Share")
+    curve = fig.data[0]
+    assert list(curve.x) == [0, 40, 120, 300, 600]
+    assert list(curve.y) == [1.0, 0.8, 0.55, 0.3, 0.08]
+    assert [row[0] for row in curve.customdata] == [200, 160, 110, 60, 16]
