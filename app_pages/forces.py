@@ -1,8 +1,6 @@
 """Forces: one force beside its region and England and Wales, its trend, and every force on a
 funnel plot and in a sortable table (a Police and Crime Commissioner's view)."""
 
-from functools import partial
-
 import streamlit as st
 
 from oversight import charts
@@ -30,7 +28,7 @@ FOCUS_KEY = "forces_focus"
 url_focus = st.query_params.get("focus")
 status, filters = page_setup()
 reference = forces_reference()
-names = dict(zip(reference["force_code"], reference["short_name"], strict=True))
+names = dict(zip(reference["force_code"].tolist(), reference["short_name"].tolist(), strict=True))
 
 # The force shown: the URL's "focus" on arrival, then the user's choice; a newly chosen first
 # force in the sidebar's force filter moves it; else the Metropolitan Police.
@@ -75,7 +73,6 @@ as_at = f"{status.as_at_date:%d %b %Y}"
 fte_date = f"{data.officer_fte_date:%d %b %Y}" if data.officer_fte_date else "–"
 period = f"{filters.first_date:%d %b %Y} to {filters.last_date:%d %b %Y}"
 force_name = data.focus_name  # the full name: a short name can equal its region (West Midlands)
-groups = list(data.counts["group"])
 others = ", ".join(
     f"{name}: {', '.join(values)}"
     for name, values in (("channel", filters.channels), ("category", filters.categories))
@@ -105,10 +102,7 @@ else:
             f"{force_name} is not a force of a region of England and Wales, so it is compared "
             f"with {NATION_LABEL} only (– for the region)."
         )
-    rates = data.rates.pivot(index="measure", columns="group", values="shown")
-    rates = rates.reindex([m.label for m in MEASURES.values()])[groups].reset_index()
-    rates = rates.rename(columns={"measure": "Rate (95% interval)"})
-    st.dataframe(rates, hide_index=True, width="stretch", placeholder="–")
+    st.dataframe(data.rate_table, hide_index=True, width="stretch", placeholder="–")
     if not data.has_officer_figure:
         st.caption(
             f"– {force_name} has no officer figure: it is outside the Home Office police "
@@ -260,7 +254,8 @@ st.caption(
 )
 st.download_button(
     "Download every force's counts and rates (CSV)",
-    data=partial(csv_bytes, data.all_forces),
+    # made only when asked for: it places every force on every measure, not just the one shown
+    data=lambda: csv_bytes(data.all_forces_download()),
     file_name=f"forces_{filters.first_date}_{filters.last_date}.csv",
     mime="text/csv",
     key="download_all_forces",

@@ -1,8 +1,6 @@
 """Reports: volumes by channel, category, force (raw and per 1,000 officers), subject role,
 anonymity, duty status and setting; monthly and quarterly trends; force by category."""
 
-from functools import partial
-
 import streamlit as st
 
 from oversight import charts
@@ -26,17 +24,9 @@ if data.reports == 0:
     nothing_to_show()
     st.stop()
 
-
-def share_of(attribute: str, value: str) -> tuple[int, float]:
-    """The reports with this value of the attribute, and their share of all reports."""
-    table = data.by_attribute
-    row = table[(table["attribute"] == attribute) & (table["value"] == value)].iloc[0]
-    return int(row["reports"]), float(row["share_of_reports"])
-
-
 phone, online, anonymous = (
-    share_of("channel", "phone"), share_of("channel", "online"),
-    share_of("anonymous", "anonymous"),
+    data.count_and_share("channel", "phone"), data.count_and_share("channel", "online"),
+    data.count_and_share("anonymous", "anonymous"),
 )  # fmt: skip
 tiles = [
     ("Reports", f"{data.reports:,}", None, "Reports received in the period."),
@@ -59,9 +49,7 @@ for column, (label, value, share, help_text) in zip(st.columns(len(tiles)), tile
 
 st.subheader("What reports were about")
 carried = int(data.by_category["reports"].sum())
-counts = data.by_attribute
-several = counts[(counts["attribute"] == "category_count") & (counts["value"] != "1")]
-several_count = int(several["reports"].sum())
+several_count = data.several_categories
 note = (
     f"A report can carry several categories and counts under each, so these bars add up to "
     f"{carried:,} for {data.reports:,} reports: {several_count:,} reports "
@@ -89,8 +77,8 @@ st.subheader("How reports were made, who they were about, and the circumstances"
 attributes = data.by_attribute.assign(
     colour=[
         charts.CHANNEL_COLOURS[value] if attribute == "channel" else charts.OKABE_ITO["blue"]
-        for attribute, value in zip(data.by_attribute["attribute"], data.by_attribute["value"],
-                                    strict=True)
+        for attribute, value in zip(data.by_attribute["attribute"].tolist(),
+                                    data.by_attribute["value"].tolist(), strict=True)
     ]
 )  # fmt: skip
 show_chart(
@@ -135,14 +123,10 @@ else:
         "(England and Wales), with the same channel and category filters.",
     )  # fmt: skip
 
-table = data.by_force.dropna(subset=["reports_per_1000_officers"])
-if not table.empty:
+if not data.rate_table.empty:
     st.markdown("**Every force: counts beside rates**")
     st.dataframe(
-        table[
-            ["force_name", "region_name", "reports", "officer_fte", "reports_per_1000_officers",
-             "rate_low", "rate_high"]
-        ],
+        data.rate_table,
         hide_index=True,
         width="stretch",
         column_config={
@@ -161,11 +145,10 @@ if not table.empty:
             "rate_high": st.column_config.NumberColumn("to", format="%.1f"),
         },
     )  # fmt: skip
-unrated = data.by_force[data.by_force["rate_note"] != ""]
-if not unrated.empty:
+if not data.no_rate_table.empty:
     st.markdown("**No rate per 1,000 officers**")
     st.dataframe(
-        unrated.assign(rate="–")[["force_name", "reports", "rate", "rate_note"]],
+        data.no_rate_table,
         hide_index=True,
         width="stretch",
         column_config={
@@ -177,7 +160,8 @@ if not unrated.empty:
     )
 st.download_button(
     "Download every force's counts and rates (CSV)",
-    data=partial(csv_bytes, data.by_force.drop(columns=["officer_fte_date"])),
+    # written only when clicked, not on every rerun
+    data=lambda: csv_bytes(data.by_force.drop(columns=["officer_fte_date"])),
     file_name=f"reports_by_force_{filters.first_date}_{filters.last_date}.csv",
     mime="text/csv",
     key="download_reports_by_force_table",

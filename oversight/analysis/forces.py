@@ -9,6 +9,7 @@ categories (Filters.with_forces).
 
 import datetime as dt
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -146,12 +147,14 @@ class Funnel:
     @property
     def spread_note(self) -> str:
         """How many forces fall outside the limits, against what chance alone would give."""
-        flags = self.points["flag"] if "flag" in self.points else pd.Series(dtype=object)
-        assessed = int(flags.isin([FLAG_LABELS[key] for key in FUNNEL_FLAGS]).sum())
+        flags = self.points["flag"].tolist() if "flag" in self.points else []
+        texts = [flag for flag in flags if isinstance(flag, str)]
+        assessed_labels = {FLAG_LABELS[key] for key in FUNNEL_FLAGS}
+        assessed = sum(flag in assessed_labels for flag in texts)
         if assessed == 0:
             return ""
-        outside_95 = int(flags.str.contains("beyond", na=False).sum())
-        outside_998 = int(flags.str.contains("99.8%", na=False).sum())
+        outside_95 = sum("beyond" in flag for flag in texts)
+        outside_998 = sum("99.8%" in flag for flag in texts)
         expected = 0.05 * assessed
         text = (
             f"{outside_95} of {assessed} forces fall outside the 95% limits ({outside_998} "
@@ -177,39 +180,61 @@ class ForcesData:
     counts: pd.DataFrame  # one row per group (force, region, nation): counts and rates
     comparison: pd.DataFrame  # one row per count: measure, force, region, England and Wales
     rates: pd.DataFrame  # one row per measure per group, with interval and shown text
+    rate_table: pd.DataFrame  # one row per measure, one column of shown text per group
     trend: pd.DataFrame  # one row per month or quarter per group (force, England and Wales)
     trend_unit: str
-    all_forces: pd.DataFrame  # one row per force (and force not known): counts, rates, flags
+    # one row per force (and force not known): counts, rates, and the funnel measure's flag
+    all_forces: pd.DataFrame
     funnel: Funnel  # every force on the chosen measure
 
     @property
     def has_reports(self) -> bool:
         """Whether the chosen force has any report or referral in the period."""
-        row = self.counts.iloc[0]
-        return bool(row["reports"] > 0 or row["referrals"] > 0)
+        return bool(self.counts["reports"].iat[0] > 0 or self.counts["referrals"].iat[0] > 0)
 
     def forces_table(self, measure_key: str) -> pd.DataFrame:
         """Every force with its reports, one measure's counts, rate, 95% interval (in display
-        units), place against the funnel limits, and why a rate is missing."""
+        units), place against the funnel limits, and why a rate is missing.
+
+        all_forces holds the flags of the funnel's measure only, so measure_key must be it."""
         measure = MEASURES[measure_key]
-        rate = measure.titled
+        forces = self.all_forces
+        scaled = {measure_key, f"{measure_key}_low", f"{measure_key}_high"}
         columns = {
             "force": "Force",
             "region_name": "Region",
             "reports": "Reports",
             measure.numerator: measure.numerator_label,
             measure.denominator: measure.denominator_label,
-            measure_key: rate,
+            measure_key: measure.titled,
             f"{measure_key}_low": "95% from",
             f"{measure_key}_high": "95% to",
             f"{measure_key}_flag": f"Against {NATION_LABEL}",
             f"{measure_key}_note": "Why no rate",
         }
-        table = self.all_forces[list(columns)].rename(columns=columns)
-        table = table.loc[:, ~table.columns.duplicated()]
-        for column in (rate, "95% from", "95% to"):
-            table[column] = table[column] * measure.scale
-        return table
+        table = {}
+        for column, label in columns.items():
+            if label not in table:  # two counts under one name keep the first
+                values = forces[column]
+                table[label] = values.to_numpy() * measure.scale if column in scaled else values
+        return pd.DataFrame(table, index=forces.index)
+
+    def all_forces_download(self) -> pd.DataFrame:
+        """Every force's counts, rates and place against the funnel limits on every measure:
+        the page's CSV. The flags of the measures the page does not show are worked out only
+        here, when the file is asked for."""
+        shown_key = self.funnel.measure.key
+        targets = _targets({column: self.counts[column].tolist() for column in self.counts})
+        flags = {
+            f"{key}_flag": (
+                self.all_forces[f"{key}_flag"]
+                if key == shown_key
+                else flag_labels(self.all_forces, measure, targets[key])
+            )
+            for key, measure in MEASURES.items()
+        }
+        rated = self.all_forces.drop(columns=f"{shown_key}_flag")
+        return pd.concat([rated, pd.DataFrame(flags, index=rated.index)], axis=1)
 
     @property
     def group_colours(self) -> dict[str, str]:
@@ -223,7 +248,7 @@ class ForcesData:
     @property
     def has_officer_figure(self) -> bool:
         """Whether the chosen force has an officer figure (so a rate per 1,000 officers)."""
-        return not pd.isna(self.counts.iloc[0]["officer_fte"])
+        return not pd.isna(self.counts["officer_fte"].iat[0])
 
 
 def forces_data(
@@ -242,14 +267,21 @@ def forces_data(
     reports are queried once for every force and each comparator is the sum of the rows its
     selection matches: the same figures as querying with that selection, and choosing another
     force runs no query at all.
+
+    Every force is placed against the funnel limits of the chosen measure only (the page shows
+    no other); ForcesData.all_forces_download adds the other measures' places for the CSV.
     """
     reference = run("forces_reference")
-    known = reference.set_index("force_code")
-    if focus not in known.index:
+    codes = reference["force_code"].tolist()
+    if focus not in codes:
         focus = DEFAULT_FOCUS
-    focus_row = known.loc[focus]
+    focus_row = reference.iloc[codes.index(focus)]
     region = None if pd.isna(focus_row["region_name"]) else str(focus_row["region_name"])
-    nation_codes = tuple(reference.loc[reference["nation"].isin(NATIONS), "force_code"])
+    nation_codes = tuple(
+        code
+        for code, nation in zip(codes, reference["nation"].tolist(), strict=True)
+        if nation in NATIONS
+    )
 
     every_force = filters.with_forces(())
     stage_counts = run("stage_counts_by_force", **every_force.sql_params())
@@ -259,104 +291,219 @@ def forces_data(
     if region is not None:
         groups.append(("region", region, filters.with_forces((), (region,))))
     groups.append(("nation", NATION_LABEL, filters.with_forces(nation_codes)))
-    counts = pd.DataFrame(
-        [
-            {"group_kind": kind, "group": label, **_summed(selected(stage_counts, chosen))}
-            for kind, label, chosen in groups
-        ]
-    )
-    counts = add_rates(counts)
+    # the groups' three rows are kept as lists until the frame is made: each is read often
+    all_forces, group_columns = _rated_together(stage_counts, _group_counts(stage_counts, groups))
     if pd.isna(focus_row["officer_fte"]):
-        counts.loc[counts["group_kind"] == "force", "reports_per_1000_officers_note"] = (
-            "no officer figure"
-        )
-
-    all_forces = add_rates(stage_counts).rename(columns={"short_name": "force"})
-    missing_fte = all_forces["officer_fte"].isna()
-    all_forces.loc[missing_fte, "reports_per_1000_officers_note"] = [
-        FORCE_NOT_KNOWN if code == UNKNOWN_FORCE else NO_OFFICER_FIGURE
-        for code in all_forces.loc[missing_fte, "force_code"]
-    ]
-    nation = counts.loc[counts["group_kind"] == "nation"].iloc[0]
-    targets = {key: None if pd.isna(nation[key]) else float(nation[key]) for key in MEASURES}
-    all_forces = pd.concat(
-        [all_forces]
-        + [
-            _flags(all_forces, measure, targets[key]).map(FLAG_LABELS).rename(f"{key}_flag")
-            for key, measure in MEASURES.items()
-        ],
-        axis=1,
-    )
+        group_columns["reports_per_1000_officers_note"][0] = "no officer figure"
+    all_forces = all_forces.rename(columns={"short_name": "force"})
+    all_forces["reports_per_1000_officers_note"] = _officer_notes(all_forces)
     measure_key = measure_key if measure_key in MEASURES else next(iter(MEASURES))
+    measure = MEASURES[measure_key]
+    targets = _targets(group_columns)
+    all_forces[f"{measure_key}_flag"] = flag_labels(all_forces, measure, targets[measure_key])
 
-    trend_groups = [(kind, selected(monthly, chosen, reference)) for kind, _, chosen in groups]
+    trend_groups = [
+        (kind, label, officers, selection_mask(monthly, chosen, reference))
+        for (kind, label, chosen), officers in zip(
+            groups, group_columns["officer_fte"], strict=True
+        )
+        if kind != "region"
+    ]
     fte_dates = reference["officer_fte_date"].dropna()
+    rates = _rates_long(group_columns)
     return ForcesData(
         focus=focus,
         focus_name=str(focus_row["force_name"]),
         region_name=region,
         as_at=as_at,
         officer_fte_date=pd.Timestamp(fte_dates.max()).date() if len(fte_dates) else None,
-        counts=counts,
-        comparison=_comparison(counts),
-        rates=_rates_long(counts),
-        trend=_trend(filters, trend_groups, counts, trend_unit, as_at),
+        counts=pd.DataFrame(group_columns),
+        comparison=_comparison(group_columns),
+        rates=pd.DataFrame(rates),
+        rate_table=_rate_table(rates["shown"], group_columns["group"]),
+        trend=_trend(filters, monthly, trend_groups, trend_unit, as_at),
         trend_unit=trend_unit,
         all_forces=all_forces,
-        funnel=funnel(all_forces, MEASURES[measure_key], targets[measure_key]),
+        funnel=funnel(all_forces, measure, targets[measure_key]),
+    )
+
+
+def selection_mask(
+    by_force: pd.DataFrame, chosen: Filters, reference: pd.DataFrame | None = None
+) -> np.ndarray:
+    """Which rows of a by-force frame chosen's forces and regions select, by the rule of
+    queries/filtered_tables.sql: a force must match both lists (an empty list matches all), and
+    'unknown' matches only when neither is given. reference supplies region_name if by_force
+    lacks it."""
+    codes = by_force["force_code"].tolist()
+    if not chosen.forces and not chosen.regions:
+        return np.ones(len(codes), dtype=bool)
+    if not chosen.regions:
+        regions = [None] * len(codes)
+    elif "region_name" in by_force.columns:
+        regions = by_force["region_name"].tolist()
+    else:
+        region_of = dict(zip(reference["force_code"], reference["region_name"], strict=True))
+        regions = [region_of.get(code) for code in codes]
+    forces, wanted_regions = set(chosen.forces), set(chosen.regions)
+    return np.array(
+        [
+            code != UNKNOWN_FORCE
+            and (not forces or code in forces)
+            and (not wanted_regions or region in wanted_regions)
+            for code, region in zip(codes, regions, strict=True)
+        ],
+        dtype=bool,
     )
 
 
 def selected(
     by_force: pd.DataFrame, chosen: Filters, reference: pd.DataFrame | None = None
 ) -> pd.DataFrame:
-    """The rows of a by-force frame that chosen's forces and regions select, by the rule of
-    queries/filtered_tables.sql: a force must match both lists (an empty list matches all), and
-    'unknown' matches only when neither is given. reference supplies region_name if by_force
-    lacks it."""
+    """The rows of a by-force frame that chosen's forces and regions select (selection_mask)."""
     if not chosen.forces and not chosen.regions:
         return by_force
-    frame = by_force
-    if "region_name" not in frame.columns:
-        regions = reference.set_index("force_code")["region_name"]
-        frame = frame.assign(region_name=frame["force_code"].map(regions))
-    keep = frame["force_code"] != UNKNOWN_FORCE
-    if chosen.forces:
-        keep &= frame["force_code"].isin(chosen.forces)
-    if chosen.regions:
-        keep &= frame["region_name"].isin(chosen.regions)
-    return by_force.loc[keep.to_numpy()]
+    return by_force.loc[selection_mask(by_force, chosen, reference)]
 
 
 def add_rates(counts: pd.DataFrame) -> pd.DataFrame:
     """The stage counts with every measure's rate, 95% interval and note (why it is missing).
 
     Proportions are on the 0..1 scale; reports per 1,000 officers per 1,000 officers (FTE).
+    forces_data adds the same columns to every force and its groups at once (_rated_together).
     """
     frame = counts.assign(referrals_not_transferred=counts["referrals"] - counts["transferred"])
-    added = {}
+    rates = pd.DataFrame(_rate_columns(frame), index=frame.index)
+    return pd.concat([frame, rates], axis=1)
+
+
+def _rate_columns(
+    counts: Mapping[str, Sequence],
+) -> dict[str, np.ndarray | pd.api.extensions.ExtensionArray]:
+    """Every measure's rate, interval and note (the columns add_rates adds) for the rows of
+    counts: a frame, or lists by column name, with referrals_not_transferred.
+
+    The four proportions are stacked into one frame, so that proportion_table runs once for
+    all of them rather than once per measure.
+    """
+    per_officer = rate_per_1000(counts["reports"], counts["officer_fte"])
+    proportions = [measure for measure in MEASURES.values() if measure.kind == "proportion"]
+    numerators = np.concatenate([np.asarray(counts[m.numerator], dtype=float) for m in proportions])
+    denominators = np.concatenate(
+        [np.asarray(counts[m.denominator], dtype=float) for m in proportions]
+    )
+    # A numerator above its denominator (an outcome on a referral that is not an
+    # investigation, in real data) has no proportion: say so rather than fail.
+    impossible = numerators > denominators
+    stacked = proportion_table(
+        pd.DataFrame(
+            {
+                "x": np.where(impossible, np.nan, numerators),
+                "n": np.where(impossible, np.nan, denominators),
+            }
+        ),
+        "x",
+        "n",
+    )
+    suffixes = ("", "_low", "_high")
+    stacked_rates = {suffix: stacked[f"rate{suffix}"].to_numpy() for suffix in suffixes}
+    stacked_notes = stacked["rate_note"].tolist()
+    size = len(counts["reports"])
+    columns = {}
     for measure in MEASURES.values():
-        key = measure.key
-        numerator, denominator = frame[measure.numerator], frame[measure.denominator]
         if measure.kind == "poisson":
-            rates = rate_per_1000(numerator, denominator)
-            for suffix in ("", "_low", "_high", "_note"):
-                added[f"{key}{suffix}"] = rates[f"rate{suffix}"]
-            continue
-        # A numerator above its denominator (an outcome on a referral that is not an
-        # investigation, in real data) has no proportion: say so rather than fail.
-        impossible = numerator > denominator
-        counted = pd.DataFrame(
-            {"x": numerator.where(~impossible), "n": denominator.where(~impossible)}
+            rates = {suffix: per_officer[f"rate{suffix}"].to_numpy() for suffix in suffixes}
+            notes = per_officer["rate_note"].tolist()
+        else:
+            at = proportions.index(measure) * size
+            rates = {suffix: values[at : at + size] for suffix, values in stacked_rates.items()}
+            beyond = (
+                f"more {measure.numerator_label.lower()} than {measure.denominator_label.lower()}"
+            )
+            notes = [
+                beyond if is_impossible else note
+                for is_impossible, note in zip(
+                    impossible[at : at + size].tolist(), stacked_notes[at : at + size], strict=True
+                )
+            ]
+        for suffix in suffixes:
+            columns[f"{measure.key}{suffix}"] = rates[suffix]
+        columns[f"{measure.key}_note"] = pd.array(notes, dtype="str")
+    return columns
+
+
+def _group_counts(
+    stage_counts: pd.DataFrame, groups: list[tuple[str, str, Filters]]
+) -> dict[str, list | np.ndarray]:
+    """One entry per group in each column: group_kind, group, the counts of the forces its
+    selection matches added up, and their officers (NaN if any of them lacks an officer
+    figure)."""
+    matrix = stage_counts[list(COUNT_COLUMNS)].to_numpy()
+    officers = stage_counts["officer_fte"].to_numpy(dtype=float)
+    sums, group_officers = [], []
+    for _, _, chosen in groups:
+        keep = selection_mask(stage_counts, chosen)
+        sums.append(matrix[keep].sum(axis=0))
+        fte = officers[keep]
+        group_officers.append(float(fte.sum()) if len(fte) and not np.isnan(fte).any() else np.nan)
+    by_group = np.array(sums, dtype=np.int64)  # one row per group, one column per count
+    return {
+        "group_kind": [kind for kind, _, _ in groups],
+        "group": [label for _, label, _ in groups],
+        **{column: by_group[:, at] for at, column in enumerate(COUNT_COLUMNS)},
+        "officer_fte": np.array(group_officers, dtype=float),
+    }
+
+
+def _rated_together(
+    stage_counts: pd.DataFrame, group_counts: dict[str, list | np.ndarray]
+) -> tuple[pd.DataFrame, dict[str, list | np.ndarray]]:
+    """add_rates for every force (a frame) and for the groups (arrays by column), the groups'
+    rows rated along with the forces' so that each measures function runs once."""
+    forces = stage_counts.assign(
+        referrals_not_transferred=stage_counts["referrals"] - stage_counts["transferred"]
+    )
+    groups = dict(group_counts)
+    groups["referrals_not_transferred"] = groups["referrals"] - groups["transferred"]
+    counted = {
+        name: np.concatenate([forces[name].to_numpy(), groups[name]])
+        for measure in MEASURES.values()
+        for name in (measure.numerator, measure.denominator)
+    }
+    rates = _rate_columns(counted)
+    size = len(forces)
+    forces_rates = pd.DataFrame(
+        {name: values[:size] for name, values in rates.items()}, index=forces.index
+    )
+    groups.update({name: values[size:] for name, values in rates.items()})
+    return pd.concat([forces, forces_rates], axis=1), groups
+
+
+def _officer_notes(all_forces: pd.DataFrame) -> list[str]:
+    """The note on each force's rate per 1,000 officers, saying why a force without an officer
+    figure has none."""
+    return [
+        (FORCE_NOT_KNOWN if code == UNKNOWN_FORCE else NO_OFFICER_FIGURE)
+        if math.isnan(officers)
+        else note
+        for code, officers, note in zip(
+            all_forces["force_code"].tolist(),
+            all_forces["officer_fte"].tolist(),
+            all_forces["reports_per_1000_officers_note"].tolist(),
+            strict=True,
         )
-        rated = proportion_table(counted, "x", "n")
-        for suffix in ("", "_low", "_high", "_note"):
-            added[f"{key}{suffix}"] = rated[f"rate{suffix}"]
-        added[f"{key}_note"] = added[f"{key}_note"].where(
-            ~impossible,
-            f"more {measure.numerator_label.lower()} than {measure.denominator_label.lower()}",
-        )
-    return pd.concat([frame, pd.DataFrame(added, index=frame.index)], axis=1)
+    ]
+
+
+def _targets(counts: Mapping[str, Sequence]) -> dict[str, float | None]:
+    """Each measure's England and Wales rate (None where it has none), from the nation's entry
+    in the groups' columns."""
+    nation_at = list(counts["group_kind"]).index("nation")
+    targets = {}
+    for key in MEASURES:
+        rate = counts[key][nation_at]
+        targets[key] = None if math.isnan(rate) else float(rate)
+    return targets
 
 
 def funnel(all_forces: pd.DataFrame, measure: Measure, target: float | None) -> Funnel:
@@ -365,12 +512,17 @@ def funnel(all_forces: pd.DataFrame, measure: Measure, target: float | None) -> 
     Forces without a denominator (no officer figure, or no cases to divide by) and reports whose
     force is not known are left out, and left_out says which.
     """
-    forces = all_forces.loc[all_forces["force_code"] != UNKNOWN_FORCE]
-    denominator = forces[measure.denominator]
-    drawn = forces.loc[denominator.notna() & (denominator > 0) & forces[measure.key].notna()]
-    left_out = forces.loc[~forces.index.isin(drawn.index)]
+    key = measure.key
+    codes = all_forces["force_code"].to_numpy()
+    names = all_forces["force"].to_numpy()
+    denominators = all_forces[measure.denominator].to_numpy(dtype=float)
+    rates = all_forces[key].to_numpy(dtype=float)
+    compared = codes != UNKNOWN_FORCE
+    drawn = compared & (denominators > 0) & ~np.isnan(rates)  # NaN > 0 is False
+    left_out = compared & ~drawn
     if measure.kind == "poisson":
-        no_figure = left_out.loc[left_out["officer_fte"].isna(), "force"]
+        no_officers = np.isnan(all_forces["officer_fte"].to_numpy(dtype=float))
+        no_figure = names[left_out & no_officers].tolist()
         one = len(no_figure) == 1
         note = (
             f"{_names(no_figure)} {'has' if one else 'have'} no officer figure "
@@ -380,38 +532,38 @@ def funnel(all_forces: pd.DataFrame, measure: Measure, target: float | None) -> 
             if len(no_figure)
             else ""
         )
-        others = left_out.loc[left_out["officer_fte"].notna(), "force"]
+        others = names[left_out & ~no_officers]
     else:
-        note, others = "", left_out["force"]
+        note, others = "", names[left_out]
     if len(others):
         note += (
             f" {len(others)} force{'s' if len(others) != 1 else ''} with no "
             f"{measure.denominator_label.lower()} in this selection "
             f"{'are' if len(others) != 1 else 'is'} not drawn."
         )
+    if target is not None and drawn.any():
+        grid = _grid(denominators[drawn], whole=measure.kind == "proportion")
+        # one call for the drawn limits and each force's own (so the table says how far it
+        # sits from England and Wales)
+        both = _limits(target, np.concatenate([grid, denominators[drawn]]), measure)
+        limits = both.iloc[: len(grid)]
+        own_limits = {column: both[column].to_numpy()[len(grid) :] for column in LIMIT_COLUMNS}
+    else:
+        limits = pd.DataFrame(columns=["denominator", *LIMIT_COLUMNS], dtype=float)
+        own_limits = dict.fromkeys(LIMIT_COLUMNS, np.nan)
     points = pd.DataFrame(
         {
-            "force_code": drawn["force_code"],
-            "force": drawn["force"],
-            "numerator": drawn[measure.numerator],
-            "denominator": drawn[measure.denominator],
-            "rate": drawn[measure.key] * measure.scale,
-            "rate_low": drawn[f"{measure.key}_low"] * measure.scale,
-            "rate_high": drawn[f"{measure.key}_high"] * measure.scale,
-            "flag": drawn[f"{measure.key}_flag"],
+            "force_code": pd.array(codes[drawn], dtype="str"),
+            "force": pd.array(names[drawn], dtype="str"),
+            "numerator": all_forces[measure.numerator].to_numpy()[drawn],
+            "denominator": all_forces[measure.denominator].to_numpy()[drawn],
+            "rate": rates[drawn] * measure.scale,
+            "rate_low": all_forces[f"{key}_low"].to_numpy()[drawn] * measure.scale,
+            "rate_high": all_forces[f"{key}_high"].to_numpy()[drawn] * measure.scale,
+            "flag": pd.array(all_forces[f"{key}_flag"].to_numpy()[drawn], dtype="str"),
+            **own_limits,
         }
-    ).reset_index(drop=True)
-    limits = pd.DataFrame(columns=["denominator", *LIMIT_COLUMNS], dtype=float)
-    if target is not None and len(points):
-        grid = _grid(points["denominator"], whole=measure.kind == "proportion")
-        limits = _limits(target, grid, measure)
-        # each force's own limits, so the table says how far it sits from England and Wales
-        own = _limits(target, points["denominator"].to_numpy(dtype=float), measure)
-        for column in LIMIT_COLUMNS:
-            points[column] = own[column].to_numpy()
-    else:
-        for column in LIMIT_COLUMNS:
-            points[column] = np.nan
+    )
     return Funnel(
         measure=measure,
         target=None if target is None else target * measure.scale,
@@ -430,23 +582,22 @@ def shown_rate(rate: float, low: float, high: float, note: str, measure: Measure
     return f"{rate:.1%} ({low:.1%} to {high:.1%})"
 
 
-def _summed(frame: pd.DataFrame) -> dict:
-    """The counts of the forces in frame added up, with their officers (NaN if any lacks one)."""
-    sums = {column: int(frame[column].sum()) for column in COUNT_COLUMNS}
-    fte = frame["officer_fte"]
-    sums["officer_fte"] = float(fte.sum()) if len(fte) and fte.notna().all() else np.nan
-    return sums
-
-
-def _flags(all_forces: pd.DataFrame, measure: Measure, target: float | None) -> pd.Series:
-    """Each force's place against the funnel limits (not assessed where it cannot be)."""
+def flag_labels(all_forces: pd.DataFrame, measure: Measure, target: float | None) -> pd.Series:
+    """Each force's place against the measure's funnel limits, in words (FLAG_LABELS); not
+    assessed where it cannot be (no target, no rate, or force not known)."""
     if target is None:
-        return pd.Series(FUNNEL_NOT_ASSESSED, index=all_forces.index)
-    flags = funnel_flags(
-        all_forces[measure.key], all_forces[measure.denominator].fillna(0), target, measure.kind
-    )
-    flags.index = all_forces.index
-    return flags.where(all_forces["force_code"] != UNKNOWN_FORCE, FUNNEL_NOT_ASSESSED)
+        flags = [FUNNEL_NOT_ASSESSED] * len(all_forces)
+    else:
+        flags = funnel_flags(
+            all_forces[measure.key], all_forces[measure.denominator].fillna(0), target,
+            measure.kind,
+        ).tolist()  # fmt: skip
+        known = (all_forces["force_code"] != UNKNOWN_FORCE).tolist()
+        flags = [
+            flag if is_known else FUNNEL_NOT_ASSESSED
+            for flag, is_known in zip(flags, known, strict=True)
+        ]
+    return pd.Series([FLAG_LABELS[flag] for flag in flags], index=all_forces.index, dtype="str")
 
 
 def _limits(target: float, denominators: np.ndarray, measure: Measure) -> pd.DataFrame:
@@ -463,7 +614,7 @@ def _limits(target: float, denominators: np.ndarray, measure: Measure) -> pd.Dat
     )
 
 
-def _grid(denominators: pd.Series, whole: bool) -> np.ndarray:
+def _grid(denominators: np.ndarray, whole: bool) -> np.ndarray:
     """Denominators to draw the limits at: a log-spaced grid over (and a little beyond) the data."""
     low = max(float(denominators.min()) * 0.5, 1.0)
     high = max(float(denominators.max()) * 1.2, low + 1)
@@ -471,42 +622,56 @@ def _grid(denominators: pd.Series, whole: bool) -> np.ndarray:
     return np.unique(np.round(grid)) if whole else grid
 
 
-def _names(names: pd.Series) -> str:
-    names = list(names)
+def _names(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def _comparison(counts: pd.DataFrame) -> pd.DataFrame:
+def _comparison(counts: Mapping[str, Sequence]) -> pd.DataFrame:
     """One row per count, one column per group (force, region, England and Wales)."""
-    table = counts.set_index("group")[list(COUNT_LABELS)].T
-    table.insert(0, "measure", [COUNT_LABELS[c] for c in table.index])
-    table.columns.name = None
-    return table.reset_index(drop=True)
+    table = {"measure": list(COUNT_LABELS.values())}
+    for at, group in enumerate(counts["group"]):
+        table[group] = [counts[column][at] for column in COUNT_LABELS]
+    return pd.DataFrame(table)
 
 
-def _rates_long(counts: pd.DataFrame) -> pd.DataFrame:
-    """One row per measure per group: numerator, denominator, rate, interval, note and text."""
-    rows = []
+def _rates_long(counts: Mapping[str, Sequence]) -> dict[str, list]:
+    """One entry per measure per group (groups within measures): numerator, denominator, rate,
+    interval, note and shown text, by column."""
+    columns = {
+        "measure_key": [], "measure": [], "group_kind": [], "group": [], "numerator": [],
+        "denominator": [], "rate": [], "rate_low": [], "rate_high": [], "rate_note": [],
+        "shown": [],
+    }  # fmt: skip
+    size = len(counts["group"])
     for measure in MEASURES.values():
-        for _, row in counts.iterrows():
-            rate, low, high = (row[measure.key + s] for s in ("", "_low", "_high"))
-            note = row[f"{measure.key}_note"]
-            rows.append(
-                {
-                    "measure_key": measure.key,
-                    "measure": measure.label,
-                    "group_kind": row["group_kind"],
-                    "group": row["group"],
-                    "numerator": row[measure.numerator],
-                    "denominator": row[measure.denominator],
-                    "rate": rate * measure.scale,
-                    "rate_low": low * measure.scale,
-                    "rate_high": high * measure.scale,
-                    "rate_note": note,
-                    "shown": shown_rate(rate, low, high, note, measure),
-                }
-            )
-    return pd.DataFrame(rows)
+        rates, lows, highs, notes = (
+            counts[f"{measure.key}{suffix}"] for suffix in ("", "_low", "_high", "_note")
+        )
+        columns["measure_key"] += [measure.key] * size
+        columns["measure"] += [measure.label] * size
+        columns["group_kind"] += counts["group_kind"]
+        columns["group"] += counts["group"]
+        columns["numerator"] += list(counts[measure.numerator])
+        columns["denominator"] += list(counts[measure.denominator])
+        columns["rate"] += [rate * measure.scale for rate in rates]
+        columns["rate_low"] += [low * measure.scale for low in lows]
+        columns["rate_high"] += [high * measure.scale for high in highs]
+        columns["rate_note"] += list(notes)
+        columns["shown"] += [
+            shown_rate(rate, low, high, note, measure)
+            for rate, low, high, note in zip(rates, lows, highs, notes, strict=True)
+        ]
+    return columns
+
+
+def _rate_table(shown: list[str], groups: list[str]) -> pd.DataFrame:
+    """One row per measure (its label under "Rate (95% interval)"), one column per group: the
+    rate with its 95% interval as text, or "–" with the reason. shown is _rates_long's, groups
+    within measures."""
+    table = {"Rate (95% interval)": [measure.label for measure in MEASURES.values()]}
+    for at, group in enumerate(groups):
+        table[group] = shown[at :: len(groups)]
+    return pd.DataFrame(table)
 
 
 def _period_starts(first: dt.date, last: dt.date, unit: str) -> list[dt.date]:
@@ -530,52 +695,66 @@ def _period_label(start: dt.date, unit: str) -> str:
 
 def _trend(
     filters: Filters,
-    groups: list[tuple[str, pd.DataFrame]],
-    counts: pd.DataFrame,
+    monthly: pd.DataFrame,
+    groups: list[tuple[str, str, float, np.ndarray]],
     unit: str,
     as_at: dt.date,
 ) -> pd.DataFrame:
     """Reports per month or quarter for the force and England and Wales, per 1,000 officers,
     up to the as-at date (no month after it is drawn as a zero).
 
-    groups holds, for each group kind, its forces' rows of monthly_reports_by_force. A month or
-    quarter at either end of the period that the period covers only in part is flagged (its rate
-    counts only the days inside the period).
+    groups holds, for each group, its kind, label, officers and which rows of
+    monthly_reports_by_force are its forces'. A month or quarter at either end of the period
+    that the period covers only in part is flagged (its rate counts only the days inside the
+    period).
     """
     unit = unit if unit in ("month", "quarter") else "quarter"
     last = min(filters.last_date, as_at)
     starts = _period_starts(filters.first_date, last, unit)
-    frames = []
-    for kind, monthly in groups:
-        if kind == "region":
-            continue
-        row = counts.loc[counts["group_kind"] == kind].iloc[0]
-        month_start = pd.to_datetime(monthly["month_start"]).dt.date
-        if unit == "quarter":
-            month_start = month_start.map(lambda d: dt.date(d.year, (d.month - 1) // 3 * 3 + 1, 1))
-        per_period = monthly["reports"].groupby(month_start.to_numpy()).sum()
-        frame = pd.DataFrame({"period_start": starts})
-        frame["reports"] = frame["period_start"].map(per_period).fillna(0).astype(int)
-        frame["group_kind"] = kind
-        frame["group"] = row["group"]
-        frame["officer_fte"] = row["officer_fte"]
-        frames.append(frame)
-    trend = pd.concat(frames, ignore_index=True)
-    rates = rate_per_1000(trend["reports"], trend["officer_fte"])
-    trend = pd.concat([trend, rates], axis=1)
-    trend.loc[trend["officer_fte"].isna(), "rate_note"] = NO_OFFICER_FIGURE
-    trend["period"] = [_period_label(s, unit) for s in trend["period_start"]]
     months = 3 if unit == "quarter" else 1
-    ends = [_period_end(start, months) for start in trend["period_start"]]
-    trend["whole_period"] = [
-        s >= filters.first_date and e <= last
-        for s, e in zip(trend["period_start"], ends, strict=True)
+    # each row's period: its month's distance from the first period's start, in periods
+    month = np.asarray(pd.to_datetime(monthly["month_start"]), dtype="datetime64[M]")
+    first_month = np.datetime64(starts[0] if starts else filters.first_date, "M")
+    period = (month - first_month).astype(np.int64) // months
+    inside = (period >= 0) & (period < len(starts))
+    reports = monthly["reports"].to_numpy()
+    counted, officers, kinds, labels = [], [], [], []
+    for kind, label, group_officers, rows in groups:
+        keep = rows & inside
+        per_period = np.bincount(period[keep], weights=reports[keep], minlength=len(starts))
+        counted.append(per_period.astype(np.int64))
+        officers += [group_officers] * len(starts)
+        kinds += [kind] * len(starts)
+        labels += [label] * len(starts)
+    reports_per_period = np.concatenate(counted) if counted else np.array([], dtype=np.int64)
+    rates = rate_per_1000(reports_per_period, np.array(officers, dtype=float))
+    ends = [_period_end(start, months) for start in starts]
+    whole = [
+        start >= filters.first_date and end <= last for start, end in zip(starts, ends, strict=True)
     ]
-    trend["period_start"] = pd.to_datetime(trend["period_start"])
-    return trend[
-        ["period_start", "period", "whole_period", "group_kind", "group", "reports",
-         "officer_fte", "rate", "rate_low", "rate_high", "rate_note"]
-    ]  # fmt: skip
+    return pd.DataFrame(
+        {
+            "period_start": pd.to_datetime(pd.Series(starts * len(groups), dtype=object)),
+            "period": [_period_label(start, unit) for start in starts] * len(groups),
+            "whole_period": whole * len(groups),
+            # text columns declared, so that an empty trend (a period after the as-at date)
+            # still has them as text
+            "group_kind": pd.array(kinds, dtype="str"),
+            "group": pd.array(labels, dtype="str"),
+            "reports": reports_per_period,
+            "officer_fte": officers,
+            "rate": rates["rate"].to_numpy(),
+            "rate_low": rates["rate_low"].to_numpy(),
+            "rate_high": rates["rate_high"].to_numpy(),
+            "rate_note": pd.array(
+                [
+                    NO_OFFICER_FIGURE if math.isnan(fte) else note
+                    for fte, note in zip(officers, rates["rate_note"].tolist(), strict=True)
+                ],
+                dtype="str",
+            ),
+        }
+    )
 
 
 def _period_end(start: dt.date, months: int) -> dt.date:

@@ -2,8 +2,10 @@
 role, anonymity, duty status and setting; trends by month and quarter; force by category."""
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from oversight.analysis import QueryRunner
@@ -48,6 +50,9 @@ VALUE_LABELS = {
     "setting": {"in_person": "In person", "online": "Online", "unknown": "Not known"},
     "category_count": {"1": "One category", "2": "Two categories", "3 or more": "Three or more"},
 }
+# the columns of the page's table of forces with a rate per 1,000 officers
+RATE_TABLE_COLUMNS = ("force_name", "region_name", "reports", "officer_fte",
+                      "reports_per_1000_officers", "rate_low", "rate_high")  # fmt: skip
 NO_OFFICER_FIGURE = "no officer figure: not in the England and Wales workforce statistics"
 FORCE_NOT_KNOWN = "force not known, so no officer figure"
 NATIONAL_LABEL = "England and Wales (43 forces)"
@@ -107,29 +112,50 @@ class ReportsData:
     monthly: pd.DataFrame
     quarterly: pd.DataFrame
     force_category: pd.DataFrame
+    rate_table: pd.DataFrame  # the forces with a rate, as the page's table shows them
+    no_rate_table: pd.DataFrame  # the forces without one, and why
 
+    def count_and_share(self, attribute: str, value: str) -> tuple[int, float]:
+        """The reports with this value of the attribute, and their share of all reports."""
+        table = self.by_attribute
+        rows = list(zip(table["attribute"].tolist(), table["value"].tolist(), strict=True))
+        at = rows.index((attribute, value))
+        return int(table["reports"].iat[at]), float(table["share_of_reports"].iat[at])
 
-def _with_shares(frame: pd.DataFrame, total: int) -> pd.DataFrame:
-    """Add share_of_reports (0..1; empty where there are no reports)."""
-    share = frame["reports"] / total if total else float("nan")
-    return frame.assign(share_of_reports=share)
+    @property
+    def several_categories(self) -> int:
+        """How many reports carry more than one category."""
+        table = self.by_attribute
+        return sum(
+            reports
+            for attribute, value, reports in zip(
+                table["attribute"].tolist(),
+                table["value"].tolist(),
+                table["reports"].tolist(),
+                strict=True,
+            )
+            if attribute == "category_count" and value != "1"
+        )
 
 
 def force_counts(grid: pd.DataFrame, forces: pd.DataFrame) -> pd.DataFrame:
     """Reports by subject force, as queries/reports_by_force.sql returns them (the same rows in
     the same order), from the force-by-category grid's force totals and the forces reference,
     so the reports need not be read a second time."""
-    totals = grid.drop_duplicates("force_code")[["force_code", "force_reports"]]
-    reference = forces[
-        ["force_code", "force_name", "short_name", "region_name", "officer_fte", "officer_fte_date"]
-    ]
-    counts = totals.merge(reference, on="force_code", how="left", validate="one_to_one")
-    unknown = counts["force_code"] == "unknown"
-    counts.loc[unknown, ["force_name", "short_name"]] = "Force not known"
-    return counts.rename(columns={"force_reports": "reports"})[
-        ["force_code", "force_name", "short_name", "region_name", "officer_fte",
-         "officer_fte_date", "reports"]
-    ].reset_index(drop=True)  # fmt: skip
+    # the grid lists each force's categories together, each row with the force's total
+    totals = dict(zip(grid["force_code"].tolist(), grid["force_reports"].tolist(), strict=True))
+    codes = list(totals)
+    position = {code: at for at, code in enumerate(forces["force_code"].tolist())}
+    # -1 takes a missing value: "unknown" is not in the reference
+    rows = np.array([position.get(code, -1) for code in codes], dtype=np.intp)
+    counts = {"force_code": pd.array(codes, dtype=grid["force_code"].dtype)}
+    for column in ("force_name", "short_name", "region_name", "officer_fte", "officer_fte_date"):
+        counts[column] = forces[column].array.take(rows, allow_fill=True)
+    unknown = [code == "unknown" for code in codes]
+    for column in ("force_name", "short_name"):
+        counts[column][unknown] = "Force not known"
+    counts["reports"] = np.array(list(totals.values()), dtype=np.int64)
+    return pd.DataFrame(counts)
 
 
 def category_totals(grid: pd.DataFrame) -> pd.DataFrame:
@@ -137,52 +163,138 @@ def category_totals(grid: pd.DataFrame) -> pd.DataFrame:
     order, summed over the force-by-category grid: its rows hold every report the filters
     select (each matching force, and "Force not known" when no force or region is chosen), so
     the reports need not be read a second time."""
-    totals = grid.groupby("category", sort=False, as_index=False)["reports"].sum()
-    return totals.assign(category_label=totals["category"].map(CATEGORY_LABELS))
+    totals = _summed_by_category(grid)
+    return pd.DataFrame(
+        {
+            "category": pd.array(list(totals), dtype=grid["category"].dtype),
+            "reports": np.array(list(totals.values()), dtype=np.int64),
+            "category_label": _category_labels(totals),
+        }
+    )
+
+
+def _summed_by_category(grid: pd.DataFrame) -> dict[str, int]:
+    """Each category's reports, summed over the force-by-category grid, in the grid's order."""
+    totals: dict[str, int] = {}
+    for category, reports in zip(grid["category"].tolist(), grid["reports"].tolist(), strict=True):
+        totals[category] = totals.get(category, 0) + reports
+    return totals
+
+
+def _category_labels(categories) -> pd.api.extensions.ExtensionArray:
+    return pd.array([CATEGORY_LABELS.get(category) for category in categories], dtype="str")
+
+
+def category_table(grid: pd.DataFrame, total: int) -> pd.DataFrame:
+    """category_totals with each category's share of all reports (0..1; empty where there are
+    no reports): category, category_label, reports, share_of_reports."""
+    totals = _summed_by_category(grid)
+    reports = np.array(list(totals.values()), dtype=np.int64)
+    return pd.DataFrame(
+        {
+            "category": pd.array(list(totals), dtype=grid["category"].dtype),
+            "category_label": _category_labels(totals),
+            "reports": reports,
+            "share_of_reports": reports / total if total else float("nan"),
+        }
+    )
 
 
 def attribute_table(counts: pd.DataFrame, total: int) -> pd.DataFrame:
     """Readable labels and the share of all reports for the reports_by_attribute rows."""
-    frame = counts.assign(
-        attribute_label=counts["attribute"].map(ATTRIBUTE_LABELS),
-        value_label=[
-            VALUE_LABELS[a].get(v, v)
-            for a, v in zip(counts["attribute"], counts["value"], strict=True)
-        ],
+    attributes, values = counts["attribute"].tolist(), counts["value"].tolist()
+    reports = counts["reports"]
+    return pd.DataFrame(
+        {
+            "attribute": counts["attribute"],
+            "attribute_label": pd.array(
+                [ATTRIBUTE_LABELS.get(attribute) for attribute in attributes], dtype="str"
+            ),
+            "value": counts["value"],
+            "value_label": pd.array(
+                [VALUE_LABELS[a].get(v, v) for a, v in zip(attributes, values, strict=True)],
+                dtype="str",
+            ),
+            "reports": reports,
+            "share_of_reports": reports / total if total else float("nan"),
+        }
     )
-    return _with_shares(frame, total)[
-        ["attribute", "attribute_label", "value", "value_label", "reports", "share_of_reports"]
-    ]
 
 
 def force_rates(counts: pd.DataFrame) -> pd.DataFrame:
     """Reports per 1,000 officers with an exact Poisson 95% interval for each row of
     reports_by_force; rows without an officer figure get no rate and a rate_note saying why."""
-    rates = rate_per_1000(counts["reports"], counts["officer_fte"]).rename(
-        columns={"rate": "reports_per_1000_officers"}
+    rates = rate_per_1000(counts["reports"], counts["officer_fte"])
+    notes = [
+        FORCE_NOT_KNOWN if code == "unknown" else NO_OFFICER_FIGURE if math.isnan(fte) else note
+        for code, fte, note in zip(
+            counts["force_code"].tolist(),
+            counts["officer_fte"].tolist(),
+            rates["rate_note"].tolist(),
+            strict=True,
+        )
+    ]
+    rated = pd.DataFrame(
+        {
+            "reports_per_1000_officers": rates["rate"].to_numpy(),
+            "rate_low": rates["rate_low"].to_numpy(),
+            "rate_high": rates["rate_high"].to_numpy(),
+            "rate_note": pd.array(notes, dtype="str"),
+        },
+        index=counts.index,
     )
-    missing = counts["officer_fte"].isna()
-    rates.loc[missing, "rate_note"] = NO_OFFICER_FIGURE
-    rates.loc[counts["force_code"] == "unknown", "rate_note"] = FORCE_NOT_KNOWN
-    return pd.concat([counts, rates], axis=1)
+    return pd.concat([counts, rated], axis=1)
+
+
+def rate_table(by_force: pd.DataFrame) -> pd.DataFrame:
+    """The forces of by_force that have a rate per 1,000 officers, as the page's table shows
+    them: name, region, reports, officers, rate and its 95% interval."""
+    rates = by_force["reports_per_1000_officers"].tolist()
+    kept = [at for at, rate in enumerate(rates) if not math.isnan(rate)]
+    return pd.DataFrame(
+        {column: _rows(by_force[column], kept) for column in RATE_TABLE_COLUMNS},
+        index=by_force.index.take(kept),
+    )
+
+
+def no_rate_table(by_force: pd.DataFrame) -> pd.DataFrame:
+    """The forces of by_force with no rate per 1,000 officers, as the page's table shows them:
+    name, reports, "–" for the rate, and why there is none."""
+    kept = [at for at, note in enumerate(by_force["rate_note"].tolist()) if note != ""]
+    return pd.DataFrame(
+        {
+            "force_name": _rows(by_force["force_name"], kept),
+            "reports": _rows(by_force["reports"], kept),
+            "rate": pd.array(["–"] * len(kept), dtype="str"),
+            "rate_note": _rows(by_force["rate_note"], kept),
+        },
+        index=by_force.index.take(kept),
+    )
+
+
+def _rows(column: pd.Series, positions: list[int]) -> pd.api.extensions.ExtensionArray:
+    """The values of column at positions, keeping its type (plain lists: a few dozen rows)."""
+    values = column.tolist()
+    return pd.array([values[at] for at in positions], dtype=column.dtype)
 
 
 def national_rate(counts: pd.DataFrame, label: str = NATIONAL_LABEL) -> pd.Series:
     """Reports per 1,000 officers over every force with an officer figure (England and Wales)."""
-    with_figure = counts[counts["officer_fte"].notna() & (counts["force_code"] != "unknown")]
-    reports = int(with_figure["reports"].sum())
-    officers = float(with_figure["officer_fte"].sum())
-    rate = rate_per_1000(reports, officers).iloc[0]
+    officers = counts["officer_fte"].to_numpy(dtype=float)
+    with_figure = ~np.isnan(officers) & (counts["force_code"] != "unknown").to_numpy()
+    reports = int(counts["reports"].to_numpy()[with_figure].sum())
+    officers = float(officers[with_figure].sum())
+    rate = rate_per_1000(reports, officers)
     return pd.Series(
         {
             "label": label,
-            "forces": len(with_figure),
+            "forces": int(with_figure.sum()),
             "reports": reports,
             "officer_fte": officers,
-            "reports_per_1000_officers": rate["rate"],
-            "rate_low": rate["rate_low"],
-            "rate_high": rate["rate_high"],
-            "rate_note": rate["rate_note"],
+            "reports_per_1000_officers": rate["rate"].iat[0],
+            "rate_low": rate["rate_low"].iat[0],
+            "rate_high": rate["rate_high"].iat[0],
+            "rate_note": rate["rate_note"].iat[0],
         }
     )
 
@@ -190,77 +302,113 @@ def national_rate(counts: pd.DataFrame, label: str = NATIONAL_LABEL) -> pd.Serie
 def rated_forces(by_force: pd.DataFrame, national: pd.Series) -> pd.DataFrame:
     """The forces that have a rate, highest first, then the England and Wales row (force_code
     england_and_wales) where it has a rate: the numbers of the rate chart."""
-    columns = [
-        "force_code",
-        "force_name",
-        "short_name",
-        "reports",
-        "officer_fte",
-        "reports_per_1000_officers",
-        "rate_low",
-        "rate_high",
-    ]
-    rated = by_force.dropna(subset=["reports_per_1000_officers"]).sort_values(
-        ["reports_per_1000_officers", "short_name"], ascending=[False, True]
-    )[columns]
-    if national["rate_note"] or rated.empty:
-        return rated.reset_index(drop=True)
-    row = national.rename({"label": "force_name"}).reindex(columns)
-    row["force_code"], row["short_name"] = "england_and_wales", national["label"]
-    return pd.concat([rated, row.to_frame().T.astype(rated.dtypes)], ignore_index=True)
+    columns = {
+        column: by_force[column].tolist()
+        for column in ("force_code", "force_name", "short_name", "reports", "officer_fte",
+                       "reports_per_1000_officers", "rate_low", "rate_high")
+    }  # fmt: skip
+    rates, names = columns["reports_per_1000_officers"], columns["short_name"]
+    order = sorted(
+        (at for at, rate in enumerate(rates) if not math.isnan(rate)),
+        key=lambda at: (-rates[at], names[at]),
+    )
+    rated = {column: [values[at] for at in order] for column, values in columns.items()}
+    if not national["rate_note"] and order:
+        england_and_wales = {
+            "force_code": "england_and_wales",
+            "force_name": national["label"],
+            "short_name": national["label"],
+            "reports": national["reports"],
+            "officer_fte": national["officer_fte"],
+            "reports_per_1000_officers": national["reports_per_1000_officers"],
+            "rate_low": national["rate_low"],
+            "rate_high": national["rate_high"],
+        }
+        for column, value in england_and_wales.items():
+            rated[column].append(value)
+    # by_force's types, so that an empty table keeps them too
+    return pd.DataFrame(
+        {column: pd.array(values, dtype=by_force[column].dtype) for column, values in rated.items()}
+    )
 
 
-def _covered_days(starts: pd.Series, ends: pd.Series, span: RatePeriod) -> pd.Series:
-    """Days of each [start, end] calendar span inside the span covered by the data."""
-    first = starts.clip(lower=pd.Timestamp(span.first))
-    last = ends.clip(upper=pd.Timestamp(span.last))
-    return ((last - first).dt.days + 1).clip(lower=0)
+def _covered_days(starts: np.ndarray, ends: np.ndarray, span: RatePeriod) -> np.ndarray:
+    """Days of each [start, end] calendar span (datetime64[D]) inside the span covered by the
+    data."""
+    first = np.maximum(starts, np.datetime64(span.first, "D"))
+    last = np.minimum(ends, np.datetime64(span.last, "D"))
+    return np.maximum((last - first).astype(np.int64) + 1, 0)
 
 
 def time_table(
-    counts: pd.DataFrame, start: str, end: pd.Series, span: RatePeriod, label: pd.Series
+    counts: pd.DataFrame,
+    start: str,
+    end: pd.Series | np.ndarray,
+    span: RatePeriod,
+    label: pd.Series | list[str],
 ) -> pd.DataFrame:
     """Monthly or quarterly counts with their label, the days of each inside the period up to
     the as-at date, and whether that is only part of it; spans after the as-at date dropped."""
-    starts = pd.to_datetime(counts[start])
-    ends = pd.to_datetime(end)
+    starts = np.asarray(pd.to_datetime(counts[start]), dtype="datetime64[D]")
+    ends = np.asarray(pd.to_datetime(end), dtype="datetime64[D]")
     days = _covered_days(starts, ends, span)
     frame = counts.assign(
         label=label,
         days_covered=days,
-        partial=days < (ends - starts).dt.days + 1,
+        partial=days < (ends - starts).astype(np.int64) + 1,
     )
-    return frame[frame["days_covered"] > 0].reset_index(drop=True)
+    inside = days > 0
+    return (frame if inside.all() else frame[inside]).reset_index(drop=True)
 
 
 def quarters_from_months(by_month: pd.DataFrame) -> pd.DataFrame:
     """Calendar quarters by channel (quarter_start, quarter_end, channel, reports) summed from
     the months of reports_by_month, which list every month of the period: no second pass over
     the reports."""
-    starts = pd.to_datetime(by_month["month_start"])
-    quarter_start = starts.dt.to_period("Q").dt.start_time
-    summed = (
-        by_month.assign(quarter_start=quarter_start)
-        .groupby(["quarter_start", "channel"], sort=False, as_index=False)["reports"]
-        .sum()
+    months = np.asarray(pd.to_datetime(by_month["month_start"]), dtype="datetime64[M]")
+    quarter_months = months.astype(np.int64) // 3 * 3
+    summed: dict[tuple[int, str], int] = {}
+    for quarter, channel, reports in zip(
+        quarter_months.tolist(),
+        by_month["channel"].tolist(),
+        by_month["reports"].tolist(),
+        strict=True,
+    ):
+        summed[quarter, channel] = summed.get((quarter, channel), 0) + reports
+    quarters = np.array([quarter for quarter, _ in summed], dtype="datetime64[M]")
+    return pd.DataFrame(
+        {
+            # datetime.date objects, as the months' dates are
+            "quarter_start": pd.Series(quarters.astype("datetime64[D]").tolist(), dtype=object),
+            "quarter_end": pd.Series(
+                ((quarters + 3).astype("datetime64[D]") - 1).tolist(), dtype=object
+            ),
+            "channel": pd.array([channel for _, channel in summed], dtype="str"),
+            "reports": np.array(list(summed.values()), dtype=np.int64),
+        }
     )
-    quarter_end = summed["quarter_start"] + pd.offsets.QuarterEnd(0)
-    return summed.assign(
-        quarter_start=summed["quarter_start"].dt.date, quarter_end=quarter_end.dt.date
-    )[["quarter_start", "quarter_end", "channel", "reports"]]
 
 
-def _quarter_label(start: pd.Series) -> pd.Series:
-    stamps = pd.to_datetime(start)
-    return stamps.dt.strftime("%b") + "–" + (stamps + pd.DateOffset(months=2)).dt.strftime("%b %Y")
+def _quarter_label(start: pd.Series) -> list[str]:
+    return [
+        f"{first:%b}–{dt.date(first.year, first.month + 2, 1):%b %Y}" for first in start.tolist()
+    ]
 
 
 def partial_note(frame: pd.DataFrame, unit: str) -> str:
     """A sentence naming the months or quarters (unit, plural) only partly inside the period."""
-    partial = frame.loc[frame["partial"], ["label", "days_covered"]].drop_duplicates()
-    if partial.empty:
+    parts = {
+        f"{label} ({days} days)": None
+        for label, days, partial in zip(
+            frame["label"].tolist(),
+            frame["days_covered"].tolist(),
+            frame["partial"].tolist(),
+            strict=True,
+        )
+        if partial
+    }
+    if not parts:
         return ""
-    parts = [f"{row.label} ({row.days_covered} days)" for row in partial.itertuples()]
     return (
         f"{unit.capitalize()} only partly inside the period (or up to the as-at date) have "
         f"lower counts for that reason: {', '.join(parts)}."
@@ -273,20 +421,36 @@ def rate_period(filters: Filters, as_at: dt.date | None) -> RatePeriod:
     return RatePeriod(filters.first_date, last)
 
 
+def _with_channel_labels(counts: pd.DataFrame) -> pd.DataFrame:
+    """counts with the readable name of each row's channel (channel_label)."""
+    return counts.assign(
+        channel_label=pd.array(
+            [CHANNEL_LABELS.get(channel) for channel in counts["channel"].tolist()], dtype="str"
+        )
+    )
+
+
 def reports_data(run: QueryRunner, filters: Filters, as_at: dt.date | None) -> ReportsData:
     """Every volume the Reports page shows, for the filters, as at as_at."""
     params = filters.sql_params()
     attributes = run("reports_by_attribute", **params)
-    total = int(attributes.loc[attributes["attribute"] == "channel", "reports"].sum())
+    total = sum(
+        reports
+        for attribute, reports in zip(
+            attributes["attribute"].tolist(), attributes["reports"].tolist(), strict=True
+        )
+        if attribute == "channel"
+    )
     by_attribute = attribute_table(attributes, total)
 
     grid = run("reports_by_force_category", **params)
-    by_category = _with_shares(category_totals(grid), total)[
-        ["category", "category_label", "reports", "share_of_reports"]
-    ]
+    by_category = category_table(grid, total)
 
     by_force = force_rates(force_counts(grid, run("forces_reference")))
-    unknown = by_force.loc[by_force["force_code"] == "unknown", "reports"]
+    codes = by_force["force_code"].tolist()
+    force_not_known = (
+        int(by_force["reports"].iat[codes.index("unknown")]) if "unknown" in codes else None
+    )
     # the national comparator keeps the channel and category filters but takes every force
     all_forces = filters.with_forces(())
     everywhere = (
@@ -295,31 +459,35 @@ def reports_data(run: QueryRunner, filters: Filters, as_at: dt.date | None) -> R
 
     span = rate_period(filters, as_at)
     by_month = run("reports_by_month", **params)
-    month_starts = pd.to_datetime(by_month["month_start"])
+    by_quarter = quarters_from_months(by_month)
+    if filters.channels:
+        # a channel left out by the filter would only draw a line of zeros
+        by_month = by_month[by_month["channel"].isin(filters.channels)].reset_index(drop=True)
+        by_quarter = by_quarter[by_quarter["channel"].isin(filters.channels)].reset_index(drop=True)
+    months = np.asarray(pd.to_datetime(by_month["month_start"]), dtype="datetime64[M]")
     monthly = time_table(
-        by_month.assign(channel_label=by_month["channel"].map(CHANNEL_LABELS)),
+        _with_channel_labels(by_month),
         "month_start",
-        month_starts + pd.offsets.MonthEnd(0),
+        (months + 1).astype("datetime64[D]") - 1,  # each month's last day
         span,
         by_month["month"],
     )
-    by_quarter = quarters_from_months(by_month)
     quarterly = time_table(
-        by_quarter.assign(channel_label=by_quarter["channel"].map(CHANNEL_LABELS)),
+        _with_channel_labels(by_quarter),
         "quarter_start",
         by_quarter["quarter_end"],
         span,
         _quarter_label(by_quarter["quarter_start"]),
     )
-    if filters.channels:
-        # a channel left out by the filter would only draw a line of zeros
-        monthly = monthly[monthly["channel"].isin(filters.channels)].reset_index(drop=True)
-        quarterly = quarterly[quarterly["channel"].isin(filters.channels)].reset_index(drop=True)
 
-    force_reports = grid["force_reports"]
+    force_reports = grid["force_reports"].to_numpy()
     force_category = grid.assign(
-        category_label=grid["category"].map(CATEGORY_LABELS),
-        share_of_force_reports=(grid["reports"] / force_reports.where(force_reports > 0)),
+        category_label=pd.array(
+            [CATEGORY_LABELS.get(category) for category in grid["category"].tolist()],
+            dtype="str",
+        ),
+        share_of_force_reports=grid["reports"].to_numpy()
+        / np.where(force_reports > 0, force_reports, np.nan),
     )
     label = NATIONAL_LABEL_WITH_PILOT if span.includes_pilot else NATIONAL_LABEL
     national = national_rate(everywhere, label)
@@ -330,7 +498,9 @@ def reports_data(run: QueryRunner, filters: Filters, as_at: dt.date | None) -> R
         by_force=by_force,
         national_rate=national,
         rated_forces=rated_forces(by_force, national),
-        force_not_known=None if unknown.empty else int(unknown.iloc[0]),
+        rate_table=rate_table(by_force),
+        no_rate_table=no_rate_table(by_force),
+        force_not_known=force_not_known,
         rate_period=span,
         monthly=monthly,
         quarterly=quarterly,
