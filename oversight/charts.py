@@ -103,10 +103,11 @@ class PlainFigure(go.Figure):
 
     def to_dict(self) -> dict:
         """The figure as plotly's to_dict gives it: data, and layout with the default template."""
-        layout = dict(self._plain_layout)
+        layout = _copied(self._plain_layout)
         if layout.get("template") is None and pio.templates.default is not None:
+            # shared, not copied: it holds no arrays, so convert_to_base64 leaves it as it is
             layout["template"] = _default_template()
-        figure = {"data": _copied(self._plain_data), "layout": _copied(layout)}
+        figure = {"data": _copied(self._plain_data), "layout": layout}
         convert_to_base64(figure)
         return figure
 
@@ -116,11 +117,19 @@ class PlainFigure(go.Figure):
 
 
 def _default_template() -> dict:
-    """plotly.io's default template (Streamlit's own, once Streamlit is imported) as a dict."""
+    """plotly.io's default template (Streamlit's own, once Streamlit is imported) as a dict,
+    made once per template object (plotly's to_plotly_json deep-copies it on every call)."""
     template = pio.templates.default
     if not isinstance(template, BasePlotlyType):
         template = pio.templates[template]
-    return template.to_plotly_json()
+    made_from, plain = _template_made
+    if made_from is not template:
+        plain = template.to_plotly_json()
+        _template_made[:] = [template, plain]
+    return plain
+
+
+_template_made: list = [None, {}]  # the template object last made into a dict, and that dict
 
 
 def _copied(value):
