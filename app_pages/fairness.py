@@ -103,6 +103,13 @@ def _ratio(value: float, low: float, high: float, note: str) -> str:
     return f"{value:.2f} ({low:.2f} to {high:.2f})"
 
 
+def _interval_texts(text, stem: str) -> list[str]:
+    """text(value, low, high, note) for each row of rates' columns stem, stem_low, stem_high and
+    stem_note."""
+    columns = (stem, f"{stem}_low", f"{stem}_high", f"{stem}_note")
+    return list(map(text, *(rates[column].tolist() for column in columns)))
+
+
 st.markdown(
     f"**Rates of moving on, by step**, so far, as at {as_at}. Each group's rate, and its rate "
     f"divided by {chosen.reference_name}'s with a 95% interval; a dash gives its reason."
@@ -114,24 +121,8 @@ st.dataframe(
             "Group": rates["group"],
             "Entered the step": rates["entered"],
             "Moved on": rates["moved_on"],
-            "Rate (95% interval)": list(
-                map(
-                    _percent,
-                    rates["rate"].tolist(),
-                    rates["rate_low"].tolist(),
-                    rates["rate_high"].tolist(),
-                    rates["rate_note"].tolist(),
-                )
-            ),
-            "Relative rate (95% interval)": list(
-                map(
-                    _ratio,
-                    rates["relative_rate"].tolist(),
-                    rates["relative_rate_low"].tolist(),
-                    rates["relative_rate_high"].tolist(),
-                    rate_notes,
-                )
-            ),
+            "Rate (95% interval)": _interval_texts(_percent, "rate"),
+            "Relative rate (95% interval)": _interval_texts(_ratio, "relative_rate"),
         }
     ),
     hide_index=True,
