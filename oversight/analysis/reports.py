@@ -188,12 +188,12 @@ def _category_labels(categories) -> pd.api.extensions.ExtensionArray:
 def category_table(grid: pd.DataFrame, total: int) -> pd.DataFrame:
     """category_totals with each category's share of all reports (0..1; empty where there are
     no reports): category, category_label, reports, share_of_reports."""
-    totals = _summed_by_category(grid)
-    reports = np.array(list(totals.values()), dtype=np.int64)
+    totals = category_totals(grid)
+    reports = totals["reports"].to_numpy()
     return pd.DataFrame(
         {
-            "category": pd.array(list(totals), dtype=grid["category"].dtype),
-            "category_label": _category_labels(totals),
+            "category": totals["category"],
+            "category_label": totals["category_label"],
             "reports": reports,
             "share_of_reports": reports / total if total else float("nan"),
         }
