@@ -390,6 +390,8 @@ def outcomes_data(
     cases_by_group, all_selected, long_open = _investigation_parts(
         run("investigations_by_outcome_and_duration", **params)
     )
+    mix = _outcome_mix(cases_by_group)
+    mix_cases = mix["cases"].to_numpy()
     curves, summary = _survival_curves(_curves_to_draw(all_selected))
     timeliness = _timeliness(counts, summary)
     note = ""
@@ -402,12 +404,10 @@ def outcomes_data(
 
     return OutcomesData(
         reports=int(counts["reports"]),
-        investigations=sum(cases_by_group.get(group, 0) for group, _ in OUTCOME_GROUPS),
-        open_cases=sum(
-            cases_by_group.get(group, 0) for group, still_open in OUTCOME_GROUPS if still_open
-        ),
+        investigations=int(mix_cases.sum()),
+        open_cases=int(mix_cases[mix["still_open"].to_numpy()].sum()),
         conversions=_conversions(counts),
-        outcome_mix=_outcome_mix(cases_by_group),
+        outcome_mix=mix,
         split=split,
         split_note=note,
         curves=curves,
