@@ -89,8 +89,9 @@ class PlainFigure(go.Figure):
     st.plotly_chart only asks a figure for to_dict() and serialises that. A go.Figure, even
     unvalidated, first turns every trace and the layout into plotly objects and then deep-copies
     them all back into dicts: about 5 ms per chart on every rerun, most of a chart's cost. This
-    figure skips both: to_dict() returns the dicts themselves with the default template added, as
-    go.Figure does, and arrays in base64, as go.Figure.to_dict does. It supports nothing else
+    figure skips both: to_dict() returns a copy of the dicts (their containers only, not the
+    arrays in them) with the default template added, as go.Figure does, and arrays in base64, as
+    go.Figure.to_dict does. It supports nothing else
     (no update_layout, no .data): every builder here makes its figure whole, in one step.
     tests/test_charts.py checks that each builder's PlainFigure sends exactly what the validated
     go.Figure sends.
