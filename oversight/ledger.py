@@ -1,0 +1,135 @@
+"""The append-only store beside the data file: what must outlive every import.
+
+The data file is rebuilt and swapped by every import; what is on record about the service's
+own acts (import attempts that changed nothing, public releases, later the audit log) lives
+here instead, in `<data file stem>.ledger.duckdb`, and is only ever added to. Nothing in the
+package updates or deletes a row of it; imports, schema migrations and database swaps never
+touch it.
+
+DuckDB lets one process write a file, or several read it, not both: writers take the ledger's
+lock exclusively, readers share it, and each holds the file only for the moment it needs.
+"""
+
+import contextlib
+import datetime as dt
+import fcntl
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+
+# Raise whenever LEDGER_SCHEMA changes in a way an older file cannot take with `if not exists`.
+LEDGER_VERSION = 1
+
+LEDGER_SCHEMA = """
+create table if not exists ledger_info (
+    ledger_version integer not null
+);
+-- One row per import attempt that did not make a new version of the data file (an extract
+-- identical to what is stored, or a dry run): when, which files, and what it found.
+create sequence if not exists attempt_ids start 1;
+create table if not exists import_attempts (
+    attempt_id integer primary key default nextval('attempt_ids'),
+    attempted_at timestamp not null,
+    data_file varchar not null,
+    result varchar not null,
+    files json not null,
+    detail varchar not null
+);
+"""
+
+
+class LedgerError(RuntimeError):
+    """The ledger file cannot be read or written; the message says which file and why."""
+
+
+def ledger_path(db_path: Path) -> Path:
+    """The ledger that belongs to a data file: data/oversight.duckdb -> data/oversight.ledger.duckdb."""
+    return db_path.with_name(f"{db_path.stem}.ledger.duckdb")
+
+
+@contextlib.contextmanager
+def _locked(db_path: Path, exclusive: bool) -> Iterator[Path]:
+    path = ledger_path(db_path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(f".{path.name}.lock"), "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        try:
+            yield path
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def appending(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to the ledger for adding rows, in one transaction: all of them or none."""
+    with _locked(db_path, exclusive=True) as path:
+        try:
+            con = duckdb.connect(str(path), config={"autoload_known_extensions": False})
+        except duckdb.Error as error:
+            raise LedgerError(f"cannot open the ledger {path}: {error}") from error
+        try:
+            con.execute(LEDGER_SCHEMA)
+            found = con.execute("select max(ledger_version) from ledger_info").fetchone()[0]
+            if found is None:
+                con.execute("insert into ledger_info values ($v)", {"v": LEDGER_VERSION})
+            elif found != LEDGER_VERSION:
+                raise LedgerError(
+                    f"{path} is a ledger of version {found}; this Oversight writes version "
+                    f"{LEDGER_VERSION}"
+                )
+            con.execute("begin transaction")
+            try:
+                yield con
+                con.execute("commit")
+            except BaseException:
+                con.execute("rollback")
+                raise
+        finally:
+            con.close()
+
+
+@contextlib.contextmanager
+def reading(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection | None]:
+    """A read-only connection to the ledger, or None where there is no ledger yet."""
+    with _locked(db_path, exclusive=False) as path:
+        if not path.exists():
+            yield None
+            return
+        try:
+            con = duckdb.connect(
+                str(path), read_only=True, config={"autoload_known_extensions": False}
+            )
+        except duckdb.Error as error:
+            raise LedgerError(f"cannot read the ledger {path}: {error}") from error
+        try:
+            yield con
+        finally:
+            con.close()
+
+
+def version_of_ledger(db_path: Path) -> tuple[int, int] | None:
+    """A token that changes whenever the ledger is written (None where there is none)."""
+    try:
+        stat = ledger_path(db_path).stat()
+    except FileNotFoundError:
+        return None
+    return (stat.st_mtime_ns, stat.st_size)
+
+
+def record_attempt(db_path: Path, result: str, files: list[dict], detail: str) -> int:
+    """Record an import attempt that left the data file as it was; return its attempt id."""
+    with appending(db_path) as con:
+        row = con.execute(
+            "insert into import_attempts (attempted_at, data_file, result, files, detail) "
+            "values ($at, $file, $result, $files, $detail) returning attempt_id",
+            {
+                "at": dt.datetime.now().replace(microsecond=0),
+                "file": str(db_path),
+                "result": result,
+                "files": json.dumps(files),
+                "detail": detail,
+            },
+        ).fetchone()
+    return row[0]
