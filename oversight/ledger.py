@@ -45,7 +45,7 @@ class LedgerError(RuntimeError):
 
 
 def ledger_path(db_path: Path) -> Path:
-    """The ledger that belongs to a data file: data/oversight.duckdb -> data/oversight.ledger.duckdb."""
+    """The ledger of a data file: data/oversight.duckdb -> data/oversight.ledger.duckdb."""
     return db_path.with_name(f"{db_path.stem}.ledger.duckdb")
 
 
