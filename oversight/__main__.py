@@ -7,9 +7,9 @@ import time
 from pathlib import Path
 
 from oversight import __version__
+from oversight.constants import DEFAULT_THRESHOLD
 from oversight.db import DatabaseError, connect_read_only
 from oversight.demo import build_demo_database
-from oversight.disclosure import DEFAULT_THRESHOLD
 from oversight.ingest import ExtractError, import_extract
 from oversight.settings import DEMO_DIR, disclosure_threshold, resolve_db_path
 from oversight.status import data_status, recent_imports, table_row_counts

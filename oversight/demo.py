@@ -44,6 +44,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from oversight.constants import NATIONAL_LAUNCH, PILOT_FIRST, PILOT_FORCE, PILOT_LAST
 from oversight.contract import (
     ASSESSMENTS,
     CATEGORIES,
@@ -62,10 +63,7 @@ from oversight.settings import DEMO_DIR, FORCES_CSV
 DEMO_SEED = 20221129
 DEMO_AS_AT = datetime.date(2026, 10, 31)
 
-PILOT_FORCE = "metropolitan"
-PILOT_START = datetime.date(2022, 11, 29)
-PILOT_END = datetime.date(2024, 2, 29)
-NATIONAL_START = datetime.date(2024, 3, 14)
+PILOT_START, PILOT_END, NATIONAL_START = PILOT_FIRST, PILOT_LAST, NATIONAL_LAUNCH
 PILOT_REPORT_COUNT = 2878
 PILOT_PHONE_COUNT = 1988
 PILOT_REFERRAL_COUNT = 867

@@ -23,9 +23,10 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import linprog
 
+from oversight.constants import DEFAULT_THRESHOLD
+from oversight.constants import MIN_BASE as MIN_DENOMINATOR
+
 SUPPRESSED = "[c]"
-DEFAULT_THRESHOLD = 5
-MIN_DENOMINATOR = 10
 # Slack on the bounds of a linear programme's optimum when asking which whole numbers a
 # suppressed cell can take (HiGHS holds constraints to about 1e-7).
 TOLERANCE = 1e-7

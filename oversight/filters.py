@@ -7,11 +7,8 @@ pass Filters.sql_params() to every query, and a snapshot can build the same Filt
 import datetime as dt
 from dataclasses import dataclass, field
 
+from oversight.constants import NATIONAL_LAUNCH, PILOT_FIRST, PILOT_LAST
 from oversight.contract import CATEGORIES, CHANNELS
-
-PILOT_FIRST = dt.date(2022, 11, 29)
-PILOT_LAST = dt.date(2024, 2, 29)
-NATIONAL_LAUNCH = dt.date(2024, 3, 14)
 
 
 @dataclass(frozen=True)

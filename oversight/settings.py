@@ -3,6 +3,8 @@
 import os
 from pathlib import Path
 
+from oversight.constants import DEFAULT_THRESHOLD
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
 FORCES_CSV = DATA_DIR / "forces.csv"
@@ -36,7 +38,7 @@ def disclosure_threshold() -> int:
     """The smallest count published as it is: OVERSIGHT_DISCLOSURE_THRESHOLD, else 5."""
     raw = os.environ.get("OVERSIGHT_DISCLOSURE_THRESHOLD")
     if raw is None:
-        return 5
+        return DEFAULT_THRESHOLD
     try:
         threshold = int(raw)
     except ValueError:

@@ -14,11 +14,12 @@ import numpy as np
 import pandas as pd
 
 from oversight.analysis import QueryRunner
+from oversight.constants import MIN_BASE
 from oversight.filters import Filters
 from oversight.measures import proportion_table, relative_rate
 
 # Fewer than this many entering a stage (in the group or the reference group): no ratio shown.
-MIN_ENTERING = 10
+MIN_ENTERING = MIN_BASE
 
 
 @dataclass(frozen=True)

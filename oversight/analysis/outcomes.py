@@ -11,12 +11,13 @@ import pandas as pd
 
 from oversight.analysis import QueryRunner
 from oversight.analysis.reports import CATEGORY_LABELS
+from oversight.constants import OVERDUE_DAYS
 from oversight.filters import Filters
 from oversight.measures import kaplan_meier, km_quantile, proportion_table
 
 SPLITS = ("none", "force", "category")
 MAX_FORCE_CURVES = 8
-OVERDUE_AFTER_DAYS = 28
+OVERDUE_AFTER_DAYS = OVERDUE_DAYS
 ALL_SELECTED = "All investigations selected"
 
 STAGES = {

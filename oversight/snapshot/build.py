@@ -7,8 +7,8 @@ import duckdb
 
 from oversight import __version__
 from oversight.analysis.overview import comparison_problem
+from oversight.constants import DEFAULT_THRESHOLD
 from oversight.db import run_query
-from oversight.disclosure import DEFAULT_THRESHOLD
 from oversight.filters import Filters, month_end
 from oversight.snapshot.model import SUPPRESSED, Snapshot
 from oversight.snapshot.tables import exact_tables, headline_table, public_tables

@@ -16,12 +16,13 @@ from fractions import Fraction
 
 import pandas as pd
 
+from oversight.constants import MIN_BASE, OVERDUE_DAYS
 from oversight.disclosure import SUPPRESSED
 from oversight.filters import month_end
 
-SMALL_COUNT = 10  # an earlier count below this is too few for a percentage change
-SHARE_MINIMUM = 10  # no share of fewer than this: the disclosure rule for a denominator
-OVERDUE_DAYS = 28  # awaiting a force's decision for longer than this is overdue (metrics.md)
+# an earlier count below MIN_BASE is too few for a percentage change, and no share is given
+# of fewer than MIN_BASE (the disclosure rule for a denominator)
+SMALL_COUNT = SHARE_MINIMUM = MIN_BASE
 
 MONTH_NAMES = (
     "January",

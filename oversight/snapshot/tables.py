@@ -10,6 +10,7 @@ from oversight.analysis import QueryRunner
 from oversight.analysis.outcomes import timeliness
 from oversight.analysis.overview import headline_counts
 from oversight.analysis.reports import category_totals, force_counts, force_rates
+from oversight.constants import DEFAULT_THRESHOLD, MIN_BASE
 from oversight.contract import UNKNOWN_FORCE
 from oversight.filters import Filters
 from oversight.snapshot.model import TABLES
@@ -60,7 +61,7 @@ COUNT_COLUMNS = {
     "timeliness": ("cases",),
 }
 # A median or percentile of fewer cases than this describes too few people to publish.
-MIN_CASES_FOR_TIMES = disclosure.MIN_DENOMINATOR
+MIN_CASES_FOR_TIMES = MIN_BASE
 
 
 def exact_tables(run: QueryRunner, filters: Filters, as_at: dt.date) -> dict[str, pd.DataFrame]:
@@ -123,7 +124,7 @@ def _typed(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
 
 
 def public_tables(
-    exact: dict[str, pd.DataFrame], threshold: int = disclosure.DEFAULT_THRESHOLD
+    exact: dict[str, pd.DataFrame], threshold: int = DEFAULT_THRESHOLD
 ) -> dict[str, pd.DataFrame]:
     """The same tables under the disclosure rules of docs/metrics.md: small counts and the
     cells that would reveal them, and the rates and times built on them, shown as [c]."""
