@@ -5,6 +5,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from oversight.constants import OVERDUE_DAYS
 from oversight.settings import FORCES_CSV, QUERIES_DIR
 
 SCHEMA_SQL = Path(__file__).with_name("schema.sql")
@@ -103,6 +104,15 @@ def connect_read_only(db_path: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
+# The fixed numbers of oversight/constants.py that queries name as $parameters: bound by
+# run_query wherever a query's code uses them, so that no query or caller restates them.
+CONSTANT_PARAMETERS = {"overdue_days": OVERDUE_DAYS}
+
+
+def _code_without_comments(sql: str) -> str:
+    return "\n".join(line.split("--", 1)[0] for line in sql.splitlines())
+
+
 def query_text(name: str) -> str:
     """The SQL of queries/<name>.sql."""
     return (QUERIES_DIR / f"{name}.sql").read_text(encoding="utf-8")
@@ -119,6 +129,9 @@ def run_query(con: duckdb.DuckDBPyConnection, name: str, **params) -> pd.DataFra
         cursor.execute("set enable_progress_bar = false")
         cursor.execute("use live")
         cursor.execute("set search_path = 'live.main,memory.main'")
-        return cursor.execute(query_text(name), params or None).df()
+        sql = query_text(name)
+        code = _code_without_comments(sql)
+        constants = {k: v for k, v in CONSTANT_PARAMETERS.items() if f"${k}" in code}
+        return cursor.execute(sql, {**constants, **params} or None).df()
     finally:
         cursor.close()

@@ -18,23 +18,21 @@
 with investigations as (
     select
         force::varchar as force_code,
-        coalesce(ended_date, $as_at::date) - received_date as days,
-        ended_date is not null as ended,
+        days_to_outcome(ended_date, received_date, $as_at) as days,
+        not is_open_case as ended,
         case
-            when ended_date is null and has_case_to_answer
-                then 'case to answer, awaiting proceedings'
-            when ended_date is null then 'open'
-            when has_dismissed or has_would_have_been_dismissed
-                then 'dismissed or would have been'
-            when has_false_allegation then 'false allegation'
+            when is_open_case and is_case_to_answer then 'case to answer, awaiting proceedings'
+            when is_open_case then 'open'
+            when is_removed_from_policing then 'dismissed or would have been'
+            when is_false_allegation then 'false allegation'
             when has_no_case_to_answer then 'no case to answer'
             else 'case to answer, no dismissal'
         end as outcome_group
-    from referral_outcomes(
+    from cohort_referrals(
         $first_date, $last_date, $forces::varchar[], $regions::varchar[],
         $channels::varchar[], $categories::varchar[]
     )
-    where assessment = 'investigation'
+    where is_investigation
 ),
 counted as (
     select

@@ -4,13 +4,13 @@
 -- One row per (days, ended): days, ended (true = the case ended that day), cases.
 -- Parameters: the filters ($first_date ... $categories), $as_at.
 select
-    coalesce(ended_date, $as_at::date) - received_date as days,
-    ended_date is not null as ended,
+    days_to_outcome(ended_date, received_date, $as_at) as days,
+    not is_open_case as ended,
     count(*) as cases
-from referral_outcomes(
+from cohort_referrals(
     $first_date, $last_date, $forces::varchar[], $regions::varchar[],
     $channels::varchar[], $categories::varchar[]
 )
-where assessment = 'investigation'
+where is_investigation
 group by all
 order by days, ended desc

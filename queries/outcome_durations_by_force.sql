@@ -9,13 +9,13 @@
 with investigations as (
     select
         force::varchar as force_code,
-        coalesce(ended_date, $as_at::date) - received_date as days,
-        ended_date is not null as ended
-    from referral_outcomes(
+        days_to_outcome(ended_date, received_date, $as_at) as days,
+        not is_open_case as ended
+    from cohort_referrals(
         $first_date, $last_date, $forces::varchar[], $regions::varchar[],
         $channels::varchar[], $categories::varchar[]
     )
-    where assessment = 'investigation'
+    where is_investigation
 ),
 force_totals as (
     select i.force_code, f.force_name, count(*) as investigations

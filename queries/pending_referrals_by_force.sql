@@ -1,24 +1,25 @@
 -- Referrals awaiting a force decision (docs/metrics.md, "awaiting force decision"), by
--- receiving force, cohort view: referrals still pending, and those pending more than 28 days
--- after referred_at at the as-at date (overdue).
+-- receiving force, cohort view: referrals still pending, and those pending more than
+-- $overdue_days (28) after referred_at at the as-at date (overdue).
 -- One row per force with at least one pending referral, most overdue first: force_code,
--- force_name, pending, overdue, within_28_days, oldest_days (days since the oldest pending
--- referral was made).
--- Parameters: the filters ($first_date ... $categories, see filtered_tables.sql), $as_at.
+-- force_name, pending, overdue, within_28_days (not overdue yet), oldest_days (days since the
+-- oldest pending referral was made).
+-- Parameters: the filters ($first_date ... $categories, see filtered_tables.sql), $as_at,
+-- $overdue_days.
 with pending as (
-    select force::varchar as force_code, $as_at::date - referred_date as days_waiting
+    select force::varchar as force_code, days_waiting(referred_date, $as_at) as days_waiting
     from cohort_referrals(
         $first_date, $last_date, $forces::varchar[], $regions::varchar[],
         $channels::varchar[], $categories::varchar[]
     )
-    where assessment = 'pending'
+    where is_pending
 )
 select
     p.force_code,
     f.force_name,
     count(*) as pending,
-    count(*) filter (where p.days_waiting > 28) as overdue,
-    count(*) filter (where p.days_waiting <= 28) as within_28_days,
+    count(*) filter (where p.days_waiting > $overdue_days) as overdue,
+    count(*) filter (where p.days_waiting <= $overdue_days) as within_28_days,
     max(p.days_waiting) as oldest_days
 from pending p
 join forces f on f.force_code::varchar = p.force_code

@@ -16,35 +16,6 @@ counted as (
     select force_code, count(*) as reports
     from reports
     group by force_code
-),
-matching_forces as (
-    select
-        f.force_code::varchar as force_code,
-        f.force_name,
-        f.short_name,
-        f.region_name,
-        f.officer_fte::double as officer_fte,
-        f.officer_fte_date,
-        0 as sort_group
-    from live.forces f
-    where (len($forces::varchar[]) = 0 or list_contains($forces::varchar[], f.force_code::varchar))
-        and (len($regions::varchar[]) = 0 or list_contains($regions::varchar[], f.region_name))
-),
-force_not_known as (
-    select
-        'unknown' as force_code,
-        'Force not known' as force_name,
-        'Force not known' as short_name,
-        null::varchar as region_name,
-        null::double as officer_fte,
-        null::date as officer_fte_date,
-        1 as sort_group
-    where len($forces::varchar[]) = 0 and len($regions::varchar[]) = 0
-),
-rows as (
-    select * from matching_forces
-    union all
-    select * from force_not_known
 )
 select
     r.force_code,
@@ -54,6 +25,6 @@ select
     r.officer_fte,
     r.officer_fte_date,
     coalesce(c.reports, 0) as reports
-from rows r
+from force_rows($forces::varchar[], $regions::varchar[]) r
 left join counted c on c.force_code = r.force_code
 order by r.sort_group, r.short_name

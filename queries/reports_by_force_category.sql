@@ -29,15 +29,6 @@ counted as (
     from carried
     group by all
 ),
-matching_forces as (
-    select f.force_code::varchar as force_code, f.short_name, 0 as sort_group
-    from live.forces f
-    where (len($forces::varchar[]) = 0 or list_contains($forces::varchar[], f.force_code::varchar))
-        and (len($regions::varchar[]) = 0 or list_contains($regions::varchar[], f.region_name))
-    union all
-    select 'unknown', 'Force not known', 1
-    where len($forces::varchar[]) = 0 and len($regions::varchar[]) = 0
-),
 all_categories as (
     select value::varchar as category, position
     from unnest(enum_range(null::category)) with ordinality as t(value, position)
@@ -48,7 +39,7 @@ select
     a.category,
     coalesce(c.reports, 0)::bigint as reports,
     coalesce(t.force_reports, 0)::bigint as force_reports
-from matching_forces f
+from force_rows($forces::varchar[], $regions::varchar[]) f
 cross join all_categories a
 left join counted c on c.force_code = f.force_code and c.category = a.category
 left join force_totals t on t.force_code = f.force_code

@@ -6,7 +6,7 @@
 --   group               its label, from $group_labels
 --   reports             reports received in the period about the group
 --   reports_investigated  of those, reports that a force within the filters is investigating
---   investigations      referrals with assessment investigation (as in the headline counts)
+--   investigations      as in the headline counts (each count as filtered_tables.sql defines it)
 --   investigations_with_finding  investigations with a finding so far
 --   case_to_answer      investigations with a case to answer (misconduct or gross misconduct)
 --   dismissals          referrals with an outcome dismissed (as in the headline counts)
@@ -34,11 +34,11 @@ cases as (
             when 'sex' then subject_sex::varchar
             when 'ethnicity' then subject_ethnicity::varchar
         end as subject_group,
-        assessment = 'investigation' as investigated,
-        finding_date is not null as has_finding,
-        has_case_to_answer,
-        has_dismissed
-    from referral_outcomes(
+        is_investigation,
+        is_investigation_with_finding,
+        is_case_to_answer,
+        is_dismissal
+    from cohort_referrals(
         $first_date, $last_date, $forces::varchar[], $regions::varchar[],
         $channels::varchar[], $categories::varchar[]
     )
@@ -46,7 +46,7 @@ cases as (
 investigated_reports as (
     select distinct report_id
     from cases
-    where investigated
+    where is_investigation
 ),
 report_counts as (
     select
@@ -60,11 +60,11 @@ report_counts as (
 case_counts as (
     select
         subject_group,
-        count(*) filter (where investigated) as investigations,
-        count(*) filter (where investigated and has_finding) as investigations_with_finding,
-        count(*) filter (where investigated and has_case_to_answer) as case_to_answer,
-        count(*) filter (where has_dismissed) as dismissals,
-        count(*) filter (where investigated and has_case_to_answer and has_dismissed)
+        count(*) filter (where is_investigation) as investigations,
+        count(*) filter (where is_investigation_with_finding) as investigations_with_finding,
+        count(*) filter (where is_case_to_answer) as case_to_answer,
+        count(*) filter (where is_dismissal) as dismissals,
+        count(*) filter (where is_case_to_answer and is_dismissal)
             as dismissals_after_case_to_answer
     from cases
     group by subject_group
