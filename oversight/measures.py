@@ -137,20 +137,24 @@ def poisson_exact_interval(count, confidence: float = 0.95):
     return _unwrap(low), _unwrap(np.asarray(high, dtype=float))
 
 
-def rate_per_1000(count, denominator, confidence: float = 0.95) -> pd.DataFrame:
+def rate_per_1000(count, denominator, confidence: float = 0.95, *, officers=None) -> pd.DataFrame:
     """Rate per 1,000 officers with its exact Poisson interval, and a note where it cannot be given.
 
     Args:
         count: Count(s) of reports (non-negative whole numbers).
-        denominator: Officers (full-time equivalent) for the same rows; missing or 0 means the
-            force has no officer figure. If both are Series, matched on the index of ``count``.
+        denominator: Officers (full-time equivalent), or officer-years for a rate a year, for the
+            same rows; missing or 0 means the force has no officer figure. If both are Series,
+            matched on the index of ``count``.
         confidence: Two-sided confidence level of the interval.
+        officers: The officer figures behind officer-years, if ``denominator`` is officer-years:
+            a row with officers but no officer-years was not in the service in the period.
 
     Returns:
         One row per input value (indexed like ``count`` if it is a Series) with columns ``rate``,
         ``rate_low``, ``rate_high`` (per 1,000 officers) and ``rate_note``: "" where the rate is
-        given, "no officer figure for this force" where the denominator is missing or 0, and
-        "count not available" where the count is missing.
+        given, "no officer figure for this force" where the denominator is missing or 0 (or "not
+        in the service in this period" where ``officers`` has a figure for it), and "count not
+        available" where the count is missing.
 
     Raises:
         ValueError: If a count is negative or fractional, or an officer figure is negative.
@@ -165,7 +169,12 @@ def rate_per_1000(count, denominator, confidence: float = 0.95) -> pd.DataFrame:
     usable = (fte > 0) & ~np.isnan(k)
     with np.errstate(divide="ignore", invalid="ignore"):
         scale = np.where(usable, PER_OFFICERS / fte, np.nan)
-    note = np.where(np.isnan(k), COUNT_MISSING_NOTE, np.where(fte > 0, "", NO_OFFICER_FIGURE_NOTE))
+    no_figure = NO_OFFICER_FIGURE_NOTE
+    if officers is not None:
+        # officers but no officer-years: the force had not joined, which is not a missing figure
+        staffed = np.broadcast_to(_as_float_array(_aligned_to(count, officers)), fte.shape) > 0
+        no_figure = np.where(staffed, NOT_IN_SERVICE_NOTE, NO_OFFICER_FIGURE_NOTE)
+    note = np.where(np.isnan(k), COUNT_MISSING_NOTE, np.where(fte > 0, "", no_figure))
     rate = np.atleast_1d(k * scale)
     index = count.index if isinstance(count, pd.Series) else pd.RangeIndex(len(rate))
     return pd.DataFrame(
@@ -203,15 +212,8 @@ def annual_rate_per_1000(count, officers, days, confidence: float = 0.95) -> pd.
     """
     officers = _aligned_to(count, officers)
     exposure = np.atleast_1d(officer_years(officers, days))
-    table = rate_per_1000(count, exposure, confidence)
+    table = rate_per_1000(count, exposure, confidence, officers=officers)
     exposure = np.broadcast_to(exposure, (len(table),))
-    fte = np.broadcast_to(np.atleast_1d(_as_float_array(officers)), exposure.shape)
-    notes = table["rate_note"].to_numpy()
-    # an officer figure but no days: the force had not joined, which is not a missing figure
-    out_of_service = (fte > 0) & ~(exposure > 0) & (notes != COUNT_MISSING_NOTE)
-    table["rate_note"] = pd.Series(
-        np.where(out_of_service, NOT_IN_SERVICE_NOTE, notes), index=table.index, dtype=object
-    ).astype(str)
     table["officer_years"] = exposure
     return table
 
@@ -420,12 +422,14 @@ def funnel_flags(
     flag = np.select(
         [
             np.isnan(rate) | ~(n > 0),
+            # exactly on target is within: exact limits at a target of 0 or 1 can exclude it
+            rate == float(target_rate),
             rate > limits["high_99_8"].to_numpy(),
             rate > limits["high_95"].to_numpy(),
             rate < limits["low_99_8"].to_numpy(),
             rate < limits["low_95"].to_numpy(),
         ],
-        [FUNNEL_NOT_ASSESSED, "above 99.8%", "above 95%", "below 99.8%", "below 95%"],
+        [FUNNEL_NOT_ASSESSED, "within", "above 99.8%", "above 95%", "below 99.8%", "below 95%"],
         default="within",
     )
     index = observed_rate.index if isinstance(observed_rate, pd.Series) else None
