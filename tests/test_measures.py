@@ -558,6 +558,13 @@ def test_funnel_flags_match_series_on_their_index():
     assert flags.to_dict() == {"x": "above 99.8%", "y": "within"}
 
 
+def test_funnel_flags_on_a_target_of_one_hundred_percent_is_within():
+    # every case positive, target 1: the exact interpolated upper limit falls just below 1, yet
+    # a force exactly on the target cannot be above it
+    assert funnel_limits(1.0, [728]).loc[0, "high_95"] < 1
+    assert funnel_flags([1.0, 1.0], [728, 10], 1.0).tolist() == ["within", "within"]
+
+
 def test_funnel_flags_exactly_on_a_limit_is_within_and_poisson_units_match():
     limits = funnel_limits(5.0, [800.0], kind="poisson").iloc[0]
     flags = funnel_flags(

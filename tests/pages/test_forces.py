@@ -379,3 +379,44 @@ def test_spread_note_counts_forces_outside_the_limits_against_chance():
     assert "over-dispersion" in funnel.spread_note
     calm = Funnel(funnel.measure, 1.0, points.iloc[2:], pd.DataFrame(), "")
     assert "over-dispersion" not in calm.spread_note
+
+
+def test_trend_rates_are_annual_over_each_quarters_days_in_the_service(page_db, demo):
+    """2023/24 by quarter: Kent joined on 14 Mar 2024, so it has no rate before its last quarter
+    and there a year's worth of its 18 days; England and Wales counts the Met's 91 days of that
+    quarter and every other force's 18."""
+    import datetime as dt
+    import functools
+
+    from oversight.analysis.forces import forces_data
+    from oversight.db import connect_read_only, run_query
+    from oversight.filters import Filters
+
+    con = connect_read_only(page_db)
+    try:
+        run = functools.partial(run_query, con)
+        filters = Filters(dt.date(2023, 4, 1), dt.date(2024, 3, 31), "fy2023")
+        trend = forces_data(run, filters, dt.date(2026, 10, 31), "kent").trend
+    finally:
+        con.close()
+    forces = demo["forces"]
+    nation = forces.loc[forces["nation"].isin(["england", "wales"])].set_index("force_code")
+    kent = trend[trend["group_kind"] == "force"].set_index("period")
+    assert kent["rate"].iloc[:3].isna().all()
+    assert set(kent["rate_note"].iloc[:3]) == {"not in the service in this period"}
+    last_quarter = "Jan–Mar 2024"
+    reports = expected(demo, "2024-01-01", "2024-03-31", ["kent"])["Reports"]
+    years = nation.loc["kent", "officer_fte"] * 18 / 365.25
+    assert kent.loc[last_quarter, "reports"] == reports
+    assert kent.loc[last_quarter, "officer_years"] == pytest.approx(years)
+    assert kent.loc[last_quarter, "rate"] == pytest.approx(reports / years * 1000)
+
+    national = trend[trend["group_kind"] == "nation"].set_index("period")
+    met = nation.loc["metropolitan", "officer_fte"]
+    others = nation["officer_fte"].sum() - met
+    years = (met * 91 + others * 18) / 365.25
+    reports = expected(demo, "2024-01-01", "2024-03-31", list(nation.index))["Reports"]
+    assert national.loc[last_quarter, "officer_years"] == pytest.approx(years)
+    assert national.loc[last_quarter, "rate"] == pytest.approx(reports / years * 1000)
+    # before the launch the nation is the Met alone, over each quarter's 91 or 92 days
+    assert national.loc["Apr–Jun 2023", "officer_years"] == pytest.approx(met * 91 / 365.25)
