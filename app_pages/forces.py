@@ -219,9 +219,9 @@ if fun.target is None or fun.points.empty:
     nothing_to_show(f"forces with {measure.denominator_label.lower()}")
 elif fun.too_few:
     st.info(
-        f"Only {fun.points['force'].iat[0]} was in the service with a rate to compare over "
-        f"this period ({period}), so there is no funnel: one force cannot be compared with "
-        f"others. {fun.left_out}".strip()
+        f"Only one force, {fun.points['force'].iat[0]}, was in the service over this period "
+        f"({period}) with a rate to compare, so there is no funnel: one force cannot be "
+        f"compared with others. Its rate and 95% interval are in the table below. {fun.left_out}"
     )
 else:
     target_text = (
@@ -237,16 +237,11 @@ else:
             "rate": measure.titled,
         }
     )
-    limits_drawn = (
-        "allowing for differences between forces beyond chance"
-        if fun.widened
-        else "for chance alone"
-    )
     show_chart(
         charts.funnel_plot_focused(
             fun.points, fun.limits, "denominator", "rate", "force", fun.target,
-            f"{measure.label} of every force against its size, with limits {limits_drawn} "
-            f"around {NATION_LABEL}",
+            f"{measure.label} of every force against its size, with limits around "
+            f"{NATION_LABEL}",
             f"{measure.denominator_label} (log scale)", y_title, highlight=names[focus],
             target_label=target_text,
         ),
@@ -279,10 +274,15 @@ st.dataframe(
     },
 )
 st.caption(
-    f"Every force, {period}; sort by any column. {measure.label} with its 95% interval, and "
-    f"where the force sits against the funnel limits around {NATION_LABEL} "
-    f"({'allowing for over-dispersion' if fun.widened else 'chance alone'}). Reports whose force "
-    "is not known, and forces not yet in the service, are listed but not compared."
+    f"Every force, {period}; sort by any column. {measure.label} with its 95% interval"
+    + (
+        ""
+        if fun.too_few
+        else f", and where the force sits against the funnel limits around {NATION_LABEL} "
+        f"({'allowing for over-dispersion' if fun.widened else 'chance alone'})"
+    )
+    + ". Reports whose force is not known, and forces not yet in the service, are listed but "
+    "not compared."
 )
 st.download_button(
     "Download every force's counts and rates (CSV)",

@@ -274,7 +274,6 @@ class ForcesData:
             "force": "Force",
             "region_name": "Region",
             "reports": "Reports",
-            **({"officer_fte": "Officers (FTE)"} if measure.kind == "poisson" else {}),
             measure.numerator: measure.numerator_label,
             measure.denominator: measure.denominator_label,
             measure_key: measure.titled,

@@ -243,13 +243,13 @@ def test_limits_allow_for_over_dispersion_unless_chance_alone_is_chosen(open_pag
     assert points.loc["kent", "upper_95"] == pytest.approx((r - a) / years * 1000)
 
 
-def test_pilot_compares_no_forces_and_says_so(open_page):
+def test_pilot_compares_no_forces_and_says_so(open_page, demo):
     """Over the Met's pilot no other force was in the service: no funnel, a plain message, and
     every other force 'not in the service in this period' rather than outside the limits."""
     app = open_forces(open_page, {"period": "pilot", "focus": "metropolitan"})
     assert not any("lower_95" in d.value.columns for d in app.dataframe)
     message = " ".join(info.value for info in app.info)
-    assert "Only Metropolitan Police was in the service" in message
+    assert "Only one force, Metropolitan Police, was in the service" in message
     assert "there is no funnel" in message
     assert not any("outside the 95% limits" in c.value for c in app.caption)
     table = frame_with(app, "Against England and Wales").set_index("Force")
@@ -257,12 +257,10 @@ def test_pilot_compares_no_forces_and_says_so(open_page):
     assert set(table["Against England and Wales"]) == {"not assessed"}
     # the Met's rate a year is over its 458 days of the pilot
     met = table.loc["Metropolitan Police"]
-    assert met["Officer-years in the service"] == pytest.approx(
-        met["Officers (FTE)"] * 458 / 365.25
-    )
-    assert met["Reports per 1,000 officers a year"] == pytest.approx(
-        2878 / (met["Officers (FTE)"] * 458 / 365.25) * 1000
-    )
+    forces = demo["forces"].set_index("force_code")
+    years = forces.loc["metropolitan", "officer_fte"] * 458 / 365.25
+    assert met["Officer-years in the service"] == pytest.approx(years)
+    assert met["Reports per 1,000 officers a year"] == pytest.approx(2878 / years * 1000)
 
 
 def test_focus_from_the_url_and_a_force_with_no_reports(open_page):
