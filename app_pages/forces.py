@@ -22,6 +22,11 @@ from oversight.dashboard import (
 from oversight.exports import csv_bytes
 
 FOCUS_KEY = "forces_focus"
+LIMITS_KEY = "forces_limits"
+LIMITS = {
+    "adjusted": "Allow for differences between forces beyond chance (over-dispersion)",
+    "chance": "Chance alone (unadjusted)",
+}
 
 
 # Read before page_setup, which rewrites the URL from the sidebar's filters.
@@ -66,9 +71,10 @@ trend_unit = right.radio(
     format_func=str.capitalize,
     key="forces_trend_unit",
 )
-# the funnel's measure is chosen lower down the page; its widget state is read here
+# the funnel's measure and limits are chosen lower down the page; their widget state is read here
 measure_key = st.session_state.get("forces_measure", "reports_per_1000_officers")
-data = forces_data(query, filters, status.as_at_date, focus, trend_unit, measure_key)
+adjusted = st.session_state.get(LIMITS_KEY, "adjusted") == "adjusted"
+data = forces_data(query, filters, status.as_at_date, focus, trend_unit, measure_key, adjusted)
 as_at = f"{status.as_at_date:%d %b %Y}"
 fte_date = f"{data.officer_fte_date:%d %b %Y}" if data.officer_fte_date else "–"
 period = f"{filters.first_date:%d %b %Y} to {filters.last_date:%d %b %Y}"
@@ -110,10 +116,11 @@ else:
         )
     st.caption(
         f"Rates so far, as at {as_at}, with 95% intervals in brackets (the range of rates "
-        f"that fit the counts once chance is allowed for). Reports per 1,000 officers: reports "
-        f"received "
-        f"{period} per 1,000 police officers (full-time equivalent at {fte_date}); exact "
-        f"Poisson interval. Proportions: Wilson interval. {NATION_LABEL}: its 43 territorial "
+        f"that fit the counts once chance is allowed for). Reports per 1,000 officers a year: "
+        f"reports received {period} per 1,000 police officers (full-time equivalent at "
+        f"{fte_date}) per year the force was in the service (the Metropolitan Police from 29 "
+        "Nov 2022, every other force from 14 Mar 2024); exact Poisson interval. Proportions: "
+        f"Wilson interval. {NATION_LABEL}: its 43 territorial "
         "forces (reports whose force is not known, Police Scotland, PSNI and the three national "
         "forces are not included)."
     )
@@ -152,8 +159,8 @@ else:
     trend = data.trend
     unit = "Month" if data.trend_unit == "month" else "Quarter"
     part_note = (
-        f" The first and last {data.trend_unit}s are only partly inside the period, so their "
-        "rates are lower."
+        f" The first or last {data.trend_unit} is only partly inside the period: its rate counts "
+        "only the days inside it, so it is less certain."
         if not trend["whole_period"].all()
         else ""
     )
@@ -161,16 +168,17 @@ else:
         show_chart(
             charts.lines(
                 trend, "period_start", "rate",
-                f"Reports per 1,000 officers each {data.trend_unit}: {force_name} beside "
-                f"{NATION_LABEL}",
-                unit, f"Reports per 1,000 officers in the {data.trend_unit}", colour="group",
+                f"Reports per 1,000 officers a year, each {data.trend_unit}: {force_name} "
+                f"beside {NATION_LABEL}",
+                unit, "Reports per 1,000 officers a year", colour="group",
                 colours=data.group_colours, band=("rate_low", "rate_high"),
             ),
-            trend[["period", "whole_period", "group", "reports", "officer_fte", "rate",
-                   "rate_low", "rate_high"]],
+            trend[["period", "whole_period", "group", "reports", "officer_fte",
+                   "officer_years", "rate", "rate_low", "rate_high"]],
             f"trend_{focus}", filters.with_forces((focus,)), status,
-            f"Shaded: 95% exact Poisson interval. Officers: full-time equivalent at {fte_date}."
-            + part_note,
+            f"Each {data.trend_unit}'s reports per 1,000 officers a year over its days in the "
+            f"service. Shaded: 95% exact Poisson interval. Officers: full-time equivalent at "
+            f"{fte_date}." + part_note,
         )  # fmt: skip
     else:
         own = trend.loc[trend["group_kind"] == "force"]
@@ -187,17 +195,34 @@ else:
         )  # fmt: skip
 
 st.header("Every force")
-chosen = st.selectbox(
+left, right = st.columns([2, 3])
+chosen = left.selectbox(
     "Compare forces on",
     list(MEASURES),
     format_func=lambda key: MEASURES[key].label,
     key="forces_measure",
+)
+right.radio(
+    "Funnel limits",
+    list(LIMITS),
+    format_func=LIMITS.get,
+    key=LIMITS_KEY,
+    help="Forces can differ by more than chance alone would make them, for reasons no count "
+    "shows (over-dispersion). Where the forces show it, the first choice widens the limits by "
+    "that spread, as NHS England does for hospital mortality (SHMI); the second draws limits "
+    "for chance alone, which then mark more forces.",
 )
 measure = MEASURES[chosen]
 fun = data.funnel
 unit_text = measure.unit
 if fun.target is None or fun.points.empty:
     nothing_to_show(f"forces with {measure.denominator_label.lower()}")
+elif fun.too_few:
+    st.info(
+        f"Only one force, {fun.points['force'].iat[0]}, was in the service over this period "
+        f"({period}) with a rate to compare, so there is no funnel: one force cannot be "
+        f"compared with others. Its rate and 95% interval are in the table below. {fun.left_out}"
+    )
 else:
     target_text = (
         f"{NATION_LABEL}: {fun.target:,.1f} {unit_text}"
@@ -225,7 +250,7 @@ else:
         filters.with_forces(()),
         status,
         "Dotted lines: 95% limits; dashed: 99.8% limits around the rate for England and Wales. "
-        "A force outside the 99.8% limits differs by more than chance would explain. "
+        "A force outside the 99.8% limits differs by more than the limits allow for. "
         + (f"So far, as at {as_at}. " if measure.kind == "proportion" else "")
         + fun.spread_note
         + (" " if fun.spread_note else "")
@@ -242,15 +267,22 @@ st.dataframe(
     height=min(38 + 35 * len(shown), 560),
     column_config={
         "Officers (FTE)": st.column_config.NumberColumn(format="%.0f"),
+        "Officer-years in the service": st.column_config.NumberColumn(format="%.0f"),
         rate_column: st.column_config.NumberColumn(format="%.1f"),
         "95% from": st.column_config.NumberColumn(format="%.1f"),
         "95% to": st.column_config.NumberColumn(format="%.1f"),
     },
 )
 st.caption(
-    f"Every force, {period}; sort by any column. {measure.label} with its 95% interval, and "
-    f"where the force sits against the funnel limits around {NATION_LABEL}. "
-    "Reports whose force is not known are listed but not compared."
+    f"Every force, {period}; sort by any column. {measure.label} with its 95% interval"
+    + (
+        ""
+        if fun.too_few
+        else f", and where the force sits against the funnel limits around {NATION_LABEL} "
+        f"({'allowing for over-dispersion' if fun.widened else 'chance alone'})"
+    )
+    + ". Reports whose force is not known, and forces not yet in the service, are listed but "
+    "not compared."
 )
 st.download_button(
     "Download every force's counts and rates (CSV)",
@@ -284,9 +316,11 @@ From the dashboard's definitions (docs/metrics.md):
 - **Dismissals**: referrals with an outcome `dismissed`.
 - **Open cases**: investigations with no outcome that ends the case yet: no
   misconduct-proceedings outcome, no `no_case_to_answer`, no `false_allegation`.
-- **Reports per 1,000 officers**: reports naming the force / the force's `officer_fte`
-  (officers, full-time equivalent, at {fte_date}) × 1,000, for the period {period}; 95% exact
-  Poisson interval.
+- **Reports per 1,000 officers a year**: reports naming the force / its officer-years in the
+  service × 1,000, for the period {period}. Officer-years are the force's `officer_fte`
+  (officers, full-time equivalent, at {fte_date}) × the days it was in the service within the
+  period / 365.25: the Metropolitan Police joined on 29 Nov 2022 (the pilot), every other force
+  on 14 Mar 2024. 95% exact Poisson interval (the count's, divided by the officer-years).
 - **Dissemination rate**: disseminated reports / reports; **investigation rate**:
   investigations / (referrals − transferred); **case-to-answer rate**: case to answer /
   investigations with a finding; **dismissal rate**: dismissals / investigations. 95% Wilson
@@ -294,8 +328,16 @@ From the dashboard's definitions (docs/metrics.md):
 - A rate whose denominator is 0 is shown as "–" with the reason, never as 0.
 - **Comparing forces fairly**: forces differ in size, so raw counts are never ranked on their
   own. The funnel plot shows each force's rate against its denominator, with 95% and 99.8%
-  control limits around the rate for {NATION_LABEL} (its 43 territorial forces); a force beyond
-  the 99.8% limits differs from it by more than chance.
+  control limits around the rate for {NATION_LABEL} (its 43 territorial forces). Only forces
+  in the service during the period are compared; over the Met's pilot there is no funnel.
+- **Over-dispersion**: forces usually differ by more than chance alone, for reasons no count
+  shows. As NHS England does for hospital mortality (SHMI), each force's z-score is worked out
+  on a scale where chance spreads forces evenly (square root for reports per officer, angular
+  for proportions), the most extreme 10% at each end are pulled in, and the forces are tested
+  for more spread than chance. Where they show it, the limits are widened by the spread
+  between forces (τ, estimated by the DerSimonian–Laird method), unless "chance alone" is
+  chosen. A force beyond the widened 99.8% limits differs by more than both chance and the
+  usual spread between forces.
 - Police Scotland, PSNI, British Transport Police, the Civil Nuclear Constabulary and the
   Ministry of Defence Police have no officer figure (they are outside the Home Office police
   workforce statistics for England and Wales), so they have no rate per 1,000 officers and are

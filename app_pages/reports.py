@@ -93,26 +93,29 @@ show_chart(
     "included, and add up to 100% within a panel.",
 )  # fmt: skip
 
-st.subheader("Reports by force: counts and reports per 1,000 officers")
+st.subheader("Reports by force: counts and reports per 1,000 officers a year")
 st.markdown(
-    "Forces differ greatly in size, so they are compared by **reports per 1,000 officers** "
-    f"over the period {data.rate_period.describe()}, with a 95% interval, not by raw counts. "
-    "The rate is for the whole period and is **not annualised**. A report counts for the force "
-    "the reported person works for."
+    "Forces differ greatly in size, so they are compared by **reports per 1,000 officers a "
+    f"year** over the period {data.rate_period.describe()}, with a 95% interval, not by raw "
+    "counts. Each force's rate counts only the days it was in the service within the period "
+    "(the Metropolitan Police from 29 November 2022, every other force from 14 March 2024), so "
+    "it can sit beside other annual figures. A report counts for the force the reported person "
+    "works for."
 )
 national = data.national_rate
 rated = data.rated_forces[data.rated_forces["force_code"] != "england_and_wales"]
 if rated.empty:
     st.info(
-        "None of the chosen forces has an officer figure, so no rate per 1,000 officers can "
-        "be shown. Their counts are in the table below."
+        "None of the chosen forces has an officer figure and days in the service in this "
+        "period, so no rate per 1,000 officers a year can be shown. Their counts are in the "
+        "table below."
     )
 else:
     show_chart(
         charts.interval_dots(
             rated, "short_name", "reports_per_1000_officers", "rate_low", "rate_high",
-            "Reports per 1,000 officers, by force, with 95% intervals",
-            "Reports per 1,000 officers (over the whole period, not annualised)", "Force",
+            "Reports per 1,000 officers a year, by force, with 95% intervals",
+            "Reports per 1,000 officers a year", "Force",
             reference=national["reports_per_1000_officers"],
             reference_label=f"{national['label']}: {national['reports_per_1000_officers']:,.1f}",
             hover={"reports": "Reports", "officer_fte": "Officers (FTE)"},
@@ -137,16 +140,20 @@ if not data.rate_table.empty:
                 "Officers (FTE)", format="localized",
                 help="Police officers, full-time equivalent, at 31 March 2025.",
             ),
+            "officer_years": st.column_config.NumberColumn(
+                "Officer-years in the service", format="localized",
+                help="Officers times the years the force was in the service within the period.",
+            ),
             "reports_per_1000_officers": st.column_config.NumberColumn(
-                "Reports per 1,000 officers", format="%.1f",
-                help=f"Over {data.rate_period.describe()}, not annualised.",
+                "Reports per 1,000 officers a year", format="%.1f",
+                help=f"Over {data.rate_period.describe()}, per year in the service.",
             ),
             "rate_low": st.column_config.NumberColumn("95% interval from", format="%.1f"),
             "rate_high": st.column_config.NumberColumn("to", format="%.1f"),
         },
     )  # fmt: skip
 if not data.no_rate_table.empty:
-    st.markdown("**No rate per 1,000 officers**")
+    st.markdown("**No rate per 1,000 officers a year**")
     st.dataframe(
         data.no_rate_table,
         hide_index=True,
@@ -154,7 +161,7 @@ if not data.no_rate_table.empty:
         column_config={
             "force_name": "Force",
             "reports": st.column_config.NumberColumn("Reports", format="localized"),
-            "rate": "Reports per 1,000 officers",
+            "rate": "Reports per 1,000 officers a year",
             "rate_note": "Why there is no rate",
         },
     )
@@ -248,23 +255,25 @@ From *Measures: what every number on the dashboard means* (docs/metrics.md):
 - **Force**: a report counts for its `subject_force` (the force the reported person works
   for). Reports with subject force `unknown` count in national totals and show as "Force not
   known".
-- **Reports per 1,000 officers**: reports naming the force / the force's `officer_fte`
-  (officers, full-time equivalent) × 1,000, for the period (say which period); 95% exact
-  Poisson interval.
+- **Reports per 1,000 officers a year**: reports naming the force / (the force's
+  `officer_fte` (officers, full-time equivalent) × the days it was in the service within the
+  period / 365.25) × 1,000; 95% exact Poisson interval (the count's, divided by the same
+  officer-years).
 - Forces differ in size, so raw counts are never ranked on their own: comparisons use rates
   per 1,000 officers or proportions, each with its interval.
 - A rate whose denominator is 0 is shown as "–" with the reason, never as 0 or NaN.
 
 How this page applies them:
 
-- The rate per 1,000 officers is for the chosen period, cut at the as-at date if the period
-  runs beyond it, and is **not annualised**: it is the count over the period divided by the
-  officers. Officer numbers are full-time equivalents at 31 March 2025 (Home Office, *Police
-  workforce, England and Wales*). Police Scotland, PSNI, British Transport Police, the Civil
-  Nuclear Constabulary and the Ministry of Defence Police are outside that series, so they
-  have no rate.
-- The England and Wales rate adds up the reports and officers of every force with an officer
-  figure, with the same channel and category filters as the page.
+- The rate per 1,000 officers a year is for the chosen period, cut at the as-at date if the
+  period runs beyond it, and counts only the days each force was in the service: the
+  Metropolitan Police from 29 November 2022 (the pilot), every other force from 14 March 2024.
+  A force that had not joined by the end of the period has no rate. Officer numbers are
+  full-time equivalents at 31 March 2025 (Home Office, *Police workforce, England and Wales*).
+  Police Scotland, PSNI, British Transport Police, the Civil Nuclear Constabulary and the
+  Ministry of Defence Police are outside that series, so they have no rate.
+- The England and Wales rate adds up the reports and officer-years of every force with an
+  officer figure, with the same channel and category filters as the page.
 - Role, anonymity, duty status and setting (where the conduct happened: in person or online)
   each split the same reports; their percentages are shares of all reports, "not known"
   included, and add up to 100%. Categories add up to more.

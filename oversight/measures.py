@@ -5,13 +5,15 @@ DuckDB: the dashboard counts in SQL and hands the counts to these functions, and
 the same functions, so a published figure and a displayed one cannot disagree.
 
 Proportions are returned on the 0..1 scale; rates "per 1,000 officers" are per 1,000 units of the
-denominator (officers, full-time equivalent).
+denominator: officer-years in the service (officers, full-time equivalent, times the years the
+force was in the service within the period), so that they are rates per 1,000 officers a year.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -21,11 +23,17 @@ from scipy import special, stats
 NO_CASES_NOTE = "no cases to divide by"
 NO_OFFICER_FIGURE_NOTE = "no officer figure for this force"
 COUNT_MISSING_NOTE = "count not available"
+NOT_IN_SERVICE_NOTE = "not in the service in this period"
 
 PER_OFFICERS = 1000.0
+# Rates per officer are annual: days in the service over the mean length of a calendar year.
+DAYS_PER_YEAR = 365.25
 FUNNEL_CONFIDENCES = (0.95, 0.998)
 FUNNEL_FLAGS = ("above 99.8%", "above 95%", "within", "below 95%", "below 99.8%")
 FUNNEL_NOT_ASSESSED = "not assessed"
+# Share of z-scores pulled in at each end before over-dispersion is measured (NHS England's SHMI
+# and the FunnelPlotR package), so that a few extreme forces do not widen every force's limits.
+WINSORISED_SHARE = 0.1
 
 # Survival values are running products of fractions, so a curve that is exactly 0.5 on paper can
 # be stored as 0.5000000000000001; a quantile must still find that day.
@@ -129,20 +137,24 @@ def poisson_exact_interval(count, confidence: float = 0.95):
     return _unwrap(low), _unwrap(np.asarray(high, dtype=float))
 
 
-def rate_per_1000(count, denominator, confidence: float = 0.95) -> pd.DataFrame:
+def rate_per_1000(count, denominator, confidence: float = 0.95, *, officers=None) -> pd.DataFrame:
     """Rate per 1,000 officers with its exact Poisson interval, and a note where it cannot be given.
 
     Args:
         count: Count(s) of reports (non-negative whole numbers).
-        denominator: Officers (full-time equivalent) for the same rows; missing or 0 means the
-            force has no officer figure. If both are Series, matched on the index of ``count``.
+        denominator: Officers (full-time equivalent), or officer-years for a rate a year, for the
+            same rows; missing or 0 means the force has no officer figure. If both are Series,
+            matched on the index of ``count``.
         confidence: Two-sided confidence level of the interval.
+        officers: The officer figures behind officer-years, if ``denominator`` is officer-years:
+            a row with officers but no officer-years was not in the service in the period.
 
     Returns:
         One row per input value (indexed like ``count`` if it is a Series) with columns ``rate``,
         ``rate_low``, ``rate_high`` (per 1,000 officers) and ``rate_note``: "" where the rate is
-        given, "no officer figure for this force" where the denominator is missing or 0, and
-        "count not available" where the count is missing.
+        given, "no officer figure for this force" where the denominator is missing or 0 (or "not
+        in the service in this period" where ``officers`` has a figure for it), and "count not
+        available" where the count is missing.
 
     Raises:
         ValueError: If a count is negative or fractional, or an officer figure is negative.
@@ -157,7 +169,12 @@ def rate_per_1000(count, denominator, confidence: float = 0.95) -> pd.DataFrame:
     usable = (fte > 0) & ~np.isnan(k)
     with np.errstate(divide="ignore", invalid="ignore"):
         scale = np.where(usable, PER_OFFICERS / fte, np.nan)
-    note = np.where(np.isnan(k), COUNT_MISSING_NOTE, np.where(fte > 0, "", NO_OFFICER_FIGURE_NOTE))
+    no_figure = NO_OFFICER_FIGURE_NOTE
+    if officers is not None:
+        # officers but no officer-years: the force had not joined, which is not a missing figure
+        staffed = np.broadcast_to(_as_float_array(_aligned_to(count, officers)), fte.shape) > 0
+        no_figure = np.where(staffed, NOT_IN_SERVICE_NOTE, NO_OFFICER_FIGURE_NOTE)
+    note = np.where(np.isnan(k), COUNT_MISSING_NOTE, np.where(fte > 0, "", no_figure))
     rate = np.atleast_1d(k * scale)
     index = count.index if isinstance(count, pd.Series) else pd.RangeIndex(len(rate))
     return pd.DataFrame(
@@ -169,6 +186,36 @@ def rate_per_1000(count, denominator, confidence: float = 0.95) -> pd.DataFrame:
         },
         index=index,
     )
+
+
+def officer_years(officers, days):
+    """Officers (full-time equivalent) times the years in the service: the exposure behind a rate
+    per 1,000 officers a year. NaN where the officer figure is missing."""
+    return _unwrap(_as_float_array(officers) * _as_float_array(days) / DAYS_PER_YEAR)
+
+
+def annual_rate_per_1000(count, officers, days, confidence: float = 0.95) -> pd.DataFrame:
+    """Rate per 1,000 officers a year over the days a force was in the service, with its exact
+    Poisson interval (the count's interval divided by the officer-years).
+
+    Args:
+        count: Count(s) of reports (non-negative whole numbers).
+        officers: Officers (full-time equivalent); missing or 0 means no officer figure.
+        days: Days the force was in the service within the period (0 if none).
+        confidence: Two-sided confidence level of the interval.
+
+    Returns:
+        rate_per_1000's columns (``rate``, ``rate_low``, ``rate_high``, ``rate_note``) on the
+        officer-years, indexed like ``count`` if it is a Series, plus ``officer_years``. The note
+        is "not in the service in this period" where the force has an officer figure but no
+        days in the service.
+    """
+    officers = _aligned_to(count, officers)
+    exposure = np.atleast_1d(officer_years(officers, days))
+    table = rate_per_1000(count, exposure, confidence, officers=officers)
+    exposure = np.broadcast_to(exposure, (len(table),))
+    table["officer_years"] = exposure
+    return table
 
 
 def kaplan_meier(durations, events, counts=None, *, confidence: float = 0.95) -> pd.DataFrame:
@@ -284,26 +331,37 @@ def funnel_limits(
     denominators,
     kind: FunnelKind = "proportion",
     confidences: Sequence[float] = FUNNEL_CONFIDENCES,
+    tau2: float | None = None,
 ) -> pd.DataFrame:
     """Funnel-plot control limits around a target rate, by denominator.
 
-    Limits are exact with the interpolation of Spiegelhalter (2005, Statistics in Medicine 24,
-    appendix A.1.1): with r the p-quantile of the count (``scipy.stats`` ``ppf``: the smallest r
-    with F(r) >= p) and a = (F(r) - p) / (F(r) - F(r - 1)), the limit is (r - a) / n. The count
-    is Binomial(n, target) for ``kind="proportion"`` and Poisson(n * target / 1000) for
-    ``kind="poisson"``. Lower limits are clipped at 0. Because counts are whole numbers, exact
-    upper limits zig-zag slightly where few cases are expected, so they are not strictly
-    monotone in n; the limits as counts, and the lower limits as rates, do not fall as n grows
+    Without ``tau2`` (chance alone) the limits are exact with the interpolation of Spiegelhalter
+    (2005, Statistics in Medicine 24, appendix A.1.1): with r the p-quantile of the count
+    (``scipy.stats`` ``ppf``: the smallest r with F(r) >= p) and a = (F(r) - p) / (F(r) -
+    F(r - 1)), the limit is (r - a) / n. The count is Binomial(n, target) for
+    ``kind="proportion"`` and Poisson(n * target / 1000) for ``kind="poisson"``. Lower limits
+    are clipped at 0. Because counts are whole numbers, exact upper limits zig-zag slightly
+    where few cases are expected, so they are not strictly monotone in n; the limits as counts,
+    and the lower limits as rates, do not fall as n grows
     (property-tested in ``tests/test_measures.py``).
+
+    With ``tau2`` (from :func:`overdispersion`) the limits allow for differences between units
+    beyond chance, as in Spiegelhalter (2005, "Handling over-dispersion of performance
+    indicators"), NHS England's SHMI and FunnelPlotR: target ± z·sqrt(s² + τ²) on the scale of
+    :func:`funnel_z_scores`, transformed back (a proportion from arcsin(sqrt(p)); a Poisson rate
+    from sqrt(observed / expected), the target times the square of the ratio limit), with the
+    limits held inside the possible range (0 to 1, or 0 and above).
 
     Args:
         target_rate: The national rate. A proportion (0..1) for ``kind="proportion"``; a rate per
-            1,000 units of the denominator (per 1,000 officers) for ``kind="poisson"``.
+            1,000 units of the denominator (per 1,000 officer-years) for ``kind="poisson"``.
         denominators: The denominators to draw limits at, used as given (pass a fine grid for a
             smooth line, or the forces' own denominators). Whole numbers for proportions;
             officers (FTE, may be fractional) for Poisson rates. Missing or <= 0 gives NaN limits.
         kind: ``"proportion"`` or ``"poisson"``.
         confidences: Two-sided confidence levels of the limits.
+        tau2: The between-unit variance τ² on the transformed scale; None for limits of chance
+            alone.
 
     Returns:
         One row per denominator, in the given order, with column ``denominator`` and, for each
@@ -322,18 +380,25 @@ def funnel_limits(
         suffix = _confidence_suffix(confidence)
         columns += [f"low_{suffix}", f"high_{suffix}"]
         probabilities += [alpha / 2, 1 - alpha / 2]
-    # every limit at once: scipy's per-call overhead, not the arithmetic, is what costs here
-    limits = _interpolated_quantile_count(np.array(probabilities), safe_n, theta, kind) / safe_n
-    if kind == "poisson":
-        limits = limits * PER_OFFICERS
+    if tau2 is None:
+        # every limit at once: scipy's per-call overhead, not the arithmetic, is what costs here
+        limits = _interpolated_quantile_count(np.array(probabilities), safe_n, theta, kind)
+        limits = limits / safe_n * (PER_OFFICERS if kind == "poisson" else 1.0)
+    else:
+        limits = _widened_limits(np.array(probabilities), safe_n, theta, kind, float(tau2))
     limits = np.where(usable, np.maximum(limits, 0.0), np.nan)
     return pd.DataFrame({"denominator": n} | dict(zip(columns, limits, strict=True)))
 
 
 def funnel_flags(
-    observed_rate, denominator, target_rate: float, kind: FunnelKind = "proportion"
+    observed_rate,
+    denominator,
+    target_rate: float,
+    kind: FunnelKind = "proportion",
+    tau2: float | None = None,
 ) -> pd.Series:
-    """Where each observed rate sits against the 95% and 99.8% funnel limits around the target.
+    """Where each observed rate sits against the 95% and 99.8% funnel limits around the target
+    (widened by ``tau2`` if given, see :func:`funnel_limits`).
 
     Args:
         observed_rate: Observed rate(s), in the units of ``target_rate`` (see
@@ -353,20 +418,144 @@ def funnel_flags(
     rate = np.atleast_1d(_as_float_array(observed_rate))
     n = np.atleast_1d(_as_float_array(denominator))
     rate, n = np.broadcast_arrays(rate, n)
-    limits = funnel_limits(target_rate, n, kind, FUNNEL_CONFIDENCES)
+    limits = funnel_limits(target_rate, n, kind, FUNNEL_CONFIDENCES, tau2)
     flag = np.select(
         [
             np.isnan(rate) | ~(n > 0),
+            # exactly on target is within: exact limits at a target of 0 or 1 can exclude it
+            rate == float(target_rate),
             rate > limits["high_99_8"].to_numpy(),
             rate > limits["high_95"].to_numpy(),
             rate < limits["low_99_8"].to_numpy(),
             rate < limits["low_95"].to_numpy(),
         ],
-        [FUNNEL_NOT_ASSESSED, "above 99.8%", "above 95%", "below 99.8%", "below 95%"],
+        [FUNNEL_NOT_ASSESSED, "within", "above 99.8%", "above 95%", "below 99.8%", "below 95%"],
         default="within",
     )
     index = observed_rate.index if isinstance(observed_rate, pd.Series) else None
     return pd.Series(flag, index=index, name="funnel_flag", dtype=object).astype(str)
+
+
+@dataclass(frozen=True)
+class Dispersion:
+    """How far units (forces) differ from the target beyond chance: over-dispersion.
+
+    Attributes:
+        units: How many units were compared (n).
+        phi: The dispersion ratio: the mean of the winsorised squared z-scores (about 1 when
+            units differ by chance alone); NaN with fewer than two units.
+        tau2: The DerSimonian-Laird between-unit variance τ² on the transformed scale of
+            :func:`funnel_z_scores`, from the winsorised z-scores (0 if they show no excess).
+        overdispersed: Whether n·phi exceeds (n - 1) + 2·sqrt(2(n - 1)), the test of NHS
+            England's SHMI: the expected value of a chi-square on n - 1 degrees of freedom
+            plus two of its standard deviations.
+    """
+
+    units: int
+    phi: float
+    tau2: float
+    overdispersed: bool
+
+    @property
+    def tau(self) -> float:
+        """τ, the between-unit standard deviation on the transformed scale."""
+        return math.sqrt(self.tau2)
+
+    @property
+    def applied_tau2(self) -> float | None:
+        """τ² where the test finds over-dispersion, else None: the limits of chance alone."""
+        return self.tau2 if self.overdispersed else None
+
+    def spread(self, target_rate: float, kind: FunnelKind) -> float:
+        """τ back on the rate's own scale, near the target (delta method): for a proportion, in
+        proportion points (2·sqrt(p(1 - p))·τ); for a Poisson rate, as a share of the target
+        (2·τ), since the ratio is the square of the transformed value."""
+        if kind == "proportion":
+            return 2 * math.sqrt(target_rate * (1 - target_rate)) * self.tau
+        return 2 * self.tau
+
+
+def funnel_z_scores(numerator, denominator, target_rate: float, kind: FunnelKind = "proportion"):
+    """Each unit's z-score against the target on a variance-stabilising scale, and its standard
+    error s there.
+
+    Proportions use the angular transformation (FunnelPlotR's "PR"): y = arcsin(sqrt(x / n)),
+    target arcsin(sqrt(θ)), s = 1 / (2·sqrt(n)). Poisson rates use the square-root
+    transformation of the ratio of observed to expected counts (FunnelPlotR's "SR" with the CQC
+    method): E = n·θ / 1,000, y = sqrt(x / E), target 1, s = 1 / (2·sqrt(E)), so that
+    z = 2·(sqrt(x) - sqrt(E)). Both keep s free of the unknown rate, which over-dispersion
+    needs.
+
+    Args:
+        numerator: Cases (a proportion's successes, or a Poisson count).
+        denominator: A proportion's trials, or officer-years for a rate per 1,000 a year.
+        target_rate: As in :func:`funnel_limits`.
+        kind: ``"proportion"`` or ``"poisson"``.
+
+    Returns:
+        ``(z, s)``: arrays, NaN where the denominator is missing or not positive (or a Poisson
+        target of 0 leaves nothing expected).
+    """
+    theta = _check_target(target_rate, kind)
+    x = np.atleast_1d(_as_float_array(numerator))
+    n = np.atleast_1d(_as_float_array(denominator))
+    x, n = np.broadcast_arrays(x, n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if kind == "proportion":
+            _check_proportion_counts(x, n)
+            s = 1 / (2 * np.sqrt(n))
+            z = (np.arcsin(np.sqrt(x / n)) - np.arcsin(math.sqrt(theta))) / s
+        else:
+            expected = n * theta / PER_OFFICERS
+            s = 1 / (2 * np.sqrt(expected))
+            z = 2 * (np.sqrt(x) - np.sqrt(expected))
+            n = expected
+    usable = (n > 0) & ~np.isnan(x)
+    return np.where(usable, z, np.nan), np.where(usable, s, np.nan)
+
+
+def winsorised(values, share: float = WINSORISED_SHARE) -> np.ndarray:
+    """Values pulled in to the ``share`` and ``1 - share`` quantiles (linear interpolation, as R's
+    default ``quantile`` that FunnelPlotR uses); missing values stay missing."""
+    data = np.atleast_1d(_as_float_array(values))
+    present = data[~np.isnan(data)]
+    if present.size == 0:
+        return data
+    low, high = np.quantile(present, [share, 1 - share], method="linear")
+    return np.clip(data, low, high)
+
+
+def dersimonian_laird_tau2(z, s) -> float:
+    """DerSimonian-Laird between-unit variance from z-scores and standard errors:
+    max(0, (Σz² - (n - 1)) / (Σw - Σw² / Σw)) with w = 1 / s²; 0 with fewer than two units."""
+    z = np.atleast_1d(_as_float_array(z))
+    weight = 1 / np.atleast_1d(_as_float_array(s)) ** 2
+    if z.size < 2:
+        return 0.0
+    spread = weight.sum() - (weight**2).sum() / weight.sum()
+    if not spread > 0:
+        return 0.0
+    return max(0.0, float(((z**2).sum() - (z.size - 1)) / spread))
+
+
+def overdispersion(z, s, share: float = WINSORISED_SHARE) -> Dispersion:
+    """Over-dispersion of units' z-scores (:func:`funnel_z_scores`), as in NHS England's SHMI:
+    z-scores winsorised at ``share`` at each end, phi the mean of their squares, the test
+    n·phi > (n - 1) + 2·sqrt(2(n - 1)), and τ² by DerSimonian-Laird from the winsorised
+    z-scores. Units with a missing z-score are left out."""
+    z = np.atleast_1d(_as_float_array(z))
+    s = np.atleast_1d(_as_float_array(s))
+    kept = ~np.isnan(z) & ~np.isnan(s)
+    z, s = z[kept], s[kept]
+    n = int(z.size)
+    if n < 2:
+        return Dispersion(units=n, phi=math.nan, tau2=0.0, overdispersed=False)
+    pulled_in = winsorised(z, share)
+    phi = float(np.mean(pulled_in**2))
+    excess = n * phi > (n - 1) + 2 * math.sqrt(2 * (n - 1))
+    return Dispersion(
+        units=n, phi=phi, tau2=dersimonian_laird_tau2(pulled_in, s), overdispersed=bool(excess)
+    )
 
 
 def relative_rate(
@@ -459,6 +648,23 @@ def _interpolated_quantile_count(
         r = stats.poisson.ppf(p, mean)
         at_r, below_r = stats.poisson.cdf(np.stack([r, r - 1]), mean)
     return r - (at_r - p) / (at_r - below_r)
+
+
+def _widened_limits(
+    p: np.ndarray, n: np.ndarray, theta: float, kind: FunnelKind, tau2: float
+) -> np.ndarray:
+    """Limits at probabilities p, widened by τ² on the transformed scale and transformed back:
+    one row per probability, one column per denominator."""
+    z = special.ndtri(p)[:, np.newaxis]
+    if kind == "proportion":
+        spread = np.sqrt(1 / (4 * n) + tau2)
+        angle = np.clip(math.asin(math.sqrt(theta)) + z * spread, 0.0, math.pi / 2)
+        return np.sin(angle) ** 2
+    expected = n * theta / PER_OFFICERS
+    with np.errstate(divide="ignore"):
+        spread = np.sqrt(1 / (4 * expected) + tau2)
+    # a target of 0 expects nothing anywhere: its limits are 0, not 0 times infinity
+    return np.where(expected > 0, theta * np.clip(1 + z * spread, 0.0, None) ** 2, 0.0)
 
 
 def _aligned_to(values, other):

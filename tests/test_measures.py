@@ -15,20 +15,26 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy import stats
 from statsmodels.duration.survfunc import SurvfuncRight
+from statsmodels.stats.meta_analysis import combine_effects
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 
 from oversight.measures import (
+    annual_rate_per_1000,
+    dersimonian_laird_tau2,
     funnel_flags,
     funnel_limits,
+    funnel_z_scores,
     interpolated_quantile,
     kaplan_meier,
     km_quantile,
+    overdispersion,
     percent_change,
     poisson_exact_interval,
     proportion_table,
     rate_per_1000,
     relative_rate,
     wilson_interval,
+    winsorised,
 )
 
 # Example counts keep the whole file under about 5 s; a run with ten times as many passes too.
@@ -552,12 +558,146 @@ def test_funnel_flags_match_series_on_their_index():
     assert flags.to_dict() == {"x": "above 99.8%", "y": "within"}
 
 
+def test_funnel_flags_on_a_target_of_one_hundred_percent_is_within():
+    # every case positive, target 1: the exact interpolated upper limit falls just below 1, yet
+    # a force exactly on the target cannot be above it
+    assert funnel_limits(1.0, [728]).loc[0, "high_95"] < 1
+    assert funnel_flags([1.0, 1.0], [728, 10], 1.0).tolist() == ["within", "within"]
+
+
 def test_funnel_flags_exactly_on_a_limit_is_within_and_poisson_units_match():
     limits = funnel_limits(5.0, [800.0], kind="poisson").iloc[0]
     flags = funnel_flags(
         [limits["high_95"], limits["high_95"] + 1e-9], [800.0, 800.0], 5.0, "poisson"
     )
     assert flags.tolist() == ["within", "above 95%"]
+
+
+# --- over-dispersion ---------------------------------------------------------------------------
+
+# Five forces at a target of 10 per 1,000 officer-years, chosen so that every square root is whole:
+# expected counts E = 100, 100, 400, 400, 900 and observed O = 64, 144, 324, 529, 900, so the
+# square-root z-scores 2(sqrt(O) - sqrt(E)) are -4, 4, -4, 6 and 0.
+FIVE_OFFICER_YEARS = [10_000.0, 10_000.0, 40_000.0, 40_000.0, 90_000.0]
+FIVE_REPORTS = [64, 144, 324, 529, 900]
+
+
+def test_overdispersion_worked_by_hand_on_five_forces():
+    z, s = funnel_z_scores(FIVE_REPORTS, FIVE_OFFICER_YEARS, 10.0, "poisson")
+    assert z.tolist() == [-4.0, 4.0, -4.0, 6.0, 0.0]
+    assert s.tolist() == pytest.approx([1 / 20, 1 / 20, 1 / 40, 1 / 40, 1 / 60])
+    # Sorted: -4, -4, 0, 4, 6. The 10% quantile sits 0.4 of the way from the 1st to the 2nd
+    # (-4), the 90% one 0.6 of the way from the 4th to the 5th: 4 + 0.6 * 2 = 5.2.
+    assert winsorised(z).tolist() == pytest.approx([-4.0, 4.0, -4.0, 5.2, 0.0])
+    dispersion = overdispersion(z, s)
+    # phi = (16 + 16 + 16 + 27.04 + 0) / 5; n * phi = 75.04 > 4 + 2 * sqrt(8) = 9.657
+    assert dispersion.units == 5
+    assert dispersion.phi == pytest.approx(75.04 / 5)
+    assert dispersion.overdispersed
+    # w = 1 / s^2 = 4E: 400, 400, 1600, 1600, 3600; sum 7,600; sum of squares 18,400,000.
+    # tau^2 = (75.04 - 4) / (7,600 - 18,400,000 / 7,600) = 539,904 / 39,360,000
+    assert dispersion.tau2 == pytest.approx(539_904 / 39_360_000, rel=1e-12)
+    assert dispersion.applied_tau2 == dispersion.tau2
+
+    # The 95% limits at E = 100 and E = 400, widened on the square-root scale and squared back
+    limits = funnel_limits(10.0, [10_000.0, 40_000.0], "poisson", tau2=dispersion.tau2)
+    z95 = stats.norm.ppf(0.975)
+    for row, expected in enumerate((100, 400)):
+        spread = math.sqrt(1 / (4 * expected) + 539_904 / 39_360_000)
+        assert limits.loc[row, "high_95"] == pytest.approx(10 * (1 + z95 * spread) ** 2)
+        assert limits.loc[row, "low_95"] == pytest.approx(10 * (1 - z95 * spread) ** 2)
+    # The fourth force (529 against 400 expected) is far beyond chance alone, but within once
+    # the limits allow for the differences between forces.
+    rates = [o / n * 1000 for o, n in zip(FIVE_REPORTS, FIVE_OFFICER_YEARS, strict=True)]
+    alone = funnel_flags(rates, FIVE_OFFICER_YEARS, 10.0, "poisson")
+    widened = funnel_flags(rates, FIVE_OFFICER_YEARS, 10.0, "poisson", tau2=dispersion.tau2)
+    assert alone.tolist() == ["below 99.8%", "above 99.8%", "below 99.8%", "above 99.8%", "within"]
+    assert widened.tolist() == ["within"] * 5
+
+
+def test_no_overdispersion_when_forces_differ_by_chance():
+    # z-scores 1, -1, 0.5, -0.5, 0: n * phi = 2.5 is below n - 1 = 4, so tau^2 is 0 and unused
+    dispersion = overdispersion([1.0, -1.0, 0.5, -0.5, 0.0], [0.1] * 5)
+    assert not dispersion.overdispersed
+    assert dispersion.tau2 == 0
+    assert dispersion.applied_tau2 is None
+    # some excess, but not enough to pass the test: winsorised to 1.56, -1.56, 1.2, -1.2, 0,
+    # n * phi = 7.7472 lies between n - 1 = 4 and 9.657: tau^2 is reported, not applied
+    mild = overdispersion([1.8, -1.8, 1.2, -1.2, 0.0], [0.1] * 5)
+    assert mild.phi * 5 == pytest.approx(7.7472)
+    assert not mild.overdispersed and mild.tau2 > 0 and mild.applied_tau2 is None
+    # fewer than two forces: nothing to estimate; missing z-scores are left out
+    one = overdispersion([3.0, np.nan], [0.1, 0.1])
+    assert one.units == 1 and math.isnan(one.phi) and not one.overdispersed
+
+
+@settings(FAST, max_examples=30)
+@given(
+    st.lists(
+        st.tuples(st.floats(min_value=-2, max_value=2), st.floats(min_value=0.001, max_value=0.5)),
+        min_size=3,
+        max_size=40,
+    )
+)
+def test_dersimonian_laird_matches_statsmodels(rows):
+    """On un-winsorised z-scores about the weighted mean, our tau^2 is statsmodels' DL estimate
+    (which it leaves negative where ours is 0)."""
+    effect = np.array([y for y, _ in rows])
+    variance = np.array([v for _, v in rows])
+    weight = 1 / variance
+    mean = (weight * effect).sum() / weight.sum()
+    z = (effect - mean) / np.sqrt(variance)
+    theirs = combine_effects(effect, variance, method_re="dl").tau2
+    assert dersimonian_laird_tau2(z, np.sqrt(variance)) == pytest.approx(
+        max(theirs, 0.0), rel=1e-9, abs=1e-12
+    )
+    # winsorising by nothing leaves the estimate unchanged
+    assert overdispersion(z, np.sqrt(variance), share=0.0).tau2 == pytest.approx(
+        max(theirs, 0.0), rel=1e-9, abs=1e-12
+    )
+
+
+def test_z_scores_and_widened_limits_for_proportions_by_hand():
+    # 30 of 100 against a target of 0.2 on the angular scale: s = 1 / 20
+    z, s = funnel_z_scores([30, 0, 5], [100, 0, 25], 0.2)
+    assert z[0] == pytest.approx((math.asin(math.sqrt(0.3)) - math.asin(math.sqrt(0.2))) * 20)
+    assert s[0] == pytest.approx(0.05)
+    assert math.isnan(z[1]) and math.isnan(s[1])
+    limits = funnel_limits(0.2, [100, 4], tau2=0.01).iloc[0]
+    for suffix, confidence in (("95", 0.95), ("99_8", 0.998)):
+        q = stats.norm.ppf(0.5 + confidence / 2)
+        spread = math.sqrt(1 / 400 + 0.01)
+        centre = math.asin(math.sqrt(0.2))
+        assert limits[f"low_{suffix}"] == pytest.approx(math.sin(centre - q * spread) ** 2)
+        assert limits[f"high_{suffix}"] == pytest.approx(math.sin(centre + q * spread) ** 2)
+    # with 4 cases the 99.8% limits run past the ends of the angular scale: held at 0 and 1
+    small = funnel_limits(0.2, [4], tau2=0.5).iloc[0]
+    assert small["low_99_8"] == 0 and small["high_99_8"] == pytest.approx(1.0)
+    # a Poisson lower limit that would cross 0 stays at 0, never squared back up
+    assert funnel_limits(2.0, [100.0], "poisson", tau2=1.0).loc[0, "low_95"] == 0
+
+
+# --- annual rates ------------------------------------------------------------------------------
+
+
+def test_annual_rate_per_1000_counts_only_days_in_the_service():
+    # 2,000 officers for half a year (182.625 days) are 1,000 officer-years: 30 reports are 30 per
+    # 1,000 officers a year, with the exact interval of a count of 30 over the same 1,000.
+    low, high = poisson_exact_interval(30)
+    table = annual_rate_per_1000([30, 30, 4, 2], [2000.0, 2000.0, np.nan, 500.0],
+                                 [182.625, 365.25, 365.25, 0])  # fmt: skip
+    assert table["officer_years"].tolist()[:2] == pytest.approx([1000.0, 2000.0])
+    assert table.loc[0, "rate"] == pytest.approx(30.0)
+    assert table.loc[0, "rate_low"] == pytest.approx(low)
+    assert table.loc[0, "rate_high"] == pytest.approx(high)
+    assert table.loc[1, "rate"] == pytest.approx(15.0)
+    assert table["rate_note"].tolist() == [
+        "",
+        "",
+        "no officer figure for this force",
+        "not in the service in this period",
+    ]
+    assert table.loc[[2, 3], ["rate", "rate_low", "rate_high"]].isna().all().all()
 
 
 # --- relative rate -----------------------------------------------------------------------------

@@ -16,13 +16,20 @@ import numpy as np
 import pandas as pd
 
 from oversight.analysis import QueryRunner
+from oversight.analysis.exposure import service_days
+from oversight.analysis.reports import rate_period
 from oversight.charts import GROUP_COLOURS
+from oversight.constants import NATIONAL_LAUNCH
 from oversight.filters import Filters
 from oversight.measures import (
     FUNNEL_FLAGS,
     FUNNEL_NOT_ASSESSED,
+    Dispersion,
     funnel_flags,
     funnel_limits,
+    funnel_z_scores,
+    officer_years,
+    overdispersion,
     proportion_table,
     rate_per_1000,
 )
@@ -102,7 +109,7 @@ class Measure:
     @property
     def unit(self) -> str:
         """The unit the rate is shown in."""
-        return "per 1,000 officers" if self.kind == "poisson" else "%"
+        return "per 1,000 officers a year" if self.kind == "poisson" else "%"
 
     @property
     def titled(self) -> str:
@@ -118,8 +125,8 @@ class Measure:
 MEASURES = {
     m.key: m
     for m in (
-        Measure("reports_per_1000_officers", "Reports per 1,000 officers", "reports",
-                "officer_fte", "poisson", "Reports", "Officers (FTE)"),
+        Measure("reports_per_1000_officers", "Reports per 1,000 officers a year", "reports",
+                "officer_years", "poisson", "Reports", "Officer-years in the service"),
         Measure("dissemination_rate", "Dissemination rate", "disseminated_reports", "reports",
                 "proportion", "Passed on", "Reports"),
         Measure("investigation_rate", "Investigation rate", "investigations",
@@ -143,10 +150,25 @@ class Funnel:
     points: pd.DataFrame  # force_code, force, denominator, rate (display units), flag
     limits: pd.DataFrame  # denominator, lower_95, upper_95, lower_998, upper_998
     left_out: str  # which forces are not drawn, and why ("" if none)
+    dispersion: Dispersion | None = None  # over-dispersion of the forces drawn
+    adjusted: bool = True  # whether the limits allow for over-dispersion where it is found
+    # forces outside the 95% and 99.8% limits of the other kind (chance alone, or adjusted)
+    outside_otherwise: tuple[int, int] | None = None
+
+    @property
+    def widened(self) -> bool:
+        """Whether the limits drawn are widened for over-dispersion."""
+        return bool(self.adjusted and self.dispersion and self.dispersion.overdispersed)
+
+    @property
+    def too_few(self) -> bool:
+        """Whether fewer than two forces can be compared, so no funnel can be drawn."""
+        return len(self.points) < 2
 
     @property
     def spread_note(self) -> str:
-        """How many forces fall outside the limits, against what chance alone would give."""
+        """Which limits are drawn, whether forces differ by more than chance (with τ), and how
+        many forces fall outside the limits, against what chance alone would give."""
         flags = self.points["flag"].tolist() if "flag" in self.points else []
         texts = [flag for flag in flags if isinstance(flag, str)]
         assessed_labels = {FLAG_LABELS[key] for key in FUNNEL_FLAGS}
@@ -156,16 +178,64 @@ class Funnel:
         outside_95 = sum("beyond" in flag for flag in texts)
         outside_998 = sum("99.8%" in flag for flag in texts)
         expected = 0.05 * assessed
-        text = (
+        counted = (
             f"{outside_95} of {assessed} forces fall outside the 95% limits ({outside_998} "
-            f"outside the 99.8% limits), where chance alone would put about {expected:.0f}."
+            f"outside the 99.8% limits)"
         )
-        if outside_95 > 2 * max(expected, 1):
-            text += (
-                " Forces differ by more than chance overall (over-dispersion), so one force "
-                "outside the limits is a prompt for questions, not a finding by itself."
+        chance = f", where chance alone would put about {expected:.0f}."
+        spread = self.dispersion
+        if spread is None or math.isnan(spread.phi):
+            text = counted + chance
+            if outside_95 > 2 * max(expected, 1):
+                text += (
+                    " Forces differ by more than chance overall (over-dispersion), so one force "
+                    "outside the limits is a prompt for questions, not a finding by itself."
+                )
+            return text
+        other_95, other_998 = self.outside_otherwise or (outside_95, outside_998)
+        if self.widened:
+            return (
+                "Limits drawn: they allow for differences between forces beyond chance "
+                f"(over-dispersion), which the forces show ({self.tau_text}). {counted}; with "
+                f"limits for chance alone, {other_95} would ({other_998} outside the 99.8% "
+                "limits)."
             )
-        return text
+        if spread.overdispersed:
+            return (
+                "Limits drawn: chance alone (unadjusted), as chosen. Forces differ by more than "
+                f"chance alone explains (over-dispersion; {self.tau_text}), so these limits mark "
+                f"more forces than the limits that allow for it. {counted}{chance[:-1]}; with "
+                f"the adjusted limits, {other_95} would ({other_998} outside the 99.8% limits)."
+            )
+        return (
+            "Limits drawn: chance alone. The forces show no over-dispersion (they differ by no "
+            f"more than chance would explain; {self.tau_text}), so the limits need no widening. "
+            + counted
+            + chance
+        )
+
+    @property
+    def tau_text(self) -> str:
+        """τ, with what it means on the rate's own scale."""
+        spread = self.dispersion
+        if spread is None or self.target is None:
+            return ""
+        if spread.tau2 == 0:
+            return "τ = 0"
+        scale = "angular" if self.measure.kind == "proportion" else "square-root"
+        text = f"τ = {spread.tau:.3f} on the {scale} scale"
+        if not spread.overdispersed:
+            return text + ", too small to use"
+        if self.measure.kind == "poisson":
+            typical = f"{spread.spread(self.target, 'poisson'):.0%}"
+        else:
+            typical = (
+                f"{spread.spread(self.target / 100, 'proportion') * 100:.1f} percentage points"
+            )
+        return (
+            f"{text}: beyond chance, a force's rate typically differs from the rate for "
+            f"{NATION_LABEL} by about {typical}"
+        )
 
 
 @dataclass(frozen=True)
@@ -229,10 +299,14 @@ class ForcesData:
             f"{key}_flag": (
                 self.all_forces[f"{key}_flag"]
                 if key == shown_key
-                else flag_labels(self.all_forces, measure, targets[key])
+                else flag_labels(
+                    self.all_forces, measure, targets[key],
+                    drawn_tau2(forces_dispersion(self.all_forces, measure, targets[key]),
+                               self.funnel.adjusted),
+                )
             )
             for key, measure in MEASURES.items()
-        }
+        }  # fmt: skip
         rated = self.all_forces.drop(columns=f"{shown_key}_flag")
         return pd.concat([rated, pd.DataFrame(flags, index=rated.index)], axis=1)
 
@@ -258,6 +332,7 @@ def forces_data(
     focus: str = DEFAULT_FOCUS,
     trend_unit: str = "quarter",
     measure_key: str = "reports_per_1000_officers",
+    adjusted: bool = True,
 ) -> ForcesData:
     """The chosen force beside its region and England and Wales, its trend, and every force.
 
@@ -269,7 +344,9 @@ def forces_data(
     force runs no query at all.
 
     Every force is placed against the funnel limits of the chosen measure only (the page shows
-    no other); ForcesData.all_forces_download adds the other measures' places for the CSV.
+    no other); ForcesData.all_forces_download adds the other measures' places for the CSV. Only
+    forces that were in the service during the period are compared. The limits allow for
+    over-dispersion where the forces show it, unless adjusted is False (chance alone).
     """
     reference = run("forces_reference")
     codes = reference["force_code"].tolist()
@@ -284,7 +361,10 @@ def forces_data(
     )
 
     every_force = filters.with_forces(())
-    stage_counts = run("stage_counts_by_force", **every_force.sql_params())
+    span = rate_period(filters, as_at)
+    stage_counts = with_exposure(
+        run("stage_counts_by_force", **every_force.sql_params()), span.first, span.last
+    )
     monthly = run("monthly_reports_by_force", **every_force.sql_params())
     # the force's full name, as a short name can equal its region's (West Midlands)
     groups = [("force", str(focus_row["force_name"]), filters.with_forces((focus,)))]
@@ -300,13 +380,19 @@ def forces_data(
     measure_key = measure_key if measure_key in MEASURES else next(iter(MEASURES))
     measure = MEASURES[measure_key]
     targets = _targets(group_columns)
-    all_forces[f"{measure_key}_flag"] = flag_labels(all_forces, measure, targets[measure_key])
+    spread = forces_dispersion(all_forces, measure, targets[measure_key])
+    all_forces[f"{measure_key}_flag"] = flag_labels(
+        all_forces, measure, targets[measure_key], drawn_tau2(spread, adjusted)
+    )
 
     trend_groups = [
-        (kind, label, officers, selection_mask(monthly, chosen, reference))
-        for (kind, label, chosen), officers in zip(
-            groups, group_columns["officer_fte"], strict=True
+        (
+            kind,
+            label,
+            selection_mask(stage_counts, chosen),
+            selection_mask(monthly, chosen, reference),
         )
+        for kind, label, chosen in groups
         if kind != "region"
     ]
     fte_dates = reference["officer_fte_date"].dropna()
@@ -321,10 +407,10 @@ def forces_data(
         comparison=_comparison(group_columns),
         rates=pd.DataFrame(rates),
         rate_table=_rate_table(rates["shown"], group_columns["group"]),
-        trend=_trend(filters, monthly, trend_groups, trend_unit, as_at),
+        trend=_trend(filters, monthly, stage_counts, trend_groups, trend_unit, as_at),
         trend_unit=trend_unit,
         all_forces=all_forces,
-        funnel=funnel(all_forces, measure, targets[measure_key]),
+        funnel=funnel(all_forces, measure, targets[measure_key], spread, adjusted),
     )
 
 
@@ -366,6 +452,15 @@ def selected(
     return by_force.loc[selection_mask(by_force, chosen, reference)]
 
 
+def with_exposure(by_force: pd.DataFrame, first: dt.date, last: dt.date) -> pd.DataFrame:
+    """by_force with each force's days_in_service from first to last and its officer_years (its
+    officers times those days in years; NaN without an officer figure)."""
+    days = service_days(by_force["force_code"].tolist(), first, last)
+    return by_force.assign(
+        days_in_service=days, officer_years=officer_years(by_force["officer_fte"], days)
+    )
+
+
 def add_rates(counts: pd.DataFrame) -> pd.DataFrame:
     """The stage counts with every measure's rate, 95% interval and note (why it is missing).
 
@@ -386,7 +481,9 @@ def _rate_columns(
     The four proportions are stacked into one frame, so that proportion_table runs once for
     all of them rather than once per measure.
     """
-    per_officer = rate_per_1000(counts["reports"], counts["officer_fte"])
+    per_officer = rate_per_1000(
+        counts["reports"], counts["officer_years"], officers=counts["officer_fte"]
+    )
     proportions = [measure for measure in MEASURES.values() if measure.kind == "proportion"]
     numerators = np.concatenate([np.asarray(counts[m.numerator], dtype=float) for m in proportions])
     denominators = np.concatenate(
@@ -439,19 +536,24 @@ def _group_counts(
     selection matches added up, and their officers (NaN if any of them lacks an officer
     figure)."""
     matrix = stage_counts[list(COUNT_COLUMNS)].to_numpy()
-    officers = stage_counts["officer_fte"].to_numpy(dtype=float)
-    sums, group_officers = [], []
+    exposures = {
+        column: stage_counts[column].to_numpy(dtype=float)
+        for column in ("officer_fte", "officer_years")
+    }
+    sums, summed = [], {column: [] for column in exposures}
     for _, _, chosen in groups:
         keep = selection_mask(stage_counts, chosen)
         sums.append(matrix[keep].sum(axis=0))
-        fte = officers[keep]
-        group_officers.append(float(fte.sum()) if len(fte) and not np.isnan(fte).any() else np.nan)
+        for column, values in exposures.items():
+            kept = values[keep]
+            whole = len(kept) and not np.isnan(kept).any()
+            summed[column].append(float(kept.sum()) if whole else np.nan)
     by_group = np.array(sums, dtype=np.int64)  # one row per group, one column per count
     return {
         "group_kind": [kind for kind, _, _ in groups],
         "group": [label for _, label, _ in groups],
         **{column: by_group[:, at] for at, column in enumerate(COUNT_COLUMNS)},
-        "officer_fte": np.array(group_officers, dtype=float),
+        **{column: np.array(values, dtype=float) for column, values in summed.items()},
     }
 
 
@@ -468,7 +570,7 @@ def _rated_together(
     counted = {
         name: np.concatenate([forces[name].to_numpy(), groups[name]])
         for measure in MEASURES.values()
-        for name in (measure.numerator, measure.denominator)
+        for name in (measure.numerator, measure.denominator, "officer_fte")
     }
     rates = _rate_columns(counted)
     size = len(forces)
@@ -506,48 +608,110 @@ def _targets(counts: Mapping[str, Sequence]) -> dict[str, float | None]:
     return targets
 
 
-def funnel(all_forces: pd.DataFrame, measure: Measure, target: float | None) -> Funnel:
-    """Every force's rate against its denominator, with 95% and 99.8% limits around target.
+def compared_forces(all_forces: pd.DataFrame, measure: Measure) -> np.ndarray:
+    """Which forces a measure's funnel compares: known forces that were in the service during
+    the period and have a rate (a denominator above 0)."""
+    denominators = all_forces[measure.denominator].to_numpy(dtype=float)
+    return (
+        (all_forces["force_code"].to_numpy() != UNKNOWN_FORCE)
+        & (all_forces["days_in_service"].to_numpy() > 0)
+        & (denominators > 0)  # NaN > 0 is False
+        & ~np.isnan(all_forces[measure.key].to_numpy(dtype=float))
+    )
 
-    Forces without a denominator (no officer figure, or no cases to divide by) and reports whose
-    force is not known are left out, and left_out says which.
+
+def forces_dispersion(
+    all_forces: pd.DataFrame, measure: Measure, target: float | None
+) -> Dispersion | None:
+    """Over-dispersion of the compared forces around target (None without a target)."""
+    if target is None:
+        return None
+    keep = compared_forces(all_forces, measure)
+    z, s = funnel_z_scores(
+        all_forces[measure.numerator].to_numpy(dtype=float)[keep],
+        all_forces[measure.denominator].to_numpy(dtype=float)[keep],
+        target,
+        measure.kind,
+    )
+    return overdispersion(z, s)
+
+
+def drawn_tau2(spread: Dispersion | None, adjusted: bool) -> float | None:
+    """The τ² the limits are widened by: over-dispersion's, where it is found and asked for."""
+    return spread.applied_tau2 if adjusted and spread is not None else None
+
+
+def funnel(
+    all_forces: pd.DataFrame,
+    measure: Measure,
+    target: float | None,
+    spread: Dispersion | None = None,
+    adjusted: bool = True,
+) -> Funnel:
+    """Every compared force's rate against its denominator, with 95% and 99.8% limits around
+    target, widened by the forces' over-dispersion (spread) where adjusted and found.
+
+    Forces without a denominator (no officer figure, or no cases to divide by), forces not in the
+    service in the period and reports whose force is not known are left out, and left_out says
+    which. With fewer than two forces to compare no limits are drawn.
     """
     key = measure.key
     codes = all_forces["force_code"].to_numpy()
     names = all_forces["force"].to_numpy()
     denominators = all_forces[measure.denominator].to_numpy(dtype=float)
     rates = all_forces[key].to_numpy(dtype=float)
-    compared = codes != UNKNOWN_FORCE
-    drawn = compared & (denominators > 0) & ~np.isnan(rates)  # NaN > 0 is False
-    left_out = compared & ~drawn
+    known = codes != UNKNOWN_FORCE
+    drawn = compared_forces(all_forces, measure)
+    out_of_service = known & (all_forces["days_in_service"].to_numpy() == 0)
+    left_out = known & ~drawn & ~out_of_service
+    note = ""
+    if out_of_service.any():
+        count = int(out_of_service.sum())
+        note = (
+            f"{count} force{'s were' if count != 1 else ' was'} not yet in the service in this "
+            f"period (every force but the Metropolitan Police joined on "
+            f"{NATIONAL_LAUNCH:%d %b %Y}), so {'they are' if count != 1 else 'it is'} not "
+            "compared."
+        )
     if measure.kind == "poisson":
         no_officers = np.isnan(all_forces["officer_fte"].to_numpy(dtype=float))
         no_figure = names[left_out & no_officers].tolist()
         one = len(no_figure) == 1
-        note = (
-            f"{_names(no_figure)} {'has' if one else 'have'} no officer figure "
-            f"({'it is' if one else 'they are'} outside the Home Office police workforce "
-            f"statistics for England and Wales), so {'it has' if one else 'they have'} no rate "
-            "per 1,000 officers and " + ("is" if one else "are") + " not drawn."
-            if len(no_figure)
-            else ""
-        )
+        if no_figure:
+            note += (
+                f" {_names(no_figure)} {'has' if one else 'have'} no officer figure "
+                f"({'it is' if one else 'they are'} outside the Home Office police workforce "
+                f"statistics for England and Wales), so {'it has' if one else 'they have'} no "
+                "rate per 1,000 officers and " + ("is" if one else "are") + " not drawn."
+            )
         others = names[left_out & ~no_officers]
     else:
-        note, others = "", names[left_out]
+        others = names[left_out]
     if len(others):
         note += (
             f" {len(others)} force{'s' if len(others) != 1 else ''} with no "
             f"{measure.denominator_label.lower()} in this selection "
             f"{'are' if len(others) != 1 else 'is'} not drawn."
         )
-    if target is not None and drawn.any():
+    tau2 = drawn_tau2(spread, adjusted)
+    outside_otherwise = None
+    if target is not None and drawn.sum() >= 2:
         grid = _grid(denominators[drawn], whole=measure.kind == "proportion")
         # one call for the drawn limits and each force's own (so the table says how far it
         # sits from England and Wales)
-        both = _limits(target, np.concatenate([grid, denominators[drawn]]), measure)
+        both = _limits(target, np.concatenate([grid, denominators[drawn]]), measure, tau2)
         limits = both.iloc[: len(grid)]
         own_limits = {column: both[column].to_numpy()[len(grid) :] for column in LIMIT_COLUMNS}
+        if spread is not None and spread.overdispersed:
+            # the other kind of limits, so the note can say how many forces they would mark
+            other = funnel_flags(
+                rates[drawn], denominators[drawn], target, measure.kind,
+                None if tau2 is not None else spread.tau2,
+            ).tolist()  # fmt: skip
+            outside_otherwise = (
+                sum(flag != "within" for flag in other),
+                sum("99.8" in flag for flag in other),
+            )
     else:
         limits = pd.DataFrame(columns=["denominator", *LIMIT_COLUMNS], dtype=float)
         own_limits = dict.fromkeys(LIMIT_COLUMNS, np.nan)
@@ -570,6 +734,9 @@ def funnel(all_forces: pd.DataFrame, measure: Measure, target: float | None) -> 
         points=points,
         limits=limits,
         left_out=note.strip(),
+        dispersion=spread,
+        adjusted=adjusted,
+        outside_otherwise=outside_otherwise,
     )
 
 
@@ -582,27 +749,32 @@ def shown_rate(rate: float, low: float, high: float, note: str, measure: Measure
     return f"{rate:.1%} ({low:.1%} to {high:.1%})"
 
 
-def flag_labels(all_forces: pd.DataFrame, measure: Measure, target: float | None) -> pd.Series:
-    """Each force's place against the measure's funnel limits, in words (FLAG_LABELS); not
-    assessed where it cannot be (no target, no rate, or force not known)."""
-    if target is None:
+def flag_labels(
+    all_forces: pd.DataFrame, measure: Measure, target: float | None, tau2: float | None = None
+) -> pd.Series:
+    """Each force's place against the measure's funnel limits (widened by tau2 if given), in
+    words (FLAG_LABELS); not assessed where it cannot be: no target, no rate, force not known,
+    not in the service, or fewer than two forces to compare."""
+    keep = compared_forces(all_forces, measure)
+    if target is None or keep.sum() < 2:
         flags = [FUNNEL_NOT_ASSESSED] * len(all_forces)
     else:
-        flags = funnel_flags(
+        placed = funnel_flags(
             all_forces[measure.key], all_forces[measure.denominator].fillna(0), target,
-            measure.kind,
+            measure.kind, tau2,
         ).tolist()  # fmt: skip
-        known = (all_forces["force_code"] != UNKNOWN_FORCE).tolist()
         flags = [
-            flag if is_known else FUNNEL_NOT_ASSESSED
-            for flag, is_known in zip(flags, known, strict=True)
+            flag if kept else FUNNEL_NOT_ASSESSED
+            for flag, kept in zip(placed, keep.tolist(), strict=True)
         ]
     return pd.Series([FLAG_LABELS[flag] for flag in flags], index=all_forces.index, dtype="str")
 
 
-def _limits(target: float, denominators: np.ndarray, measure: Measure) -> pd.DataFrame:
+def _limits(
+    target: float, denominators: np.ndarray, measure: Measure, tau2: float | None = None
+) -> pd.DataFrame:
     """funnel_limits in the measure's display units, under the names charts.funnel_plot reads."""
-    raw = funnel_limits(target, denominators, measure.kind)
+    raw = funnel_limits(target, denominators, measure.kind, tau2=tau2)
     return pd.DataFrame(
         {
             "denominator": raw["denominator"],
@@ -696,39 +868,55 @@ def _period_label(start: dt.date, unit: str) -> str:
 def _trend(
     filters: Filters,
     monthly: pd.DataFrame,
-    groups: list[tuple[str, str, float, np.ndarray]],
+    stage_counts: pd.DataFrame,
+    groups: list[tuple[str, str, np.ndarray, np.ndarray]],
     unit: str,
     as_at: dt.date,
 ) -> pd.DataFrame:
-    """Reports per month or quarter for the force and England and Wales, per 1,000 officers,
-    up to the as-at date (no month after it is drawn as a zero).
+    """Reports per month or quarter for the force and England and Wales, per 1,000 officers a
+    year, up to the as-at date (no month after it is drawn as a zero).
 
-    groups holds, for each group, its kind, label, officers and which rows of
-    monthly_reports_by_force are its forces'. A month or quarter at either end of the period
-    that the period covers only in part is flagged (its rate counts only the days inside the
-    period).
+    groups holds, for each group, its kind, label and which rows of stage_counts (with
+    officer_fte) and of monthly_reports_by_force are its forces'. Each month's or quarter's rate
+    counts only its days inside the period on which each force was in the service; one that the
+    period covers only in part is flagged.
     """
     unit = unit if unit in ("month", "quarter") else "quarter"
     last = min(filters.last_date, as_at)
     starts = _period_starts(filters.first_date, last, unit)
     months = 3 if unit == "quarter" else 1
+    ends = [_period_end(start, months) for start in starts]
     # each row's period: its month's distance from the first period's start, in periods
     month = np.asarray(pd.to_datetime(monthly["month_start"]), dtype="datetime64[M]")
     first_month = np.datetime64(starts[0] if starts else filters.first_date, "M")
     period = (month - first_month).astype(np.int64) // months
     inside = (period >= 0) & (period < len(starts))
     reports = monthly["reports"].to_numpy()
-    counted, officers, kinds, labels = [], [], [], []
-    for kind, label, group_officers, rows in groups:
+    # days of each force (row) in the service in each period (column), within the period chosen
+    days = service_days(
+        stage_counts["force_code"].tolist(),
+        np.maximum(np.array(starts, dtype="datetime64[D]"), np.datetime64(filters.first_date)),
+        np.minimum(np.array(ends, dtype="datetime64[D]"), np.datetime64(last)),
+    ).reshape(len(stage_counts), len(starts))
+    fte = stage_counts["officer_fte"].to_numpy(dtype=float)
+    counted, officers, exposure, kinds, labels = [], [], [], [], []
+    for kind, label, forces, rows in groups:
         keep = rows & inside
         per_period = np.bincount(period[keep], weights=reports[keep], minlength=len(starts))
         counted.append(per_period.astype(np.int64))
-        officers += [group_officers] * len(starts)
+        group_fte = fte[forces]
+        staffed = len(group_fte) > 0 and not np.isnan(group_fte).any()
+        officers += [float(group_fte.sum()) if staffed else np.nan] * len(starts)
+        exposure.append(
+            officer_years(group_fte, days[forces].T).sum(axis=1)
+            if staffed
+            else np.full(len(starts), np.nan)
+        )
         kinds += [kind] * len(starts)
         labels += [label] * len(starts)
     reports_per_period = np.concatenate(counted) if counted else np.array([], dtype=np.int64)
-    rates = rate_per_1000(reports_per_period, np.array(officers, dtype=float))
-    ends = [_period_end(start, months) for start in starts]
+    officer_years_per_period = np.concatenate(exposure) if exposure else np.array([])
+    rates = rate_per_1000(reports_per_period, officer_years_per_period, officers=officers)
     whole = [
         start >= filters.first_date and end <= last for start, end in zip(starts, ends, strict=True)
     ]
@@ -743,6 +931,7 @@ def _trend(
             "group": pd.array(labels, dtype="str"),
             "reports": reports_per_period,
             "officer_fte": officers,
+            "officer_years": officer_years_per_period,
             "rate": rates["rate"].to_numpy(),
             "rate_low": rates["rate_low"].to_numpy(),
             "rate_high": rates["rate_high"].to_numpy(),

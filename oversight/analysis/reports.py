@@ -9,8 +9,9 @@ import numpy as np
 import pandas as pd
 
 from oversight.analysis import QueryRunner
+from oversight.analysis.exposure import service_days
 from oversight.filters import NATIONAL_LAUNCH, Filters
-from oversight.measures import rate_per_1000
+from oversight.measures import annual_rate_per_1000, rate_per_1000
 
 CATEGORY_LABELS = {
     "corrupt_exchange": "Corrupt exchange",
@@ -51,7 +52,7 @@ VALUE_LABELS = {
     "category_count": {"1": "One category", "2": "Two categories", "3 or more": "Three or more"},
 }
 # the columns of the page's table of forces with a rate per 1,000 officers
-RATE_TABLE_COLUMNS = ("force_name", "region_name", "reports", "officer_fte",
+RATE_TABLE_COLUMNS = ("force_name", "region_name", "reports", "officer_fte", "officer_years",
                       "reports_per_1000_officers", "rate_low", "rate_high")  # fmt: skip
 NO_OFFICER_FIGURE = "no officer figure: not in the England and Wales workforce statistics"
 FORCE_NOT_KNOWN = "force not known, so no officer figure"
@@ -81,20 +82,25 @@ class RatePeriod:
         return self.first < NATIONAL_LAUNCH
 
     def note(self) -> str:
-        """What a rate per 1,000 officers over this span means, and what it does not."""
+        """What a rate per 1,000 officers a year over this span means."""
         text = (
-            f"Reports per 1,000 officers over the period {self.describe()}, not annualised: "
-            "a longer period gives a higher rate, so compare forces within one period, not "
-            "rates of periods of different lengths. Officers are full-time equivalents at 31 "
-            "March 2025 (Home Office). Whiskers: exact Poisson 95% intervals."
+            f"Reports per 1,000 officers a year over the period {self.describe()}: a force's "
+            "reports divided by its officers times the years it was in the service within the "
+            "period, so that rates over periods of different lengths, and beside other annual "
+            "figures, can be compared. Officers are full-time equivalents at 31 March 2025 "
+            "(Home Office). Whiskers: exact Poisson 95% intervals."
         )
         if self.includes_pilot:
             text += (
                 " Before the national launch on 14 March 2024 the service took reports about "
-                "the Metropolitan Police only (the pilot), so over this period the Met's rate "
-                "covers more time than other forces'."
+                "the Metropolitan Police only (the pilot), so other forces' rates count only "
+                "their days from 14 March 2024."
             )
         return text
+
+    def service_days(self, force_codes) -> np.ndarray:
+        """Days each force was in the service within the span (0 if none)."""
+        return service_days(list(force_codes), self.first, self.last)
 
 
 @dataclass(frozen=True)
@@ -221,21 +227,31 @@ def attribute_table(counts: pd.DataFrame, total: int) -> pd.DataFrame:
     )
 
 
-def force_rates(counts: pd.DataFrame) -> pd.DataFrame:
-    """Reports per 1,000 officers with an exact Poisson 95% interval for each row of
-    reports_by_force; rows without an officer figure get no rate and a rate_note saying why."""
-    rates = rate_per_1000(counts["reports"], counts["officer_fte"])
+def force_rates(counts: pd.DataFrame, period: RatePeriod | None = None) -> pd.DataFrame:
+    """Reports per 1,000 officers a year with an exact Poisson 95% interval for each row of
+    reports_by_force; rows without an officer figure get no rate and a rate_note saying why.
+
+    The rate counts only the days the force was in the service within period (docs/metrics.md,
+    "Rates"), and days_in_service and officer_years are added. Without a period the rate is over
+    the counts' whole period, not annualised (what the snapshot published before annual rates).
+    """
+    codes = counts["force_code"].tolist()
+    if period is None:
+        rates = rate_per_1000(counts["reports"], counts["officer_fte"])
+        exposure = {}
+    else:
+        days = period.service_days(codes)
+        rates = annual_rate_per_1000(counts["reports"], counts["officer_fte"], days)
+        exposure = {"days_in_service": days, "officer_years": rates["officer_years"].to_numpy()}
     notes = [
         FORCE_NOT_KNOWN if code == "unknown" else NO_OFFICER_FIGURE if math.isnan(fte) else note
         for code, fte, note in zip(
-            counts["force_code"].tolist(),
-            counts["officer_fte"].tolist(),
-            rates["rate_note"].tolist(),
-            strict=True,
+            codes, counts["officer_fte"].tolist(), rates["rate_note"].tolist(), strict=True
         )
     ]
     rated = pd.DataFrame(
         {
+            **exposure,
             "reports_per_1000_officers": rates["rate"].to_numpy(),
             "rate_low": rates["rate_low"].to_numpy(),
             "rate_high": rates["rate_high"].to_numpy(),
@@ -279,18 +295,22 @@ def _rows(column: pd.Series, positions: list[int]) -> pd.api.extensions.Extensio
 
 
 def national_rate(counts: pd.DataFrame, label: str = NATIONAL_LABEL) -> pd.Series:
-    """Reports per 1,000 officers over every force with an officer figure (England and Wales)."""
+    """Reports per 1,000 officers (a year, where counts has force_rates' officer_years) over
+    every force with an officer figure (England and Wales)."""
     officers = counts["officer_fte"].to_numpy(dtype=float)
     with_figure = ~np.isnan(officers) & (counts["force_code"] != "unknown").to_numpy()
     reports = int(counts["reports"].to_numpy()[with_figure].sum())
     officers = float(officers[with_figure].sum())
-    rate = rate_per_1000(reports, officers)
+    annual = "officer_years" in counts.columns
+    exposure = float(counts["officer_years"].to_numpy()[with_figure].sum()) if annual else officers
+    rate = rate_per_1000(reports, exposure)
     return pd.Series(
         {
             "label": label,
             "forces": int(with_figure.sum()),
             "reports": reports,
             "officer_fte": officers,
+            **({"officer_years": exposure} if annual else {}),
             "reports_per_1000_officers": rate["rate"].iat[0],
             "rate_low": rate["rate_low"].iat[0],
             "rate_high": rate["rate_high"].iat[0],
@@ -305,7 +325,8 @@ def rated_forces(by_force: pd.DataFrame, national: pd.Series) -> pd.DataFrame:
     columns = {
         column: by_force[column].tolist()
         for column in ("force_code", "force_name", "short_name", "reports", "officer_fte",
-                       "reports_per_1000_officers", "rate_low", "rate_high")
+                       "officer_years", "reports_per_1000_officers", "rate_low", "rate_high")
+        if column in by_force.columns
     }  # fmt: skip
     rates, names = columns["reports_per_1000_officers"], columns["short_name"]
     order = sorted(
@@ -320,12 +341,13 @@ def rated_forces(by_force: pd.DataFrame, national: pd.Series) -> pd.DataFrame:
             "short_name": national["label"],
             "reports": national["reports"],
             "officer_fte": national["officer_fte"],
+            "officer_years": national.get("officer_years"),
             "reports_per_1000_officers": national["reports_per_1000_officers"],
             "rate_low": national["rate_low"],
             "rate_high": national["rate_high"],
         }
-        for column, value in england_and_wales.items():
-            rated[column].append(value)
+        for column, values in rated.items():
+            values.append(england_and_wales[column])
     # by_force's types, so that an empty table keeps them too
     return pd.DataFrame(
         {column: pd.array(values, dtype=by_force[column].dtype) for column, values in rated.items()}
@@ -446,7 +468,8 @@ def reports_data(run: QueryRunner, filters: Filters, as_at: dt.date | None) -> R
     grid = run("reports_by_force_category", **params)
     by_category = category_table(grid, total)
 
-    by_force = force_rates(force_counts(grid, run("forces_reference")))
+    span = rate_period(filters, as_at)
+    by_force = force_rates(force_counts(grid, run("forces_reference")), span)
     codes = by_force["force_code"].tolist()
     force_not_known = (
         int(by_force["reports"].iat[codes.index("unknown")]) if "unknown" in codes else None
@@ -454,10 +477,11 @@ def reports_data(run: QueryRunner, filters: Filters, as_at: dt.date | None) -> R
     # the national comparator keeps the channel and category filters but takes every force
     all_forces = filters.with_forces(())
     everywhere = (
-        by_force if all_forces == filters else run("reports_by_force", **all_forces.sql_params())
+        by_force
+        if all_forces == filters
+        else force_rates(run("reports_by_force", **all_forces.sql_params()), span)
     )
 
-    span = rate_period(filters, as_at)
     by_month = run("reports_by_month", **params)
     by_quarter = quarters_from_months(by_month)
     if filters.channels:

@@ -137,39 +137,130 @@ def test_filter_change_moves_the_force_and_its_comparators(open_page, demo):
     check_funnel_limits_by_hand(app, demo, first, last, ["online"])
 
 
-def check_funnel_limits_by_hand(app, demo, first, last, channels):
-    """Kent's reports per 1,000 officers against exact Poisson limits around the England and
-    Wales rate (Spiegelhalter's interpolation), computed here from scratch."""
+def hand_funnel(demo, first, last, channels=()):
+    """Every England and Wales force's reports and officer-years over a period in which all were
+    in the service, the England and Wales rate per 1,000 officers a year, and over-dispersion
+    worked out by hand as NHS England's SHMI does: square-root z-scores 2(sqrt(O) - sqrt(E)),
+    winsorised at the 10th and 90th percentiles, phi their mean square, the test
+    n phi > (n - 1) + 2 sqrt(2(n - 1)), and the DerSimonian-Laird tau^2."""
     forces = demo["forces"]
-    nation = forces.loc[forces["nation"].isin(["england", "wales"])]
-    reports = expected(demo, first, last, list(nation["force_code"]), channels)["Reports"]
-    target = reports / nation["officer_fte"].sum() * 1000
-    fte = float(forces.loc[forces["force_code"] == "kent", "officer_fte"].iloc[0])
-    kent_reports = expected(demo, first, last, ["kent"], channels)["Reports"]
+    nation = forces.loc[forces["nation"].isin(["england", "wales"])].set_index("force_code")
+    days = (pd.Timestamp(last) - pd.Timestamp(first)).days + 1
+    officer_years = nation["officer_fte"] * days / 365.25
+    reports = pd.Series(
+        {code: expected(demo, first, last, [code], channels)["Reports"] for code in nation.index}
+    )
+    target = reports.sum() / officer_years.sum() * 1000
+    expected_reports = target * officer_years / 1000
+    z = 2 * (np.sqrt(reports) - np.sqrt(expected_reports))
+    low, high = np.quantile(z, [0.1, 0.9])
+    winsorised = z.clip(low, high)
+    n = len(z)
+    phi = (winsorised**2).mean()
+    weight = 4 * expected_reports
+    tau2 = max(0.0, (n * phi - (n - 1)) / (weight.sum() - (weight**2).sum() / weight.sum()))
+    overdispersed = n * phi > (n - 1) + 2 * math.sqrt(2 * (n - 1))
+    return {
+        "reports": reports, "officer_years": officer_years, "target": target,
+        "tau2": tau2, "overdispersed": overdispersed,
+    }  # fmt: skip
+
+
+def check_funnel_limits_by_hand(app, demo, first, last, channels):
+    """Kent's reports per 1,000 officers a year against limits around the England and Wales
+    rate computed here from scratch: widened by tau^2 on the square-root scale where the forces
+    are over-dispersed, else exact Poisson limits (Spiegelhalter's interpolation)."""
+    hand = hand_funnel(demo, first, last, channels)
+    target, years = hand["target"], hand["officer_years"]["kent"]
+    kent_reports = hand["reports"]["kent"]
+    mean = years * target / 1000
 
     def limit(p):
-        distribution = stats.poisson(fte * target / 1000)
+        if hand["overdispersed"]:
+            spread = math.sqrt(1 / (4 * mean) + hand["tau2"])
+            return target * max(1 + stats.norm.ppf(p) * spread, 0) ** 2
+        distribution = stats.poisson(mean)
         r = distribution.ppf(p)
         a = (distribution.cdf(r) - p) / (distribution.cdf(r) - distribution.cdf(r - 1))
-        return (r - a) / fte * 1000
+        return (r - a) / years * 1000
 
     points = frame_with(app, "lower_95").set_index("force_code")
     row = points.loc["kent"]
     assert row["Reports"] == kent_reports
-    assert row["Reports per 1,000 officers"] == pytest.approx(kent_reports / fte * 1000)
+    assert row["Officer-years in the service"] == pytest.approx(years)
+    rate = kent_reports / years * 1000
+    assert row["Reports per 1,000 officers a year"] == pytest.approx(rate)
     assert row["lower_95"] == pytest.approx(limit(0.025))
     assert row["upper_95"] == pytest.approx(limit(0.975))
     assert row["lower_998"] == pytest.approx(limit(0.001))
     assert row["upper_998"] == pytest.approx(limit(0.999))
-    rate = kent_reports / fte * 1000
     inside_95 = limit(0.025) <= rate <= limit(0.975)
     assert (row["flag"] == "within the limits") == inside_95
     # forces without officer numbers are not drawn, and the page says so
     assert "police_scotland" not in points.index
     assert any("Police Scotland have no officer figure" in c.value for c in app.caption)
     table = frame_with(app, "Against England and Wales").set_index("Force")
-    assert pd.isna(table.loc["Police Scotland", "Reports per 1,000 officers"])
+    assert pd.isna(table.loc["Police Scotland", "Reports per 1,000 officers a year"])
     assert table.loc["Police Scotland", "Why no rate"].startswith("no officer figure")
+    return hand
+
+
+def outside_counts(points: pd.DataFrame) -> tuple[int, int]:
+    """Forces beyond the 95% and the 99.8% limits, from the funnel's numbers table."""
+    flags = points["flag"].tolist()
+    return sum("beyond" in flag for flag in flags), sum("99.8%" in flag for flag in flags)
+
+
+def test_limits_allow_for_over_dispersion_unless_chance_alone_is_chosen(open_page, demo):
+    """2025/26 on the default measure: the forces are over-dispersed, the limits drawn are
+    widened by the tau worked out by hand, and the caption says so; choosing chance alone draws
+    the exact limits, which mark more forces."""
+    app = open_forces(open_page, {"period": "fy2025"})
+    assert app.radio(key="forces_limits").value == "adjusted"
+    hand = check_funnel_limits_by_hand(app, demo, "2025-04-01", "2026-03-31", ())
+    assert hand["overdispersed"]
+    note = next(c.value for c in app.caption if "Dotted lines" in c.value)
+    assert "Limits drawn: they allow for differences between forces beyond chance" in note
+    assert f"τ = {math.sqrt(hand['tau2']):.3f} on the square-root scale" in note
+    adjusted = outside_counts(frame_with(app, "lower_95"))
+    assert f"{adjusted[0]} of 43 forces fall outside the 95% limits" in note
+
+    app.radio(key="forces_limits").set_value("chance").run()
+    assert not app.exception
+    open_chart_numbers(app)
+    note = next(c.value for c in app.caption if "Dotted lines" in c.value)
+    assert note.count("Limits drawn: chance alone (unadjusted), as chosen") == 1
+    chance = outside_counts(frame_with(app, "lower_95"))
+    assert f"{chance[0]} of 43 forces fall outside the 95% limits" in note
+    assert f"with the adjusted limits, {adjusted[0]} would ({adjusted[1]} outside" in note
+    assert chance[0] > adjusted[0]
+    # Kent's limits are now the exact Poisson ones, as worked out by hand
+    points = frame_with(app, "lower_95").set_index("force_code")
+    years, target = hand["officer_years"]["kent"], hand["target"]
+    distribution = stats.poisson(years * target / 1000)
+    r = distribution.ppf(0.975)
+    a = (distribution.cdf(r) - 0.975) / (distribution.cdf(r) - distribution.cdf(r - 1))
+    assert points.loc["kent", "upper_95"] == pytest.approx((r - a) / years * 1000)
+
+
+def test_pilot_compares_no_forces_and_says_so(open_page, demo):
+    """Over the Met's pilot no other force was in the service: no funnel, a plain message, and
+    every other force 'not in the service in this period' rather than outside the limits."""
+    app = open_forces(open_page, {"period": "pilot", "focus": "metropolitan"})
+    assert not any("lower_95" in d.value.columns for d in app.dataframe)
+    message = " ".join(info.value for info in app.info)
+    assert "Only one force, Metropolitan Police, was in the service" in message
+    assert "there is no funnel" in message
+    assert not any("outside the 95% limits" in c.value for c in app.caption)
+    table = frame_with(app, "Against England and Wales").set_index("Force")
+    assert table.loc["Kent", "Why no rate"] == "not in the service in this period"
+    assert set(table["Against England and Wales"]) == {"not assessed"}
+    # the Met's rate a year is over its 458 days of the pilot
+    met = table.loc["Metropolitan Police"]
+    forces = demo["forces"].set_index("force_code")
+    years = forces.loc["metropolitan", "officer_fte"] * 458 / 365.25
+    assert met["Officer-years in the service"] == pytest.approx(years)
+    assert met["Reports per 1,000 officers a year"] == pytest.approx(2878 / years * 1000)
 
 
 def test_focus_from_the_url_and_a_force_with_no_reports(open_page):
@@ -196,6 +287,8 @@ def test_add_rates_and_funnel_on_a_tiny_frame():
             "force_code": ["a", "b", "c", "unknown"],
             "force": ["A", "B", "C", "Force not known"],
             "officer_fte": [1000.0, 2000.0, np.nan, np.nan],
+            "days_in_service": [365, 365, 365, 365],
+            "officer_years": [1000.0 * 365 / 365.25, 2000.0 * 365 / 365.25, np.nan, np.nan],
             "reports": [10, 0, 5, 3],
             "disseminated_reports": [4, 0, 2, 0],
             "referrals": [4, 0, 2, 0],
@@ -207,7 +300,7 @@ def test_add_rates_and_funnel_on_a_tiny_frame():
         }
     )
     rated = add_rates(counts).set_index("force_code")
-    assert rated.loc["a", "reports_per_1000_officers"] == pytest.approx(10.0)
+    assert rated.loc["a", "reports_per_1000_officers"] == pytest.approx(10.0 * 365.25 / 365)
     assert rated.loc["a", "investigation_rate"] == pytest.approx(1.0)
     assert math.isnan(rated.loc["b", "dissemination_rate"])
     assert rated.loc["b", "dissemination_rate_note"] == "no cases to divide by"
@@ -284,3 +377,44 @@ def test_spread_note_counts_forces_outside_the_limits_against_chance():
     assert "over-dispersion" in funnel.spread_note
     calm = Funnel(funnel.measure, 1.0, points.iloc[2:], pd.DataFrame(), "")
     assert "over-dispersion" not in calm.spread_note
+
+
+def test_trend_rates_are_annual_over_each_quarters_days_in_the_service(page_db, demo):
+    """2023/24 by quarter: Kent joined on 14 Mar 2024, so it has no rate before its last quarter
+    and there a year's worth of its 18 days; England and Wales counts the Met's 91 days of that
+    quarter and every other force's 18."""
+    import datetime as dt
+    import functools
+
+    from oversight.analysis.forces import forces_data
+    from oversight.db import connect_read_only, run_query
+    from oversight.filters import Filters
+
+    con = connect_read_only(page_db)
+    try:
+        run = functools.partial(run_query, con)
+        filters = Filters(dt.date(2023, 4, 1), dt.date(2024, 3, 31), "fy2023")
+        trend = forces_data(run, filters, dt.date(2026, 10, 31), "kent").trend
+    finally:
+        con.close()
+    forces = demo["forces"]
+    nation = forces.loc[forces["nation"].isin(["england", "wales"])].set_index("force_code")
+    kent = trend[trend["group_kind"] == "force"].set_index("period")
+    assert kent["rate"].iloc[:3].isna().all()
+    assert set(kent["rate_note"].iloc[:3]) == {"not in the service in this period"}
+    last_quarter = "Jan–Mar 2024"
+    reports = expected(demo, "2024-01-01", "2024-03-31", ["kent"])["Reports"]
+    years = nation.loc["kent", "officer_fte"] * 18 / 365.25
+    assert kent.loc[last_quarter, "reports"] == reports
+    assert kent.loc[last_quarter, "officer_years"] == pytest.approx(years)
+    assert kent.loc[last_quarter, "rate"] == pytest.approx(reports / years * 1000)
+
+    national = trend[trend["group_kind"] == "nation"].set_index("period")
+    met = nation.loc["metropolitan", "officer_fte"]
+    others = nation["officer_fte"].sum() - met
+    years = (met * 91 + others * 18) / 365.25
+    reports = expected(demo, "2024-01-01", "2024-03-31", list(nation.index))["Reports"]
+    assert national.loc[last_quarter, "officer_years"] == pytest.approx(years)
+    assert national.loc[last_quarter, "rate"] == pytest.approx(reports / years * 1000)
+    # before the launch the nation is the Met alone, over each quarter's 91 or 92 days
+    assert national.loc["Apr–Jun 2023", "officer_years"] == pytest.approx(met * 91 / 365.25)

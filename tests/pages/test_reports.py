@@ -38,11 +38,13 @@ def selected(demo, first, last, forces=(), channels=(), categories=()) -> pd.Dat
     return reports[keep]
 
 
-def poisson_rate(count: int, officers: float) -> tuple[float, float, float]:
-    """Reports per 1,000 officers with the exact (Garwood) 95% interval, from scipy directly."""
+def poisson_rate(count: int, officers: float, days: int) -> tuple[float, float, float]:
+    """Reports per 1,000 officers a year over days in the service, with the exact (Garwood) 95%
+    interval of the count, from scipy directly."""
     low = 0.0 if count == 0 else stats.chi2.ppf(0.025, 2 * count) / 2
     high = stats.chi2.ppf(0.975, 2 * count + 2) / 2
-    return tuple(value * 1000 / officers for value in (count, low, high))
+    officer_years = officers * days / 365.25
+    return tuple(value * 1000 / officer_years for value in (count, low, high))
 
 
 def open_reports(open_page, query: dict | None = None):
@@ -133,7 +135,9 @@ def test_filters_change_numbers_as_counted_by_hand(
     if categories:
         assert categories_shown[categories[0]] == len(mine)
 
-    # rates per 1,000 officers with exact Poisson intervals, counts beside them
+    # rates per 1,000 officers a year with exact Poisson intervals, counts beside them; every
+    # force was in the service for the whole of both periods
+    days = (pd.Timestamp(last) - pd.Timestamp(first)).days + 1
     forces_ref = demo["forces"].set_index("force_code")
     rates = table(app, "force_code", "reports_per_1000_officers").set_index("force_name")
     rates = rates[~rates.index.str.startswith("England and Wales")]
@@ -141,7 +145,7 @@ def test_filters_change_numbers_as_counted_by_hand(
     for force in forces:
         row = rates.loc[forces_ref.loc[force, "force_name"]]
         count = int((mine["subject_force"] == force).sum())
-        rate, low, high = poisson_rate(count, forces_ref.loc[force, "officer_fte"])
+        rate, low, high = poisson_rate(count, forces_ref.loc[force, "officer_fte"], days)
         assert row["reports"] == count
         assert row["reports_per_1000_officers"] == pytest.approx(rate, rel=1e-9)
         assert (row["rate_low"], row["rate_high"]) == pytest.approx((low, high), rel=1e-6)
@@ -154,6 +158,9 @@ def test_filters_change_numbers_as_counted_by_hand(
     )
     assert national["reports"] == nation["subject_force"].isin(with_figure.index).sum()
     assert national["officer_fte"] == pytest.approx(with_figure["officer_fte"].sum())
+    assert national["officer_years"] == pytest.approx(
+        with_figure["officer_fte"].sum() * days / 365.25
+    )
 
     # subject role, duty status and setting split the same reports
     panels = table(app, "attribute", "value")
@@ -216,6 +223,47 @@ def hand_counts(rows) -> pd.DataFrame:
                                        "reports"])  # fmt: skip
 
 
+def test_pilot_rates_are_the_met_alone_and_annual(open_page, demo):
+    """Over the pilot only the Met was in the service: it alone has a rate, a year's worth over
+    its 458 days; every other force with an officer figure says it was not in the service."""
+    app = open_reports(open_page, {"period": "pilot"})
+    mine = selected(demo, "2022-11-29", "2024-02-29")
+    met = demo["forces"].set_index("force_code").loc["metropolitan"]
+    rates = table(app, "force_code", "reports_per_1000_officers").set_index("force_code")
+    assert rates.index.tolist() == ["metropolitan", "england_and_wales"]
+    days = (pd.Timestamp("2024-02-29") - pd.Timestamp("2022-11-29")).days + 1
+    assert days == 458
+    rate, low, high = poisson_rate(len(mine), met["officer_fte"], days)
+    for code in rates.index:  # England and Wales is the Met alone
+        assert rates.loc[code, "reports_per_1000_officers"] == pytest.approx(rate, rel=1e-9)
+        assert rates.loc[code, ["rate_low", "rate_high"]].tolist() == pytest.approx([low, high])
+    no_rate = table(app, "rate_note").set_index("force_name")
+    assert no_rate.loc["Kent Police", "rate_note"] == "not in the service in this period"
+    assert no_rate.loc["Police Scotland", "rate_note"] == NO_OFFICER_FIGURE
+
+
+def test_force_rates_count_only_days_in_the_service():
+    """A period across the national launch: the Met counts all 31 days of March 2024, a force
+    that joined on 14 March its 18 days; rates are a year's worth of each."""
+    counts = hand_counts([
+        ("metropolitan", "Metropolitan Police Service", "Met", 3000.0, 31),
+        ("kent", "Kent Police", "Kent", 1461.0, 9),
+    ])  # fmt: skip
+    rates = force_rates(counts, RatePeriod(dt.date(2024, 3, 1), dt.date(2024, 3, 31)))
+    assert rates["days_in_service"].tolist() == [31, 18]
+    assert rates["officer_years"].tolist() == pytest.approx(
+        [3000 * 31 / 365.25, 1461 * 18 / 365.25]
+    )
+    assert rates["reports_per_1000_officers"].tolist() == pytest.approx(
+        [31 / (3000 * 31 / 365.25) * 1000, 9 / (1461 * 18 / 365.25) * 1000]
+    )
+    national = national_rate(rates)
+    assert national["officer_years"] == pytest.approx((3000 * 31 + 1461 * 18) / 365.25)
+    assert national["reports_per_1000_officers"] == pytest.approx(
+        40 / ((3000 * 31 + 1461 * 18) / 365.25) * 1000
+    )
+
+
 def test_force_rates_give_reasons_not_zeros():
     counts = hand_counts([
         ("a", "Force A", "A", 2000.0, 10),
@@ -258,7 +306,7 @@ def test_time_table_marks_partial_spans_and_drops_those_after_as_at():
     assert frame["partial"].tolist() == [True, False, True]
     assert span.days == 50 and not span.includes_pilot
     assert RatePeriod(dt.date(2024, 3, 13), dt.date(2024, 3, 31)).includes_pilot
-    assert "not annualised" in span.note()
+    assert span.note().startswith("Reports per 1,000 officers a year over the period")
 
 
 def test_quarters_are_summed_from_every_month_by_channel():
