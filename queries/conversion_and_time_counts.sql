@@ -6,8 +6,9 @@
 -- One row:
 --   reports, disseminated_reports     dissemination rate = disseminated_reports / reports
 --   referrals, transferred,
---   investigations                    investigation rate = investigations / (referrals -
---                                     transferred)
+--   referrals_not_transferred,
+--   investigations                    investigation rate = investigations /
+--                                     referrals_not_transferred
 --   investigations_with_finding,
 --   case_to_answer, false_allegations case-to-answer and false-allegation rates, over
 --                                     investigations with a finding (both are findings of an
@@ -20,8 +21,8 @@
 -- Parameters: the filters ($first_date ... $categories, see filtered_tables.sql).
 with counts as (
     select
-        reports, disseminated_reports, referrals, transferred, investigations,
-        investigations_with_finding, case_to_answer, false_allegations, dismissals
+        reports, disseminated_reports, referrals, transferred, referrals_not_transferred,
+        investigations,        investigations_with_finding, case_to_answer, false_allegations, dismissals
     from headline_counts(
         $first_date, $last_date, $forces::varchar[], $regions::varchar[],
         $channels::varchar[], $categories::varchar[], null::date, null::integer

@@ -137,7 +137,8 @@ create or replace macro memory.main.days_waiting(referred_date, as_at) as
 -- them. Additive over forces: a region's, a nation's and the headline figures are sums of rows.
 -- One row per row of force_rows (zeros included), with its columns, then:
 --   reports, reports_phone, reports_online, anonymous_reports, disseminated_reports
---   referrals, investigations, transferred, investigations_with_finding, case_to_answer,
+--   referrals, investigations, transferred, referrals_not_transferred (the base of the
+--   investigation rate), investigations_with_finding, case_to_answer,
 --   false_allegations, dismissals, would_have_been_dismissed, removed_from_policing, barred,
 --   criminal_charges, open_cases, awaiting_force_decision, awaiting_force_decision_overdue
 --   (pending more than overdue_days at as_at; 0 where as_at is NULL), and for the path of a
@@ -172,6 +173,7 @@ referral_counts as (
         count(*) as referrals,
         count(*) filter (where is_investigation) as investigations,
         count(*) filter (where is_transferred) as transferred,
+        count(*) filter (where not is_transferred) as referrals_not_transferred,
         count(*) filter (where is_investigation_with_finding) as investigations_with_finding,
         count(*) filter (where is_case_to_answer) as case_to_answer,
         count(*) filter (where is_false_allegation) as false_allegations,
@@ -204,6 +206,7 @@ select
     coalesce(c.referrals, 0) as referrals,
     coalesce(c.investigations, 0) as investigations,
     coalesce(c.transferred, 0) as transferred,
+    coalesce(c.referrals_not_transferred, 0) as referrals_not_transferred,
     coalesce(c.investigations_with_finding, 0) as investigations_with_finding,
     coalesce(c.case_to_answer, 0) as case_to_answer,
     coalesce(c.false_allegations, 0) as false_allegations,
@@ -237,6 +240,7 @@ select
     sum(referrals)::bigint as referrals,
     sum(investigations)::bigint as investigations,
     sum(transferred)::bigint as transferred,
+    sum(referrals_not_transferred)::bigint as referrals_not_transferred,
     sum(investigations_with_finding)::bigint as investigations_with_finding,
     sum(case_to_answer)::bigint as case_to_answer,
     sum(false_allegations)::bigint as false_allegations,

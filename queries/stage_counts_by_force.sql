@@ -10,7 +10,7 @@
 --     where the force has no officer figure), officer_fte_date
 --   reports, reports_phone, reports_online, disseminated_reports (reports naming the force
 --     with at least one referral, to any force)
---   referrals (received by the force), investigations, transferred,
+--   referrals (received by the force), investigations, transferred, referrals_not_transferred,
 --   investigations_with_finding (investigations with a finding so far), case_to_answer,
 --   dismissals, would_have_been_dismissed, open_cases
 -- Parameters: the filters ($first_date ... $categories, see filtered_tables.sql).
@@ -30,6 +30,7 @@ select
     referrals,
     investigations,
     transferred,
+    referrals_not_transferred,
     investigations_with_finding,
     case_to_answer,
     dismissals,

@@ -33,6 +33,7 @@ from oversight.measures import (
     proportion_table,
     rate_per_1000,
 )
+from oversight.rates import RATES
 
 DEFAULT_FOCUS = "metropolitan"
 NATION_LABEL = "England and Wales"
@@ -51,6 +52,7 @@ COUNT_COLUMNS = (
     "referrals",
     "investigations",
     "transferred",
+    "referrals_not_transferred",
     "investigations_with_finding",
     "case_to_answer",
     "dismissals",
@@ -127,15 +129,13 @@ MEASURES = {
     for m in (
         Measure("reports_per_1000_officers", "Reports per 1,000 officers a year", "reports",
                 "officer_years", "poisson", "Reports", "Officer-years in the service"),
-        Measure("dissemination_rate", "Dissemination rate", "disseminated_reports", "reports",
+        Measure("dissemination_rate", "Dissemination rate", *RATES["dissemination_rate"],
                 "proportion", "Passed on", "Reports"),
-        Measure("investigation_rate", "Investigation rate", "investigations",
-                "referrals_not_transferred", "proportion", "Investigations",
-                "Referrals not transferred"),
-        Measure("case_to_answer_rate", "Case-to-answer rate", "case_to_answer",
-                "investigations_with_finding", "proportion", "Case to answer",
-                "Investigations with a finding"),
-        Measure("dismissal_rate", "Dismissal rate", "dismissals", "investigations",
+        Measure("investigation_rate", "Investigation rate", *RATES["investigation_rate"],
+                "proportion", "Investigations", "Referrals not transferred"),
+        Measure("case_to_answer_rate", "Case-to-answer rate", *RATES["case_to_answer_rate"],
+                "proportion", "Case to answer", "Investigations with a finding"),
+        Measure("dismissal_rate", "Dismissal rate", *RATES["dismissal_rate"],
                 "proportion", "Dismissals", "Investigations"),
     )
 }  # fmt: skip
@@ -467,16 +467,15 @@ def add_rates(counts: pd.DataFrame) -> pd.DataFrame:
     Proportions are on the 0..1 scale; reports per 1,000 officers per 1,000 officers (FTE).
     forces_data adds the same columns to every force and its groups at once (_rated_together).
     """
-    frame = counts.assign(referrals_not_transferred=counts["referrals"] - counts["transferred"])
-    rates = pd.DataFrame(_rate_columns(frame), index=frame.index)
-    return pd.concat([frame, rates], axis=1)
+    rates = pd.DataFrame(_rate_columns(counts), index=counts.index)
+    return pd.concat([counts, rates], axis=1)
 
 
 def _rate_columns(
     counts: Mapping[str, Sequence],
 ) -> dict[str, np.ndarray | pd.api.extensions.ExtensionArray]:
     """Every measure's rate, interval and note (the columns add_rates adds) for the rows of
-    counts: a frame, or lists by column name, with referrals_not_transferred.
+    counts: a frame, or lists by column name, of the counts each measure divides.
 
     The four proportions are stacked into one frame, so that proportion_table runs once for
     all of them rather than once per measure.
@@ -562,11 +561,7 @@ def _rated_together(
 ) -> tuple[pd.DataFrame, dict[str, list | np.ndarray]]:
     """add_rates for every force (a frame) and for the groups (arrays by column), the groups'
     rows rated along with the forces' so that each measures function runs once."""
-    forces = stage_counts.assign(
-        referrals_not_transferred=stage_counts["referrals"] - stage_counts["transferred"]
-    )
-    groups = dict(group_counts)
-    groups["referrals_not_transferred"] = groups["referrals"] - groups["transferred"]
+    forces, groups = stage_counts, dict(group_counts)
     counted = {
         name: np.concatenate([forces[name].to_numpy(), groups[name]])
         for measure in MEASURES.values()

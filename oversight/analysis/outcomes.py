@@ -14,6 +14,7 @@ from oversight.analysis.reports import CATEGORY_LABELS
 from oversight.constants import OVERDUE_DAYS
 from oversight.filters import Filters
 from oversight.measures import kaplan_meier, km_quantile, proportion_table
+from oversight.rates import RATES
 
 SPLITS = ("none", "force", "category")
 MAX_FORCE_CURVES = 8
@@ -86,13 +87,7 @@ AGE_BANDS = (
     ("181–365 days", 181, 365),
     ("over 365 days", 366, None),
 )
-STAGE_COUNTS = {
-    "dissemination": ("disseminated_reports", "reports"),
-    "investigation": ("investigations", "referrals_not_transferred"),
-    "case_to_answer": ("case_to_answer", "investigations_with_finding"),
-    "false_allegation": ("false_allegations", "investigations_with_finding"),
-    "dismissal": ("dismissals", "investigations"),
-}
+STAGE_COUNTS = {stage: RATES[f"{stage}_rate"] for stage in STAGES}
 # Each stage's label, meaning and definition, in the order of STAGE_COUNTS: the last columns
 # of every conversions table, built once (frames are copied on write, so sharing it is safe).
 STAGE_TEXTS = pd.DataFrame(
@@ -159,7 +154,6 @@ def _first_row(frame: pd.DataFrame) -> dict:
 
 def _conversions(counts: dict) -> pd.DataFrame:
     """One row per stage: numerator, denominator, rate and 95% Wilson interval, and labels."""
-    counts = {**counts, "referrals_not_transferred": counts["referrals"] - counts["transferred"]}
     counted = pd.DataFrame(
         {
             "stage": list(STAGE_COUNTS),

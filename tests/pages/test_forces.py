@@ -293,6 +293,7 @@ def test_add_rates_and_funnel_on_a_tiny_frame():
             "disseminated_reports": [4, 0, 2, 0],
             "referrals": [4, 0, 2, 0],
             "transferred": [1, 0, 0, 0],
+            "referrals_not_transferred": [3, 0, 2, 0],
             "investigations": [3, 0, 2, 0],
             "investigations_with_finding": [2, 0, 0, 0],
             "case_to_answer": [1, 0, 0, 0],
