@@ -287,7 +287,8 @@ def tiny_frames(force_count: int) -> dict[str, pd.DataFrame]:
     )  # fmt: skip
     counts = {
         "reports": 10, "disseminated_reports": 4, "referrals": 5, "transferred": 1,
-        "referrals_not_transferred": 4, "investigations": 4, "investigations_with_finding": 0, "case_to_answer": 0,
+        "referrals_not_transferred": 4, "investigations": 4, "investigations_with_finding": 0,
+        "case_to_answer": 0,
         "false_allegations": 0, "dismissals": 0,
         "dissemination_cases": 5, "dissemination_median_days": 3.5, "dissemination_p90_days": 7.2,
         "finding_cases": 0, "finding_median_days": None, "finding_p90_days": None,
