@@ -8,11 +8,12 @@ the new version; cached query results are keyed on the version too.
 """
 
 import atexit
+import contextlib
 import datetime as dt
 import functools
 import gc
-import os
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,13 +24,23 @@ import streamlit as st
 
 from oversight.db import (
     DatabaseError,
+    DatabaseVersionError,
     connect_read_only,
+    failure_cause,
+    import_counts,
     run_query,
 )
 from oversight.demo import build_demo_database
 from oversight.exports import csv_bytes, neutralise_formulas
 from oversight.filters import Filters
-from oversight.settings import audience, disclosure_threshold, resolve_db_path
+from oversight.settings import (
+    SettingError,
+    audience,
+    check_dashboard_settings,
+    db_path_is_default,
+    disclosure_threshold,
+    resolve_db_path,
+)
 from oversight.sidebar import ForceChoices, force_choices, sidebar_filters
 from oversight.snapshot.build import build_snapshot
 from oversight.snapshot.model import Snapshot
@@ -37,6 +48,7 @@ from oversight.status import DataStatus, data_status
 from oversight.store import version_of
 
 _first_build = threading.Lock()
+NOT_AVAILABLE = "The figures are not available at the moment. Please try again later."
 # Where a rerun keeps the version it reads: session state lasts across reruns, so page_setup
 # replaces it at the start of each one.
 _PINNED = "_oversight_pinned_database"
@@ -49,61 +61,88 @@ def database_path() -> Path:
     return resolve_db_path()
 
 
-def ensure_database() -> None:
-    """Build the demo database on first run, or when a demo file of an older schema is found.
+def is_public() -> bool:
+    """Whether this dashboard serves the public (OVERSIGHT_AUDIENCE=public)."""
+    return audience() == "public"
 
-    Only at the default path (data/oversight.duckdb): a database named by OVERSIGHT_DB that
-    is missing is an error to report, not a place for demo data. A file holding real imports is
-    never replaced: the page says how to rebuild it and stops.
+
+def stop_with(message: str) -> None:
+    """Stop the page with a message for staff; the public are told only that the figures are
+    not available (a visitor has nothing to act on, and a path is internal)."""
+    st.error(NOT_AVAILABLE if is_public() else message)
+    st.stop()
+
+
+def check_settings() -> None:
+    """Stop the page if a setting is bad, naming it for staff only."""
+    try:
+        check_dashboard_settings()
+    except SettingError as error:
+        stop_with(
+            f"This dashboard is not configured correctly: {error}. Correct the setting and "
+            "restart the dashboard."
+        )
+
+
+@contextlib.contextmanager
+def database_failures() -> Iterator[None]:
+    """Stop the page with a plain message if the database cannot be used (not an Oversight
+    database, damaged blocks, a full or read-only disk), instead of Streamlit's exception box."""
+    try:
+        yield
+    except DatabaseError as error:
+        stop_with(str(error))
+    except (duckdb.Error, OSError) as error:
+        stop_with(f"The dashboard cannot use its database: {failure_cause(error, database_path())}")
+
+
+def ensure_database() -> None:
+    """Make sure there is a database to read, else stop the page saying why.
+
+    The demo is built only at the default path (OVERSIGHT_DB not set): when there is no file
+    yet, or when the file there is a demo of an older schema. A file holding anything but the
+    synthetic demo is never replaced; nor is any file named by OVERSIGHT_DB.
     """
     path = database_path()
-    with _first_build:
-        problem = _version_problem() if path.exists() else None
+    with _first_build, database_failures():
+        problem = _open_problem() if path.exists() else None
         if path.exists() and problem is None:
             return
-        if (problem is not None and not _only_synthetic(path)) or (
-            not path.exists() and os.environ.get("OVERSIGHT_DB")
-        ):
-            _not_available(problem)
-        if not path.exists() and os.environ.get("OVERSIGHT_DB"):
-            st.error(
-                f"There is no database at {path} (OVERSIGHT_DB). Import extracts into it with "
-                "`python -m oversight import PATH --db ...`, or unset OVERSIGHT_DB to use the "
-                "synthetic demo."
-            )
-            st.stop()
+        if not db_path_is_default():
+            stop_with(str(problem) if problem else _no_database_message(path))
+        if problem is not None and not _rebuildable_demo(path, problem):
+            stop_with(str(problem))
         with st.spinner("Building the synthetic demonstration database…"):
             build_demo_database(path, regenerate=False, only_if_absent=problem is None)
 
 
-def _not_available(problem: DatabaseError | None) -> None:
-    """Stop the page: staff are told what is wrong; a visitor only that there is a problem."""
-    if is_public():
-        st.error("The figures are not available at the moment. Please try again later.")
-        st.stop()
-    if problem is not None:
-        st.error(str(problem))
-        st.stop()
+def _no_database_message(path: Path) -> str:
+    return (
+        f"There is no database at {path} (OVERSIGHT_DB). Import extracts into it with "
+        "`python -m oversight import PATH --db ...`, or unset OVERSIGHT_DB to use the "
+        "synthetic demo."
+    )
 
 
-def _version_problem() -> DatabaseError | None:
+def _rebuildable_demo(path: Path, problem: DatabaseError) -> bool:
+    """Whether the file is a demo this project built, of an older schema: one or more imports
+    recorded, all synthetic. Anything else (real data, no imports, not ours) is kept."""
+    if not isinstance(problem, DatabaseVersionError):
+        return False
+    try:
+        synthetic, real = import_counts(path)
+    except (DatabaseError, duckdb.Error, OSError):
+        return False
+    return synthetic > 0 and real == 0
+
+
+def _open_problem() -> DatabaseError | None:
     """Why the file cannot be read (None if it can), pinning it for this rerun if it can."""
     try:
         pin_database()
     except DatabaseError as error:
         return error
     return None
-
-
-def _only_synthetic(path: Path) -> bool:
-    """Whether every import recorded in the file (of any schema version) was synthetic."""
-    try:
-        with duckdb.connect(":memory:") as con:
-            con.execute("attach $path as old (read_only)", {"path": str(path)})
-            row = con.execute("select coalesce(bool_and(synthetic), true) from old.imports")
-            return bool(row.fetchone()[0])
-    except duckdb.Error:
-        return False
 
 
 class _Replaced(Exception):
@@ -156,7 +195,8 @@ def _pinned() -> _Pinned:
     """This rerun's version (pinned now if nothing pinned it yet, e.g. in a test)."""
     pinned = st.session_state.get(_PINNED)
     if pinned is None or pinned.path != str(database_path()):
-        pin_database()
+        with database_failures():
+            pin_database()
         pinned = st.session_state[_PINNED]
     return pinned
 
@@ -170,7 +210,8 @@ def _read_pinned(cached_reader, *args):
     """cached_reader(path, version, connection, *args) on this rerun's version: the path and
     version key its cache, and the connection (left out of the key) is the pinned one."""
     pinned = _pinned()
-    return cached_reader(pinned.path, pinned.version, pinned.connection, *args)
+    with database_failures():
+        return cached_reader(pinned.path, pinned.version, pinned.connection, *args)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -220,11 +261,6 @@ def forces_reference() -> pd.DataFrame:
     return query("forces_reference")
 
 
-def is_public() -> bool:
-    """Whether this dashboard serves the public (OVERSIGHT_AUDIENCE=public)."""
-    return audience() == "public"
-
-
 _imports_frozen = threading.Event()
 
 
@@ -249,6 +285,7 @@ def page_setup(with_filters: bool = True) -> tuple[DataStatus, Filters | None]:
     Each page calls it (app.py only routes), so a page's own file says what it depends on.
     """
     _freeze_imported_objects()
+    check_settings()
     st.session_state.pop(_PINNED, None)  # a new rerun: the version is pinned afresh
     ensure_database()
     status = stored_data_status()
