@@ -10,7 +10,13 @@ import duckdb
 
 from oversight import __version__
 from oversight.constants import DEFAULT_THRESHOLD
-from oversight.db import DatabaseError, connect_read_only, failure_cause, require_duckdb_file
+from oversight.db import (
+    DatabaseError,
+    check_not_damaged,
+    connect_read_only,
+    failure_cause,
+    require_duckdb_file,
+)
 from oversight.demo import build_demo_database
 from oversight.ingest import ExtractError, import_extract
 from oversight.settings import (
@@ -246,11 +252,12 @@ def _check_settings(args: argparse.Namespace) -> None:
 
 
 def _check_database_file(args: argparse.Namespace) -> None:
-    """A writing command refuses a file that is not DuckDB's before DuckDB attaches it (the
-    readers check in connect_read_only)."""
+    """A writing command refuses a file that is not DuckDB's before DuckDB attaches it, and
+    stops on a damaged one (the readers check both in connect_read_only)."""
     db_path = resolve_db_path(getattr(args, "db", None))
     if args.command in WRITES_DATABASE and db_path.exists():
         require_duckdb_file(db_path)
+        check_not_damaged(db_path)
 
 
 def _environment_failed(args: argparse.Namespace, cause: str) -> int:

@@ -161,6 +161,18 @@ def run_query(con: duckdb.DuckDBPyConnection, name: str, **params) -> pd.DataFra
         cursor.close()
 
 
+def check_not_damaged(db_path: Path) -> None:
+    """Raise DuckDB's own error if the blocks that attaching the file reads (its catalog) are
+    damaged; any other problem is left to the caller. Writers call it first: their own attach
+    would report a damaged file as one that is not an Oversight database."""
+    with connect_memory() as con:
+        try:
+            con.execute("attach $path as probe (type duckdb, read_only)", {"path": str(db_path)})
+        except duckdb.Error as error:
+            if _damaged(error):
+                raise
+
+
 def import_counts(db_path: Path) -> tuple[int, int]:
     """How many synthetic and how many real imports the file records, whatever its schema
     version: (0, 0) for a DuckDB file without Oversight's imports table."""

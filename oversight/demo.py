@@ -59,7 +59,7 @@ from oversight.contract import (
     TABLES,
 )
 from oversight.db import DatabaseError, import_counts, require_duckdb_file
-from oversight.settings import DEMO_DIR, FORCES_CSV
+from oversight.settings import DEMO_DIR, DUCKDB_CONFIG, FORCES_CSV
 
 DEMO_SEED = 20221129
 DEMO_AS_AT = datetime.date(2026, 10, 31)
@@ -842,7 +842,7 @@ def _write_extract(
     }
     frames = {"reports": report_frame, "referrals": referral_frame, "outcomes": outcome_frame}
     paths = {name: out_dir / f"{name}.csv" for name in queries}
-    with duckdb.connect() as con:
+    with duckdb.connect(":memory:", config=DUCKDB_CONFIG) as con:
         for name, query in queries.items():
             con.register(f"{name[:-1]}_frame", frames[name])
             target = str(paths[name]).replace("'", "''")

@@ -43,11 +43,11 @@ def only_error(app: AppTest) -> str:
     return messages[0]
 
 
-@pytest.fixture
-def damaged_db(tmp_path, demo_db) -> Path:
+@pytest.fixture(params=["middle", "start"])
+def damaged_db(request, tmp_path, demo_db) -> Path:
     db_path = tmp_path / "damaged.duckdb"
     db_path.write_bytes(demo_db.read_bytes())
-    damage(db_path)
+    damage(db_path, request.param)
     return db_path
 
 

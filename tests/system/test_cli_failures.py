@@ -49,10 +49,18 @@ def read_only(folder: Path) -> None:
     subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
 
 
-def damage(db_path: Path) -> None:
-    """Overwrite the middle third of the file with a pattern, leaving its header intact."""
+HEADERS = 3 * 4096  # DuckDB's file header and its two database headers
+BLOCK = 256 * 1024  # DuckDB's default block size
+
+
+def damage(db_path: Path, where: str = "middle") -> None:
+    """Overwrite the middle third of the file, or its first two blocks (where the catalog of a
+    small database is), with a pattern, leaving the headers intact."""
     data = bytearray(db_path.read_bytes())
-    first, last = len(data) // 3, 2 * len(data) // 3
+    if where == "middle":
+        first, last = len(data) // 3, 2 * len(data) // 3
+    else:
+        first, last = HEADERS, HEADERS + 2 * BLOCK
     data[first:last] = bytes(i % 251 for i in range(last - first))
     db_path.write_bytes(bytes(data))
 
@@ -72,12 +80,12 @@ def as_real_data(db_path: Path) -> Path:
     return db_path
 
 
-@pytest.fixture
-def damaged(tmp_path, demo_db) -> Path:
-    """The demo's rows, marked real, in a file whose middle blocks are damaged."""
+@pytest.fixture(params=["middle", "start"])
+def damaged(request, tmp_path, demo_db) -> Path:
+    """The demo's rows, marked real, in a file damaged in the middle or at its start."""
     db_path = tmp_path / "damaged.duckdb"
     db_path.write_bytes(demo_db.read_bytes())
-    damage(as_real_data(db_path))
+    damage(as_real_data(db_path), request.param)
     return db_path
 
 
