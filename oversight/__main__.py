@@ -12,10 +12,10 @@ from oversight import __version__
 from oversight.constants import DEFAULT_THRESHOLD
 from oversight.db import (
     DatabaseError,
-    check_not_damaged,
+    attach_read_only,
+    connect_memory,
     connect_read_only,
     failure_cause,
-    require_duckdb_file,
 )
 from oversight.demo import build_demo_database
 from oversight.ingest import ExtractError, import_extract
@@ -252,12 +252,13 @@ def _check_settings(args: argparse.Namespace) -> None:
 
 
 def _check_database_file(args: argparse.Namespace) -> None:
-    """A writing command refuses a file that is not DuckDB's before DuckDB attaches it, and
-    stops on a damaged one (the readers check both in connect_read_only)."""
+    """A writing command tries the live file first as the readers open it (connect_read_only):
+    a file that is not DuckDB's, or that DuckDB cannot open, is refused in plain words, and a
+    damaged one stops the command, before the importer's own attach reports them otherwise."""
     db_path = resolve_db_path(getattr(args, "db", None))
     if args.command in WRITES_DATABASE and db_path.exists():
-        require_duckdb_file(db_path)
-        check_not_damaged(db_path)
+        with connect_memory() as con:
+            attach_read_only(con, db_path, "live")
 
 
 def _environment_failed(args: argparse.Namespace, cause: str) -> int:

@@ -119,17 +119,9 @@ def connect_read_only(db_path: Path) -> duckdb.DuckDBPyConnection:
     Attaching, rather than duckdb.connect(path), matters: DuckDB caches open databases by path,
     so after an import swapped a new file in, a plain connect would return the old one.
     """
-    require_duckdb_file(db_path)
     con = connect_memory()
     try:
-        try:
-            con.execute("attach $path as live (type duckdb, read_only)", {"path": str(db_path)})
-        except duckdb.Error as error:
-            if _damaged(error):
-                raise
-            raise DatabaseError(
-                f"{db_path} is not an Oversight database DuckDB can open ({_plain(error)})."
-            ) from error
+        attach_read_only(con, db_path, "live")
         con.execute("use live")
         check_schema_version(con, "live", db_path)
         # the filtered views every query reads; kept in the connection's own memory catalog
@@ -161,24 +153,29 @@ def run_query(con: duckdb.DuckDBPyConnection, name: str, **params) -> pd.DataFra
         cursor.close()
 
 
-def check_not_damaged(db_path: Path) -> None:
-    """Raise DuckDB's own error if the blocks that attaching the file reads (its catalog) are
-    damaged; any other problem is left to the caller. Writers call it first: their own attach
-    would report a damaged file as one that is not an Oversight database."""
-    with connect_memory() as con:
-        try:
-            con.execute("attach $path as probe (type duckdb, read_only)", {"path": str(db_path)})
-        except duckdb.Error as error:
-            if _damaged(error):
-                raise
+def attach_read_only(con: duckdb.DuckDBPyConnection, db_path: Path, catalog: str) -> None:
+    """Attach the DuckDB file db_path to con, read-only, as catalog (a fixed name).
+
+    Raises DatabaseError if it is not a DuckDB file or DuckDB cannot open it (said plainly), and
+    DuckDB's own error if its blocks are damaged (see failure_cause). Writers call it first on
+    the live file too: their own attach would report a damaged file as one of another kind.
+    """
+    require_duckdb_file(db_path)
+    try:
+        con.execute(f"attach $path as {catalog} (type duckdb, read_only)", {"path": str(db_path)})
+    except duckdb.Error as error:
+        if _damaged(error):
+            raise
+        raise DatabaseError(
+            f"{db_path} is not an Oversight database DuckDB can open ({_plain(error)})."
+        ) from error
 
 
 def import_counts(db_path: Path) -> tuple[int, int]:
     """How many synthetic and how many real imports the file records, whatever its schema
     version: (0, 0) for a DuckDB file without Oversight's imports table."""
-    require_duckdb_file(db_path)
     with connect_memory() as con:
-        con.execute("attach $path as old (type duckdb, read_only)", {"path": str(db_path)})
+        attach_read_only(con, db_path, "old")
         found = con.execute(
             "select count(*) from duckdb_tables() where database_name = 'old' "
             "and table_name = 'imports'"
@@ -202,7 +199,7 @@ def _damaged(error: BaseException) -> bool:
 def _plain(error: BaseException) -> str:
     """DuckDB's message, first line only and without web addresses (it may point to its docs)."""
     first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-    return re.sub(r"\s*\(?\b\w+://\S+", "", first).strip()
+    return re.sub(r"\s*\(?\b\w+://\S+", "", first).strip().rstrip(".")
 
 
 def _failed_path(error: BaseException, db_path: Path) -> Path:

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from oversight.db import create_schema
+from oversight.db import create_schema, failure_cause
 from tests.system.test_cli import REPORTS, oversight, sha256, write
 
 PROGRESS = "["  # progress lines on standard error start with the elapsed time in brackets
@@ -223,3 +223,24 @@ def test_a_bad_setting_is_named_in_one_line(setting, value, args, tmp_path, demo
     assert "Oversight is not configured correctly: " + setting in line
     assert sha256(db_path) == before
     assert not (tmp_path / "out").exists()
+
+
+def test_duckdb_messages_are_shown_without_web_addresses(tmp_path):
+    """DuckDB points to its documentation in some messages (a file from a newer DuckDB, an
+    extension it could not fetch); what Oversight shows keeps the words and drops the address."""
+    db_path = tmp_path / "new.duckdb"
+    message = (
+        "IO Error: Trying to read a database file with version number 99, but we can only read "
+        "version 65.\nThe database file was created with a newer version of DuckDB.\n\nSee the "
+        "storage page for more information: https://duckdb.org/internals/storage"
+    )
+    assert failure_cause(duckdb.IOException(message), db_path) == (
+        f"DuckDB could not use {db_path}: IO Error: Trying to read a database file with version "
+        "number 99, but we can only read version 65."
+    )
+    first_line_with_address = (
+        "Extension failed, see https://duckdb.org/docs?x=1 (ERROR no connection)"
+    )
+    assert failure_cause(duckdb.IOException(first_line_with_address), db_path) == (
+        f"DuckDB could not use {db_path}: Extension failed, see (ERROR no connection)."
+    )
