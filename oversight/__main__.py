@@ -168,6 +168,9 @@ def parser() -> argparse.ArgumentParser:
         prog="python -m oversight",
         description="Oversight: statistics for the Police Anti-Corruption and Abuse Reporting "
         "Service. Import extracts, build the demo database, show what is stored, write snapshots.",
+        epilog="Exit status: 0 done; 1 refused (a bad extract, a file that is not an Oversight "
+        "database); 2 the environment failed (a bad setting, a full or read-only disk, a damaged "
+        "database). The database is left as it was whenever a command fails.",
     )
     main.add_argument("--version", action="version", version=f"oversight {__version__}")
     commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
