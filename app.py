@@ -8,7 +8,7 @@ definitions; staff (the default, "internal") see every page and the Publish page
 
 import streamlit as st
 
-from oversight.settings import audience
+from oversight.settings import SettingError, audience
 
 st.set_page_config(page_title="Oversight", page_icon=":material/policy:", layout="wide")
 # .streamlit/config.toml says the same, but only when streamlit is started from this folder:
@@ -17,7 +17,7 @@ st.set_option("client.showErrorDetails", "none")
 
 try:
     who = audience()
-except ValueError:
+except SettingError:
     # a misconfigured server must not fall back to the internal pages, nor say more than this
     st.error("This dashboard is not configured correctly. Please try again later.")
     st.stop()

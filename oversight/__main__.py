@@ -6,12 +6,26 @@ import sys
 import time
 from pathlib import Path
 
+import duckdb
+
 from oversight import __version__
 from oversight.constants import DEFAULT_THRESHOLD
-from oversight.db import DatabaseError, connect_read_only
+from oversight.db import (
+    DatabaseError,
+    attach_read_only,
+    connect_memory,
+    connect_read_only,
+    failure_cause,
+)
 from oversight.demo import build_demo_database
 from oversight.ingest import ExtractError, import_extract
-from oversight.settings import DEMO_DIR, disclosure_threshold, resolve_db_path
+from oversight.settings import (
+    DEMO_DIR,
+    SettingError,
+    disclosure_threshold,
+    import_memory_limit,
+    resolve_db_path,
+)
 from oversight.status import data_status, recent_imports, table_row_counts
 
 DB_HELP = "database file (default: $OVERSIGHT_DB, else data/oversight.duckdb)"
@@ -154,6 +168,9 @@ def parser() -> argparse.ArgumentParser:
         prog="python -m oversight",
         description="Oversight: statistics for the Police Anti-Corruption and Abuse Reporting "
         "Service. Import extracts, build the demo database, show what is stored, write snapshots.",
+        epilog="Exit status: 0 done; 1 refused (a bad extract, a file that is not an Oversight "
+        "database); 2 the environment failed (a bad setting, a full or read-only disk, a damaged "
+        "database). The database is left as it was whenever a command fails.",
     )
     main.add_argument("--version", action="version", version=f"oversight {__version__}")
     commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -215,9 +232,60 @@ def parser() -> argparse.ArgumentParser:
     return main
 
 
+# Exit status when the environment fails (a bad setting, a full or read-only disk, a damaged
+# database), as opposed to 1 when a command refuses what it was asked (a bad extract).
+ENVIRONMENT_FAILED = 2
+# What each command says first when it fails so; those that write add that nothing changed.
+FAILED = {
+    "demo": "Demo not built",
+    "import": "Import failed",
+    "status": "Status not shown",
+    "snapshot": "No snapshot written",
+}
+WRITES_DATABASE = {"demo", "import"}
+
+
+def _check_settings(args: argparse.Namespace) -> None:
+    """Read the settings the command will use, so a bad one is reported before it starts."""
+    resolve_db_path(getattr(args, "db", None))
+    if args.command in WRITES_DATABASE:
+        import_memory_limit()
+    if getattr(args, "public", False):
+        disclosure_threshold()
+
+
+def _check_database_file(args: argparse.Namespace) -> None:
+    """A writing command tries the live file first as the readers open it (connect_read_only):
+    a file that is not DuckDB's, or that DuckDB cannot open, is refused in plain words, and a
+    damaged one stops the command, before the importer's own attach reports them otherwise."""
+    db_path = resolve_db_path(getattr(args, "db", None))
+    if args.command in WRITES_DATABASE and db_path.exists():
+        with connect_memory() as con:
+            attach_read_only(con, db_path, "live")
+
+
+def _environment_failed(args: argparse.Namespace, cause: str) -> int:
+    unchanged = " The database was not changed." if args.command in WRITES_DATABASE else ""
+    print(f"{FAILED.get(args.command, 'Failed')}: {cause}{unchanged}", file=sys.stderr)
+    return ENVIRONMENT_FAILED
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run the command; a failure of the settings, the disk or the database file is told in one
+    line (exit status 2), never as a traceback."""
     args = parser().parse_args(argv)
-    return args.run(args)
+    try:
+        _check_settings(args)
+        _check_database_file(args)
+        return args.run(args)
+    except SettingError as error:
+        return _environment_failed(args, f"Oversight is not configured correctly: {error}.")
+    except DatabaseError as error:  # from _check_database_file: refused, like a bad extract
+        print(f"{args.command.capitalize()} refused, nothing was changed: {error}", file=sys.stderr)
+        return 1
+    except (OSError, duckdb.Error) as error:
+        cause = failure_cause(error, resolve_db_path(getattr(args, "db", None)))
+        return _environment_failed(args, cause)
 
 
 if __name__ == "__main__":

@@ -1,16 +1,20 @@
 """What every page shares: the database connection, cached queries and the data banner.
 
-The only module of the package that imports Streamlit. The connection is cached per database
-version (the file's inode, mtime and size), so a running dashboard picks up a newly imported
-database on its next rerun, and cached query results are keyed on that version too.
+The only module of the package that imports Streamlit. Each rerun reads one version of the
+database (the file's inode, mtime and size): page_setup pins that version and its connection at
+the start of the rerun, and every query of the rerun reads the pinned one, so an import that
+swaps a new file in halfway through cannot mix two versions on one page. The next rerun pins
+the new version; cached query results are keyed on the version too.
 """
 
 import atexit
+import contextlib
 import datetime as dt
 import functools
 import gc
-import os
 import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -20,13 +24,23 @@ import streamlit as st
 
 from oversight.db import (
     DatabaseError,
+    DatabaseVersionError,
     connect_read_only,
+    failure_cause,
+    import_counts,
     run_query,
 )
 from oversight.demo import build_demo_database
 from oversight.exports import csv_bytes, neutralise_formulas
 from oversight.filters import Filters
-from oversight.settings import audience, disclosure_threshold, resolve_db_path
+from oversight.settings import (
+    SettingError,
+    audience,
+    check_dashboard_settings,
+    db_path_is_default,
+    disclosure_threshold,
+    resolve_db_path,
+)
 from oversight.sidebar import ForceChoices, force_choices, sidebar_filters
 from oversight.snapshot.build import build_snapshot
 from oversight.snapshot.model import Snapshot
@@ -34,6 +48,12 @@ from oversight.status import DataStatus, data_status
 from oversight.store import version_of
 
 _first_build = threading.Lock()
+NOT_AVAILABLE = "The figures are not available at the moment. Please try again later."
+# Where a rerun keeps the version it reads: session state lasts across reruns, so page_setup
+# replaces it at the start of each one.
+_PINNED = "_oversight_pinned_database"
+# How often to try opening a version that an import keeps replacing while it is opened
+_OPEN_ATTEMPTS = 5
 
 
 def database_path() -> Path:
@@ -41,67 +61,112 @@ def database_path() -> Path:
     return resolve_db_path()
 
 
-def ensure_database() -> None:
-    """Build the demo database on first run, or when a demo file of an older schema is found.
+def is_public() -> bool:
+    """Whether this dashboard serves the public (OVERSIGHT_AUDIENCE=public)."""
+    return audience() == "public"
 
-    Only at the default path (data/oversight.duckdb): a database named by OVERSIGHT_DB that
-    is missing is an error to report, not a place for demo data. A file holding real imports is
-    never replaced: the page says how to rebuild it and stops.
+
+def stop_with(message: str) -> None:
+    """Stop the page with a message for staff; the public are told only that the figures are
+    not available (a visitor has nothing to act on, and a path is internal)."""
+    st.error(NOT_AVAILABLE if is_public() else message)
+    st.stop()
+
+
+def check_settings() -> None:
+    """Stop the page if a setting is bad, naming it for staff only."""
+    try:
+        check_dashboard_settings()
+    except SettingError as error:
+        stop_with(
+            f"This dashboard is not configured correctly: {error}. Correct the setting and "
+            "restart the dashboard."
+        )
+
+
+@contextlib.contextmanager
+def database_failures() -> Iterator[None]:
+    """Stop the page with a plain message if the database cannot be used (not an Oversight
+    database, damaged blocks, a full or read-only disk), instead of Streamlit's exception box."""
+    try:
+        yield
+    except DatabaseError as error:
+        stop_with(str(error))
+    except (duckdb.Error, OSError) as error:
+        stop_with(f"The dashboard cannot use its database: {failure_cause(error, database_path())}")
+
+
+def ensure_database() -> None:
+    """Make sure there is a database to read, else stop the page saying why.
+
+    The demo is built only at the default path (OVERSIGHT_DB not set): when there is no file
+    yet, or when the file there is a demo of an older schema. A file holding anything but the
+    synthetic demo is never replaced; nor is any file named by OVERSIGHT_DB.
     """
     path = database_path()
-    with _first_build:
-        problem = _version_problem() if path.exists() else None
+    with _first_build, database_failures():
+        problem = _open_problem() if path.exists() else None
         if path.exists() and problem is None:
             return
-        if (problem is not None and not _only_synthetic(path)) or (
-            not path.exists() and os.environ.get("OVERSIGHT_DB")
-        ):
-            _not_available(problem)
-        if not path.exists() and os.environ.get("OVERSIGHT_DB"):
-            st.error(
-                f"There is no database at {path} (OVERSIGHT_DB). Import extracts into it with "
-                "`python -m oversight import PATH --db ...`, or unset OVERSIGHT_DB to use the "
-                "synthetic demo."
-            )
-            st.stop()
+        if not db_path_is_default():
+            stop_with(str(problem) if problem else _no_database_message(path))
+        if problem is not None and not _rebuildable_demo(path, problem):
+            stop_with(str(problem))
         with st.spinner("Building the synthetic demonstration database…"):
             build_demo_database(path, regenerate=False, only_if_absent=problem is None)
 
 
-def _not_available(problem: DatabaseError | None) -> None:
-    """Stop the page: staff are told what is wrong; a visitor only that there is a problem."""
-    if is_public():
-        st.error("The figures are not available at the moment. Please try again later.")
-        st.stop()
-    if problem is not None:
-        st.error(str(problem))
-        st.stop()
+def _no_database_message(path: Path) -> str:
+    return (
+        f"There is no database at {path} (OVERSIGHT_DB). Import extracts into it with "
+        "`python -m oversight import PATH --db ...`, or unset OVERSIGHT_DB to use the "
+        "synthetic demo."
+    )
 
 
-def _version_problem() -> DatabaseError | None:
-    """Why the file cannot be read (None if it can), through the cached connection, so a rerun
-    of a readable database opens nothing new."""
+def _rebuildable_demo(path: Path, problem: DatabaseError) -> bool:
+    """Whether the file is a demo this project built, of an older schema: one or more imports
+    recorded, all synthetic. Anything else (real data, no imports, not ours) is kept."""
+    if not isinstance(problem, DatabaseVersionError):
+        return False
     try:
-        connection()
+        synthetic, real = import_counts(path)
+    except (DatabaseError, duckdb.Error, OSError):
+        return False
+    return synthetic > 0 and real == 0
+
+
+def _open_problem() -> DatabaseError | None:
+    """Why the file cannot be read (None if it can), pinning it for this rerun if it can."""
+    try:
+        pin_database()
     except DatabaseError as error:
         return error
     return None
 
 
-def _only_synthetic(path: Path) -> bool:
-    """Whether every import recorded in the file (of any schema version) was synthetic."""
-    try:
-        with duckdb.connect(":memory:") as con:
-            con.execute("attach $path as old (read_only)", {"path": str(path)})
-            row = con.execute("select coalesce(bool_and(synthetic), true) from old.imports")
-            return bool(row.fetchone()[0])
-    except duckdb.Error:
-        return False
+class _Replaced(Exception):
+    """The file was replaced while it was being opened: open the new one instead."""
+
+
+@dataclass(frozen=True)
+class _Pinned:
+    """The version of the database one rerun reads, and its connection."""
+
+    path: str
+    version: tuple
+    connection: duckdb.DuckDBPyConnection
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
 def _connection(path: str, version: tuple) -> duckdb.DuckDBPyConnection:
-    return connect_read_only(Path(path))
+    con = connect_read_only(Path(path))
+    # the version is read before the file is opened: if it changed meanwhile, the connection
+    # may hold the next version, and must not be cached under this one
+    if version_of(Path(path)) != version:
+        con.close()
+        raise _Replaced
+    return con
 
 
 def current_version() -> tuple:
@@ -109,37 +174,73 @@ def current_version() -> tuple:
     return version_of(database_path()) or ()
 
 
+def pin_database() -> None:
+    """Pin the version of the database now on disk, and its connection, for this rerun.
+
+    Kept in session state, which outlives the rerun: page_setup calls this at the start of
+    every rerun, so each rerun reads the version that was current when it began.
+    """
+    path = str(database_path())
+    for _ in range(_OPEN_ATTEMPTS):
+        version = current_version()
+        try:
+            st.session_state[_PINNED] = _Pinned(path, version, _connection(path, version))
+            return
+        except _Replaced:
+            continue
+    raise DatabaseError(f"{path} was replaced {_OPEN_ATTEMPTS} times while being opened.")
+
+
+def _pinned() -> _Pinned:
+    """This rerun's version (pinned now if nothing pinned it yet, e.g. in a test)."""
+    pinned = st.session_state.get(_PINNED)
+    if pinned is None or pinned.path != str(database_path()):
+        with database_failures():
+            pin_database()
+        pinned = st.session_state[_PINNED]
+    return pinned
+
+
 def connection() -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the current version of the database."""
-    return _connection(str(database_path()), current_version())
+    """A read-only connection to the version of the database this rerun reads."""
+    return _pinned().connection
+
+
+def _read_pinned(cached_reader, *args):
+    """cached_reader(path, version, connection, *args) on this rerun's version: the path and
+    version key its cache, and the connection (left out of the key) is the pinned one."""
+    pinned = _pinned()
+    with database_failures():
+        return cached_reader(pinned.path, pinned.version, pinned.connection, *args)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def _cached_query(path: str, version: tuple, name: str, key: str, _params: dict) -> pd.DataFrame:
+def _cached_query(
+    path: str, version: tuple, _con: duckdb.DuckDBPyConnection, name: str, key: str, _params: dict
+) -> pd.DataFrame:
     # _params is left out of the cache key (leading underscore): key stands for it
-    return run_query(_connection(path, version), name, **_params)
+    return run_query(_con, name, **_params)
 
 
 def query(name: str, **params) -> pd.DataFrame:
-    """Run queries/<name>.sql with bound parameters, cached for this database version.
+    """Run queries/<name>.sql with bound parameters on this rerun's version, cached for it.
 
     The parameters are keyed by their repr, one string: Streamlit hashes a string at once but
     walks a tuple of tuples of dates element by element (about 1 ms a query, every rerun). The
     values are strings, numbers, dates and tuples or lists of them, whose repr says exactly what
     they are.
     """
-    key = repr(sorted(params.items()))
-    return _cached_query(str(database_path()), current_version(), name, key, params)
+    return _read_pinned(_cached_query, name, repr(sorted(params.items())), params)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def _cached_status(path: str, version: tuple) -> DataStatus:
-    return data_status(_connection(path, version))
+def _cached_status(path: str, version: tuple, _con: duckdb.DuckDBPyConnection) -> DataStatus:
+    return data_status(_con)
 
 
 def stored_data_status() -> DataStatus:
     """As-at date, span of report dates and whether the stored data is synthetic."""
-    return _cached_status(str(database_path()), current_version())
+    return _read_pinned(_cached_status)
 
 
 def data_banner(status: DataStatus) -> None:
@@ -158,11 +259,6 @@ def data_banner(status: DataStatus) -> None:
 def forces_reference() -> pd.DataFrame:
     """Every force with its region, nation, officer numbers and population."""
     return query("forces_reference")
-
-
-def is_public() -> bool:
-    """Whether this dashboard serves the public (OVERSIGHT_AUDIENCE=public)."""
-    return audience() == "public"
 
 
 _imports_frozen = threading.Event()
@@ -189,6 +285,8 @@ def page_setup(with_filters: bool = True) -> tuple[DataStatus, Filters | None]:
     Each page calls it (app.py only routes), so a page's own file says what it depends on.
     """
     _freeze_imported_objects()
+    check_settings()
+    st.session_state.pop(_PINNED, None)  # a new rerun: the version is pinned afresh
     ensure_database()
     status = stored_data_status()
     data_banner(status)
@@ -202,28 +300,28 @@ def page_setup(with_filters: bool = True) -> tuple[DataStatus, Filters | None]:
         st.stop()
     if not with_filters or is_public():
         return status, None
-    return status, sidebar_filters(status, _force_choices(str(database_path()), current_version()))
+    return status, sidebar_filters(status, _read_pinned(_force_choices))
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
-def _force_choices(path: str, version: tuple) -> ForceChoices:
+def _force_choices(path: str, version: tuple, _con: duckdb.DuckDBPyConnection) -> ForceChoices:
     """The sidebar's force and region choices for this database version: kept as they are
     (immutable) rather than copied out of the cache on every rerun like a query's frame."""
-    return force_choices(run_query(_connection(path, version), "forces_reference"))
+    return force_choices(run_query(_con, "forces_reference"))
 
 
 @st.cache_data(max_entries=32, show_spinner="Computing the figures…")
 def _cached_snapshot(
     path: str,
     version: tuple,
+    _con: duckdb.DuckDBPyConnection,
     first: dt.date,
     last: dt.date,
     public: bool,
     threshold: int,
     no_comparison: str,
 ) -> Snapshot:
-    connection = _connection(path, version)
-    return build_snapshot(connection, first, last, public, threshold, no_comparison=no_comparison)
+    return build_snapshot(_con, first, last, public, threshold, no_comparison=no_comparison)
 
 
 def snapshot(first: dt.date, last: dt.date, public: bool, no_comparison: str = "") -> Snapshot:
@@ -231,10 +329,8 @@ def snapshot(first: dt.date, last: dt.date, public: bool, no_comparison: str = "
     computed once per database version; the public view never asks for an exact one.
     no_comparison: why not to compare with the period before ("" to compare)."""
     public = public or is_public()
-    return _cached_snapshot(
-        str(database_path()), current_version(), first, last, public, disclosure_threshold(),
-        no_comparison,
-    )  # fmt: skip
+    threshold = disclosure_threshold()
+    return _read_pinned(_cached_snapshot, first, last, public, threshold, no_comparison)
 
 
 def chart_caption(filters: Filters, status: DataStatus, note: str = "") -> str:

@@ -58,7 +58,8 @@ from oversight.contract import (
     SUBJECT_SEXES,
     TABLES,
 )
-from oversight.settings import DEMO_DIR, FORCES_CSV
+from oversight.db import DatabaseError, import_counts, require_duckdb_file
+from oversight.settings import DEMO_DIR, DUCKDB_CONFIG, FORCES_CSV
 
 DEMO_SEED = 20221129
 DEMO_AS_AT = datetime.date(2026, 10, 31)
@@ -841,12 +842,27 @@ def _write_extract(
     }
     frames = {"reports": report_frame, "referrals": referral_frame, "outcomes": outcome_frame}
     paths = {name: out_dir / f"{name}.csv" for name in queries}
-    with duckdb.connect() as con:
+    with duckdb.connect(":memory:", config=DUCKDB_CONFIG) as con:
         for name, query in queries.items():
             con.register(f"{name[:-1]}_frame", frames[name])
             target = str(paths[name]).replace("'", "''")
             con.execute(f"copy ({query}) to '{target}' (format csv, header true, delimiter ',')")
     return paths
+
+
+def _refuse_to_replace_a_stranger(db_path: Path, force: bool) -> None:
+    """Raise DatabaseError if db_path is a file Oversight did not make: not DuckDB's (never
+    handed to DuckDB, which would try to download an extension for a SQLite file), or without
+    any import recorded, unless force. Real data is refused by import_extract itself."""
+    if not db_path.exists():
+        return
+    require_duckdb_file(db_path)
+    if not force and import_counts(db_path) == (0, 0):
+        raise DatabaseError(
+            f"{db_path} is not a database Oversight built (no import is recorded in it): "
+            "refusing to replace it with the demo. Give another --db (or --force to replace it "
+            "after all)."
+        )
 
 
 def build_demo_database(
@@ -866,6 +882,7 @@ def build_demo_database(
     """
     from oversight.ingest import import_extract
 
+    _refuse_to_replace_a_stranger(db_path, force)
     out_dir = out_dir or DEMO_DIR
     progress = progress or (lambda _: None)
     paths = [out_dir / f"{table}.csv" for table in TABLES]

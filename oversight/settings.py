@@ -1,7 +1,10 @@
 """Where things live, and the settings read from the environment."""
 
+import functools
 import os
 from pathlib import Path
+
+import duckdb
 
 from oversight.constants import DEFAULT_THRESHOLD
 
@@ -14,14 +17,38 @@ DEFAULT_DB = DATA_DIR / "oversight.duckdb"
 
 # Problems listed in full when an extract is refused; the rest are counted.
 MAX_PROBLEMS_LISTED = 200
+# Every DuckDB connection the project opens: no extension is ever loaded or downloaded behind our
+# back (DuckDB would fetch its sqlite extension from the internet to attach a SQLite file).
+DUCKDB_CONFIG = {"autoload_known_extensions": False, "autoinstall_known_extensions": False}
 # Memory DuckDB may use while importing (the goal: 1,000,000 reports under 2 GB for the whole
 # process). Ten million reports need more, for the primary-key index: set OVERSIGHT_IMPORT_MEMORY.
 DEFAULT_IMPORT_MEMORY = "1GB"
 
 
+class SettingError(ValueError):
+    """A setting in the environment holds a value Oversight cannot use; the message names it."""
+
+
 def import_memory_limit() -> str:
     """DuckDB's memory limit for an import: OVERSIGHT_IMPORT_MEMORY, else 1GB."""
-    return os.environ.get("OVERSIGHT_IMPORT_MEMORY", DEFAULT_IMPORT_MEMORY)
+    value = os.environ.get("OVERSIGHT_IMPORT_MEMORY", DEFAULT_IMPORT_MEMORY)
+    if not _memory_limit_ok(value):
+        raise SettingError(
+            f"OVERSIGHT_IMPORT_MEMORY must be an amount of memory such as 1GB or 500MB, "
+            f"got {value!r}"
+        )
+    return value
+
+
+@functools.lru_cache(maxsize=8)
+def _memory_limit_ok(value: str) -> bool:
+    # DuckDB itself judges the value, so every form it takes (1GB, 500 MiB, 80%) is allowed
+    with duckdb.connect(":memory:", config=DUCKDB_CONFIG) as con:
+        try:
+            con.execute("set memory_limit = $value", {"value": value})
+        except duckdb.Error:
+            return False
+    return True
 
 
 def resolve_db_path(cli_value: str | os.PathLike | None = None) -> Path:
@@ -29,9 +56,17 @@ def resolve_db_path(cli_value: str | os.PathLike | None = None) -> Path:
     if cli_value:
         return Path(cli_value)
     from_env = os.environ.get("OVERSIGHT_DB")
-    if from_env:
-        return Path(from_env)
-    return DEFAULT_DB
+    if not from_env:
+        return DEFAULT_DB
+    if Path(from_env).is_dir():
+        raise SettingError(f"OVERSIGHT_DB must name a database file, not a folder: {from_env}")
+    return Path(from_env)
+
+
+def db_path_is_default() -> bool:
+    """Whether the dashboard reads the default database (OVERSIGHT_DB not set), the only place
+    where it may build the demo by itself."""
+    return not os.environ.get("OVERSIGHT_DB")
 
 
 def disclosure_threshold() -> int:
@@ -44,7 +79,7 @@ def disclosure_threshold() -> int:
     except ValueError:
         threshold = None
     if threshold is None or threshold < 2:
-        raise ValueError(
+        raise SettingError(
             f"OVERSIGHT_DISCLOSURE_THRESHOLD must be a whole number of at least 2 (counts from 1 "
             f"to one less are suppressed), got {raw!r}"
         )
@@ -60,5 +95,16 @@ def audience() -> str:
     """The dashboard's audience: OVERSIGHT_AUDIENCE, "internal" (default) or "public"."""
     value = os.environ.get("OVERSIGHT_AUDIENCE", "internal").strip().lower() or "internal"
     if value not in AUDIENCES:
-        raise ValueError(f"OVERSIGHT_AUDIENCE must be one of {', '.join(AUDIENCES)}, not {value!r}")
+        raise SettingError(
+            f"OVERSIGHT_AUDIENCE must be one of {', '.join(AUDIENCES)}, not {value!r}"
+        )
     return value
+
+
+def check_dashboard_settings() -> None:
+    """Raise SettingError for the first bad setting the dashboard reads: it says so on every page
+    at once, rather than failing on the one page or action that reads it."""
+    audience()
+    resolve_db_path()
+    disclosure_threshold()
+    import_memory_limit()  # read when the dashboard builds the demo

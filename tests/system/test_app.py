@@ -70,11 +70,21 @@ def age_schema(db_path: Path) -> None:
         con.execute("update database_info set schema_version = schema_version - 1")
 
 
-def test_demo_file_of_an_older_schema_is_rebuilt(monkeypatch, tmp_path, demo_db, demo_counts):
-    db_path = tmp_path / "old-demo.duckdb"
+def at_default_path(monkeypatch, db_path: Path) -> None:
+    """Make db_path the dashboard's default database (OVERSIGHT_DB not set)."""
+    monkeypatch.setattr("oversight.settings.DEFAULT_DB", db_path)
+    monkeypatch.delenv("OVERSIGHT_DB", raising=False)
+
+
+def test_demo_file_of_an_older_schema_at_the_default_path_is_rebuilt(
+    monkeypatch, tmp_path, demo_db, demo_counts
+):
+    db_path = tmp_path / "oversight.duckdb"
     db_path.write_bytes(demo_db.read_bytes())
     age_schema(db_path)
-    app = run_app(monkeypatch, db_path)
+    at_default_path(monkeypatch, db_path)
+    app = AppTest.from_file(APP, default_timeout=120).run()
+    assert not app.exception, app.exception
     assert metrics(app)["Reports"] == f"{demo_counts['reports']:,}"
 
 

@@ -5,12 +5,6 @@ driven by Playwright. Fails (does not skip) when chromium is missing: scripts/te
 import csv
 import io
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 import zipfile
 from pathlib import Path
 
@@ -18,6 +12,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from oversight.settings import PROJECT_ROOT
+from tests.system.served import serve
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = PROJECT_ROOT / "artifacts" / "screenshots"
@@ -35,64 +30,21 @@ CHROMIUM_ARGS = [
 pytestmark = pytest.mark.browser
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_until_healthy(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise TimeoutError(f"streamlit did not answer at {url} within {timeout} s")
-
-
-def _serve(db_path: Path, log: Path, **env_extra: str):
-    """Serve `streamlit run app.py` on a free port; yield its URL, stop it afterwards."""
-    port = _free_port()
-    env = os.environ | {"OVERSIGHT_DB": str(db_path)} | env_extra
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "app.py",
-        "--server.headless=true",
-        f"--server.port={port}",
-        "--server.address=127.0.0.1",
-    ]
-    with open(log, "w") as out:
-        process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=out, stderr=out)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_healthy(url, process)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-
-
 @pytest.fixture(scope="module")
 def served_app(demo_db: Path, tmp_path_factory):
     """The dashboard for staff, served on the demo database, as deployed: its charts built
     unvalidated (charts.PlainFigure), whereas the other tests validate them."""
     log = tmp_path_factory.mktemp("streamlit") / "server.log"
-    yield from _serve(demo_db, log, OVERSIGHT_VALIDATE_CHARTS="0")
+    with serve(demo_db, log, OVERSIGHT_VALIDATE_CHARTS="0") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def served_public(demo_db: Path, tmp_path_factory):
     """The public view (OVERSIGHT_AUDIENCE=public), served on the demo database."""
     log = tmp_path_factory.mktemp("streamlit_public") / "server.log"
-    yield from _serve(demo_db, log, OVERSIGHT_AUDIENCE="public")
+    with serve(demo_db, log, OVERSIGHT_AUDIENCE="public") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
