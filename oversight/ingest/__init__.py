@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from oversight import __version__
-from oversight.contract import TABLES
+from oversight.contract import MISCONDUCT_ROUTE_ASSESSMENT, MISCONDUCT_ROUTE_OUTCOMES, TABLES
 from oversight.db import DatabaseError, DatabaseVersionError, check_schema_version, create_schema
 from oversight.ingest.checks import add_row_problems, create_problems_table, typed_select
 from oversight.ingest.problems import ExtractError, Problem
@@ -223,6 +223,8 @@ def _build(con, sources, synthetic, progress, now) -> ImportSummary:
     for table in TABLES:
         unreadable = table in by_table and any(p.file == by_table[table].name for p in structural)
         cross_params[f"{table}_complete"] = not unreadable
+    cross_params["misconduct_route"] = list(MISCONDUCT_ROUTE_OUTCOMES)
+    cross_params["route_assessment"] = MISCONDUCT_ROUTE_ASSESSMENT
     for statement in _statements("cross_checks.sql"):
         _run(con, statement, cross_params)
     _raise_if_problems(con, structural)

@@ -124,19 +124,20 @@ def test_changed_categories_replace_the_reports_categories(tmp_path, stored_db):
 
 
 def test_changed_referral_and_outcome_are_revisions(tmp_path, stored_db):
-    referral = row(REFERRAL, assessment="safeguarding", assessed_at="2024-03-05")
+    # a misconduct-route outcome stays on an investigation: the force changes instead
+    referral = row(REFERRAL, force="metropolitan", assessed_at="2024-03-05")
     outcome = row(OUTCOME, outcome="case_to_answer_misconduct", decided_at="2024-07-01")
     summary = accept(write_extract(tmp_path / "x", referrals=[referral], outcomes=[outcome]),
                      stored_db)  # fmt: skip
     assert counts(summary) == {"referrals": (1, 0, 1, 0), "outcomes": (1, 0, 1, 0)}
     assert rows_of(stored_db, "referrals") == [
-        ("F1", "R1", "kent", datetime(2024, 3, 4, 15, 0), "safeguarding", date(2024, 3, 5), 2)
+        ("F1", "R1", "metropolitan", datetime(2024, 3, 4, 15), "investigation", date(2024, 3, 5), 2)
     ]
     assert rows_of(stored_db, "outcomes") == [
         ("O1", "F1", "case_to_answer_misconduct", date(2024, 7, 1), 2)
     ]
     previous, revised = revision(stored_db, "referrals", "F1")
-    assert (previous["assessment"], revised["assessment"]) == ("investigation", "safeguarding")
+    assert (previous["force"], revised["force"]) == ("kent", "metropolitan")
     assert (previous["assessed_at"], revised["assessed_at"]) == ("2024-03-10", "2024-03-05")
     previous, revised = revision(stored_db, "outcomes", "O1")
     assert (previous["decided_at"], revised["decided_at"]) == ("2024-06-01", "2024-07-01")
