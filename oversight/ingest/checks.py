@@ -252,6 +252,34 @@ def typed_select(table: str) -> str:
     return ", ".join(parts)
 
 
+def typed_view(table: str, present: list[str]) -> str:
+    """The select list of view typed_<table> over numbered_<table> n, joined to stored rows s.
+
+    An optional column the extract leaves out is "not supplied": a stored row keeps its stored
+    value of it (a row that is new takes the default, as for an empty value), whereas an empty
+    value in a column that is there means unknown.
+    """
+    parts = ["n.* exclude (_extra_column, _extra_value"]
+    kept = []
+    for column in SPECS[table]:
+        if column.optional and column.name not in present:
+            parts[0] += f", t_{column.name}"
+            kept.append(_kept_expression(table, column))
+    return ", ".join([parts[0] + ")", *kept])
+
+
+def _kept_expression(table: str, column: Column) -> str:
+    id_column = SPECS[table][0].name
+    stored, new = f"s.{column.name}", f"n.t_{column.name}"
+    if column.kind == "enum":
+        # the stored value is of the stored file's enum type: compared and kept as text
+        stored, new = f"{stored}::varchar", f"{new}::varchar"
+    value = f"case when s.{id_column} is null then {new} else {stored} end"
+    if column.kind == "enum":
+        value = f"({value})::{column.enum_type}"
+    return f"{value} as t_{column.name}"
+
+
 def create_problems_table(con: duckdb.DuckDBPyConnection) -> None:
     """The temp table every check appends its problems to, and temp table approximate_lines.
 
@@ -288,7 +316,8 @@ def add_row_problems(con: duckdb.DuckDBPyConnection, table: str, file: str, now)
         selects.append(
             "select $file, _line, 'assessed_at', null, 'a date (assessed_at may be empty only "
             "while assessment is pending)' from typed_referrals "
-            "where assessed_at is null and t_assessment is not null and t_assessment <> 'pending'"
+            "where assessed_at is null and t_assessed_at is null and t_assessment is not null "
+            "and t_assessment <> 'pending'"
         )
         selects.append(
             "select $file, _line, 'assessed_at', assessed_at, 'a date on or after referred_at (' "

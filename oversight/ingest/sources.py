@@ -29,7 +29,7 @@ import duckdb
 import pyarrow as pa
 
 from oversight.contract import COLUMNS, OPTIONAL_COLUMNS, TABLES, TRIMMED_CHARACTERS
-from oversight.ingest.checks import trimmed
+from oversight.ingest.checks import trimmed, typed_view
 from oversight.ingest.problems import Problem
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -300,18 +300,27 @@ def _add_extra_value_problems(con: duckdb.DuckDBPyConnection, source: Source) ->
 
 
 def _finish_staging(
-    con: duckdb.DuckDBPyConnection, source: Source, numbered: str, extras: bool
+    con: duckdb.DuckDBPyConnection,
+    source: Source,
+    numbered: str,
+    extras: bool,
+    present: list[str],
 ) -> None:
     """View typed_<table> over the staged rows, given as query numbered (_line, the typed
     columns, _extra_column, _extra_value); and, if there may be any (extras), the problems of
-    values in columns without a name."""
+    values in columns without a name. present: the contract's columns the header names (a
+    stored row keeps its values of the others, checks.typed_view)."""
     table = source.table
+    id_column = COLUMNS[table][0]
     con.execute(f"create or replace temp view numbered_{table} as {numbered}")
     if extras:
         _add_extra_value_problems(con, source)
+    rows = f"numbered_{table} n"
+    if any(column not in present for column in OPTIONAL_COLUMNS[table]):
+        rows += f" left join old.{table} s on s.{id_column} = n.t_{id_column}"
     con.execute(
         f"create or replace temp view typed_{table} as "
-        f"select * exclude (_extra_column, _extra_value) from numbered_{table}"
+        f"select {typed_view(table, present)} from {rows}"
     )
 
 
@@ -432,11 +441,11 @@ def _stage_csv(
         if keys:
             line += f" + (select count(*) from reject_keys_{table} k where k.key <= r.rowid + 2)"
         numbered = f"select {line} as _line, r.* from typed_raw_{table} r"
-        _finish_staging(con, source, numbered, extras=bool(unnamed))
+        _finish_staging(con, source, numbered, bool(unnamed), header[:width])
     else:
         # Blank lines (skipped by read_csv) or values spanning lines: number from a second
         # reading of the file, record by record, checked against read_csv's by their ids.
-        _stage_csv_lines(con, source, header, rejects, extras=bool(unnamed))
+        _stage_csv_lines(con, source, header[:width], rejects, extras=bool(unnamed))
     return accepted, problems
 
 
@@ -606,7 +615,7 @@ def _stage_csv_lines(
             "insert into approximate_lines values ($file, $line)",
             {"file": source.name, "line": first_unmatched},
         )
-    _finish_staging(con, source, f"select {line} as _line, r.* from {rows}", extras)
+    _finish_staging(con, source, f"select {line} as _line, r.* from {rows}", extras, header)
 
 
 def _record_lines(path: Path, key_index: int, skip: set[int]) -> tuple[list[int], list[str | None]]:
@@ -752,7 +761,7 @@ def _stage_sheet(
     )
     con.unregister(f"sheet_{table}")
     extras = any(column is not None for column in extra_columns)
-    _finish_staging(con, source, f"select * from typed_raw_{table}", extras)
+    _finish_staging(con, source, f"select * from typed_raw_{table}", extras, header)
     return len(lines), problems
 
 
