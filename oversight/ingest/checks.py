@@ -29,6 +29,13 @@ from oversight.contract import (
     TRUE_SPELLINGS,
 )
 
+CONTROL_CHARACTER = "[\\x00-\\x1f\\x7f]"  # a regular expression (RE2) for one
+CONTROL_CHARACTER_NAMES = {  # by code point: SQL text cannot hold a NUL byte itself
+    0: "a NUL byte",
+    13: "a carriage return (CR)",
+    10: "a line feed (LF)",
+    9: "a tab",
+}
 DATE_PATTERN = r"\d{4}-\d{2}-\d{2}"
 DATE_TIME_PATTERN = r"\d{4}-\d{2}-\d{2}([T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?)?"
 
@@ -191,6 +198,16 @@ def _row_checks(column: Column) -> list[tuple[str, str, str]]:
                 _quote(f"an id of at most {MAX_ID_LENGTH} characters"),
             )
         )
+        # codes, dates and booleans refuse a control character by their form; an id would not
+        checks.append(
+            (
+                f"regexp_matches({raw}, {_quote(CONTROL_CHARACTER)})",
+                raw,
+                f"'an id without line breaks, tabs or other control characters (found ' || "
+                f"{_control_character_name(raw)} || ' at character ' || "
+                f"strpos({raw}, regexp_extract({raw}, {_quote(CONTROL_CHARACTER)})) || ')'",
+            )
+        )
     if column.kind in ("datetime", "date"):
         form = (
             "a date YYYY-MM-DD or a date-time YYYY-MM-DDTHH:MM[:SS] (a real calendar date)"
@@ -238,6 +255,15 @@ def _row_checks(column: Column) -> list[tuple[str, str, str]]:
             )
         )
     return checks
+
+
+def _control_character_name(raw: str) -> str:
+    """SQL naming the first control character of a value, as a person would."""
+    code = f"unicode(regexp_extract({raw}, {_quote(CONTROL_CHARACTER)}))"
+    names = " ".join(
+        f"when {point} then {_quote(name)}" for point, name in CONTROL_CHARACTER_NAMES.items()
+    )
+    return f"case {code} {names} else 'control character U+' || printf('%04X', {code}) end"
 
 
 def typed_select(table: str) -> str:

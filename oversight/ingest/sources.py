@@ -35,6 +35,12 @@ from oversight.ingest.problems import Problem
 ZIP_MAGIC = b"PK\x03\x04"
 SNIFF_BYTES = 65536
 BLOCK_BYTES = 1 << 20
+# The longest line, or quoted value, an extract may hold, in bytes. A record of the contract is
+# far shorter (ids of 64 characters, codes, dates): a longer line is a broken file. _CsvScan
+# refuses one before read_csv reads the file, since read_csv drops a line longer than its buffer
+# (32 MiB) silently; read_csv's own max_line_size is set 2 bytes above, for the line break it
+# counts, so that a line the scan lets through is never refused for its length there.
+MAX_LINE_BYTES = 2_000_000
 EXTRA_VALUE_EXPECTED = "no value in a column the header row leaves without a name"
 
 
@@ -349,14 +355,14 @@ def _read_csv_header(source: Source) -> tuple[list[str] | None, list[Problem]]:
                 'UTF-8 text (this file is UTF-16: save it as "CSV UTF-8")',
             )
         ]
-    if b"\x00" in head:
-        return None, [
-            Problem(
-                source.name, None, None, None, "a CSV text file in UTF-8 (found binary content)"
-            )
-        ]
     # lines may end in LF, CRLF or a lone CR (old Mac Excel), as read_csv accepts
     first_line = re.split(rb"\r\n?|\n", head, maxsplit=1)[0]
+    if b"\x00" in first_line:
+        # a binary file, or UTF-16 without a byte-order mark; a NUL byte further on is refused
+        # where it is, at its line and column (checks.py)
+        return None, [
+            Problem(source.name, 1, None, None, "a CSV text file in UTF-8 (found binary content)")
+        ]
     try:
         text = first_line.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -406,6 +412,9 @@ def _stage_csv(
     problems = check_header(source, header[:width])
     if problems:
         return 0, problems
+    scan = _scan_csv(source.path)
+    if scan.overlong:
+        return 0, scan.problems(source)
     # trailing header cells without a name are read too, so that a value under one is reported
     unnamed = [f"#{position}" for position in range(width + 1, len(header) + 1)]
     names = header[:width] + unnamed
@@ -418,9 +427,13 @@ def _stage_csv(
             f"select {_staging_select(table, names[:width])}, {_extra_select(unnamed)} "
             "from read_csv($path, "
             "columns = $columns, header = true, auto_detect = false, delim = ',', quote = '\"', "
-            "escape = '\"', strict_mode = true, store_rejects = true, "
+            "escape = '\"', strict_mode = true, max_line_size = $max_line, store_rejects = true, "
             f"rejects_table = 'rejects_{table}', rejects_scan = 'rejects_scan_{table}'))",
-            {"path": str(source.path), "columns": {name: "VARCHAR" for name in names}},
+            {
+                "path": str(source.path),
+                "columns": {name: "VARCHAR" for name in names},
+                "max_line": MAX_LINE_BYTES + 2,
+            },
         )
     except duckdb.InvalidInputException as error:
         return 0, [_unreadable_csv_problem(source, error)]
@@ -428,7 +441,7 @@ def _stage_csv(
     problems = [reject.problem for reject in rejects]
     accepted = con.execute(f"select count(*) from typed_raw_{table}").fetchall()[0][0]
     one_record_per_line = all(r.record == r.line == r.last_line for r in rejects)
-    if one_record_per_line and 1 + accepted + len(rejects) == _content_line_count(source.path):
+    if one_record_per_line and 1 + accepted + len(rejects) == scan.content_lines:
         # Every line up to the last is the header, an accepted record or a rejected one: shift
         # each accepted record past the rejected lines before it.
         keys = [reject.line - index for index, reject in enumerate(rejects)]
@@ -561,18 +574,131 @@ def _breaks_between(data: mmap.mmap, start: int, end: int) -> int:
     return count
 
 
-def _content_line_count(path: Path) -> int:
-    """The number of lines of a file up to its last line holding something (blank lines at the
-    end do not count; a last line without a newline does)."""
-    count, tail = 0, b""
+@dataclass(frozen=True)
+class _Overlong:
+    """A line, or a quoted value, longer than MAX_LINE_BYTES: the byte it starts at, its length
+    in bytes, and whether it is a quoted value (to_end: one whose quote is never closed)."""
+
+    start: int
+    length: int
+    quoted: bool = False
+    to_end: bool = False
+
+    def problem(self, source: Source, line: int) -> Problem:
+        limit = f"{MAX_LINE_BYTES:,} bytes"
+        if self.to_end:
+            expected = (
+                f"a quote that is closed (the quote opened on this line never is: the rest of "
+                f"the file, {self.length:,} bytes, would be one value"
+            )
+        elif self.quoted:
+            expected = (
+                f"a quoted value of at most {limit} (the one whose quote opens on this line is "
+                f"{self.length:,} bytes long"
+            )
+        else:
+            expected = f"a line of at most {limit} (this line is {self.length:,} bytes long"
+        expected += "; the file's other lines are not checked until it is shortened)"
+        return Problem(source.name, line, None, None, expected, hides_more=True)
+
+
+class _CsvScan:
+    """One streaming pass over a CSV file's bytes: the lines and quoted values too long to be a
+    record (read_csv refuses one up to its buffer's size, but drops a longer one silently), and
+    the count of lines up to the last that holds something.
+
+    Block by block, with C-speed searches alone: the ends of a line longer than a block are the
+    last line break of one block and the first of a later one. A quote opens a value where the
+    quotes before it are even in number (an escaped quote is a pair), so a quoted value longer
+    than a block runs from the last quote of one block to the first of a later one; a quote
+    that is not at the start of a value is misplaced (read_csv reports it) and is not measured.
+    Line numbers are counted only for what is found, at the end.
+    """
+
+    def __init__(self) -> None:
+        self.offset = 0  # of the block being read
+        self.line_start = 0  # where the current line starts
+        self.inside = False  # within a quoted value at the block's start
+        self.open_at, self.open_at_value_start = 0, False
+        self.last_byte = b"\n"  # the byte before the block (as if a line ended before the file)
+        self.newlines, self.tail = 0, b""
+        self.overlong: list[_Overlong] = []
+
+    def feed(self, block: bytes) -> None:
+        if b'"' in block:
+            self._quotes(block)
+        # a CRLF or a lone CR ends a line too; most files hold no CR, found at memchr speed
+        has_cr = b"\r" in block
+        firsts = [block.find(b"\n"), block.find(b"\r") if has_cr else -1]
+        first = min((i for i in firsts if i >= 0), default=-1)
+        last = max(block.rfind(b"\n"), block.rfind(b"\r") if has_cr else -1)
+        if first >= 0:
+            self._line_ends(self.offset + first)
+            self.line_start = self.offset + last + 1
+        self.newlines += block.count(b"\n")
+        self.tail, self.last_byte = block, block[-1:]
+        self.offset += len(block)
+
+    def _quotes(self, block: bytes) -> None:
+        quotes = block.count(b'"')
+        if self.inside:  # the quoted value open since an earlier block closes here
+            self._value_ends(self.offset + block.find(b'"'))
+        if (self.inside + quotes) % 2:  # a quoted value is open at the block's end
+            at = block.rfind(b'"')
+            before = block[at - 1 : at] if at else self.last_byte
+            self.open_at = self.offset + at
+            self.open_at_value_start = before in (b",", b"\n", b"\r", b" ")
+        self.inside = bool((self.inside + quotes) % 2)
+
+    def _value_ends(self, close: int) -> None:
+        length = close - self.open_at - 1
+        if self.open_at_value_start and length > MAX_LINE_BYTES:
+            self.overlong.append(_Overlong(self.open_at, length, quoted=True))
+
+    def _line_ends(self, end: int) -> None:
+        if end - self.line_start > MAX_LINE_BYTES:
+            self.overlong.append(_Overlong(self.line_start, end - self.line_start))
+
+    def finish(self) -> None:
+        """Measure the last line, and a quoted value still open at the end of the file."""
+        self._line_ends(self.offset)
+        length = self.offset - self.open_at - 1
+        if self.inside and self.open_at_value_start and length > MAX_LINE_BYTES:
+            self.overlong.append(_Overlong(self.open_at, length, quoted=True, to_end=True))
+
+    @property
+    def content_lines(self) -> int:
+        """The number of lines up to the last line holding something (blank lines at the end do
+        not count; a last line without a newline does); -1 where the last block holds line
+        breaks only (left to the second reading)."""
+        stripped = self.tail.rstrip(b"\r\n")
+        if not stripped and self.tail:
+            return -1
+        return self.newlines - self.tail[len(stripped) :].count(b"\n") + 1
+
+    def problems(self, source: Source) -> list[Problem]:
+        """One problem per line found too long, or holding a quoted value too long (the value's
+        problem, found first, is the one given), at its file line."""
+        if not self.overlong:
+            return []
+        found: dict[int, Problem] = {}
+        with (
+            open(source.path, "rb") as handle,
+            mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data,
+        ):
+            for overlong in self.overlong:
+                line = _breaks_between(data, 0, overlong.start) + 1
+                found.setdefault(line, overlong.problem(source, line))
+        return [found[line] for line in sorted(found)]
+
+
+def _scan_csv(path: Path) -> _CsvScan:
+    scan = _CsvScan()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(BLOCK_BYTES), b""):
-            count += block.count(b"\n")
-            tail = block
-    stripped = tail.rstrip(b"\r\n")
-    if not stripped and tail:
-        return -1  # a last block of line breaks only: leave it to the second reading
-    return count - tail[len(stripped) :].count(b"\n") + 1
+            scan.feed(block)
+    scan.finish()
+    return scan
 
 
 def _stage_csv_lines(
@@ -627,9 +753,8 @@ def _record_lines(path: Path, key_index: int, skip: set[int]) -> tuple[list[int]
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # a long value is no reason to stop
     try:
         with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
-            lines_read = (text.replace("\x00", "") for text in handle)
             # read_csv ignores spaces before an opening quote, and so does this reading
-            reader = csv.reader(lines_read, skipinitialspace=True)
+            reader = csv.reader(handle, skipinitialspace=True)
             next(reader, None)
             end = reader.line_num
             for row in reader:
@@ -663,17 +788,26 @@ def _unreadable_csv_problem(source: Source, error: duckdb.Error) -> Problem:
 
 def _first_odd_line_ending(path: Path) -> tuple[int, str, str] | None:
     """The first line whose line break differs from the first line's: (line, its kind, the
-    first's kind), kinds being LF, CRLF and CR; None if they are all alike."""
+    first's kind), kinds being LF, CRLF and CR; None if they are all alike.
+
+    A line break inside a quoted value ends no record: it counts as a line of the file, but
+    its kind is not compared (a CR quoted inside a value is the value's, refused or not there).
+    """
     names = {b"\n": "LF", b"\r\n": "CRLF", b"\r": "CR"}
-    first, line, tail = None, 1, b""
+    first, line, tail, quoted = None, 1, b"", False
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(BLOCK_BYTES), b""):
             text = tail + block
             # keep a CR at the end of a block for the next one: it may be half of a CRLF
             tail = b"\r" if text.endswith(b"\r") else b""
-            for match in re.finditer(rb"\r\n|\r|\n", text[: len(text) - len(tail)]):
+            for match in re.finditer(rb'"|\r\n|\r|\n', text[: len(text) - len(tail)]):
                 kind = match.group()
-                if first is None:
+                if kind == b'"':
+                    quoted = not quoted
+                    continue
+                if quoted:
+                    pass
+                elif first is None:
                     first = kind
                 elif kind != first:
                     return line, names[kind], names[first]

@@ -225,8 +225,11 @@ def test_space_before_a_quoted_value_spanning_lines_keeps_exact_lines(tmp_path, 
     spanning = ' "R\n2",2024-03-01,phone,other,kent,officer,true'  # lines 4-5
     lines = [HEADER, LINE.replace("R1", "R0"), "", spanning, line_of("R3", channel="fax")]
     error = refuse([write(tmp_path / "x", "reports.csv", "\n".join(lines) + "\n\n")], stored_db)
-    # 1 header, 2 R0, 3 blank, 4-5 "R\n2", 6 R3
-    assert places(error) == [("reports.csv", 6, "channel", "fax")]
+    # 1 header, 2 R0, 3 blank, 4-5 "R\n2" (no id holds a line break), 6 R3
+    assert places(error) == [
+        ("reports.csv", 4, "report_id", "R\n2"),
+        ("reports.csv", 6, "channel", "fax"),
+    ]
     assert "approximate" not in str(error)
 
 
