@@ -456,6 +456,11 @@ def _unique_paths(sources: list[Source]) -> list[Path]:
 
 
 def _raise_if_problems(con: duckdb.DuckDBPyConnection, structural: list[Problem]) -> None:
+    # an empty cell whose cause is reported (merged, an unsaved formula) is not a second problem
+    con.execute(
+        "delete from problems p where p.value is null and exists (select 1 from explained_cells e "
+        "where e.file = p.file and e.line = p.line and e.column_name = p.column_name)"
+    )
     total = con.execute("select count(*) from problems").fetchone()[0] + len(structural)
     if total == 0:
         return

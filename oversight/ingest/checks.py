@@ -307,17 +307,24 @@ def _kept_expression(table: str, column: Column) -> str:
 
 
 def create_problems_table(con: duckdb.DuckDBPyConnection) -> None:
-    """The temp table every check appends its problems to, and temp table approximate_lines.
+    """The temp table every check appends its problems to, and temp tables approximate_lines
+    and explained_cells.
 
     approximate_lines holds, per file, the line from which its line numbers may be approximate
     (oversight/ingest/sources.py fills it; the last statement of sql/cross_checks.sql says so in
-    the text of every problem concerned).
+    the text of every problem concerned). explained_cells holds the cells of a sheet that read
+    as empty for a reason already reported (merged, or a formula with no saved result): their
+    "must be filled" problems are dropped (ingest._raise_if_problems).
     """
     con.execute(
         "create or replace temp table problems (file varchar, line bigint, column_name varchar, "
         "value varchar, expected varchar)"
     )
     con.execute("create or replace temp table approximate_lines (file varchar, from_line bigint)")
+    con.execute(
+        "create or replace temp table explained_cells "
+        "(file varchar, line bigint, column_name varchar)"
+    )
 
 
 def add_row_problems(con: duckdb.DuckDBPyConnection, table: str, file: str, now) -> None:

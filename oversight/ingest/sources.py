@@ -31,6 +31,7 @@ import pyarrow as pa
 from oversight.contract import COLUMNS, OPTIONAL_COLUMNS, TABLES, TRIMMED_CHARACTERS
 from oversight.ingest.checks import trimmed, typed_view
 from oversight.ingest.problems import Problem
+from oversight.ingest.sheet_xml import mark_problems, sheet_marks
 
 ZIP_MAGIC = b"PK\x03\x04"
 SNIFF_BYTES = 65536
@@ -66,6 +67,10 @@ class Workbook:
     def rows(self, sheet: str):
         """The sheet's rows as tuples of cell values (None for an empty cell)."""
         return self._book[sheet].iter_rows(values_only=True)
+
+    def state(self, sheet: str) -> str:
+        """Whether the sheet is visible, hidden, or veryHidden (unhidden only by a macro)."""
+        return self._book[sheet].sheet_state or "visible"
 
     def is_blank(self, sheet: str) -> bool:
         """Whether the sheet holds no value (a cell of spaces and tabs holds none)."""
@@ -199,10 +204,14 @@ def _workbook_sources(path: Path) -> tuple[list[Source], list[Problem]]:
     sources, problems = [], []
     try:
         for sheet in names:
-            if sheet.lower() in TABLES:
+            hidden = workbook.state(sheet) != "visible"
+            if sheet.lower() in TABLES and hidden:
+                problems.append(_hidden_sheet_problem(path, sheet, workbook.state(sheet)))
+            elif sheet.lower() in TABLES:
                 sources.append(Source(sheet.lower(), path, sheet, workbook))
                 workbook.will_read(sheet)
             elif not workbook.is_blank(sheet):
+                state = f"; this one is {workbook.state(sheet)}" if hidden else ""
                 problems.append(
                     Problem(
                         f"{path.name} [sheet {sheet}]",
@@ -210,7 +219,7 @@ def _workbook_sources(path: Path) -> tuple[list[Source], list[Problem]]:
                         None,
                         sheet,
                         "sheets named reports, referrals or outcomes only (any other sheet "
-                        "must be empty)",
+                        f"must be empty{state})",
                     )
                 )
     except Exception as error:  # a sheet openpyxl cannot read
@@ -224,6 +233,18 @@ def _workbook_sources(path: Path) -> tuple[list[Source], list[Problem]]:
     if not sources:
         workbook.close()
     return sources, problems
+
+
+def _hidden_sheet_problem(path: Path, sheet: str, state: str) -> Problem:
+    how = "by a macro, or in the file" if state == "veryHidden" else "in Excel (Unhide)"
+    return Problem(
+        f"{path.name} [sheet {sheet}]",
+        None,
+        None,
+        sheet,
+        f"a visible sheet (this one is {state}, so what would be imported cannot be seen: "
+        f"unhide it {how}, or remove it)",
+    )
 
 
 def _blank(text: str | None) -> bool:
@@ -846,9 +867,10 @@ def _stage_sheet(
         header = [_cell_text(cell) or "" for cell in header_cells]
         width = _named_width(header)
         header = header[:width]
+        marks = sheet_marks(source.path, source.sheet)
         problems = check_header(source, header)
         if problems:
-            return 0, problems
+            return 0, problems + mark_problems(marks, source.name, header, set())[0]
         lines, columns = [], [[] for _ in header]
         extra_columns, extra_values = [], []
         for number, cells in enumerate(rows, start=2):
@@ -894,6 +916,12 @@ def _stage_sheet(
         f"from sheet_{table})"
     )
     con.unregister(f"sheet_{table}")
+    problems, explained = mark_problems(marks, source.name, header, set(lines))
+    if explained:
+        con.executemany(
+            "insert into explained_cells values ($file, $line, $column)",
+            [{"file": source.name, "line": row, "column": column} for row, column in explained],
+        )
     extras = any(column is not None for column in extra_columns)
     _finish_staging(con, source, f"select * from typed_raw_{table}", extras, header)
     return len(lines), problems

@@ -33,6 +33,7 @@ from .helpers import (
     rows_of,
     sha256,
     write,
+    write_workbook,
 )
 
 HEADER = ",".join(REPORT)  # 7 columns
@@ -43,17 +44,6 @@ R1_STORED = ("R1", datetime(2024, 3, 1, 9, 30), "phone", ["other"], "kent", "off
 
 def line_of(report_id: str, **changes: str) -> str:
     return ",".join(row(REPORT, report_id=report_id, **changes).values())
-
-
-def write_workbook(path: Path, sheets: dict[str, list[list]]) -> Path:
-    workbook = openpyxl.Workbook()
-    workbook.remove(workbook.active)
-    for name, rows in sheets.items():
-        sheet = workbook.create_sheet(name)
-        for cells in rows:
-            sheet.append(cells)
-    workbook.save(path)
-    return path
 
 
 def report_cells(report_id: str, **changes) -> list:
