@@ -10,7 +10,7 @@ from oversight import __version__
 from oversight.constants import DEFAULT_THRESHOLD
 from oversight.db import DatabaseError, connect_read_only
 from oversight.demo import build_demo_database
-from oversight.ingest import ExtractError, import_extract
+from oversight.ingest import ExtractError, import_extract, recent_attempts
 from oversight.ledger import LedgerError, ledger_path
 from oversight.settings import DEMO_DIR, disclosure_threshold, resolve_db_path
 from oversight.status import data_status, recent_imports, table_row_counts
@@ -136,6 +136,15 @@ def command_status(args: argparse.Namespace) -> int:
             f"{row.rows_read:,} read, {row.rows_added:,} added, {row.rows_revised:,} revised, "
             f"{row.rows_unchanged:,} unchanged"
         )
+    try:
+        attempts = recent_attempts(db_path, limit=args.imports)
+    except LedgerError as error:
+        print(f"Import attempts not shown: {error}")
+        attempts = []
+    if attempts:
+        print("Last attempts that wrote nothing (dry runs, extracts already stored):")
+    for attempt_id, attempted_at, result, detail in attempts:
+        print(f"  attempt {attempt_id} {attempted_at:%Y-%m-%d %H:%M:%S}  {result}: {detail}")
     return 0
 
 

@@ -30,7 +30,7 @@ from oversight.db import DatabaseError, DatabaseVersionError, check_schema_versi
 from oversight.ingest.checks import add_row_problems, create_problems_table, typed_select
 from oversight.ingest.problems import ExtractError, Problem
 from oversight.ingest.sources import Source, find_sources, sha256_of, stage, stage_empty
-from oversight.ledger import record_attempt
+from oversight.ledger import reading, record_attempt
 from oversight.settings import MAX_PROBLEMS_LISTED, import_memory_limit
 from oversight.store import building_path, remove_leftovers, spill_path, swap_in, write_lock
 
@@ -44,6 +44,7 @@ __all__ = [
     "Problem",
     "Rollback",
     "import_extract",
+    "recent_attempts",
     "uk_now",
 ]
 
@@ -474,3 +475,16 @@ def _raise_if_problems(con: duckdb.DuckDBPyConnection, structural: list[Problem]
     # an unclosed quote swallows the lines after it: there may be more problems than counted
     at_least = any(problem.hides_more for problem in structural)
     raise ExtractError(listed[:MAX_PROBLEMS_LISTED], total, at_least=at_least)
+
+
+def recent_attempts(db_path: Path, limit: int = 3) -> list[tuple[int, dt.datetime, str, str]]:
+    """The last import attempts that wrote nothing (dry runs, identical extracts), newest first:
+    (attempt id, when, result, detail), from the ledger beside the database."""
+    with reading(db_path) as con:
+        if con is None:
+            return []
+        return con.execute(
+            "select attempt_id, attempted_at, result, detail from import_attempts "
+            "order by attempt_id desc limit $limit",
+            {"limit": limit},
+        ).fetchall()

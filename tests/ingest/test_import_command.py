@@ -55,3 +55,15 @@ def test_identical_reimport_says_so_and_leaves_the_file(tmp_path, db_path):
     assert again.stdout.startswith(f"Nothing to import into {db_path}: every row of the extract")
     assert "attempt 1 is recorded" in again.stdout
     assert sha256(db_path) == before
+
+
+def test_status_lists_the_attempts_that_wrote_nothing(tmp_path, db_path):
+    paths = write_extract(tmp_path / "a", reports=[REPORT])
+    for options in ([], [], ["--dry-run"]):
+        assert oversight("import", *options, *map(str, paths), "--db", str(db_path)).returncode == 0
+    status = oversight("status", "--db", str(db_path))
+    assert status.returncode == 0, status.stderr
+    lines = status.stdout.splitlines()
+    start = lines.index("Last attempts that wrote nothing (dry runs, extracts already stored):")
+    attempts = [line.split()[:2] + line.split()[4:5] for line in lines[start + 1 :]]
+    assert attempts == [["attempt", "2", "dry"], ["attempt", "1", "unchanged:"]]
