@@ -11,6 +11,7 @@ hidden="1" or "true" attribute (of a row, or of a col range), mergeCell, and a c
 import posixpath
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree
@@ -49,6 +50,7 @@ class SheetMarks:
     hidden_columns: set[int] = field(default_factory=set)
     merged: set[tuple[str, int, int, int, int]] = field(default_factory=set)
     unsaved_formulas: dict[tuple[int, int], str] = field(default_factory=dict)
+    unreadable: str | None = None  # why the sheet's XML could not be read, if it could not
 
 
 def column_number(letters: str) -> int:
@@ -71,18 +73,21 @@ def column_letters(number: int) -> str:
 def sheet_marks(path: Path, sheet: str) -> SheetMarks:
     """What the named sheet of the workbook at path hides (nothing, if its XML is not found)."""
     marks = SheetMarks()
-    with zipfile.ZipFile(path) as archive:
-        member = _sheet_member(archive, sheet)
-        if member is None:
-            return marks
-        with archive.open(member) as stream:
-            carry = b""
-            for block in iter(lambda: stream.read(BLOCK_BYTES), b""):
-                text = carry + block
-                cut = text.rfind(b">") + 1  # every tag before it is whole
-                resume = _scan(text[:cut], marks)
-                carry = text[resume:]
-            _scan(carry, marks)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            member = _sheet_member(archive, sheet)
+            if member is None:
+                return marks
+            with archive.open(member) as stream:
+                carry = b""
+                for block in iter(lambda: stream.read(BLOCK_BYTES), b""):
+                    text = carry + block
+                    cut = text.rfind(b">") + 1  # every tag before it is whole
+                    resume = _scan(text[:cut], marks)
+                    carry = text[resume:]
+                _scan(carry, marks)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as error:
+        marks.unreadable = type(error).__name__
     return marks
 
 
@@ -211,6 +216,9 @@ def mark_problems(
     def name(column: int) -> str:
         return header[column - 1] if column <= len(header) else f"#{column}"
 
+    if marks.unreadable:
+        expected = f"a readable .xlsx workbook (the sheet's XML cannot be read: {marks.unreadable})"
+        problems.append(Problem(file, None, None, None, expected))
     unhide = "unhide it, or delete it if it is not to be imported"
     for row in sorted(marks.hidden_rows & (rows_read | {1})):
         problems.append(Problem(file, row, None, None, f"a visible row (it is hidden; {unhide})"))
