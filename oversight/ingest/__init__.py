@@ -307,7 +307,7 @@ def _build(con, sources, options: _Options, progress: Progress) -> ImportSummary
     summary = ImportSummary(
         None,
         files,
-        [_table_changes(con, f) for f in files],
+        [_table_changes(con, f, EXAMPLES if options.dry_run else 0) for f in files],
         _rollbacks(con),
         options.dry_run,
     )
@@ -380,31 +380,34 @@ def _file_summary(con, source: Source, rows_read: int) -> FileSummary:
     )
 
 
-def _table_changes(con, counts: FileSummary) -> TableChanges:
-    """What the extract does to a table, with up to EXAMPLES ids added and revised (file order)."""
-    table = counts.table
+def _table_changes(con, counts: FileSummary, examples: int) -> TableChanges:
+    """What the extract does to a table, with up to examples ids added and revised (only a dry
+    run shows them, so that an import does not spend a pass over its rows on them)."""
+    added, revised = _examples(con, counts.table, examples) if examples else ([], [])
+    return TableChanges(
+        counts.table, counts.rows_added, counts.rows_revised, counts.rows_unchanged, added, revised
+    )
+
+
+def _examples(con, table: str, limit: int) -> tuple[list[str], list[tuple[str, list[str]]]]:
+    """The first ids added, and the first revised with the columns they change, in file order."""
     id_column = COLUMNS[table][0]
-    added = [
-        row[0]
-        for row in con.execute(
-            f"select t_{id_column} from typed_{table} "
-            f"where t_{id_column} not in (select row_id from change_{table}) "
-            "order by _line limit $limit",
-            {"limit": EXAMPLES},
-        ).fetchall()
-    ]
+    added = con.execute(
+        f"select t_{id_column} from typed_{table} "
+        f"where t_{id_column} not in (select row_id from change_{table}) "
+        "order by _line limit $limit",
+        {"limit": limit},
+    ).fetchall()
     revised = []
     for row_id, previous, new in con.execute(
         f"select c.row_id, c.previous_values, c.revised_values from change_{table} c "
         f"join typed_{table} n on n.t_{id_column} = c.row_id "
         "where c.change = 'revised' order by n._line limit $limit",
-        {"limit": EXAMPLES},
+        {"limit": limit},
     ).fetchall():
         before, after = json.loads(previous), json.loads(new)
         revised.append((row_id, [name for name in after if after[name] != before.get(name)]))
-    return TableChanges(
-        table, counts.rows_added, counts.rows_revised, counts.rows_unchanged, added, revised
-    )
+    return [row[0] for row in added], revised
 
 
 def _rollbacks(con) -> list[Rollback]:
