@@ -72,11 +72,14 @@ def command_import(args: argparse.Namespace) -> int:
             f"{f.rows_revised:,} revised, {f.rows_unchanged:,} unchanged; sha256 {f.sha256}"
         )
     if summary.rollbacks:
-        print("Rollbacks accepted with --accept-rollback, recorded in the revisions table: "
-              f"{len(summary.rollbacks)}")  # fmt: skip
-        for rollback in summary.rollbacks:
-            print(f"  - {rollback.file}, line {rollback.line}: {rollback.what}")
+        _print_rollbacks("accepted with --accept-rollback, recorded in revisions", summary)
     return 0
+
+
+def _print_rollbacks(verdict: str, summary) -> None:
+    print(f"Revisions that roll stored data back ({verdict}): {len(summary.rollbacks)}")
+    for rollback in summary.rollbacks:
+        print(f"  - {rollback.file}, line {rollback.line}: {rollback.what}")
 
 
 def _print_dry_run(summary, db_path: Path, accept_rollback: bool) -> int:
@@ -94,11 +97,10 @@ def _print_dry_run(summary, db_path: Path, accept_rollback: bool) -> int:
             print(f"    revised, e.g.: {examples}")
     if not summary.rollbacks:
         return 0
-    verdict = "accepted with --accept-rollback" if accept_rollback else (
-        "refused unless run with --accept-rollback")  # fmt: skip
-    print(f"Revisions that would roll stored data back ({verdict}): {len(summary.rollbacks)}")
-    for rollback in summary.rollbacks:
-        print(f"  - {rollback.file}, line {rollback.line}: {rollback.what}")
+    verdict = "refused unless run with --accept-rollback"
+    if accept_rollback:
+        verdict = "accepted with --accept-rollback"
+    _print_rollbacks(verdict, summary)
     return 0 if accept_rollback else 1
 
 

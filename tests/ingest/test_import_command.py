@@ -31,7 +31,7 @@ def test_rollback_refused_then_accepted_from_the_command_line(tmp_path, db_path)
     dry = oversight("import", "--dry-run", str(older), "--db", str(db_path))
     assert dry.returncode == 1
     assert (
-        "Revisions that would roll stored data back (refused unless run with --accept-rollback): 1"
+        "Revisions that roll stored data back (refused unless run with --accept-rollback): 1"
         in dry.stdout
     )
     assert "referrals.csv, line 2: moves referral F1 back to pending" in dry.stdout
@@ -41,7 +41,7 @@ def test_rollback_refused_then_accepted_from_the_command_line(tmp_path, db_path)
     assert sha256(db_path) == before
     accepted = oversight("import", "--accept-rollback", str(older), "--db", str(db_path))
     assert accepted.returncode == 0, accepted.stderr
-    assert "accepted with --accept-rollback, recorded in the revisions table: 1" in accepted.stdout
+    assert "(accepted with --accept-rollback, recorded in revisions): 1" in accepted.stdout
     assert "referrals.csv, line 2: moves referral F1 back to pending" in accepted.stdout
     assert sha256(db_path) != before
 
