@@ -605,8 +605,8 @@ class _Overlong:
     quoted: bool = False
     to_end: bool = False
 
-    def problem(self, source: Source, line: int) -> Problem:
-        limit = f"{MAX_LINE_BYTES:,} bytes"
+    def problem(self, source: Source, line: int, limit_bytes: int) -> Problem:
+        limit = f"{limit_bytes:,} bytes"
         if self.to_end:
             expected = (
                 f"a quote that is closed (the quote opened on this line never is: the rest of "
@@ -636,7 +636,8 @@ class _CsvScan:
     Line numbers are counted only for what is found, at the end.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, limit: int = MAX_LINE_BYTES) -> None:
+        self.limit = limit  # the longest line or quoted value allowed, in bytes
         self.offset = 0  # of the block being read
         self.line_start = 0  # where the current line starts
         self.inside = False  # within a quoted value at the block's start
@@ -673,18 +674,18 @@ class _CsvScan:
 
     def _value_ends(self, close: int) -> None:
         length = close - self.open_at - 1
-        if self.open_at_value_start and length > MAX_LINE_BYTES:
+        if self.open_at_value_start and length > self.limit:
             self.overlong.append(_Overlong(self.open_at, length, quoted=True))
 
     def _line_ends(self, end: int) -> None:
-        if end - self.line_start > MAX_LINE_BYTES:
+        if end - self.line_start > self.limit:
             self.overlong.append(_Overlong(self.line_start, end - self.line_start))
 
     def finish(self) -> None:
         """Measure the last line, and a quoted value still open at the end of the file."""
         self._line_ends(self.offset)
         length = self.offset - self.open_at - 1
-        if self.inside and self.open_at_value_start and length > MAX_LINE_BYTES:
+        if self.inside and self.open_at_value_start and length > self.limit:
             self.overlong.append(_Overlong(self.open_at, length, quoted=True, to_end=True))
 
     @property
@@ -699,7 +700,7 @@ class _CsvScan:
 
     def problems(self, source: Source) -> list[Problem]:
         """One problem per line found too long, or holding a quoted value too long (the value's
-        problem, found first, is the one given), at its file line."""
+        problem is the one given where a line has both: it says more), at its file line."""
         if not self.overlong:
             return []
         found: dict[int, Problem] = {}
@@ -707,16 +708,18 @@ class _CsvScan:
             open(source.path, "rb") as handle,
             mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data,
         ):
-            for overlong in self.overlong:
+            for overlong in sorted(self.overlong, key=lambda found: not found.quoted):
                 line = _breaks_between(data, 0, overlong.start) + 1
-                found.setdefault(line, overlong.problem(source, line))
+                found.setdefault(line, overlong.problem(source, line, self.limit))
         return [found[line] for line in sorted(found)]
 
 
-def _scan_csv(path: Path) -> _CsvScan:
-    scan = _CsvScan()
+def _scan_csv(path: Path, block_bytes: int = BLOCK_BYTES, limit: int = MAX_LINE_BYTES) -> _CsvScan:
+    """Scan a CSV file (_CsvScan) in blocks of block_bytes, which must not exceed limit: a line
+    or quoted value longer than the limit then always runs across the end of a block."""
+    scan = _CsvScan(limit)
     with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(BLOCK_BYTES), b""):
+        for block in iter(lambda: handle.read(block_bytes), b""):
             scan.feed(block)
     scan.finish()
     return scan
