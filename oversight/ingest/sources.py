@@ -919,15 +919,27 @@ def _stage_sheet(
         f"from sheet_{table})"
     )
     con.unregister(f"sheet_{table}")
-    problems, explained = mark_problems(marks, source.name, header, set(lines))
-    if explained:
-        con.executemany(
-            "insert into explained_cells values ($file, $line, $column)",
-            [{"file": source.name, "line": row, "column": column} for row, column in explained],
-        )
+    _add_mark_problems(con, source.name, *mark_problems(marks, source.name, header, set(lines)))
     extras = any(column is not None for column in extra_columns)
     _finish_staging(con, source, f"select * from typed_raw_{table}", extras, header)
-    return len(lines), problems
+    return len(lines), []
+
+
+def _add_mark_problems(
+    con: duckdb.DuckDBPyConnection, file: str, problems: list[Problem], explained
+) -> None:
+    """Append what a sheet hides to temp table problems (its rows are all read, so the sheet is
+    not incomplete, as a structural problem would make it), and the cells it explains."""
+    if problems:
+        con.executemany(
+            "insert into problems values (?, ?, ?, ?, ?)",
+            [[p.file, p.line, p.column, p.value, p.expected] for p in problems],
+        )
+    if explained:
+        con.executemany(
+            "insert into explained_cells values (?, ?, ?)",
+            [[file, line, column] for line, column in explained],
+        )
 
 
 def stage_empty(con: duckdb.DuckDBPyConnection, table: str, typed: str) -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from oversight.ingest.sheet_xml import sheet_marks
 
-from .helpers import REPORT, accept, places, query, refuse, row, write_workbook
+from .helpers import OUTCOME, REFERRAL, REPORT, accept, places, query, refuse, row, write_workbook
 
 FILE = "extract.xlsx [sheet reports]"
 
@@ -108,3 +108,19 @@ def test_the_second_pass_is_cheap_beside_the_reading(tmp_path):
     reading = time.perf_counter() - started
     assert not (marks.hidden_rows or marks.hidden_columns or marks.merged)
     assert scan < reading / 3
+
+
+def test_a_sheet_with_a_hidden_row_is_still_read_whole(tmp_path, stored_db):
+    # every row of the sheet is read, hidden or not: references to it are checked as usual
+    def hide(workbook):
+        workbook["referrals"].row_dimensions[2].hidden = True
+
+    sheets = {
+        "referrals": [list(REFERRAL), list(REFERRAL.values())],
+        "outcomes": [list(OUTCOME), list(row(OUTCOME, outcome_id="O2", referral_id="F9").values())],
+    }
+    error = refuse([write_workbook(tmp_path / "extract.xlsx", sheets, hide)], stored_db)
+    assert places(error) == [
+        ("extract.xlsx [sheet outcomes]", 2, "referral_id", "F9"),
+        ("extract.xlsx [sheet referrals]", 2, None, None),
+    ]
