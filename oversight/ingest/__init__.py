@@ -4,7 +4,10 @@
 
 reads the extract's files into staging tables, checks every rule of docs/data-contract.md, and
 either raises ExtractError with the problems (nothing written) or builds the next version of the
-database beside the live one and swaps it in (oversight/store.py).
+database beside the live one and swaps it in (oversight/store.py). An extract that would change
+nothing, and a dry run, leave the database file untouched and are recorded as attempts in the
+ledger beside it (oversight/ledger.py). A revision that rolls stored data back
+(sql/rollbacks.sql) is refused unless accepted, and then recorded as such in revisions.
 """
 
 import dataclasses
