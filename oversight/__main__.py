@@ -18,7 +18,8 @@ from oversight.db import (
     failure_cause,
 )
 from oversight.demo import build_demo_database
-from oversight.ingest import ExtractError, import_extract
+from oversight.ingest import ExtractError, import_extract, recent_attempts
+from oversight.ledger import LedgerError, ledger_path
 from oversight.settings import (
     DEMO_DIR,
     SettingError,
@@ -54,7 +55,11 @@ def command_import(args: argparse.Namespace) -> int:
     db_path = resolve_db_path(args.db)
     try:
         summary = import_extract(
-            [Path(p) for p in args.paths], db_path, progress=_progress(time.perf_counter())
+            [Path(p) for p in args.paths],
+            db_path,
+            dry_run=args.dry_run,
+            accept_rollback=args.accept_rollback,
+            progress=_progress(time.perf_counter()),
         )
     except ExtractError as error:
         print(error.summary(), file=sys.stderr)
@@ -63,13 +68,54 @@ def command_import(args: argparse.Namespace) -> int:
     except DatabaseError as error:
         print(f"Import refused, nothing was changed: {error}", file=sys.stderr)
         return 1
-    print(f"Import {summary.import_id} into {db_path} took {summary.seconds:.1f} s:")
+    except LedgerError as error:
+        print(f"The database {db_path} was not changed, but the attempt could not be recorded: "
+              f"{error}", file=sys.stderr)  # fmt: skip
+        return 2
+    if summary.dry_run:
+        return _print_dry_run(summary, db_path, args.accept_rollback)
+    if not summary.written:
+        print(f"Nothing to import into {db_path}: every row of the extract is stored as it is. "
+              f"The database was not rewritten; attempt {summary.attempt_id} is recorded in "
+              f"{ledger_path(db_path)}.")  # fmt: skip
+    else:
+        print(f"Import {summary.import_id} into {db_path} took {summary.seconds:.1f} s:")
     for f in summary.files:
         print(
             f"  {f.file_name} ({f.table}): {f.rows_read:,} rows read, {f.rows_added:,} added, "
             f"{f.rows_revised:,} revised, {f.rows_unchanged:,} unchanged; sha256 {f.sha256}"
         )
+    if summary.rollbacks:
+        _print_rollbacks("accepted with --accept-rollback, recorded in revisions", summary)
     return 0
+
+
+def _print_rollbacks(verdict: str, summary) -> None:
+    print(f"Revisions that roll stored data back ({verdict}): {len(summary.rollbacks)}")
+    for rollback in summary.rollbacks:
+        print(f"  - {rollback.file}, line {rollback.line}: {rollback.what}")
+
+
+def _print_dry_run(summary, db_path: Path, accept_rollback: bool) -> int:
+    """Print what an import would do; 1 if it would be refused (rollbacks not accepted)."""
+    print(f"Dry run: nothing was written to {db_path}. The import would:")
+    for change in summary.changes:
+        print(f"  {change.table}: add {change.added:,}, revise {change.revised:,}, leave "
+              f"{change.unchanged:,} unchanged")  # fmt: skip
+        if change.added_examples:
+            print(f"    added, e.g.: {', '.join(change.added_examples)}")
+        if change.revised_examples:
+            examples = ", ".join(
+                f"{row_id} ({', '.join(columns)})" for row_id, columns in change.revised_examples
+            )
+            print(f"    revised, e.g.: {examples}")
+    if not summary.rollbacks:
+        return 0
+    verdict = "refused unless run with --accept-rollback"
+    if accept_rollback:
+        verdict = "accepted with --accept-rollback"
+    _print_rollbacks(verdict, summary)
+    return 0 if accept_rollback else 1
 
 
 def command_status(args: argparse.Namespace) -> int:
@@ -106,6 +152,15 @@ def command_status(args: argparse.Namespace) -> int:
             f"{row.rows_read:,} read, {row.rows_added:,} added, {row.rows_revised:,} revised, "
             f"{row.rows_unchanged:,} unchanged"
         )
+    try:
+        attempts = recent_attempts(db_path, limit=args.imports)
+    except LedgerError as error:
+        print(f"Import attempts not shown: {error}")
+        attempts = []
+    if attempts:
+        print("Last attempts that wrote nothing (dry runs, extracts already stored):")
+    for attempt_id, attempted_at, result, detail in attempts:
+        print(f"  attempt {attempt_id} {attempted_at:%Y-%m-%d %H:%M:%S}  {result}: {detail}")
     return 0
 
 
@@ -194,11 +249,25 @@ def parser() -> argparse.ArgumentParser:
         help="import extracts (CSV files, folders of them, or .xlsx workbooks)",
         description="Import an extract: reports.csv, referrals.csv and/or outcomes.csv, a folder "
         "holding them, or an .xlsx workbook with sheets named reports, referrals, outcomes. "
-        "All or nothing: if any rule of the data contract is broken, every problem found is "
-        "listed on standard error, nothing is written, and the exit status is 1.",
+        "All or nothing: if any rule of the data contract is broken, or a revision would roll "
+        "stored data back, every problem found is listed on standard error, nothing is written, "
+        "and the exit status is 1. An extract that changes nothing leaves the database file as "
+        "it is and is recorded as an attempt in the ledger beside it.",
     )
     imp.add_argument("paths", nargs="+", metavar="PATH", help="extract files or folders")
     imp.add_argument("--db", help=DB_HELP)
+    imp.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="check the extract and report what it would add, revise and leave unchanged, per "
+        "table with examples; write nothing to the database (the attempt goes in its ledger)",
+    )
+    imp.add_argument(
+        "--accept-rollback",
+        action="store_true",
+        help="accept revisions that roll stored data back (blank a stored date, move a referral "
+        "back to pending, move an outcome to another referral), recording them as such",
+    )
     imp.set_defaults(run=command_import)
 
     status = commands.add_parser(

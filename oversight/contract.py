@@ -41,6 +41,12 @@ PROCEEDINGS_OUTCOMES = (
 CRIMINAL_OUTCOMES = ("charged", "convicted", "acquitted")
 BARRING_OUTCOMES = ("barred",)
 OUTCOMES = FINDING_OUTCOMES + PROCEEDINGS_OUTCOMES + CRIMINAL_OUTCOMES + BARRING_OUTCOMES
+# The misconduct route (a finding, then misconduct proceedings) follows an investigation only:
+# its outcomes are accepted only on a referral assessed MISCONDUCT_ROUTE_ASSESSMENT, so that
+# every dismissal, finding and proceedings outcome is counted within the investigations and no
+# rate over investigations can pass 100%. Criminal and barring outcomes may follow any assessment.
+MISCONDUCT_ROUTE_OUTCOMES = FINDING_OUTCOMES + PROCEEDINGS_OUTCOMES
+MISCONDUCT_ROUTE_ASSESSMENT = "investigation"
 UNKNOWN_FORCE = "unknown"
 
 TRUE_SPELLINGS = ("true", "yes", "y", "1")

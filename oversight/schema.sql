@@ -152,11 +152,15 @@ create table referral_facts (
 );
 
 -- One row per stored row that a later extract replaced: the values before and after, as JSON.
+-- rollback says what the revision rolled back (a stored date blanked, a referral moved back to
+-- pending, an outcome taken from its referral), where the import was
+-- run with --accept-rollback; it is NULL for every other revision (docs/data-contract.md).
 create table revisions (
     import_id integer not null references imports (import_id),
     table_name source_table not null,
     row_id varchar not null,
     previous_values json not null,
     revised_values json not null,
+    rollback varchar check (rollback <> ''),
     primary key (import_id, table_name, row_id)
 );

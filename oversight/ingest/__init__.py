@@ -4,10 +4,15 @@
 
 reads the extract's files into staging tables, checks every rule of docs/data-contract.md, and
 either raises ExtractError with the problems (nothing written) or builds the next version of the
-database beside the live one and swaps it in (oversight/store.py).
+database beside the live one and swaps it in (oversight/store.py). An extract that would change
+nothing, and a dry run, leave the database file untouched and are recorded as attempts in the
+ledger beside it (oversight/ledger.py). A revision that rolls stored data back
+(sql/rollbacks.sql) is refused unless accepted, and then recorded as such in revisions.
 """
 
+import dataclasses
 import datetime as dt
+import json
 import re
 import time
 from collections.abc import Callable
@@ -18,11 +23,17 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from oversight import __version__
-from oversight.contract import TABLES
+from oversight.contract import (
+    COLUMNS,
+    MISCONDUCT_ROUTE_ASSESSMENT,
+    MISCONDUCT_ROUTE_OUTCOMES,
+    TABLES,
+)
 from oversight.db import DatabaseError, DatabaseVersionError, check_schema_version, create_schema
 from oversight.ingest.checks import add_row_problems, create_problems_table, typed_select
 from oversight.ingest.problems import ExtractError, Problem
 from oversight.ingest.sources import Source, find_sources, sha256_of, stage, stage_empty
+from oversight.ledger import reading, record_attempt
 from oversight.settings import MAX_PROBLEMS_LISTED, import_memory_limit
 from oversight.store import building_path, remove_leftovers, spill_path, swap_in, write_lock
 
@@ -32,12 +43,16 @@ __all__ = [
     "ExtractError",
     "FileSummary",
     "ImportSummary",
+    "TableChanges",
     "Problem",
+    "Rollback",
     "import_extract",
+    "recent_attempts",
     "uk_now",
 ]
 
 SQL_DIR = Path(__file__).with_name("sql")
+EXAMPLES = 5  # ids listed per table and kind of change by a dry run
 UK = ZoneInfo("Europe/London")
 Progress = Callable[[str], None]
 
@@ -55,13 +70,63 @@ class FileSummary:
     rows_unchanged: int
 
 
+@dataclass(frozen=True)
+class TableChanges:
+    """What an import does (or a dry run would do) to one table, with a few examples: the ids
+    added, and the ids revised with the columns whose values change."""
+
+    table: str
+    added: int
+    revised: int
+    unchanged: int
+    added_examples: list[str]
+    revised_examples: list[tuple[str, list[str]]]
+
+
+@dataclass(frozen=True)
+class Rollback:
+    """A revision that would roll stored data back (sql/rollbacks.sql): where it is, and what
+    it does, e.g. "moves referral F1 back to pending (stored: investigation)"."""
+
+    file: str
+    line: int
+    column: str
+    value: str | None
+    what: str
+
+    def problem(self) -> Problem:
+        """The rollback as a problem, for a refusal."""
+        return Problem(
+            self.file,
+            self.line,
+            self.column,
+            self.value,
+            f"a revision that keeps what is stored (this one {self.what}; import with "
+            "--accept-rollback if the older values are right)",
+        )
+
+
 @dataclass
 class ImportSummary:
-    """An accepted import: its id, what each file did, and how long it took."""
+    """An accepted import or a dry run: what each file did and each table gets, and the time.
 
-    import_id: int
+    import_id is None where nothing was written: a dry run, or an extract that changed nothing
+    (recorded as attempt attempt_id of the ledger instead). rollbacks lists the revisions that
+    roll stored data back: accepted (--accept-rollback), or found by a dry run.
+    """
+
+    import_id: int | None
     files: list[FileSummary] = field(default_factory=list)
+    changes: list[TableChanges] = field(default_factory=list)
+    rollbacks: list[Rollback] = field(default_factory=list)
+    dry_run: bool = False
+    attempt_id: int | None = None
     seconds: float = 0.0
+
+    @property
+    def written(self) -> bool:
+        """Whether a new version of the database was written."""
+        return self.import_id is not None
 
 
 def uk_now() -> dt.datetime:
@@ -92,6 +157,8 @@ def import_extract(
     replace: bool = False,
     only_if_absent: bool = False,
     force: bool = False,
+    dry_run: bool = False,
+    accept_rollback: bool = False,
     progress: Progress = _quiet,
     now: dt.datetime | None = None,
 ) -> ImportSummary | None:
@@ -102,7 +169,12 @@ def import_extract(
     replaces everything stored (the demo database is built so), but never real data unless
     force. With only_if_absent, nothing is done (None is returned) if the database exists by the
     time the writer's lock is held. Raises ExtractError, having written nothing, if any rule of
-    the data contract is broken.
+    the data contract is broken, or if a revision would roll stored data back (sql/rollbacks.sql)
+    and not accept_rollback.
+
+    An extract that would add or revise nothing, and a dry run (which reports what the import
+    would do), leave the database file as it is (not rewritten, so every reader's cache stays
+    good) and are recorded as an attempt in the ledger beside it (oversight.ledger).
     """
     started = time.perf_counter()
     sources, problems = find_sources([Path(p) for p in paths])
@@ -126,8 +198,12 @@ def import_extract(
             con.execute("attach $path as building", {"path": str(building)})
             con.execute("use building")
             _attach_stored(con, db_path, synthetic, replace, force)
-            summary = _build(con, sources, synthetic, progress, now)
-            con.execute("checkpoint building")
+            options = _Options(
+                synthetic, dry_run, accept_rollback, replace or not db_path.exists(), now
+            )
+            summary = _build(con, sources, options, progress)
+            if summary.written:
+                con.execute("checkpoint building")
             con.execute("use memory")
             con.execute("detach building")
         except BaseException:
@@ -135,11 +211,38 @@ def import_extract(
             remove_leftovers(db_path)
             raise
         con.close()
-        progress("swapping the new database in")
-        swap_in(db_path)
+        if summary.written:
+            progress("swapping the new database in")
+            swap_in(db_path)
         remove_leftovers(db_path)
+        if not summary.written:
+            summary.attempt_id = _record_attempt(db_path, summary)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+@dataclass(frozen=True)
+class _Options:
+    """How an import runs (import_extract's arguments)."""
+
+    synthetic: bool
+    dry_run: bool
+    accept_rollback: bool
+    must_write: bool  # a new database, or one replaced whole: written even if the extract is empty
+    now: dt.datetime
+
+
+def _record_attempt(db_path: Path, summary: ImportSummary) -> int:
+    """Record in the ledger an import that wrote nothing: a dry run, or an identical extract."""
+    result = "dry run" if summary.dry_run else "unchanged"
+    files = [dataclasses.asdict(f) for f in summary.files]
+    detail = "; ".join(
+        f"{c.table}: {c.added} to add, {c.revised} to revise, {c.unchanged} unchanged"
+        for c in summary.changes
+    )
+    if summary.rollbacks:
+        detail += f"; {len(summary.rollbacks)} rollbacks found"
+    return record_attempt(db_path, result, files, detail)
 
 
 def _attach_stored(con, db_path: Path, synthetic: bool, replace: bool, force: bool) -> None:
@@ -195,10 +298,39 @@ def _has_imports_table(con) -> bool:
     )
 
 
-def _build(con, sources, synthetic, progress, now) -> ImportSummary:
+def _build(con, sources, options: _Options, progress: Progress) -> ImportSummary:
+    """Stage and check the extract, work out what it changes, and, unless nothing is to be
+    written, write the next version of the database into catalog building."""
+    by_table = {source.table: source for source in sources}
+    rows_read = _stage_and_check(con, by_table, options.now, progress)
+    file_params = _file_params(by_table)
+    for statement in _statements("changes.sql") + _statements("rollbacks.sql"):
+        _run(con, statement, file_params)
+    files = [_file_summary(con, by_table[t], rows_read[t]) for t in TABLES if t in by_table]
+    summary = ImportSummary(
+        None,
+        files,
+        [_table_changes(con, f, EXAMPLES if options.dry_run else 0) for f in files],
+        _rollbacks(con),
+        options.dry_run,
+    )
+    if summary.rollbacks and not options.accept_rollback and not options.dry_run:
+        raise ExtractError([rollback.problem() for rollback in summary.rollbacks])
+    changes_something = any(c.added or c.revised for c in summary.changes)
+    if options.dry_run or not (changes_something or options.must_write):
+        con.execute("detach old")
+        return summary
+    summary.import_id = _merge(con, sources, options, files)
+    return summary
+
+
+def _stage_and_check(con, by_table: dict, now: dt.datetime, progress: Progress) -> dict:
+    """Stage every table of the extract and check it; raise ExtractError if any rule is broken.
+
+    Returns the rows read per table.
+    """
     create_schema(con, catalog="building")
     create_problems_table(con)
-    by_table = {source.table: source for source in sources}
     structural: list[Problem] = []
     rows_read = {}
     for table in TABLES:
@@ -217,63 +349,110 @@ def _build(con, sources, synthetic, progress, now) -> ImportSummary:
         progress(f"checking {rows_read[table]:,} rows of {source.name}")
         add_row_problems(con, table, source.name, now)
     progress("checking references and dates across tables")
-    cross_params = {
-        f"{t}_file": by_table[t].name if t in by_table else f"{t} (stored)" for t in TABLES
-    }
+    cross_params = _file_params(by_table)
     for table in TABLES:
         unreadable = table in by_table and any(p.file == by_table[table].name for p in structural)
         cross_params[f"{table}_complete"] = not unreadable
+    cross_params["misconduct_route"] = list(MISCONDUCT_ROUTE_OUTCOMES)
+    cross_params["route_assessment"] = MISCONDUCT_ROUTE_ASSESSMENT
     for statement in _statements("cross_checks.sql"):
         _run(con, statement, cross_params)
     _raise_if_problems(con, structural)
+    return rows_read
 
+
+def _file_params(by_table: dict) -> dict:
+    """$<table>_file: how problems name each table's source (or the stored rows)."""
+    return {f"{t}_file": by_table[t].name if t in by_table else f"{t} (stored)" for t in TABLES}
+
+
+def _file_summary(con, source: Source, rows_read: int) -> FileSummary:
+    counts = dict(
+        con.execute(
+            f"select change, count(*) from change_{source.table} group by change"
+        ).fetchall()
+    )
+    return FileSummary(
+        file_name=source.name,
+        table=source.table,
+        sha256=sha256_of(source.path),
+        rows_read=rows_read,
+        rows_added=rows_read - counts.get("revised", 0) - counts.get("unchanged", 0),
+        rows_revised=counts.get("revised", 0),
+        rows_unchanged=counts.get("unchanged", 0),
+    )
+
+
+def _table_changes(con, counts: FileSummary, examples: int) -> TableChanges:
+    """What the extract does to a table, with up to examples ids added and revised (only a dry
+    run shows them, so that an import does not spend a pass over its rows on them)."""
+    added, revised = _examples(con, counts.table, examples) if examples else ([], [])
+    return TableChanges(
+        counts.table, counts.rows_added, counts.rows_revised, counts.rows_unchanged, added, revised
+    )
+
+
+def _examples(con, table: str, limit: int) -> tuple[list[str], list[tuple[str, list[str]]]]:
+    """The first ids added, and the first revised with the columns they change, in file order."""
+    id_column = COLUMNS[table][0]
+    added = con.execute(
+        f"select t_{id_column} from typed_{table} "
+        f"where t_{id_column} not in (select row_id from change_{table}) "
+        "order by _line limit $limit",
+        {"limit": limit},
+    ).fetchall()
+    revised = []
+    for row_id, previous, new in con.execute(
+        f"select c.row_id, c.previous_values, c.revised_values from change_{table} c "
+        f"join typed_{table} n on n.t_{id_column} = c.row_id "
+        "where c.change = 'revised' order by n._line limit $limit",
+        {"limit": limit},
+    ).fetchall():
+        before, after = json.loads(previous), json.loads(new)
+        revised.append((row_id, [name for name in after if after[name] != before.get(name)]))
+    return [row[0] for row in added], revised
+
+
+def _rollbacks(con) -> list[Rollback]:
+    """The revisions that roll stored data back (temp table rollbacks), in file order."""
+    rows = con.execute(
+        "select file, line, column_name, value, rollback from rollbacks "
+        "order by file, line, column_name"
+    ).fetchall()
+    return [Rollback(*row) for row in rows]
+
+
+def _merge(con, sources: list[Source], options: _Options, files: list[FileSummary]) -> int:
+    """Write the next version of the database into catalog building; return its import id."""
     import_id = con.execute("select coalesce(max(import_id), 0) + 1 from old.imports").fetchone()[0]
-    progress(f"writing import {import_id}")
     params = {
         "import_id": import_id,
-        "imported_at": now,
+        "imported_at": options.now,
         "source": ", ".join(str(path.resolve()) for path in _unique_paths(sources)),
-        "synthetic": synthetic,
+        "synthetic": options.synthetic,
         "software_version": __version__,
     }
     con.execute("begin transaction")
     for statement in _statements("merge.sql"):
         _run(con, statement, params)
-    summary = ImportSummary(import_id)
-    for table in TABLES:
-        source = by_table.get(table)
-        if source is None:
-            continue
-        counts = dict(
-            con.execute(f"select change, count(*) from change_{table} group by change").fetchall()
-        )
-        file_summary = FileSummary(
-            file_name=source.name,
-            table=table,
-            sha256=sha256_of(source.path),
-            rows_read=rows_read[table],
-            rows_added=rows_read[table] - counts.get("revised", 0) - counts.get("unchanged", 0),
-            rows_revised=counts.get("revised", 0),
-            rows_unchanged=counts.get("unchanged", 0),
-        )
+    for f in files:
         con.execute(
             "insert into import_files values ($id, $name, $table, $sha, $read, $added, $revised, "
             "$unchanged)",
             {
                 "id": import_id,
-                "name": file_summary.file_name,
-                "table": table,
-                "sha": file_summary.sha256,
-                "read": file_summary.rows_read,
-                "added": file_summary.rows_added,
-                "revised": file_summary.rows_revised,
-                "unchanged": file_summary.rows_unchanged,
+                "name": f.file_name,
+                "table": f.table,
+                "sha": f.sha256,
+                "read": f.rows_read,
+                "added": f.rows_added,
+                "revised": f.rows_revised,
+                "unchanged": f.rows_unchanged,
             },
         )
-        summary.files.append(file_summary)
     con.execute("commit")
     con.execute("detach old")
-    return summary
+    return import_id
 
 
 def _unique_paths(sources: list[Source]) -> list[Path]:
@@ -284,6 +463,11 @@ def _unique_paths(sources: list[Source]) -> list[Path]:
 
 
 def _raise_if_problems(con: duckdb.DuckDBPyConnection, structural: list[Problem]) -> None:
+    # an empty cell whose cause is reported (merged, an unsaved formula) is not a second problem
+    con.execute(
+        "delete from problems p where p.value is null and exists (select 1 from explained_cells e "
+        "where e.file = p.file and e.line = p.line and e.column_name = p.column_name)"
+    )
     total = con.execute("select count(*) from problems").fetchone()[0] + len(structural)
     if total == 0:
         return
@@ -297,3 +481,16 @@ def _raise_if_problems(con: duckdb.DuckDBPyConnection, structural: list[Problem]
     # an unclosed quote swallows the lines after it: there may be more problems than counted
     at_least = any(problem.hides_more for problem in structural)
     raise ExtractError(listed[:MAX_PROBLEMS_LISTED], total, at_least=at_least)
+
+
+def recent_attempts(db_path: Path, limit: int = 3) -> list[tuple[int, dt.datetime, str, str]]:
+    """The last import attempts that wrote nothing (dry runs, identical extracts), newest first:
+    (attempt id, when, result, detail), from the ledger beside the database."""
+    with reading(db_path) as con:
+        if con is None:
+            return []
+        return con.execute(
+            "select attempt_id, attempted_at, result, detail from import_attempts "
+            "order by attempt_id desc limit $limit",
+            {"limit": limit},
+        ).fetchall()

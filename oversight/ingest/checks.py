@@ -29,6 +29,13 @@ from oversight.contract import (
     TRUE_SPELLINGS,
 )
 
+CONTROL_CHARACTER = "[\\x00-\\x1f\\x7f]"  # a regular expression (RE2) for one
+CONTROL_CHARACTER_NAMES = {  # by code point: SQL text cannot hold a NUL byte itself
+    0: "a NUL byte",
+    13: "a carriage return (CR)",
+    10: "a line feed (LF)",
+    9: "a tab",
+}
 DATE_PATTERN = r"\d{4}-\d{2}-\d{2}"
 DATE_TIME_PATTERN = r"\d{4}-\d{2}-\d{2}([T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?)?"
 
@@ -191,6 +198,16 @@ def _row_checks(column: Column) -> list[tuple[str, str, str]]:
                 _quote(f"an id of at most {MAX_ID_LENGTH} characters"),
             )
         )
+        # codes, dates and booleans refuse a control character by their form; an id would not
+        checks.append(
+            (
+                f"regexp_matches({raw}, {_quote(CONTROL_CHARACTER)})",
+                raw,
+                f"'an id without line breaks, tabs or other control characters (found ' || "
+                f"{_control_character_name(raw)} || ' at character ' || "
+                f"strpos({raw}, regexp_extract({raw}, {_quote(CONTROL_CHARACTER)})) || ')'",
+            )
+        )
     if column.kind in ("datetime", "date"):
         form = (
             "a date YYYY-MM-DD or a date-time YYYY-MM-DDTHH:MM[:SS] (a real calendar date)"
@@ -240,6 +257,15 @@ def _row_checks(column: Column) -> list[tuple[str, str, str]]:
     return checks
 
 
+def _control_character_name(raw: str) -> str:
+    """SQL naming the first control character of a value, as a person would."""
+    code = f"unicode(regexp_extract({raw}, {_quote(CONTROL_CHARACTER)}))"
+    names = " ".join(
+        f"when {point} then {_quote(name)}" for point, name in CONTROL_CHARACTER_NAMES.items()
+    )
+    return f"case {code} {names} else 'control character U+' || printf('%04X', {code}) end"
+
+
 def typed_select(table: str) -> str:
     """The select list that keeps each raw text column and adds its typed t_<column>.
 
@@ -252,18 +278,53 @@ def typed_select(table: str) -> str:
     return ", ".join(parts)
 
 
+def typed_view(table: str, present: list[str]) -> str:
+    """The select list of view typed_<table> over numbered_<table> n, joined to stored rows s.
+
+    An optional column the extract leaves out is "not supplied": a stored row keeps its stored
+    value of it (a row that is new takes the default, as for an empty value), whereas an empty
+    value in a column that is there means unknown.
+    """
+    parts = ["n.* exclude (_extra_column, _extra_value"]
+    kept = []
+    for column in SPECS[table]:
+        if column.optional and column.name not in present:
+            parts[0] += f", t_{column.name}"
+            kept.append(_kept_expression(table, column))
+    return ", ".join([parts[0] + ")", *kept])
+
+
+def _kept_expression(table: str, column: Column) -> str:
+    id_column = SPECS[table][0].name
+    stored, new = f"s.{column.name}", f"n.t_{column.name}"
+    if column.kind == "enum":
+        # the stored value is of the stored file's enum type: compared and kept as text
+        stored, new = f"{stored}::varchar", f"{new}::varchar"
+    value = f"case when s.{id_column} is null then {new} else {stored} end"
+    if column.kind == "enum":
+        value = f"({value})::{column.enum_type}"
+    return f"{value} as t_{column.name}"
+
+
 def create_problems_table(con: duckdb.DuckDBPyConnection) -> None:
-    """The temp table every check appends its problems to, and temp table approximate_lines.
+    """The temp table every check appends its problems to, and temp tables approximate_lines
+    and explained_cells.
 
     approximate_lines holds, per file, the line from which its line numbers may be approximate
     (oversight/ingest/sources.py fills it; the last statement of sql/cross_checks.sql says so in
-    the text of every problem concerned).
+    the text of every problem concerned). explained_cells holds the cells of a sheet that read
+    as empty for a reason already reported (merged, or a formula with no saved result): their
+    "must be filled" problems are dropped (ingest._raise_if_problems).
     """
     con.execute(
         "create or replace temp table problems (file varchar, line bigint, column_name varchar, "
         "value varchar, expected varchar)"
     )
     con.execute("create or replace temp table approximate_lines (file varchar, from_line bigint)")
+    con.execute(
+        "create or replace temp table explained_cells "
+        "(file varchar, line bigint, column_name varchar)"
+    )
 
 
 def add_row_problems(con: duckdb.DuckDBPyConnection, table: str, file: str, now) -> None:
@@ -288,7 +349,8 @@ def add_row_problems(con: duckdb.DuckDBPyConnection, table: str, file: str, now)
         selects.append(
             "select $file, _line, 'assessed_at', null, 'a date (assessed_at may be empty only "
             "while assessment is pending)' from typed_referrals "
-            "where assessed_at is null and t_assessment is not null and t_assessment <> 'pending'"
+            "where assessed_at is null and t_assessed_at is null and t_assessment is not null "
+            "and t_assessment <> 'pending'"
         )
         selects.append(
             "select $file, _line, 'assessed_at', assessed_at, 'a date on or after referred_at (' "

@@ -29,12 +29,19 @@ import duckdb
 import pyarrow as pa
 
 from oversight.contract import COLUMNS, OPTIONAL_COLUMNS, TABLES, TRIMMED_CHARACTERS
-from oversight.ingest.checks import trimmed
+from oversight.ingest.checks import trimmed, typed_view
 from oversight.ingest.problems import Problem
+from oversight.ingest.sheet_xml import mark_problems, sheet_marks
 
 ZIP_MAGIC = b"PK\x03\x04"
 SNIFF_BYTES = 65536
 BLOCK_BYTES = 1 << 20
+# The longest line, or quoted value, an extract may hold, in bytes. A record of the contract is
+# far shorter (ids of 64 characters, codes, dates): a longer line is a broken file. _CsvScan
+# refuses one before read_csv reads the file, since read_csv drops a line longer than its buffer
+# (32 MiB) silently; read_csv's own max_line_size is set 2 bytes above, for the line break it
+# counts, so that a line the scan lets through is never refused for its length there.
+MAX_LINE_BYTES = 2_000_000
 EXTRA_VALUE_EXPECTED = "no value in a column the header row leaves without a name"
 
 
@@ -60,6 +67,10 @@ class Workbook:
     def rows(self, sheet: str):
         """The sheet's rows as tuples of cell values (None for an empty cell)."""
         return self._book[sheet].iter_rows(values_only=True)
+
+    def state(self, sheet: str) -> str:
+        """Whether the sheet is visible, hidden, or veryHidden (unhidden only by a macro)."""
+        return self._book[sheet].sheet_state or "visible"
 
     def is_blank(self, sheet: str) -> bool:
         """Whether the sheet holds no value (a cell of spaces and tabs holds none)."""
@@ -193,10 +204,14 @@ def _workbook_sources(path: Path) -> tuple[list[Source], list[Problem]]:
     sources, problems = [], []
     try:
         for sheet in names:
-            if sheet.lower() in TABLES:
+            hidden = workbook.state(sheet) != "visible"
+            if sheet.lower() in TABLES and hidden:
+                problems.append(_hidden_sheet_problem(path, sheet, workbook.state(sheet)))
+            elif sheet.lower() in TABLES:
                 sources.append(Source(sheet.lower(), path, sheet, workbook))
                 workbook.will_read(sheet)
             elif not workbook.is_blank(sheet):
+                state = f"; this one is {workbook.state(sheet)}" if hidden else ""
                 problems.append(
                     Problem(
                         f"{path.name} [sheet {sheet}]",
@@ -204,7 +219,7 @@ def _workbook_sources(path: Path) -> tuple[list[Source], list[Problem]]:
                         None,
                         sheet,
                         "sheets named reports, referrals or outcomes only (any other sheet "
-                        "must be empty)",
+                        f"must be empty{state})",
                     )
                 )
     except Exception as error:  # a sheet openpyxl cannot read
@@ -218,6 +233,18 @@ def _workbook_sources(path: Path) -> tuple[list[Source], list[Problem]]:
     if not sources:
         workbook.close()
     return sources, problems
+
+
+def _hidden_sheet_problem(path: Path, sheet: str, state: str) -> Problem:
+    how = "by a macro, or in the file" if state == "veryHidden" else "in Excel (Unhide)"
+    return Problem(
+        f"{path.name} [sheet {sheet}]",
+        None,
+        None,
+        sheet,
+        f"a visible sheet (this one is {state}, so what would be imported cannot be seen: "
+        f"unhide it {how}, or remove it)",
+    )
 
 
 def _blank(text: str | None) -> bool:
@@ -300,18 +327,27 @@ def _add_extra_value_problems(con: duckdb.DuckDBPyConnection, source: Source) ->
 
 
 def _finish_staging(
-    con: duckdb.DuckDBPyConnection, source: Source, numbered: str, extras: bool
+    con: duckdb.DuckDBPyConnection,
+    source: Source,
+    numbered: str,
+    extras: bool,
+    present: list[str],
 ) -> None:
     """View typed_<table> over the staged rows, given as query numbered (_line, the typed
     columns, _extra_column, _extra_value); and, if there may be any (extras), the problems of
-    values in columns without a name."""
+    values in columns without a name. present: the contract's columns the header names (a
+    stored row keeps its values of the others, checks.typed_view)."""
     table = source.table
+    id_column = COLUMNS[table][0]
     con.execute(f"create or replace temp view numbered_{table} as {numbered}")
     if extras:
         _add_extra_value_problems(con, source)
+    rows = f"numbered_{table} n"
+    if any(column not in present for column in OPTIONAL_COLUMNS[table]):
+        rows += f" left join old.{table} s on s.{id_column} = n.t_{id_column}"
     con.execute(
         f"create or replace temp view typed_{table} as "
-        f"select * exclude (_extra_column, _extra_value) from numbered_{table}"
+        f"select {typed_view(table, present)} from {rows}"
     )
 
 
@@ -340,14 +376,14 @@ def _read_csv_header(source: Source) -> tuple[list[str] | None, list[Problem]]:
                 'UTF-8 text (this file is UTF-16: save it as "CSV UTF-8")',
             )
         ]
-    if b"\x00" in head:
-        return None, [
-            Problem(
-                source.name, None, None, None, "a CSV text file in UTF-8 (found binary content)"
-            )
-        ]
     # lines may end in LF, CRLF or a lone CR (old Mac Excel), as read_csv accepts
     first_line = re.split(rb"\r\n?|\n", head, maxsplit=1)[0]
+    if b"\x00" in first_line:
+        # a binary file, or UTF-16 without a byte-order mark; a NUL byte further on is refused
+        # where it is, at its line and column (checks.py)
+        return None, [
+            Problem(source.name, 1, None, None, "a CSV text file in UTF-8 (found binary content)")
+        ]
     try:
         text = first_line.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -397,6 +433,9 @@ def _stage_csv(
     problems = check_header(source, header[:width])
     if problems:
         return 0, problems
+    scan = _scan_csv(source.path)
+    if scan.overlong:
+        return 0, scan.problems(source)
     # trailing header cells without a name are read too, so that a value under one is reported
     unnamed = [f"#{position}" for position in range(width + 1, len(header) + 1)]
     names = header[:width] + unnamed
@@ -409,9 +448,13 @@ def _stage_csv(
             f"select {_staging_select(table, names[:width])}, {_extra_select(unnamed)} "
             "from read_csv($path, "
             "columns = $columns, header = true, auto_detect = false, delim = ',', quote = '\"', "
-            "escape = '\"', strict_mode = true, store_rejects = true, "
+            "escape = '\"', strict_mode = true, max_line_size = $max_line, store_rejects = true, "
             f"rejects_table = 'rejects_{table}', rejects_scan = 'rejects_scan_{table}'))",
-            {"path": str(source.path), "columns": {name: "VARCHAR" for name in names}},
+            {
+                "path": str(source.path),
+                "columns": {name: "VARCHAR" for name in names},
+                "max_line": MAX_LINE_BYTES + 2,
+            },
         )
     except duckdb.InvalidInputException as error:
         return 0, [_unreadable_csv_problem(source, error)]
@@ -419,7 +462,7 @@ def _stage_csv(
     problems = [reject.problem for reject in rejects]
     accepted = con.execute(f"select count(*) from typed_raw_{table}").fetchall()[0][0]
     one_record_per_line = all(r.record == r.line == r.last_line for r in rejects)
-    if one_record_per_line and 1 + accepted + len(rejects) == _content_line_count(source.path):
+    if one_record_per_line and 1 + accepted + len(rejects) == scan.content_lines:
         # Every line up to the last is the header, an accepted record or a rejected one: shift
         # each accepted record past the rejected lines before it.
         keys = [reject.line - index for index, reject in enumerate(rejects)]
@@ -432,11 +475,11 @@ def _stage_csv(
         if keys:
             line += f" + (select count(*) from reject_keys_{table} k where k.key <= r.rowid + 2)"
         numbered = f"select {line} as _line, r.* from typed_raw_{table} r"
-        _finish_staging(con, source, numbered, extras=bool(unnamed))
+        _finish_staging(con, source, numbered, bool(unnamed), header[:width])
     else:
         # Blank lines (skipped by read_csv) or values spanning lines: number from a second
         # reading of the file, record by record, checked against read_csv's by their ids.
-        _stage_csv_lines(con, source, header, rejects, extras=bool(unnamed))
+        _stage_csv_lines(con, source, header[:width], rejects, extras=bool(unnamed))
     return accepted, problems
 
 
@@ -552,18 +595,134 @@ def _breaks_between(data: mmap.mmap, start: int, end: int) -> int:
     return count
 
 
-def _content_line_count(path: Path) -> int:
-    """The number of lines of a file up to its last line holding something (blank lines at the
-    end do not count; a last line without a newline does)."""
-    count, tail = 0, b""
+@dataclass(frozen=True)
+class _Overlong:
+    """A line, or a quoted value, longer than MAX_LINE_BYTES: the byte it starts at, its length
+    in bytes, and whether it is a quoted value (to_end: one whose quote is never closed)."""
+
+    start: int
+    length: int
+    quoted: bool = False
+    to_end: bool = False
+
+    def problem(self, source: Source, line: int, limit_bytes: int) -> Problem:
+        limit = f"{limit_bytes:,} bytes"
+        if self.to_end:
+            expected = (
+                f"a quote that is closed (the quote opened on this line never is: the rest of "
+                f"the file, {self.length:,} bytes, would be one value"
+            )
+        elif self.quoted:
+            expected = (
+                f"a quoted value of at most {limit} (the one whose quote opens on this line is "
+                f"{self.length:,} bytes long"
+            )
+        else:
+            expected = f"a line of at most {limit} (this line is {self.length:,} bytes long"
+        expected += "; the file's other lines are not checked until it is shortened)"
+        return Problem(source.name, line, None, None, expected, hides_more=True)
+
+
+class _CsvScan:
+    """One streaming pass over a CSV file's bytes: the lines and quoted values too long to be a
+    record (read_csv refuses one up to its buffer's size, but drops a longer one silently), and
+    the count of lines up to the last that holds something.
+
+    Block by block, with C-speed searches alone: the ends of a line longer than a block are the
+    last line break of one block and the first of a later one. A quote opens a value where the
+    quotes before it are even in number (an escaped quote is a pair), so a quoted value longer
+    than a block runs from the last quote of one block to the first of a later one; a quote
+    that is not at the start of a value is misplaced (read_csv reports it) and is not measured.
+    Line numbers are counted only for what is found, at the end.
+    """
+
+    def __init__(self, limit: int = MAX_LINE_BYTES) -> None:
+        self.limit = limit  # the longest line or quoted value allowed, in bytes
+        self.offset = 0  # of the block being read
+        self.line_start = 0  # where the current line starts
+        self.inside = False  # within a quoted value at the block's start
+        self.open_at, self.open_at_value_start = 0, False
+        self.last_byte = b"\n"  # the byte before the block (as if a line ended before the file)
+        self.newlines, self.tail = 0, b""
+        self.overlong: list[_Overlong] = []
+
+    def feed(self, block: bytes) -> None:
+        if b'"' in block:
+            self._quotes(block)
+        # a CRLF or a lone CR ends a line too; most files hold no CR, found at memchr speed
+        has_cr = b"\r" in block
+        firsts = [block.find(b"\n"), block.find(b"\r") if has_cr else -1]
+        first = min((i for i in firsts if i >= 0), default=-1)
+        last = max(block.rfind(b"\n"), block.rfind(b"\r") if has_cr else -1)
+        if first >= 0:
+            self._line_ends(self.offset + first)
+            self.line_start = self.offset + last + 1
+        self.newlines += block.count(b"\n")
+        self.tail, self.last_byte = block, block[-1:]
+        self.offset += len(block)
+
+    def _quotes(self, block: bytes) -> None:
+        quotes = block.count(b'"')
+        if self.inside:  # the quoted value open since an earlier block closes here
+            self._value_ends(self.offset + block.find(b'"'))
+        if (self.inside + quotes) % 2:  # a quoted value is open at the block's end
+            at = block.rfind(b'"')
+            before = block[at - 1 : at] if at else self.last_byte
+            self.open_at = self.offset + at
+            self.open_at_value_start = before in (b",", b"\n", b"\r", b" ")
+        self.inside = bool((self.inside + quotes) % 2)
+
+    def _value_ends(self, close: int) -> None:
+        length = close - self.open_at - 1
+        if self.open_at_value_start and length > self.limit:
+            self.overlong.append(_Overlong(self.open_at, length, quoted=True))
+
+    def _line_ends(self, end: int) -> None:
+        if end - self.line_start > self.limit:
+            self.overlong.append(_Overlong(self.line_start, end - self.line_start))
+
+    def finish(self) -> None:
+        """Measure the last line, and a quoted value still open at the end of the file."""
+        self._line_ends(self.offset)
+        length = self.offset - self.open_at - 1
+        if self.inside and self.open_at_value_start and length > self.limit:
+            self.overlong.append(_Overlong(self.open_at, length, quoted=True, to_end=True))
+
+    @property
+    def content_lines(self) -> int:
+        """The number of lines up to the last line holding something (blank lines at the end do
+        not count; a last line without a newline does); -1 where the last block holds line
+        breaks only (left to the second reading)."""
+        stripped = self.tail.rstrip(b"\r\n")
+        if not stripped and self.tail:
+            return -1
+        return self.newlines - self.tail[len(stripped) :].count(b"\n") + 1
+
+    def problems(self, source: Source) -> list[Problem]:
+        """One problem per line found too long, or holding a quoted value too long (the value's
+        problem is the one given where a line has both: it says more), at its file line."""
+        if not self.overlong:
+            return []
+        found: dict[int, Problem] = {}
+        with (
+            open(source.path, "rb") as handle,
+            mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data,
+        ):
+            for overlong in sorted(self.overlong, key=lambda found: not found.quoted):
+                line = _breaks_between(data, 0, overlong.start) + 1
+                found.setdefault(line, overlong.problem(source, line, self.limit))
+        return [found[line] for line in sorted(found)]
+
+
+def _scan_csv(path: Path, block_bytes: int = BLOCK_BYTES, limit: int = MAX_LINE_BYTES) -> _CsvScan:
+    """Scan a CSV file (_CsvScan) in blocks of block_bytes, which must not exceed limit: a line
+    or quoted value longer than the limit then always runs across the end of a block."""
+    scan = _CsvScan(limit)
     with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(BLOCK_BYTES), b""):
-            count += block.count(b"\n")
-            tail = block
-    stripped = tail.rstrip(b"\r\n")
-    if not stripped and tail:
-        return -1  # a last block of line breaks only: leave it to the second reading
-    return count - tail[len(stripped) :].count(b"\n") + 1
+        for block in iter(lambda: handle.read(block_bytes), b""):
+            scan.feed(block)
+    scan.finish()
+    return scan
 
 
 def _stage_csv_lines(
@@ -606,7 +765,7 @@ def _stage_csv_lines(
             "insert into approximate_lines values ($file, $line)",
             {"file": source.name, "line": first_unmatched},
         )
-    _finish_staging(con, source, f"select {line} as _line, r.* from {rows}", extras)
+    _finish_staging(con, source, f"select {line} as _line, r.* from {rows}", extras, header)
 
 
 def _record_lines(path: Path, key_index: int, skip: set[int]) -> tuple[list[int], list[str | None]]:
@@ -618,9 +777,8 @@ def _record_lines(path: Path, key_index: int, skip: set[int]) -> tuple[list[int]
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # a long value is no reason to stop
     try:
         with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
-            lines_read = (text.replace("\x00", "") for text in handle)
             # read_csv ignores spaces before an opening quote, and so does this reading
-            reader = csv.reader(lines_read, skipinitialspace=True)
+            reader = csv.reader(handle, skipinitialspace=True)
             next(reader, None)
             end = reader.line_num
             for row in reader:
@@ -654,17 +812,26 @@ def _unreadable_csv_problem(source: Source, error: duckdb.Error) -> Problem:
 
 def _first_odd_line_ending(path: Path) -> tuple[int, str, str] | None:
     """The first line whose line break differs from the first line's: (line, its kind, the
-    first's kind), kinds being LF, CRLF and CR; None if they are all alike."""
+    first's kind), kinds being LF, CRLF and CR; None if they are all alike.
+
+    A line break inside a quoted value ends no record: it counts as a line of the file, but
+    its kind is not compared (a CR quoted inside a value is the value's, refused or not there).
+    """
     names = {b"\n": "LF", b"\r\n": "CRLF", b"\r": "CR"}
-    first, line, tail = None, 1, b""
+    first, line, tail, quoted = None, 1, b"", False
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(BLOCK_BYTES), b""):
             text = tail + block
             # keep a CR at the end of a block for the next one: it may be half of a CRLF
             tail = b"\r" if text.endswith(b"\r") else b""
-            for match in re.finditer(rb"\r\n|\r|\n", text[: len(text) - len(tail)]):
+            for match in re.finditer(rb'"|\r\n|\r|\n', text[: len(text) - len(tail)]):
                 kind = match.group()
-                if first is None:
+                if kind == b'"':
+                    quoted = not quoted
+                    continue
+                if quoted:
+                    pass
+                elif first is None:
                     first = kind
                 elif kind != first:
                     return line, names[kind], names[first]
@@ -703,9 +870,10 @@ def _stage_sheet(
         header = [_cell_text(cell) or "" for cell in header_cells]
         width = _named_width(header)
         header = header[:width]
+        marks = sheet_marks(source.path, source.sheet)
         problems = check_header(source, header)
         if problems:
-            return 0, problems
+            return 0, problems + mark_problems(marks, source.name, header, set())[0]
         lines, columns = [], [[] for _ in header]
         extra_columns, extra_values = [], []
         for number, cells in enumerate(rows, start=2):
@@ -751,9 +919,27 @@ def _stage_sheet(
         f"from sheet_{table})"
     )
     con.unregister(f"sheet_{table}")
+    _add_mark_problems(con, source.name, *mark_problems(marks, source.name, header, set(lines)))
     extras = any(column is not None for column in extra_columns)
-    _finish_staging(con, source, f"select * from typed_raw_{table}", extras)
-    return len(lines), problems
+    _finish_staging(con, source, f"select * from typed_raw_{table}", extras, header)
+    return len(lines), []
+
+
+def _add_mark_problems(
+    con: duckdb.DuckDBPyConnection, file: str, problems: list[Problem], explained
+) -> None:
+    """Append what a sheet hides to temp table problems (its rows are all read, so the sheet is
+    not incomplete, as a structural problem would make it), and the cells it explains."""
+    if problems:
+        con.executemany(
+            "insert into problems values (?, ?, ?, ?, ?)",
+            [[p.file, p.line, p.column, p.value, p.expected] for p in problems],
+        )
+    if explained:
+        con.executemany(
+            "insert into explained_cells values (?, ?, ?)",
+            [[file, line, column] for line, column in explained],
+        )
 
 
 def stage_empty(con: duckdb.DuckDBPyConnection, table: str, typed: str) -> None:

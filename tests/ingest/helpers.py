@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 import duckdb
+import openpyxl
 import pytest
 
 from oversight.ingest import ExtractError, import_extract
@@ -70,6 +71,21 @@ def write(folder: Path, name: str, content: str | bytes) -> Path:
 def write_table(folder: Path, table: str, rows: list[dict], header: list[str] | None = None):
     """Write <table>.csv from rows."""
     return write(folder, f"{table}.csv", csv_text(rows, header or list(GOOD[table])))
+
+
+def write_workbook(path: Path, sheets: dict[str, list[list]], edit=None) -> Path:
+    """Write an .xlsx workbook with openpyxl, one sheet per entry; edit(workbook), if given,
+    changes it before it is saved (hides a row, merges cells, ...)."""
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    for name, rows in sheets.items():
+        sheet = workbook.create_sheet(name)
+        for cells in rows:
+            sheet.append(cells)
+    if edit is not None:
+        edit(workbook)
+    workbook.save(path)
+    return path
 
 
 def write_extract(folder: Path, **tables: list[dict]) -> list[Path]:

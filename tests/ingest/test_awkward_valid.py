@@ -2,7 +2,6 @@
 
 from datetime import date, datetime
 
-import openpyxl
 import pytest
 
 from .helpers import (
@@ -16,6 +15,7 @@ from .helpers import (
     rows_of,
     sha256,
     write,
+    write_workbook,
 )
 
 HEADER = ",".join(REPORT)
@@ -132,17 +132,6 @@ STORED = {
     ],
     "outcomes": [("O1", "F1", "dismissed", date(2024, 6, 1), 1)],
 }  # fmt: skip
-
-
-def write_workbook(path, sheets: dict[str, list[list]]):
-    workbook = openpyxl.Workbook()
-    workbook.remove(workbook.active)
-    for name, rows in sheets.items():
-        sheet = workbook.create_sheet(name)
-        for cells in rows:
-            sheet.append(cells)
-    workbook.save(path)
-    return path
 
 
 def write_csv_files(folder) -> list:

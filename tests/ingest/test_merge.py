@@ -8,6 +8,8 @@ from datetime import date, datetime
 import pytest
 
 from oversight.db import DatabaseError
+from oversight.ledger import ledger_path
+from oversight.store import version_of
 
 from .helpers import (
     DATA_TABLES,
@@ -22,6 +24,7 @@ from .helpers import (
     refuse,
     row,
     rows_of,
+    sha256,
     write,
     write_extract,
 )
@@ -51,14 +54,26 @@ def test_same_extract_twice_changes_nothing(tmp_path, db_path):
     paths = write_extract(tmp_path / "x", **EXTRACT)
     first = accept(paths, db_path)
     before = stored(db_path)
+    version, data = version_of(db_path), db_path.read_bytes()
     second = accept(paths, db_path)
+    # not rewritten: the same file (inode, time, size) and bytes, so no reader's cache is lost
+    assert (version_of(db_path), db_path.read_bytes()) == (version, data)
     assert stored(db_path) == before
     assert counts(first) == {"reports": (2, 2, 0, 0), "referrals": (2, 2, 0, 0),
                              "outcomes": (1, 1, 0, 0)}  # fmt: skip
     assert counts(second) == {"reports": (2, 0, 0, 2), "referrals": (2, 0, 0, 2),
                               "outcomes": (1, 0, 0, 1)}  # fmt: skip
-    assert (first.import_id, second.import_id) == (1, 2)
+    assert (first.import_id, second.import_id, second.attempt_id) == (1, None, 1)
+    assert query(db_path, "select import_id from imports") == [(1,)]
     assert query(db_path, "select count(*) from revisions") == [(0,)]
+    # the attempt is in the ledger beside the data file, with the files and their SHA-256
+    [(result, data_file, files)] = query(
+        ledger_path(db_path), "select result, data_file, files from import_attempts"
+    )
+    assert (result, data_file) == ("unchanged", str(db_path))
+    assert {(f["file_name"], f["sha256"]) for f in json.loads(files)} == {
+        (path.name, sha256(path)) for path in paths
+    }
 
 
 def test_same_values_spelt_differently_are_unchanged(tmp_path, stored_db):
@@ -124,19 +139,20 @@ def test_changed_categories_replace_the_reports_categories(tmp_path, stored_db):
 
 
 def test_changed_referral_and_outcome_are_revisions(tmp_path, stored_db):
-    referral = row(REFERRAL, assessment="safeguarding", assessed_at="2024-03-05")
+    # a misconduct-route outcome stays on an investigation: the force changes instead
+    referral = row(REFERRAL, force="metropolitan", assessed_at="2024-03-05")
     outcome = row(OUTCOME, outcome="case_to_answer_misconduct", decided_at="2024-07-01")
     summary = accept(write_extract(tmp_path / "x", referrals=[referral], outcomes=[outcome]),
                      stored_db)  # fmt: skip
     assert counts(summary) == {"referrals": (1, 0, 1, 0), "outcomes": (1, 0, 1, 0)}
     assert rows_of(stored_db, "referrals") == [
-        ("F1", "R1", "kent", datetime(2024, 3, 4, 15, 0), "safeguarding", date(2024, 3, 5), 2)
+        ("F1", "R1", "metropolitan", datetime(2024, 3, 4, 15), "investigation", date(2024, 3, 5), 2)
     ]
     assert rows_of(stored_db, "outcomes") == [
         ("O1", "F1", "case_to_answer_misconduct", date(2024, 7, 1), 2)
     ]
     previous, revised = revision(stored_db, "referrals", "F1")
-    assert (previous["assessment"], revised["assessment"]) == ("investigation", "safeguarding")
+    assert (previous["force"], revised["force"]) == ("kent", "metropolitan")
     assert (previous["assessed_at"], revised["assessed_at"]) == ("2024-03-10", "2024-03-05")
     previous, revised = revision(stored_db, "outcomes", "O1")
     assert (previous["decided_at"], revised["decided_at"]) == ("2024-06-01", "2024-07-01")

@@ -230,9 +230,18 @@ def test_absent_assessed_at_column_is_accepted_while_pending(tmp_path, db_path):
 def test_absent_assessed_at_column_is_refused_when_not_pending(tmp_path, stored_db):
     header = ["referral_id", "report_id", "force", "referred_at", "assessment"]
     pending = row(REFERRAL, referral_id="F8", assessment="pending")
-    path = write_table(tmp_path / "extract", "referrals", [pending, REFERRAL], header)
+    new = row(REFERRAL, referral_id="F9")  # a new referral: no stored assessed_at to keep
+    path = write_table(tmp_path / "extract", "referrals", [pending, new], header)
     error = refuse([path], stored_db)
     assert places(error) == [("referrals.csv", 3, "assessed_at", None)]
+
+
+def test_absent_assessed_at_column_keeps_the_stored_date(tmp_path, stored_db):
+    header = ["referral_id", "report_id", "force", "referred_at", "assessment"]
+    path = write_table(tmp_path / "extract", "referrals", [REFERRAL], header)
+    summary = accept([path], stored_db)
+    assert [(f.rows_revised, f.rows_unchanged) for f in summary.files] == [(0, 1)]
+    assert query(stored_db, "select assessed_at from referrals") == [(date(2024, 3, 10),)]
 
 
 def test_a_report_may_be_referred_to_several_forces(tmp_path, db_path):

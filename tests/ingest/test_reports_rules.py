@@ -234,3 +234,26 @@ def test_several_categories_are_all_stored(tmp_path, db_path):
         ("R1", "sexual_misconduct"),
         ("R2", "other"),
     ]
+
+
+def test_absent_optional_columns_leave_stored_values_unchanged(tmp_path, db_path):
+    described = row(REPORT, duty_status="on_duty", setting="online", subject_sex="female",
+                     subject_ethnicity="asian")  # fmt: skip
+    accept([write_table(tmp_path / "a", "reports", [described], list(described))], db_path)
+    # the same report without its optional columns, and a new one: not supplied is not unknown
+    new = row(REPORT, report_id="R2")
+    summary = accept([write_table(tmp_path / "b", "reports", [REPORT, new])], db_path)
+    assert [(f.rows_added, f.rows_revised, f.rows_unchanged) for f in summary.files] == [(1, 0, 1)]
+    stored = query(db_path, f"{OPTIONAL_SQL} order by report_id")
+    assert stored == [("on_duty", "online", "female", "asian"), DEFAULTS]
+    assert query(db_path, "select count(*) from revisions") == [(0,)]
+
+
+def test_an_absent_optional_column_beside_a_present_one(tmp_path, db_path):
+    described = row(REPORT, duty_status="on_duty", setting="online")
+    accept([write_table(tmp_path / "a", "reports", [described], list(described))], db_path)
+    # setting is there and empty (unknown); duty_status is not there (kept)
+    header = [*REPORT, "setting"]
+    accept([write_table(tmp_path / "b", "reports", [row(REPORT, setting="")], header)], db_path)
+    stored = query(db_path, "select duty_status, setting from reports")
+    assert stored == [("on_duty", "unknown")]

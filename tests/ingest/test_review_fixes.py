@@ -33,6 +33,7 @@ from .helpers import (
     rows_of,
     sha256,
     write,
+    write_workbook,
 )
 
 HEADER = ",".join(REPORT)  # 7 columns
@@ -43,17 +44,6 @@ R1_STORED = ("R1", datetime(2024, 3, 1, 9, 30), "phone", ["other"], "kent", "off
 
 def line_of(report_id: str, **changes: str) -> str:
     return ",".join(row(REPORT, report_id=report_id, **changes).values())
-
-
-def write_workbook(path: Path, sheets: dict[str, list[list]]) -> Path:
-    workbook = openpyxl.Workbook()
-    workbook.remove(workbook.active)
-    for name, rows in sheets.items():
-        sheet = workbook.create_sheet(name)
-        for cells in rows:
-            sheet.append(cells)
-    workbook.save(path)
-    return path
 
 
 def report_cells(report_id: str, **changes) -> list:
@@ -225,8 +215,11 @@ def test_space_before_a_quoted_value_spanning_lines_keeps_exact_lines(tmp_path, 
     spanning = ' "R\n2",2024-03-01,phone,other,kent,officer,true'  # lines 4-5
     lines = [HEADER, LINE.replace("R1", "R0"), "", spanning, line_of("R3", channel="fax")]
     error = refuse([write(tmp_path / "x", "reports.csv", "\n".join(lines) + "\n\n")], stored_db)
-    # 1 header, 2 R0, 3 blank, 4-5 "R\n2", 6 R3
-    assert places(error) == [("reports.csv", 6, "channel", "fax")]
+    # 1 header, 2 R0, 3 blank, 4-5 "R\n2" (no id holds a line break), 6 R3
+    assert places(error) == [
+        ("reports.csv", 4, "report_id", "R\n2"),
+        ("reports.csv", 6, "channel", "fax"),
+    ]
     assert "approximate" not in str(error)
 
 

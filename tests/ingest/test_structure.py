@@ -105,8 +105,9 @@ def test_blank_lines_and_a_value_over_two_lines_keep_the_file_lines(tmp_path, st
     short = "R3,2024-03-01,phone"
     lines = [HEADER, "", REPORT_LINE, over_two_lines, "", short, bad_channel("R6"), "", ""]
     error = refuse([write(tmp_path / "x", "reports.csv", "\n".join(lines))], stored_db)
-    # line 1 header, 2 blank, 3 R1, 4-5 "R\n2", 6 blank, 7 short, 8 R6
+    # line 1 header, 2 blank, 3 R1, 4-5 "R\n2" (no id holds a line break), 6 blank, 7 short, 8 R6
     assert places(error) == [
+        ("reports.csv", 4, "report_id", "R\n2"),
         ("reports.csv", 7, "categories", short),
         ("reports.csv", 8, "channel", "fax"),
     ]

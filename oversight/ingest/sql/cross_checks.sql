@@ -104,6 +104,59 @@ select * from referral_problems
 union all
 select * from outcome_problems;
 
+-- The misconduct route (a finding, then misconduct proceedings) follows an investigation only:
+-- its outcomes are refused on a referral assessed otherwise, on the database as it will be. An
+-- outcome of the extract is reported at its line; a stored outcome whose referral the extract
+-- moves away from the assessment is reported once, at the referral's line, with its outcomes.
+-- Parameters: $misconduct_route (the outcome codes), $route_assessment (investigation).
+insert into problems
+with
+effective_referrals as (
+    select t_referral_id as referral_id, t_assessment::varchar as assessment, _line,
+           assessment as assessment_text
+    from typed_referrals
+    where t_referral_id is not null
+    union all
+    select referral_id, assessment::varchar, null, null from old.referrals
+    where referral_id not in (
+        select t_referral_id from typed_referrals where t_referral_id is not null
+    )
+),
+effective_outcomes as (
+    select t_outcome_id as outcome_id, t_referral_id as referral_id,
+           t_outcome::varchar as outcome, _line
+    from typed_outcomes
+    where t_outcome_id is not null
+    union all
+    select outcome_id, referral_id, outcome::varchar, null from old.outcomes
+    where outcome_id not in (
+        select t_outcome_id from typed_outcomes where t_outcome_id is not null
+    )
+),
+off_route as (
+    select o.outcome_id, o.outcome, o._line as outcome_line, f.referral_id, f.assessment,
+           f._line as referral_line, f.assessment_text
+    from effective_outcomes o
+    join effective_referrals f on f.referral_id = o.referral_id
+    where list_contains($misconduct_route, o.outcome) and f.assessment <> $route_assessment
+)
+select $outcomes_file, outcome_line, 'outcome', outcome,
+       'an outcome that may follow referral ' || referral_id || ', assessed ' || assessment
+       || case when referral_line is null then ' (stored)'
+               else ' (' || $referrals_file || ', line ' || referral_line || ')' end
+       || ': outcomes of the misconduct route (findings and misconduct proceedings) are '
+       || 'accepted only on a referral assessed ' || $route_assessment
+from off_route
+where outcome_line is not null
+union all
+select $referrals_file, referral_line, 'assessment', any_value(assessment_text),
+       $route_assessment || ', the assessment referral ' || referral_id || ' has while it has '
+       || 'outcomes of the misconduct route (stored: '
+       || string_agg(outcome_id || ' ' || outcome, ', ' order by outcome_id) || ')'
+from off_route
+where outcome_line is null and referral_line is not null
+group by referral_id, referral_line;
+
 -- A file read in a way that its records could not all be matched to its lines (sources.py: an
 -- irregular quote or line break): each problem from that line on says its line may be approximate.
 update problems
