@@ -29,7 +29,14 @@ from oversight.contract import (
     MISCONDUCT_ROUTE_OUTCOMES,
     TABLES,
 )
-from oversight.db import DatabaseError, DatabaseVersionError, check_schema_version, create_schema
+from oversight.db import (
+    DatabaseError,
+    DatabaseVersionError,
+    attach_read_only,
+    check_schema_version,
+    connect_memory,
+    create_schema,
+)
 from oversight.ingest.checks import add_row_problems, create_problems_table, typed_select
 from oversight.ingest.problems import ExtractError, Problem
 from oversight.ingest.sources import Source, find_sources, sha256_of, stage, stage_empty
@@ -189,13 +196,13 @@ def import_extract(
         building = building_path(db_path)
         # The new file is attached under a fixed name, so no file name can clash with the
         # catalog names the SQL uses (building, old).
-        con = duckdb.connect(":memory:")
+        con = connect_memory()
         try:
             con.execute("set memory_limit = $limit", {"limit": import_memory_limit()})
             con.execute("set temp_directory = $dir", {"dir": str(spill_path(db_path))})
             con.execute("set preserve_insertion_order = true")
             con.execute("set enable_progress_bar = false")
-            con.execute("attach $path as building", {"path": str(building)})
+            con.execute("attach $path as building (type duckdb)", {"path": str(building)})
             con.execute("use building")
             _attach_stored(con, db_path, synthetic, replace, force)
             options = _Options(
@@ -249,13 +256,8 @@ def _attach_stored(con, db_path: Path, synthetic: bool, replace: bool, force: bo
     """Attach the live database as catalog old (an empty one if there is none, or replace),
     refusing to mix real and synthetic data or to replace real data unasked."""
     if db_path.exists():
-        try:
-            con.execute("attach $path as old (read_only)", {"path": str(db_path)})
-        except duckdb.Error as error:
-            raise DatabaseError(
-                f"{db_path} is not an Oversight database DuckDB can open ({error}). Move it "
-                "aside, or give another --db."
-            ) from error
+        # refused plainly if it is not a DuckDB file (never handed to another reader)
+        attach_read_only(con, db_path, "old")
         stored_synthetic, stored_real = (
             con.execute(
                 "select coalesce(bool_or(synthetic), false), "
