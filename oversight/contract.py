@@ -47,6 +47,10 @@ OUTCOMES = FINDING_OUTCOMES + PROCEEDINGS_OUTCOMES + CRIMINAL_OUTCOMES + BARRING
 # rate over investigations can pass 100%. Criminal and barring outcomes may follow any assessment.
 MISCONDUCT_ROUTE_OUTCOMES = FINDING_OUTCOMES + PROCEEDINGS_OUTCOMES
 MISCONDUCT_ROUTE_ASSESSMENT = "investigation"
+CASE_TO_ANSWER_OUTCOMES = ("case_to_answer_misconduct", "case_to_answer_gross_misconduct")
+# Outcomes that end the misconduct case (docs/metrics.md, "open cases"): a finding of no case or
+# of a false allegation, or any outcome of misconduct proceedings.
+CASE_ENDING_OUTCOMES = ("no_case_to_answer", "false_allegation") + PROCEEDINGS_OUTCOMES
 UNKNOWN_FORCE = "unknown"
 
 TRUE_SPELLINGS = ("true", "yes", "y", "1")

@@ -24,9 +24,13 @@ import duckdb
 
 from oversight import __version__
 from oversight.contract import (
+    CASE_ENDING_OUTCOMES,
+    CASE_TO_ANSWER_OUTCOMES,
     COLUMNS,
+    FINDING_OUTCOMES,
     MISCONDUCT_ROUTE_ASSESSMENT,
     MISCONDUCT_ROUTE_OUTCOMES,
+    PROCEEDINGS_OUTCOMES,
     TABLES,
 )
 from oversight.db import (
@@ -433,6 +437,11 @@ def _merge(con, sources: list[Source], options: _Options, files: list[FileSummar
         "source": ", ".join(str(path.resolve()) for path in _unique_paths(sources)),
         "synthetic": options.synthetic,
         "software_version": __version__,
+        # the outcome stages of referral_facts, from the contract's lists
+        "finding_outcomes": list(FINDING_OUTCOMES),
+        "case_ending_outcomes": list(CASE_ENDING_OUTCOMES),
+        "case_to_answer_outcomes": list(CASE_TO_ANSWER_OUTCOMES),
+        "proceedings_outcomes": list(PROCEEDINGS_OUTCOMES),
     }
     con.execute("begin transaction")
     for statement in _statements("merge.sql"):

@@ -77,31 +77,22 @@ from revised v
 left join rolled_back r using (table_name, row_id);
 
 -- Derived: every referral with its report's attributes and its case summary, in report time
--- order (table referral_facts).
+-- order (table referral_facts). The outcome stages come from oversight/contract.py as
+-- $finding_outcomes, $case_ending_outcomes, $case_to_answer_outcomes, $proceedings_outcomes.
 insert into referral_facts
 with summaries as (
     select
         referral_id,
-        min(decided_at) filter (where outcome in (
-            'no_case_to_answer', 'false_allegation', 'case_to_answer_misconduct',
-            'case_to_answer_gross_misconduct'
-        )) as finding_date,
-        min(decided_at) filter (where outcome in (
-            'no_case_to_answer', 'false_allegation', 'no_further_action', 'reflective_practice',
-            'management_advice', 'written_warning', 'final_written_warning',
-            'reduction_in_rank', 'dismissed', 'would_have_been_dismissed'
-        )) as ended_date,
+        min(decided_at) filter (where list_contains($finding_outcomes, outcome::varchar))
+            as finding_date,
+        min(decided_at) filter (where list_contains($case_ending_outcomes, outcome::varchar))
+            as ended_date,
         min(decided_at) filter (where outcome = 'dismissed') as dismissed_date,
-        bool_or(outcome in ('case_to_answer_misconduct', 'case_to_answer_gross_misconduct'))
-            as has_case_to_answer,
+        bool_or(list_contains($case_to_answer_outcomes, outcome::varchar)) as has_case_to_answer,
         bool_or(outcome = 'case_to_answer_gross_misconduct') as has_gross_misconduct,
         bool_or(outcome = 'false_allegation') as has_false_allegation,
         bool_or(outcome = 'no_case_to_answer') as has_no_case_to_answer,
-        bool_or(outcome in (
-            'no_further_action', 'reflective_practice', 'management_advice', 'written_warning',
-            'final_written_warning', 'reduction_in_rank', 'dismissed',
-            'would_have_been_dismissed'
-        )) as has_proceedings_outcome,
+        bool_or(list_contains($proceedings_outcomes, outcome::varchar)) as has_proceedings_outcome,
         bool_or(outcome = 'dismissed') as has_dismissed,
         bool_or(outcome = 'would_have_been_dismissed') as has_would_have_been_dismissed,
         bool_or(outcome = 'barred') as has_barred,
