@@ -58,6 +58,7 @@ NO_OFFICER_FIGURE = "no officer figure: not in the England and Wales workforce s
 FORCE_NOT_KNOWN = "force not known, so no officer figure"
 NATIONAL_LABEL = "England and Wales (43 forces)"
 NATIONAL_LABEL_WITH_PILOT = "England and Wales (43 forces, Met pilot included)"
+NATIONAL_LABEL_PILOT_ONLY = "England and Wales (only the Met was in the service)"
 
 
 @dataclass(frozen=True)
@@ -514,6 +515,8 @@ def reports_data(run: QueryRunner, filters: Filters, as_at: dt.date | None) -> R
         / np.where(force_reports > 0, force_reports, np.nan),
     )
     label = NATIONAL_LABEL_WITH_PILOT if span.includes_pilot else NATIONAL_LABEL
+    if span.last < NATIONAL_LAUNCH:
+        label = NATIONAL_LABEL_PILOT_ONLY
     national = national_rate(everywhere, label)
     return ReportsData(
         reports=total,

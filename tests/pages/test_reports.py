@@ -237,6 +237,8 @@ def test_pilot_rates_are_the_met_alone_and_annual(open_page, demo):
     for code in rates.index:  # England and Wales is the Met alone
         assert rates.loc[code, "reports_per_1000_officers"] == pytest.approx(rate, rel=1e-9)
         assert rates.loc[code, ["rate_low", "rate_high"]].tolist() == pytest.approx([low, high])
+    names = table(app, "force_code", "force_name").set_index("force_code")["force_name"]
+    assert names["england_and_wales"] == "England and Wales (only the Met was in the service)"
     no_rate = table(app, "rate_note").set_index("force_name")
     assert no_rate.loc["Kent Police", "rate_note"] == "not in the service in this period"
     assert no_rate.loc["Police Scotland", "rate_note"] == NO_OFFICER_FIGURE
