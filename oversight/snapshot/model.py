@@ -125,6 +125,11 @@ class Snapshot:
     # The extract files the database was built from (import_id, imported_at, file_name,
     # table_name, sha256, rows_read), for metadata.json.
     sources: list[dict] = field(default_factory=list)
+    # A public release's fixed period (oversight.snapshot.periods.PublicPeriod), or None.
+    period: object | None = None
+    # The exact tables behind a public snapshot, kept for the register's audits of later
+    # releases; never written to a file.
+    exact: dict[str, pd.DataFrame] | None = field(default=None, repr=False)
 
     def table(self, name: str) -> pd.DataFrame:
         """The published table of that name."""
