@@ -48,19 +48,20 @@ def earlier_constraints(
                     _difference(out, _key(first, cell), values[first][cell],
                                 _key(second, cell), values[second][cell])  # fmt: skip
 
+    # every release of the year beside the latest release of each of its quarters
     year = period.year_period
-    whole = versions.get(year, [])[-1:]
     parts = [versions[q][-1] for q in year.quarters() if q in versions]
-    if whole and parts and NEW in (*whole, *parts):
-        for cell, total in values[whole[0]].items():
+    for whole in versions.get(year, []) if parts else []:
+        for cell, total in values[whole].items():
             members = [part for part in parts if cell in values[part]]
             if not members:
                 continue
             quarters = ("released quarters", year.key, *cell)
-            out.values[quarters] = sum(values[part][cell] for part in members)
-            out.unpublished.append(quarters)
-            out.lines.append([*(_key(part, cell) for part in members), quarters])
-            _difference(out, quarters, out.values[quarters], _key(whole[0], cell), total)
+            if quarters not in out.values:
+                out.values[quarters] = sum(values[part][cell] for part in members)
+                out.unpublished.append(quarters)
+                out.lines.append([*(_key(part, cell) for part in members), quarters])
+            _difference(out, quarters, out.values[quarters], _key(whole, cell), total)
     return out
 
 
