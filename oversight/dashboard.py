@@ -151,6 +151,8 @@ def data_banner(status: DataStatus) -> None:
             "of the Metropolitan Police pilot, but no person, report or case is real.",
             icon=":material/science:",
         )
+    if is_public():
+        return  # the public see released figures, each with its own as-at month, not this day
     as_at = status.as_at_date.isoformat() if status.as_at_date else "no data stored yet"
     st.caption(f"Data as at {as_at}.")
 

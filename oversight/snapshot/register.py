@@ -94,6 +94,34 @@ def releases_in(con: duckdb.DuckDBPyConnection) -> list[Release]:
     ]
 
 
+@dataclass(frozen=True)
+class Listed:
+    """A period's latest release, as the public dashboard lists it."""
+
+    period: PublicPeriod
+    release_id: int
+    released_at: dt.datetime
+    first_released_at: dt.datetime  # its first release (earlier where it was revised)
+
+
+def listing(db_path: Path) -> list[Listed]:
+    """The latest release of every released period, the latest period first."""
+    with ledger.reading(db_path) as con:
+        if con is None or not _has_register(con):
+            return []
+        rows = con.execute(
+            "select period_key, max_by(release_id, release_id), max(released_at), "
+            "min(released_at) from releases group by period_key"
+        ).fetchall()
+    listed = [Listed(parse_period(key), rid, last, first) for key, rid, last, first in rows]
+    # a year before its quarters, the latest first
+    return sorted(
+        listed,
+        key=lambda r: (r.period.year, r.period.quarter is None, r.period.quarter or 0),
+        reverse=True,
+    )
+
+
 def latest(found: list[Release]) -> dict[str, Release]:
     """The latest release of each period, by period key."""
     return {release.period.key: release for release in found}
