@@ -44,6 +44,11 @@ class PublicPeriod:
         return f"fy{self.year}" + (f"-q{self.quarter}" if self.quarter else "")
 
     @property
+    def option(self) -> str:
+        """The period as the command line takes it: --year 2025, --quarter 2025-1."""
+        return f"--quarter {self.year}-{self.quarter}" if self.quarter else f"--year {self.year}"
+
+    @property
     def first(self) -> dt.date:
         start = dt.date(self.year, YEAR_START_MONTH, 1)
         return add_months(start, 3 * (self.quarter - 1)) if self.quarter else start

@@ -7,7 +7,6 @@ and listing what changed since the same period's last release. A release is reco
 publish(); building or previewing one records nothing.
 """
 
-import dataclasses
 import datetime as dt
 import functools
 from pathlib import Path
@@ -170,6 +169,5 @@ def publish(db_path: Path, con: duckdb.DuckDBPyConnection, period: PublicPeriod,
         revises = check_release(period, as_at, earlier, revise) if as_at else None
         snapshot = public_snapshot(con, period, threshold, earlier)
         written, files = snapshot_files(snapshot, now=now)
-        written = dataclasses.replace(written, exact=snapshot.exact)
         release_id = register.record(ledger_con, db_path, period, written, files, revises)
     return release_id, written, files
