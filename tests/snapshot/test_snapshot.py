@@ -2,6 +2,7 @@
 public snapshot against the internal one, revisions, and exports that cannot run formulas."""
 
 import csv
+import datetime as dt
 import hashlib
 import io
 import json
@@ -466,3 +467,54 @@ def test_a_sparse_extract_leaks_nothing_through_known_bounds(tmp_path):
     ranges = outcome_ranges(tables)
     for key, (low, high) in ranges.items():
         assert math.floor(high + 1e-7) - math.ceil(low - 1e-7) + 1 >= 2, (key, low, high)
+
+
+@pytest.mark.parametrize("name", ["public", "internal_2025"])
+def test_the_zip_holds_the_command_lines_files(snapshots, demo_database, name):
+    """The Publish page's zip and the command line: one code path, the same tables byte for
+    byte, the same cover note and metadata but for when they were written."""
+    from oversight.snapshot.periods import PublicPeriod
+    from oversight.snapshot.release import prepare
+
+    public = name == "public"
+    con = connect_read_only(demo_database)
+    try:
+        snapshot = prepare(con, demo_database, public, PublicPeriod(2024 if public else 2025))
+    finally:
+        con.close()
+    archive = zipfile.ZipFile(io.BytesIO(snapshot_zip(snapshot)))
+    zipped = {Path(n).name: archive.read(n) for n in archive.namelist()}
+    folder = snapshots[name]
+    assert set(zipped) == {p.name for p in folder.iterdir()}
+    for csv_name in CSV_FILES:
+        assert zipped[csv_name] == (folder / csv_name).read_bytes(), csv_name
+
+    def timeless(meta: dict) -> dict:
+        stamped = ("README.md", "snapshot.xlsx", "snapshot.html")  # they say when, too
+        files = {k: v for k, v in meta.pop("files").items() if k not in stamped}
+        meta.pop("generated_at")
+        return {**meta, "files": files}
+
+    written = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
+    assert timeless(json.loads(zipped["metadata.json"])) == timeless(written)
+
+    def untimed(text: str) -> list[str]:
+        return [line for line in text.splitlines() if not line.startswith("- Generated")]
+
+    cover = (folder / "README.md").read_text(encoding="utf-8")
+    assert untimed(zipped["README.md"].decode("utf-8")) == untimed(cover)
+
+
+def test_generated_at_is_when_the_files_are_written(demo_database):
+    """Not when the (cached) snapshot was built."""
+    built = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+    con = connect_read_only(demo_database)
+    try:
+        snapshot = build_snapshot(con, now=built)
+    finally:
+        con.close()
+    before = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    archive = zipfile.ZipFile(io.BytesIO(snapshot_zip(snapshot)))
+    meta = json.loads(next(archive.read(n) for n in archive.namelist() if n.endswith(".json")))
+    written = dt.datetime.fromisoformat(meta["generated_at"])
+    assert before <= written <= dt.datetime.now(dt.UTC)
