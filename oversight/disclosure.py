@@ -64,6 +64,10 @@ def rules(threshold: int = DEFAULT_THRESHOLD) -> tuple[str, ...]:
         f"of days measured over fewer than {MIN_DENOMINATOR} cases.",
         "Tables that are summed to a total published elsewhere (reports by force and the "
         "headline count of reports, for example) are protected together.",
+        "Figures are published only for financial years and their quarters, each released "
+        "once (and revised at most once a year), and each release is protected together with "
+        "every earlier release of its year, so that no difference between two releases "
+        f"reveals a count from 1 to {threshold - 1}.",
         "Public outputs hold no ids, no free text, no characteristics of the people reported "
         "below national level, and no dates finer than a month.",
     )
