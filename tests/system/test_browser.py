@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -90,9 +91,18 @@ def served_app(demo_db: Path, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def served_public(demo_db: Path, tmp_path_factory):
-    """The public view (OVERSIGHT_AUDIENCE=public), served on the demo database."""
-    log = tmp_path_factory.mktemp("streamlit_public") / "server.log"
-    yield from _serve(demo_db, log, OVERSIGHT_AUDIENCE="public")
+    """The public view (OVERSIGHT_AUDIENCE=public), served on a copy of the demo database with
+    FY 2024/25 released (the public sees only the register of releases)."""
+    folder = tmp_path_factory.mktemp("streamlit_public")
+    db_path = folder / "demo.duckdb"
+    shutil.copy(demo_db, db_path)
+    released = subprocess.run(
+        [sys.executable, "-m", "oversight", "publish", "--db", str(db_path),
+         "--out", str(folder / "released"), "--year", "2024"],
+        cwd=PROJECT_ROOT, capture_output=True, text=True,
+    )  # fmt: skip
+    assert released.returncode == 0, released.stderr
+    yield from _serve(db_path, folder / "server.log", OVERSIGHT_AUDIENCE="public")
 
 
 @pytest.fixture(scope="module")
