@@ -628,12 +628,13 @@ class _Block:
             if point is not None:
                 self._settle(point)
 
-    def recoverable(self, k: int) -> bool:
+    def recoverable(self, k: int, search: bool = True) -> bool:
         """Whether cell k's range holds one whole number only: the highest value it can take
-        and the lowest, each rounded inwards with TOLERANCE, are the same."""
+        and the lowest, each rounded inwards with TOLERANCE, are the same. Without search, the
+        block's other cells are not settled first (worth it only when several are asked)."""
         if self.safe[k]:
             return False
-        if not self.searched:
+        if search and not self.searched:
             self._search()
             if self.safe[k]:
                 return False
@@ -689,7 +690,8 @@ def _recoverable(
     scope, only the cells it guards."""
     if only is not None:
         cells = known.block_of(only, hidden, order)
-        return only if _Block(known, hidden, cells).recoverable(cells.index(only)) else None
+        block = _Block(known, hidden, cells)
+        return only if block.recoverable(cells.index(only), search=False) else None
     members = _blocks(known, hidden, order)
     built: dict[int, _Block] = {}
     guarded = sorted((c for c in hidden if scope is None or scope.guarded(c)), key=order.get)
