@@ -6,7 +6,6 @@ database on its next rerun, and cached query results are keyed on that version t
 """
 
 import atexit
-import datetime as dt
 import functools
 import gc
 import os
@@ -26,10 +25,8 @@ from oversight.db import (
 from oversight.demo import build_demo_database
 from oversight.exports import csv_bytes, neutralise_formulas
 from oversight.filters import Filters
-from oversight.settings import audience, disclosure_threshold, resolve_db_path
+from oversight.settings import audience, resolve_db_path
 from oversight.sidebar import ForceChoices, force_choices, sidebar_filters
-from oversight.snapshot.build import build_snapshot
-from oversight.snapshot.model import Snapshot
 from oversight.status import DataStatus, data_status
 from oversight.store import version_of
 
@@ -212,31 +209,6 @@ def _force_choices(path: str, version: tuple) -> ForceChoices:
     """The sidebar's force and region choices for this database version: kept as they are
     (immutable) rather than copied out of the cache on every rerun like a query's frame."""
     return force_choices(run_query(_connection(path, version), "forces_reference"))
-
-
-@st.cache_data(max_entries=32, show_spinner="Computing the figures…")
-def _cached_snapshot(
-    path: str,
-    version: tuple,
-    first: dt.date,
-    last: dt.date,
-    public: bool,
-    threshold: int,
-    no_comparison: str,
-) -> Snapshot:
-    connection = _connection(path, version)
-    return build_snapshot(connection, first, last, public, threshold, no_comparison=no_comparison)
-
-
-def snapshot(first: dt.date, last: dt.date, public: bool, no_comparison: str = "") -> Snapshot:
-    """The snapshot of reports received first to last (disclosure-controlled when public),
-    computed once per database version; the public view never asks for an exact one.
-    no_comparison: why not to compare with the period before ("" to compare)."""
-    public = public or is_public()
-    return _cached_snapshot(
-        str(database_path()), current_version(), first, last, public, disclosure_threshold(),
-        no_comparison,
-    )  # fmt: skip
 
 
 def chart_caption(filters: Filters, status: DataStatus, note: str = "") -> str:
