@@ -191,6 +191,8 @@ def test_public_about_page_hides_import_history_and_exact_counts(open_public):
     assert "Import history" not in headers and "Data-quality notes" not in headers
     assert "Protecting reporters and officers" in headers
     assert not app.dataframe
+    text = " ".join(m.value for m in app.markdown)
+    assert "October 2026" in text and "31 October 2026" not in text  # months only in public
 
 
 def test_an_unknown_audience_shows_nothing_but_a_plain_message(page_db, monkeypatch):
