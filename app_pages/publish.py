@@ -1,19 +1,44 @@
-"""Publish (staff only): preview a snapshot for a chosen period, as it would be published, and
-download all its files as a zip."""
+"""Publish (staff only): preview a snapshot as it would be published, and download all its
+files as a zip. Public: a financial year or a quarter, audited against the releases already
+made (the same files as `python -m oversight snapshot --public`); internal: any period."""
 
 import datetime as dt
+from pathlib import Path
 
 import streamlit as st
 
-from oversight.dashboard import is_public, page_setup, snapshot
+from oversight.dashboard import current_version, database_path, is_public, page_setup
+from oversight.db import connect_read_only
 from oversight.filters import period_presets
-from oversight.snapshot.model import SUPPRESSED, TABLES
-from oversight.snapshot.write import cover_note, snapshot_zip, table_csv, table_text
+from oversight.ledger import version_of_ledger
+from oversight.snapshot import register
+from oversight.snapshot.build import SnapshotError
+from oversight.snapshot.model import SUPPRESSED, TABLES, Snapshot
+from oversight.snapshot.periods import FOLLOW_UP_MONTHS, available_periods, parse_period
+from oversight.snapshot.release import prepare, threshold_for
+from oversight.snapshot.write import cover_note, snapshot_zip, table_csv, table_text, zip_name
 
 if is_public():
     st.stop()  # never routed in the public view; a direct run shows nothing
 
+
+@st.cache_data(max_entries=16, show_spinner="Computing the figures…")
+def _snapshot(
+    path: str, version: tuple, ledger: tuple | None, public: bool, threshold: int, period: str,
+    first: dt.date | None, last: dt.date | None,
+) -> Snapshot:  # fmt: skip
+    """The snapshot the command line would write, once per database and register version
+    (the threshold is a key: the setting can change while the app runs)."""
+    con = connect_read_only(Path(path))
+    try:
+        return prepare(con, Path(path), public, parse_period(period) if period else None,
+                       first, last)  # fmt: skip
+    finally:
+        con.close()
+
+
 status, _ = page_setup(with_filters=False)
+db_path = database_path()
 st.title("Publish a snapshot")
 st.caption(
     "A snapshot is the set of published tables of the measures' definitions (About the data), "
@@ -21,49 +46,78 @@ st.caption(
     "files come from `python -m oversight snapshot`."
 )
 
-presets = period_presets(status.first_received_date, status.last_received_date, status.as_at_date)
-CUSTOM = "custom"
-left, middle, right = st.columns([2, 2, 1])
-key = left.selectbox(
-    "Period (date the report was received)",
-    [*presets, CUSTOM],
-    format_func=lambda k: presets[k].label if k in presets else "Custom dates",
-    key="publish_period",
-)
-if key == CUSTOM:
-    chosen = middle.date_input(
-        "From and to",
-        (presets["all"].first, presets["all"].last),
-        min_value=dt.date(2020, 1, 1),
-        max_value=status.as_at_date,
-        key="publish_dates",
-    )
-    if len(chosen) != 2:
-        st.info("Choose the last date of the period too.")
+public = st.toggle("Public", value=True, help="Apply the disclosure rules (for publication)")
+left, middle = st.columns([2, 2])
+period_key, first, last = "", None, None
+if public:
+    # fixed periods only: a financial year or a quarter, once the data runs far enough past it
+    periods = {p.key: p for p in available_periods(status.first_received_date, status.as_at_date)}
+    released = {r.period.key for r in register.listing(db_path)}
+    if not periods:
+        st.info(f"No financial year or quarter has ended {FOLLOW_UP_MONTHS} months before the "
+                "data's as-at date yet: nothing can be published.")  # fmt: skip
         st.stop()
-    first, last = chosen
+    period_key = left.selectbox(
+        "Period (financial years run from April to March)",
+        list(periods),
+        format_func=lambda k: periods[k].label + (" (released)" if k in released else ""),
+        key="publish_public_period",
+    )
+    middle.markdown(
+        f"A period can be published once the data runs {FOLLOW_UP_MONTHS} months past its end."
+    )
 else:
-    first, last = presets[key].first, presets[key].last
-    middle.markdown(f"**{first:%d %b %Y} to {last:%d %b %Y}**")
-public = right.toggle("Public", value=True, help="Apply the disclosure rules (for publication)")
+    presets = period_presets(
+        status.first_received_date, status.last_received_date, status.as_at_date
+    )
+    CUSTOM = "custom"
+    key = left.selectbox(
+        "Period (date the report was received)",
+        [*presets, CUSTOM],
+        format_func=lambda k: presets[k].label if k in presets else "Custom dates",
+        key="publish_period",
+    )
+    if key == CUSTOM:
+        chosen = middle.date_input(
+            "From and to",
+            (presets["all"].first, presets["all"].last),
+            min_value=dt.date(2020, 1, 1),
+            max_value=status.as_at_date,
+            key="publish_dates",
+        )
+        if len(chosen) != 2:
+            st.info("Choose the last date of the period too.")
+            st.stop()
+        first, last = chosen
+    else:
+        first, last = presets[key].first, presets[key].last
+        middle.markdown(f"**{first:%d %b %Y} to {last:%d %b %Y}**")
 
-chosen_snapshot = snapshot(first, last, public)
+try:
+    chosen_snapshot = _snapshot(
+        str(db_path), current_version(), version_of_ledger(db_path), public,
+        threshold_for(public), period_key, first, last,
+    )  # fmt: skip
+except SnapshotError as error:
+    st.error(str(error))
+    st.stop()
 if public:
     tables = chosen_snapshot.tables.values()
     hidden = sum(int(t.isin([SUPPRESSED]).to_numpy().sum()) for t in tables)
     st.success(
-        f"Public snapshot: disclosure-controlled ({hidden:,} cells shown as {SUPPRESSED}). "
-        "Safe to publish once checked."
+        f"Public snapshot: disclosure-controlled ({hidden:,} cells shown as {SUPPRESSED}), "
+        "checked against every release already made. This is a preview: to release it, run "
+        f"`python -m oversight publish {periods[period_key].option}` (a button here will come "
+        "with staff roles)."
     )
 else:
     st.warning("Internal snapshot: exact figures, small numbers included. Not for publication.")
 
-file_stem = f"oversight_snapshot_{first}_{last}_{'public' if public else 'internal'}"
 st.download_button(
     "Download the snapshot (zip: CSV files, spreadsheet, report, cover note, metadata)",
-    # built only when clicked: the spreadsheet and report take a moment
+    # built only when clicked, and stamped then: generated_at is when the files are written
     data=lambda: snapshot_zip(chosen_snapshot),
-    file_name=f"{file_stem}.zip",
+    file_name=f"{zip_name(chosen_snapshot)}.zip",
     mime="application/zip",
     type="primary",
     key="publish_zip",

@@ -1,52 +1,69 @@
-"""Published figures (the public view): the disclosure-controlled tables of a financial year,
-with their headline figures, commentary and charts, and the files to download."""
+"""Published figures (the public view): the releases in the register, exactly as they were
+published (whatever has been imported since), with their headline figures, commentary, charts,
+tables and files."""
+
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from oversight import charts, disclosure
-from oversight.dashboard import page_setup, snapshot
-from oversight.filters import period_presets
-from oversight.settings import disclosure_threshold
-from oversight.snapshot.commentary import commentary
+from oversight.dashboard import database_path, page_setup
+from oversight.ledger import version_of_ledger
+from oversight.snapshot import register
+from oversight.snapshot.commentary import as_at_words, commentary, format_month, period_words
 from oversight.snapshot.model import SUPPRESSED, TABLES
-from oversight.snapshot.write import snapshot_zip, table_csv, table_text
+from oversight.snapshot.periods import month_name
+from oversight.snapshot.reading import released_snapshot
+from oversight.snapshot.write import files_zip, table_text
 
-status, _ = page_setup(with_filters=False)
-presets = period_presets(status.first_received_date, status.last_received_date, status.as_at_date)
-# Whole financial years only: periods that do not overlap, so that no figure can be worked out
-# by subtracting one published period from another.
-years = {key: period for key, period in presets.items() if key.startswith("fy")}
-keys = list(years)[::-1]  # the latest first
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _listing(path: str, version: tuple | None) -> list[register.Listed]:
+    return register.listing(Path(path))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _files(path: str, release_id: int) -> dict[str, bytes]:
+    # a release never changes once recorded: its id is key enough
+    return register.released_files(Path(path), release_id)
+
+
+page_setup(with_filters=False)
+db_path = database_path()
+listed = {r.period.key: r for r in _listing(str(db_path), version_of_ledger(db_path))}
+st.title("Published figures")
+if not listed:
+    st.info("No figures have been published yet.")
+    st.stop()
+
+keys = list(listed)  # the latest first
 asked = st.query_params.get("period")
 if st.session_state.get("public_period") not in keys:
     st.session_state["public_period"] = asked if asked in keys else keys[0]
-
-st.title("Published figures")
 key = st.selectbox(
-    "Financial year (April to March, by the date the report was received)",
+    "Period (financial years run from April to March, by the date the report was received)",
     keys,
-    format_func=lambda k: years[k].label,
+    format_func=lambda k: listed[k].period.label,
     key="public_period",
 )
 st.query_params["period"] = key
-period = years[key]
-# Compared only year with whole year: the period before a part year would overlap a published
-# year, and the difference of the two could reveal what suppression hides.
-part_year = (period.last - period.first).days < 364
-published = snapshot(
-    period.first,
-    period.last,
-    public=True,
-    no_comparison="this is part of a year, and the period before it would overlap a published year"
-    if part_year
-    else "",
-)
+release = listed[key]
+files = _files(str(db_path), release.release_id)
+published = released_snapshot(files)
+
+released = f"Released in {month_name(release.released_at.date())}."
+if release.released_at != release.first_released_at:
+    released = (
+        f"Revised on release in {month_name(release.released_at.date())}, replacing the "
+        f"figures first released in {month_name(release.first_released_at.date())}."
+    )
 st.caption(
-    f"Reports received {period.first:%d %B %Y} to {period.last:%d %B %Y}; referrals and "
-    f"outcomes of those reports so far, as at {status.as_at_date:%d %B %Y}. Experimental "
-    f"statistics. {SUPPRESSED} means fewer than {published.threshold} (or a figure that would "
-    "reveal one), withheld to protect reporters and officers."
+    f"Reports received {period_words(published.first_date, published.last_date, True, True)}; "
+    "referrals and outcomes of those reports so far, as at "
+    f"{as_at_words(published.as_at, True, True)}. {released} Experimental statistics. "
+    f"{SUPPRESSED} means fewer than {published.threshold} (or a figure that would reveal one), "
+    "withheld to protect reporters and officers."
 )
 
 TILES = (
@@ -77,14 +94,16 @@ for heading, sentences in commentary(published):
         st.markdown("\n".join(f"- {text}" for text in sentences))
 
 months = published.tables["reports_by_month"]
+# months as words on the axis: a date axis would mark days, and public figures name months only
 drawn = months[months["reports"] != SUPPRESSED].assign(
-    reports=lambda f: f["reports"].astype(int), month_start=lambda f: pd.to_datetime(f["month"])
+    reports=lambda f: f["reports"].astype(int),
+    month_name=lambda f: [format_month(pd.Timestamp(m).date()) for m in f["month"]],
 )
 st.subheader("Reports by month")
 st.plotly_chart(
     charts.lines(
         drawn,
-        "month_start",
+        "month_name",
         "reports",
         "Reports received each month, by channel",
         "Month received",
@@ -98,15 +117,23 @@ st.plotly_chart(
 if len(drawn) < len(months):
     st.caption(f"Months shown as {SUPPRESSED} in the table are left out of the chart.")
 
+if published.revisions:
+    st.subheader("What changed on revision")
+    st.caption(f"{len(published.revisions)} figures changed since the earlier release.")
+    changes = pd.DataFrame(
+        [(r.table, r.row, r.column, r.old, r.new) for r in published.revisions],
+        columns=["Table", "Row", "Figure", "Was", "Now"],
+    )
+    st.dataframe(changes, hide_index=True, width="stretch")
+
 for spec in TABLES:
-    table = published.tables[spec.name]
     st.subheader(spec.title)
     st.caption(spec.description)
-    st.dataframe(table_text(table, spec), hide_index=True, width="stretch")
+    st.dataframe(table_text(published.tables[spec.name], spec), hide_index=True, width="stretch")
     st.download_button(
         f"Download {spec.name}.csv",
-        data=table_csv(table, spec),
-        file_name=f"{spec.name}_{period.first}_{period.last}.csv",
+        data=files[f"{spec.name}.csv"],  # the file as released, byte for byte
+        file_name=f"{spec.name}_{key}.csv",
         mime="text/csv",
         key=f"public_{spec.name}",
         # no rerun on a download: a rerun can clear the file before the browser fetches it
@@ -114,14 +141,15 @@ for spec in TABLES:
     )
 
 st.subheader("Everything in one file")
+folder = f"oversight_{key}_public"
 st.download_button(
-    "Download this snapshot (zip: the tables, a spreadsheet, a printable report, metadata)",
-    data=lambda: snapshot_zip(published),
-    file_name=f"oversight_{period.first}_{period.last}_public.zip",
+    "Download this release (zip: the tables, a spreadsheet, a printable report, metadata)",
+    data=lambda: files_zip(files, folder),
+    file_name=f"{folder}.zip",
     mime="application/zip",
     key="public_zip",
     # no rerun on a download: a rerun can clear the file before the browser fetches it
     on_click="ignore",
 )
 with st.expander("How small numbers are protected"):
-    st.markdown("\n".join(f"- {rule}" for rule in disclosure.rules(disclosure_threshold())))
+    st.markdown("\n".join(f"- {rule}" for rule in disclosure.rules(published.threshold)))

@@ -1,7 +1,9 @@
-"""The command line: python -m oversight demo | import | status | snapshot (each with --help)."""
+"""The command line: python -m oversight demo | import | status | snapshot | publish (each with
+--help)."""
 
 import argparse
 import datetime as dt
+import hashlib
 import sys
 import time
 from pathlib import Path
@@ -9,7 +11,6 @@ from pathlib import Path
 import duckdb
 
 from oversight import __version__
-from oversight.constants import DEFAULT_THRESHOLD
 from oversight.db import (
     DatabaseError,
     attach_read_only,
@@ -165,24 +166,26 @@ def command_status(args: argparse.Namespace) -> int:
 
 
 def command_snapshot(args: argparse.Namespace) -> int:
-    from oversight.snapshot.build import SnapshotError, build_snapshot
+    from oversight.snapshot.build import SnapshotError
+    from oversight.snapshot.release import prepare
     from oversight.snapshot.write import write_snapshot
 
-    db_path = resolve_db_path(args.db)
-    if not db_path.exists():
-        print(f"No database at {db_path}. Build the demo with: python -m oversight demo",
-              file=sys.stderr)  # fmt: skip
+    db_path = _stored_database(args)
+    if db_path is None:
         return 1
     try:
-        # the setting matters only to a public snapshot: a bad value must not block an internal one
-        threshold = disclosure_threshold() if args.public else DEFAULT_THRESHOLD
+        if args.public and args.previous:
+            raise SnapshotError(
+                "A public snapshot lists what changed since the period's last release in the "
+                "register by itself: --previous is for internal snapshots."
+            )
         con = connect_read_only(db_path)
         try:
-            snapshot = build_snapshot(con, args.first, args.last, args.public, threshold)
+            snapshot = prepare(con, db_path, args.public, args.period, args.first, args.last)
         finally:
             con.close()
         hashes = write_snapshot(snapshot, Path(args.out), args.previous and Path(args.previous))
-    except (SnapshotError, DatabaseError, ValueError) as error:
+    except (SnapshotError, DatabaseError, LedgerError, ValueError) as error:
         print(f"No snapshot written: {error}", file=sys.stderr)
         return 1
     except OSError as error:
@@ -190,10 +193,11 @@ def command_snapshot(args: argparse.Namespace) -> int:
               file=sys.stderr)  # fmt: skip
         return 1
     kind = "a public (disclosure-controlled)" if snapshot.public else "an internal (exact figures)"
-    print(f"Wrote {kind} snapshot of reports received {snapshot.first_date} to "
-          f"{snapshot.last_date}, as at {snapshot.as_at}, to {args.out}:")  # fmt: skip
-    for name, digest in hashes.items():
-        print(f"  {name}  sha256 {digest}")
+    print(f"Wrote {kind} snapshot of reports received {_period_words(snapshot)}, as at "
+          f"{_as_at_words(snapshot)}, to {args.out}:")  # fmt: skip
+    _print_files(hashes)
+    if snapshot.public:
+        print("A preview: nothing was recorded. Release it with: python -m oversight publish")
     if snapshot.revisions is not None:
         print(f"{len(snapshot.revisions)} figures changed since the earlier snapshot.")
     if snapshot.headline_value("reports") == 0:
@@ -201,6 +205,102 @@ def command_snapshot(args: argparse.Namespace) -> int:
     if snapshot.synthetic:
         print("Built from SYNTHETIC demonstration data.")
     return 0
+
+
+def command_publish(args: argparse.Namespace) -> int:
+    from oversight.snapshot.build import SnapshotError
+    from oversight.snapshot.release import publish
+    from oversight.snapshot.write import METADATA, write_files
+
+    db_path = _stored_database(args)
+    if db_path is None:
+        return 1
+    out = Path(args.out)
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        print(f"Nothing released: {out} already exists and is not empty: choose a new folder.",
+              file=sys.stderr)  # fmt: skip
+        return 1
+    try:
+        con = connect_read_only(db_path)
+        try:
+            release_id, snapshot, files = publish(db_path, con, args.period, args.revise)
+        finally:
+            con.close()
+    except (SnapshotError, DatabaseError, LedgerError, ValueError) as error:
+        print(f"Nothing released: {error}", file=sys.stderr)
+        return 1
+    try:
+        write_files(files, out)
+    except OSError as error:
+        print(f"Release {release_id} is recorded, but its files could not be written to {out}: "
+              f"{error.strerror or error}. They are kept in the register.",
+              file=sys.stderr)  # fmt: skip
+        return 1
+    print(f"Released {snapshot.period.label} (release {release_id}), as at "
+          f"{_as_at_words(snapshot)}, recorded in {ledger_path(db_path)}; files in "
+          f"{out}:")  # fmt: skip
+    _print_files({n: hashlib.sha256(d).hexdigest() for n, d in files.items() if n != METADATA})
+    if snapshot.revisions is not None:
+        print(f"It revises the earlier release: {len(snapshot.revisions)} figures changed.")
+    if snapshot.synthetic:
+        print("Built from SYNTHETIC demonstration data.")
+    return 0
+
+
+def _stored_database(args: argparse.Namespace) -> Path | None:
+    """The database to read, or None (said on standard error) where there is none."""
+    db_path = resolve_db_path(args.db)
+    if db_path.exists():
+        return db_path
+    print(f"No database at {db_path}. Build the demo with: python -m oversight demo",
+          file=sys.stderr)  # fmt: skip
+    return None
+
+
+def _period_words(snapshot) -> str:
+    from oversight.snapshot.commentary import period_words
+
+    return period_words(snapshot.first_date, snapshot.last_date, snapshot.public)
+
+
+def _as_at_words(snapshot) -> str:
+    from oversight.snapshot.commentary import as_at_words
+
+    return as_at_words(snapshot.as_at, snapshot.public)
+
+
+def _print_files(hashes: dict[str, str]) -> None:
+    for name, digest in hashes.items():
+        print(f"  {name}  sha256 {digest}")
+
+
+def _public_period(parse):
+    """An argparse type from a periods parser: its ValueError becomes a usage error."""
+
+    def parsed(text: str):
+        try:
+            return parse(text)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+
+    return parsed
+
+
+def _period_options(command: argparse.ArgumentParser, required: bool) -> None:
+    """--year and --quarter, one of them (the fixed periods of docs/metrics.md)."""
+    from oversight.snapshot.periods import FOLLOW_UP_MONTHS, parse_quarter, parse_year
+
+    group = command.add_mutually_exclusive_group(required=required)
+    group.add_argument("--year", dest="period", type=_public_period(parse_year), metavar="YYYY",
+                       help="the financial year from 1 April YYYY to 31 March the next "
+                       "year")  # fmt: skip
+    group.add_argument("--quarter", dest="period", type=_public_period(parse_quarter),
+                       metavar="YYYY-Q", help="quarter Q (1 = April to June) of that "
+                       "financial year")  # fmt: skip
+    command.epilog = (
+        f"A public period can be released once the data runs {FOLLOW_UP_MONTHS} months past "
+        "its end."
+    )
 
 
 def _date(text: str) -> dt.date:
@@ -284,20 +384,41 @@ def parser() -> argparse.ArgumentParser:
         help="write a transparency snapshot (published tables, cover note, spreadsheet, report)",
         description="Write the published tables of docs/metrics.md as CSV files, with a cover "
         "note (README.md), snapshot.xlsx, snapshot.html and metadata.json, into a new folder. "
-        "Without --public the figures are exact (internal, not for publication); with it every "
-        "table follows the disclosure rules (threshold: $OVERSIGHT_DISCLOSURE_THRESHOLD, "
-        "default 5).",
+        "Without --public the figures are exact (internal, not for publication), for any "
+        "period. With it every table follows the disclosure rules (threshold: "
+        "$OVERSIGHT_DISCLOSURE_THRESHOLD, default 5), for a financial year or a quarter only, "
+        "audited against the releases already made: a preview, which records nothing.",
     )
     snap.add_argument("--out", required=True, metavar="DIR", help="folder to create")
     snap.add_argument("--db", help=DB_HELP)
+    _period_options(snap, required=False)
     snap.add_argument("--from", dest="first", type=_date, metavar="DATE",
-                      help="first received date (default: the first stored)")  # fmt: skip
+                      help="first received date (internal only; default: the first "
+                      "stored)")  # fmt: skip
     snap.add_argument("--to", dest="last", type=_date, metavar="DATE",
-                      help="last received date, inclusive (default: the last stored)")  # fmt: skip
+                      help="last received date, inclusive (internal only; default: the last "
+                      "stored)")  # fmt: skip
     snap.add_argument("--public", action="store_true", help="apply disclosure control")
-    snap.add_argument("--previous", metavar="DIR",
-                      help="an earlier snapshot of the same period: list what changed")  # fmt: skip
+    snap.add_argument("--previous", metavar="DIR", help="an earlier internal snapshot of the "
+                      "same period: list what changed")  # fmt: skip
     snap.set_defaults(run=command_snapshot)
+
+    pub = commands.add_parser(
+        "publish",
+        help="release a financial year or a quarter: record it in the register, write its files",
+        description="Release the public snapshot of a financial year or a quarter: audited "
+        "against every release already made, recorded in the register beside the database "
+        "(<database>.ledger.duckdb: period, as-at date, time, every cell, the files), and "
+        "written into a new folder. Each period is released once; --revise releases it again "
+        "at the annual revision point.",
+    )
+    _period_options(pub, required=True)
+    pub.add_argument("--out", required=True, metavar="DIR", help="folder to create")
+    pub.add_argument("--db", help=DB_HELP)
+    pub.add_argument("--revise", action="store_true",
+                     help="release an already released period again (at the annual "
+                     "revision point)")  # fmt: skip
+    pub.set_defaults(run=command_publish)
     return main
 
 

@@ -9,7 +9,6 @@ the new version; cached query results are keyed on the version too.
 
 import atexit
 import contextlib
-import datetime as dt
 import functools
 import gc
 import threading
@@ -38,12 +37,9 @@ from oversight.settings import (
     audience,
     check_dashboard_settings,
     db_path_is_default,
-    disclosure_threshold,
     resolve_db_path,
 )
 from oversight.sidebar import ForceChoices, force_choices, sidebar_filters
-from oversight.snapshot.build import build_snapshot
-from oversight.snapshot.model import Snapshot
 from oversight.status import DataStatus, data_status
 from oversight.store import version_of
 
@@ -252,6 +248,8 @@ def data_banner(status: DataStatus) -> None:
             "of the Metropolitan Police pilot, but no person, report or case is real.",
             icon=":material/science:",
         )
+    if is_public():
+        return  # the public see released figures, each with its own as-at month, not this day
     as_at = status.as_at_date.isoformat() if status.as_at_date else "no data stored yet"
     st.caption(f"Data as at {as_at}.")
 
@@ -308,29 +306,6 @@ def _force_choices(path: str, version: tuple, _con: duckdb.DuckDBPyConnection) -
     """The sidebar's force and region choices for this database version: kept as they are
     (immutable) rather than copied out of the cache on every rerun like a query's frame."""
     return force_choices(run_query(_con, "forces_reference"))
-
-
-@st.cache_data(max_entries=32, show_spinner="Computing the figures…")
-def _cached_snapshot(
-    path: str,
-    version: tuple,
-    _con: duckdb.DuckDBPyConnection,
-    first: dt.date,
-    last: dt.date,
-    public: bool,
-    threshold: int,
-    no_comparison: str,
-) -> Snapshot:
-    return build_snapshot(_con, first, last, public, threshold, no_comparison=no_comparison)
-
-
-def snapshot(first: dt.date, last: dt.date, public: bool, no_comparison: str = "") -> Snapshot:
-    """The snapshot of reports received first to last (disclosure-controlled when public),
-    computed once per database version; the public view never asks for an exact one.
-    no_comparison: why not to compare with the period before ("" to compare)."""
-    public = public or is_public()
-    threshold = disclosure_threshold()
-    return _read_pinned(_cached_snapshot, first, last, public, threshold, no_comparison)
 
 
 def chart_caption(filters: Filters, status: DataStatus, note: str = "") -> str:

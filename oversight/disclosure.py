@@ -14,6 +14,7 @@ lower_bounds and orders, and keeps suppressing until no suppressed cell's feasib
 everything published and known, holds a single whole number.
 """
 
+import functools
 import operator
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -32,6 +33,9 @@ SUPPRESSED = "[c]"
 TOLERANCE = 1e-7
 
 Line = tuple[Hashable, ...]
+# How many cells beyond those sharing a line or order with a recoverable cell are tried, one by
+# one, as the cell whose suppression protects it.
+FAR_CANDIDATES = 12
 
 
 def _check_threshold(threshold: int) -> None:
@@ -60,6 +64,10 @@ def rules(threshold: int = DEFAULT_THRESHOLD) -> tuple[str, ...]:
         f"of days measured over fewer than {MIN_DENOMINATOR} cases.",
         "Tables that are summed to a total published elsewhere (reports by force and the "
         "headline count of reports, for example) are protected together.",
+        "Figures are published only for financial years and their quarters, each released "
+        "once (and revised at most once a year), and each release is protected together with "
+        "every earlier release of its year, so that no difference between two releases "
+        f"reveals a count from 1 to {threshold - 1}.",
         "Public outputs hold no ids, no free text, no characteristics of the people reported "
         "below national level, and no dates finer than a month.",
     )
@@ -80,6 +88,8 @@ def suppressed_cells(
     *,
     lower_bounds: Mapping[Hashable, int] | None = None,
     orders: Iterable[tuple[Hashable, Hashable]] = (),
+    settled: Mapping[Hashable, bool] | None = None,
+    unpublished: Iterable[Hashable] = (),
 ) -> frozenset[Hashable]:
     """The cells to show as SUPPRESSED: primary, then secondary until no suppressed value can be
     worked out from the published cells, the line sums and what the public knows besides.
@@ -94,6 +104,11 @@ def suppressed_cells(
             because it received a referral has at least 1); every cell is at least 0 anyway.
         orders: pairs (small, large) of cells where the public knows small <= large (case to
             answer <= investigations <= referrals in a row); either may be shown or suppressed.
+        settled: cells already published in an earlier release, True where they were
+            suppressed: they stay as they were, shown ones are known, suppressed ones must stay
+            impossible to work out.
+        unpublished: cells never shown (the change in a cell between two releases): known to
+            no one, but one from 1 to threshold - 1 must not be possible to work out either.
 
     Raises:
         ValueError: a count is not a non-negative whole number, a line names an unknown cell or
@@ -110,23 +125,56 @@ def suppressed_cells(
         _checked_orders(counts, orders),
     )
     order = {key: position for position, key in enumerate(counts)}
-    hidden = {key for key, value in counts.items() if is_primary(value, threshold)}
+    scope = _Scope.of(counts, settled or {}, unpublished, threshold)
+    hidden = {
+        key
+        for key, value in counts.items()
+        if (key in scope.free and is_primary(value, threshold)) or key in scope.unknown
+    }
     while True:
-        _close_lines(counts, checked, hidden)
+        _close_lines(counts, checked, hidden, scope)
         # The rule of docs/metrics.md looks at one line at a time; a suppressed cell can still
         # be worked out by combining lines (two blocks of suppressed cells joined by one cell),
         # so suppress one more cell until the linear algebra finds none.
-        pinned = _pinned(checked, hidden, order)
+        pruned = _pruned(checked, hidden, scope)
+        pinned = [cell for cell in _pinned(pruned, hidden, order) if scope.guarded(cell)]
         if pinned:
-            hidden.add(_unpinning_cell(counts, checked, hidden, pinned[0], order))
+            hidden.add(_unpinning_cell(counts, pruned, hidden, pinned[0], order, scope))
             continue
         # With bounds a cell can be worked out though the sums leave it free: two cells of at
         # least 1 sharing 2 are both 1. Suppress one more cell until every suppressed cell's
         # range, given all that is known, holds two whole numbers or more.
-        recoverable = _recoverable(known, hidden, order)
+        recoverable = _recoverable(known, hidden, order, scope=scope)
         if recoverable is None:
-            return frozenset(hidden)
-        hidden.add(_widening_cell(known, hidden, recoverable, order))
+            return frozenset(hidden & scope.free)
+        hidden.add(_widening_cell(known, hidden, recoverable, order, scope))
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """Which cells this run may suppress (free), which are unknown whatever it does (suppressed
+    earlier, or never published), and which of the never-published ones must stay impossible to
+    work out (those from 1 to threshold - 1)."""
+
+    free: frozenset
+    unknown: frozenset
+    unguarded: frozenset  # never published, and fine to be worked out (0, or threshold or more)
+
+    @classmethod
+    def of(cls, counts, settled, unpublished, threshold) -> "_Scope":
+        unpublished = set(unpublished)
+        for cell in [*settled, *unpublished]:
+            if cell not in counts:
+                raise ValueError(f"{cell!r} is settled or unpublished but has no value")
+        return cls(
+            free=frozenset(c for c in counts if c not in settled and c not in unpublished),
+            unknown=frozenset({c for c, hid in settled.items() if hid} | unpublished),
+            unguarded=frozenset(c for c in unpublished if not is_primary(counts[c], threshold)),
+        )
+
+    def guarded(self, cell: Hashable) -> bool:
+        """Whether a hidden cell must not be possible to work out."""
+        return cell not in self.unguarded
 
 
 def suppress_rate(
@@ -276,17 +324,43 @@ def _preference(counts: Mapping[Hashable, int], cell: Hashable) -> tuple[bool, i
     return (counts[cell] == 0, counts[cell])
 
 
-def _close_lines(counts: Mapping[Hashable, int], lines: list[Line], hidden: set) -> None:
-    """The rule of docs/metrics.md: a line with one suppressed cell loses its next smallest."""
+def _close_lines(
+    counts: Mapping[Hashable, int], lines: list[Line], hidden: set, scope: "_Scope"
+) -> None:
+    """The rule of docs/metrics.md: a line with one suppressed cell loses its next smallest
+    (of the cells this run may suppress; the linear algebra deals with a line that has none)."""
     changed = True
     while changed:
         changed = False
         for line in lines:
-            if sum(cell in hidden for cell in line) == 1:
-                # min keeps the first of equal cells, so ties go by order in the line.
-                shown = [cell for cell in line if cell not in hidden]
+            alone = [cell for cell in line if cell in hidden]
+            if len(alone) != 1 or not scope.guarded(alone[0]):
+                continue
+            # min keeps the first of equal cells, so ties go by order in the line.
+            shown = [cell for cell in line if cell not in hidden and cell in scope.free]
+            if shown:
                 hidden.add(min(shown, key=lambda cell: _preference(counts, cell)))
                 changed = True
+
+
+def _pruned(lines: list[Line], hidden: set, scope: "_Scope") -> list[Line]:
+    """The lines less those that tie nothing: a line holding a hidden cell that may be worked
+    out and is in no other line (a change between releases) only says what that cell is."""
+    kept = list(lines)
+    while True:
+        seen: dict[Hashable, int] = {}
+        for line in kept:
+            for cell in line:
+                if cell in hidden:
+                    seen[cell] = seen.get(cell, 0) + 1
+        loose = {
+            line
+            for line in kept
+            if any(seen[c] == 1 and not scope.guarded(c) for c in line if c in hidden)
+        }
+        if not loose:
+            return kept
+        kept = [line for line in kept if line not in loose]
 
 
 def _pinned(lines: list[Line], hidden: set, order: Mapping[Hashable, int]) -> list[Hashable]:
@@ -332,6 +406,7 @@ def _unpinning_cell(
     hidden: set,
     cell: Hashable,
     order: Mapping[Hashable, int],
+    scope: "_Scope",
 ) -> Hashable:
     """The shown cell whose suppression stops cell being worked out: the smallest positive one
     sharing a line with it, else the smallest positive one tied to it through other lines, else
@@ -339,13 +414,19 @@ def _unpinning_cell(
 
     In a two-way table a cell sharing a line always does it, but it may be a zero.
     """
-    near = dict.fromkeys(c for line in lines if cell in line for c in line if c not in hidden)
+    near = dict.fromkeys(
+        c for line in lines if cell in line for c in line if c not in hidden and c in scope.free
+    )
     tied = _tied_cells(lines, cell)
-    far = [c for c in tied if c not in hidden and c not in near]
+    far = [c for c in tied if c not in hidden and c not in near and c in scope.free]
     ranked = sorted([*near, *far], key=lambda c: (counts[c] == 0, c not in near, counts[c]))
     for candidate in ranked:
         if cell not in _pinned(lines, hidden | {candidate}, order):
             return candidate
+    if ranked:
+        # No one cell does it (a change between releases tied to several shown cells): hide
+        # the best and go on; the line rule and the next rounds add what else it takes.
+        return ranked[0]
     raise ValueError(
         f"cell {cell!r} can be worked out from its lines whatever else is suppressed: "
         "check the lines passed to suppressed_cells"
@@ -370,7 +451,7 @@ def _tied_cells(lines: list[Line], cell: Hashable) -> dict[Hashable, None]:
 
 
 @dataclass(frozen=True)
-class _Known:
+class _Known:  # frozen, but cached_property needs the instance __dict__, which it keeps
     """What an outsider knows besides the shown cells: the line sums, a lower bound for some
     cells (every cell is at least 0), and pairs (small, large) with small <= large."""
 
@@ -378,6 +459,26 @@ class _Known:
     lines: list[Line]
     lower: Mapping[Hashable, int]
     orders: list[tuple[Hashable, Hashable]]
+
+    @functools.cached_property
+    def groups_of(self) -> dict[Hashable, list[tuple]]:
+        """Each cell's lines and orders (to find one cell's block without the others')."""
+        groups: dict[Hashable, list[tuple]] = {}
+        for group in [*self.lines, *self.orders]:
+            for cell in group:
+                groups.setdefault(cell, []).append(group)
+        return groups
+
+    def block_of(self, cell: Hashable, hidden: set, order: Mapping[Hashable, int]) -> list:
+        """The hidden cells joined to cell by lines and orders, in order."""
+        found, todo = {cell}, [cell]
+        while todo:
+            for group in self.groups_of.get(todo.pop(), ()):
+                for other in group:
+                    if other in hidden and other not in found:
+                        found.add(other)
+                        todo.append(other)
+        return sorted(found, key=order.__getitem__)
 
 
 def _checked_bounds(
@@ -527,12 +628,13 @@ class _Block:
             if point is not None:
                 self._settle(point)
 
-    def recoverable(self, k: int) -> bool:
+    def recoverable(self, k: int, search: bool = True) -> bool:
         """Whether cell k's range holds one whole number only: the highest value it can take
-        and the lowest, each rounded inwards with TOLERANCE, are the same."""
+        and the lowest, each rounded inwards with TOLERANCE, are the same. Without search, the
+        block's other cells are not settled first (worth it only when several are asked)."""
         if self.safe[k]:
             return False
-        if not self.searched:
+        if search and not self.searched:
             self._search()
             if self.safe[k]:
                 return False
@@ -577,13 +679,23 @@ def _blocks(known: _Known, hidden: set, order: Mapping[Hashable, int]) -> dict[H
 
 
 def _recoverable(
-    known: _Known, hidden: set, order: Mapping[Hashable, int], only: Hashable | None = None
+    known: _Known,
+    hidden: set,
+    order: Mapping[Hashable, int],
+    only: Hashable | None = None,
+    scope: "_Scope | None" = None,
 ) -> Hashable | None:
     """The first hidden cell (in order) whose value can be worked out from the shown cells, the
-    sums, the lower bounds and the orders; None if none can. With only, that cell alone."""
+    sums, the lower bounds and the orders; None if none can. With only, that cell alone; with
+    scope, only the cells it guards."""
+    if only is not None:
+        cells = known.block_of(only, hidden, order)
+        block = _Block(known, hidden, cells)
+        return only if block.recoverable(cells.index(only), search=False) else None
     members = _blocks(known, hidden, order)
     built: dict[int, _Block] = {}
-    for cell in [only] if only is not None else sorted(hidden, key=order.__getitem__):
+    guarded = sorted((c for c in hidden if scope is None or scope.guarded(c)), key=order.get)
+    for cell in guarded:
         cells = members[cell]
         block = built.get(id(cells))
         if block is None:
@@ -594,7 +706,7 @@ def _recoverable(
 
 
 def _widening_cell(
-    known: _Known, hidden: set, cell: Hashable, order: Mapping[Hashable, int]
+    known: _Known, hidden: set, cell: Hashable, order: Mapping[Hashable, int], scope: "_Scope"
 ) -> Hashable:
     """The shown cell whose suppression (and the line rule after it) stops cell being worked
     out with the bounds and orders: the smallest positive one sharing a line or an order with
@@ -604,13 +716,17 @@ def _widening_cell(
     """
     counts = known.counts
     groups = [*known.lines, *known.orders]
-    near = dict.fromkeys(c for group in groups if cell in group for c in group if c not in hidden)
+    near = dict.fromkeys(
+        c for group in groups if cell in group for c in group if c not in hidden and c in scope.free
+    )
     tied = _tied_cells(groups, cell)
-    far = [c for c in tied if c not in hidden and c not in near]
+    far = [c for c in tied if c not in hidden and c not in near and c in scope.free]
     ranked = sorted([*near, *far], key=lambda c: (counts[c] == 0, c not in near, counts[c]))
-    for candidate in ranked:
+    # Across releases nearly every cell is tied to every other: trying them all costs minutes,
+    # and hiding the smallest near cell and going on is as safe (only more is suppressed).
+    for candidate in ranked[: len(near) + FAR_CANDIDATES]:
         trial = hidden | {candidate}
-        _close_lines(counts, known.lines, trial)
+        _close_lines(counts, known.lines, trial, scope)
         if _recoverable(known, trial, order, only=cell) is None:
             return candidate
     if ranked:

@@ -1,10 +1,10 @@
 """The append-only store beside the data file: what must outlive every import.
 
 The data file is rebuilt and swapped by every import; what is on record about the service's
-own acts (import attempts that changed nothing, public releases, later the audit log) lives
-here instead, in `<data file stem>.ledger.duckdb`, and is only ever added to. Nothing in the
-package updates or deletes a row of it; imports, schema migrations and database swaps never
-touch it.
+own acts (import attempts that changed nothing, the register of public releases, later the
+audit log) lives here instead, in `<data file stem>.ledger.duckdb`, and is only ever added to.
+Nothing in the package updates or deletes a row of it; imports, schema migrations and database
+swaps never touch it.
 
 DuckDB lets one process write a file, or several read it, not both: writers take the ledger's
 lock exclusively, readers share it, and each holds the file only for the moment it needs.
@@ -36,6 +36,39 @@ create table if not exists import_attempts (
     result varchar not null,
     files json not null,
     detail varchar not null
+);
+-- The register of public releases (docs/metrics.md, "Public releases"): one row per release of
+-- a fixed period, every cell as published with the exact count behind it (for auditing later
+-- releases against it; never shown), and the released files themselves.
+create sequence if not exists release_ids start 1;
+create table if not exists releases (
+    release_id integer primary key default nextval('release_ids'),
+    period_key varchar not null,
+    first_date date not null,
+    last_date date not null,
+    as_at_date date not null,
+    released_at timestamp not null,
+    threshold integer not null,
+    software_version varchar not null,
+    revises integer,
+    data_file varchar not null
+);
+create table if not exists release_cells (
+    release_id integer not null,
+    table_name varchar not null,
+    row_number integer not null,
+    row_key varchar not null,
+    column_name varchar not null,
+    published varchar not null,
+    exact_count bigint,
+    primary key (release_id, table_name, row_key, column_name)
+);
+create table if not exists release_files (
+    release_id integer not null,
+    file_name varchar not null,
+    sha256 varchar not null,
+    content blob not null,
+    primary key (release_id, file_name)
 );
 """
 

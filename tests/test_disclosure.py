@@ -615,3 +615,47 @@ def test_property_no_suppressed_cell_can_be_worked_out_with_bounds_and_orders(ro
     # With all that is published and known, each suppressed cell can take two whole numbers.
     for cell, (low, high) in cell_ranges(values, lines, hidden, lower, orders).items():
         assert whole_numbers(low, high) >= 2, (cell, low, high)
+
+
+def test_a_change_of_1_to_4_between_two_releases_is_not_left_open():
+    """An earlier release showed a = 10, b = 20, total 30; now a = 12, b = 20, total 32. Each
+    cell alone is safe, but shown beside the earlier release they tell that 2 were added to a:
+    the changes are cells too, never published, and must not be possible to work out."""
+    earlier = {("old", "a"): 10, ("old", "b"): 20, ("old", "t"): 30}
+    new = {"a": 12, "b": 20, "t": 32}
+    changes = {("change", c): new[c] - earlier[("old", c)] for c in new}
+    lines = [[("old", "a"), ("old", "b"), ("old", "t")], ["a", "b", "t"]]
+    lines += [[("old", c), ("change", c), c] for c in new]
+    values = {**new, **earlier, **changes}
+    assert suppressed_cells(new, [["a", "b", "t"]]) == frozenset()  # alone: nothing to hide
+    hidden = suppressed_cells(
+        values, lines, settled=dict.fromkeys(earlier, False), unpublished=list(changes)
+    )
+    assert hidden <= set(new) and "a" in hidden  # only new cells are ever suppressed
+    # every way of filling the hidden cells that agrees with what is shown and known (counts
+    # only grow): the change to a, and to the total, each take more than one value
+    shown = {c: v for c, v in new.items() if c not in hidden}
+    seen = {"a": set(), "t": set()}
+    for a in range(10, 60):
+        for b in range(20, 60):
+            filled = {**shown, **{"a": a, "b": b, "t": a + b}}
+            if all(filled[c] == shown[c] for c in shown) and filled["t"] >= 30:
+                seen["a"].add(a - 10)
+                seen["t"].add(filled["t"] - 30)
+    assert len(seen["a"]) >= 2 and len(seen["t"]) >= 2, (hidden, seen)
+
+
+def test_only_the_new_release_is_suppressed_and_its_changes_may_be_worked_out_when_0():
+    """An earlier release hid a = 3 and b = 7 (total 10 shown); the same period again, the
+    figures unchanged: the earlier cells are out already and are never returned, a change of
+    0 may be worked out, and the new a (1 to 4) is hidden with its partner, as it was."""
+    earlier = {("old", "a"): 3, ("old", "b"): 7, ("old", "t"): 10}
+    new = {"a": 3, "b": 7, "t": 10}
+    changes = {("change", c): 0 for c in new}
+    lines = [[("old", "a"), ("old", "b"), ("old", "t")], ["a", "b", "t"]]
+    lines += [[("old", c), ("change", c), c] for c in new]
+    settled = {("old", "a"): True, ("old", "b"): True, ("old", "t"): False}
+    hidden = suppressed_cells(
+        {**new, **earlier, **changes}, lines, settled=settled, unpublished=list(changes)
+    )
+    assert hidden == {"a", "b"}

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import functools
+from collections.abc import Callable
 
 import duckdb
 
@@ -10,8 +11,15 @@ from oversight.analysis.overview import comparison_problem
 from oversight.constants import DEFAULT_THRESHOLD
 from oversight.db import run_query
 from oversight.filters import Filters, month_end
+from oversight.snapshot.commentary import as_at_words
 from oversight.snapshot.model import SUPPRESSED, Snapshot
-from oversight.snapshot.tables import exact_tables, headline_table, public_tables
+from oversight.snapshot.tables import (
+    Constraints,
+    constraints,
+    exact_tables,
+    headline_table,
+    public_tables,
+)
 from oversight.status import data_status
 
 
@@ -27,11 +35,14 @@ def build_snapshot(
     threshold: int = DEFAULT_THRESHOLD,
     now: dt.datetime | None = None,
     no_comparison: str = "",
+    earlier: Callable[[dict], Constraints] | None = None,
 ) -> Snapshot:
     """The snapshot of reports received from first_date to last_date (both inclusive; by
     default the first and last stored), exact, or disclosure-controlled when public; with the
     headline of the period before for comparison, when the data covers it and no reason not
-    to compare is given (no_comparison completes "No comparison is made: ...")."""
+    to compare is given (no_comparison completes "No comparison is made: ..."). earlier: what
+    releases already made add to a public snapshot's suppression, from its exact counts
+    (oversight.snapshot.across)."""
     status = data_status(con)
     if status.first_received_date is None or status.as_at_date is None:
         raise SnapshotError("The database holds no reports: import an extract first.")
@@ -47,7 +58,8 @@ def build_snapshot(
     run = functools.partial(run_query, con)
     filters = Filters(first, last)
     exact = exact_tables(run, filters, status.as_at_date)
-    tables = public_tables(exact, threshold) if public else exact
+    audit = earlier(constraints(exact).values) if public and earlier is not None else None
+    tables = public_tables(exact, threshold, audit) if public else exact
 
     before = previous_period(filters)
     problem = no_comparison or comparison_problem(before, status.first_received_date)
@@ -69,8 +81,9 @@ def build_snapshot(
         previous_first_date=before.first_date if comparable else None,
         previous_last_date=before.last_date if comparable else None,
         no_comparison_reason=problem or "",
-        notes=_notes(tables, last, status.as_at_date, threshold),
+        notes=_notes(tables, last, status.as_at_date, public),
         sources=_sources(run),
+        exact=exact if public else None,
     )
 
 
@@ -103,8 +116,10 @@ def _sources(run) -> list[dict]:
     ]
 
 
-def _notes(tables: dict, last: dt.date, as_at: dt.date, threshold: int) -> list[str]:
-    """Data-quality notes a reader of these tables should know, from the published values."""
+def _notes(tables: dict, last: dt.date, as_at: dt.date, public: bool) -> list[str]:
+    """Data-quality notes a reader of these tables should know, from the published values
+    (naming the as-at date's month only in public)."""
+    when = as_at_words(as_at, public, long=True)
     notes = []
     by_force = tables["reports_by_force"]
     unknown = by_force.loc[by_force["force_code"] == "unknown", "reports"]
@@ -117,12 +132,12 @@ def _notes(tables: dict, last: dt.date, as_at: dt.date, threshold: int) -> list[
         )
     if last > as_at:
         notes.append(
-            f"The period runs past the as-at date ({as_at:%d %B %Y}): it holds no reports "
+            f"The period runs past the as-at date ({when}): it holds no reports "
             "after that date yet."
         )
     notes.append(
         "Referrals and outcomes are counted against the period of the report they came from "
-        f"(cohort view), so far, as at {as_at:%d %B %Y}: later snapshots of the same period "
+        f"(cohort view), so far, as at {when}: later snapshots of the same period "
         "will show more of them as cases progress."
     )
     return notes

@@ -119,6 +119,31 @@ def format_date(date: dt.date, long: bool = False) -> str:
     return f"{date.day} {month if long else month[:3]} {date.year}"
 
 
+def format_month(date: dt.date, long: bool = False) -> str:
+    """A date's month only: "Jan 2025", or with long=True "January 2025"."""
+    month = MONTH_NAMES[date.month - 1]
+    return f"{month if long else month[:3]} {date.year}"
+
+
+def as_at_words(as_at: dt.date, public: bool, long: bool = False) -> str:
+    """The as-at date as an output names it: its month only in public (no public output names
+    a date finer than a month), the day internally."""
+    return format_month(as_at, long) if public else format_date(as_at, long)
+
+
+def period_words(first: dt.date, last: dt.date, public: bool, long: bool = False) -> str:
+    """A period as an output names it: by months in public ("April 2025 to March 2026"; a
+    public period is always whole months), by days internally."""
+    if not public:
+        return format_period(first, last, long)
+    if (first.year, first.month) == (last.year, last.month):
+        return format_month(first, long)
+    if first.year == last.year:
+        month = MONTH_NAMES[first.month - 1]
+        return f"{month if long else month[:3]} to {format_month(last, long)}"
+    return f"{format_month(first, long)} to {format_month(last, long)}"
+
+
 def format_period(first: dt.date, last: dt.date, long: bool = False) -> str:
     """A period, both dates inclusive: "1 Jan to 31 Mar 2025", "1 Dec 2024 to 31 Mar 2025"."""
     if first == last:
@@ -176,6 +201,7 @@ def previous_period_phrase(
     previous_first: dt.date,
     previous_last: dt.date,
     short: bool = False,
+    public: bool = False,
 ) -> str:
     """How the commentary names the earlier period: "the previous quarter (January to March
     2025)" when both periods are calendar quarters, else "the previous period of the same length
@@ -190,17 +216,19 @@ def previous_period_phrase(
         return f"the previous quarter ({months} {previous_first.year})"
     if short:
         return "the previous period"
-    return (
-        f"the previous period of the same length ({format_period(previous_first, previous_last)})"
-    )
+    words = period_words(previous_first, previous_last, public)
+    return f"the previous period of the same length ({words})"
 
 
 # --- sentences ------------------------------------------------------------------------------
 
 
-def reports_sentence(reports, first: dt.date, last: dt.date) -> str | None:
-    """How many reports the period holds."""
-    when = f"on {format_date(first)}" if first == last else f"from {format_period(first, last)}"
+def reports_sentence(reports, first: dt.date, last: dt.date, public: bool = False) -> str | None:
+    """How many reports the period holds (its months only, in public)."""
+    if public:
+        when = f"in {period_words(first, last, public)}"
+    else:
+        when = f"on {format_date(first)}" if first == last else f"from {format_period(first, last)}"
     if reports is None:
         return None
     if is_suppressed(reports):
@@ -261,9 +289,11 @@ def share_sentence(part, whole, noun: str, predicate: str) -> str | None:
     )
 
 
-def case_to_answer_sentence(case_to_answer, investigations, as_at: dt.date) -> str | None:
+def case_to_answer_sentence(
+    case_to_answer, investigations, as_at: dt.date, public: bool = False
+) -> str | None:
     """How many investigations have found a case to answer so far."""
-    so_far = f"so far (as at {format_date(as_at)})"
+    so_far = f"so far (as at {as_at_words(as_at, public)})"
     if case_to_answer is None or investigations is None:
         return None
     if is_suppressed(investigations):
@@ -445,7 +475,7 @@ def commentary(snapshot) -> list[tuple[str, list[str]]]:
 
     reports = now("reports")
     about_reports = [
-        reports_sentence(reports, snapshot.first_date, snapshot.last_date),
+        reports_sentence(reports, snapshot.first_date, snapshot.last_date, snapshot.public),
         share_sentence(now("reports_phone"), reports, "reports", "made by phone"),
         share_sentence(now("reports_online"), reports, "reports", "made online"),
         share_sentence(now("anonymous_reports"), reports, "reports", "made anonymously"),
@@ -464,7 +494,7 @@ def commentary(snapshot) -> list[tuple[str, list[str]]]:
             snapshot.previous_last_date,
         )
         # the heading names the earlier period in full, its sentences briefly
-        compared_heading = "Change on " + previous_period_phrase(*dates)
+        compared_heading = "Change on " + previous_period_phrase(*dates, public=snapshot.public)
         phrase = previous_period_phrase(*dates, short=True)
         compared = [
             change_sentence(noun, now(measure), headline_value(previous, measure), phrase)
@@ -476,7 +506,9 @@ def commentary(snapshot) -> list[tuple[str, list[str]]]:
         )
 
     outcomes = [
-        case_to_answer_sentence(now("case_to_answer"), now("investigations"), snapshot.as_at),
+        case_to_answer_sentence(
+            now("case_to_answer"), now("investigations"), snapshot.as_at, snapshot.public
+        ),
         removal_sentence(now("removed_from_policing"), now("dismissals")),
         open_cases_sentence(now("open_cases")),
         awaiting_sentence(now("awaiting_force_decision"), now("awaiting_force_decision_overdue")),

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from oversight.disclosure import SUPPRESSED  # noqa: F401  (re-exported: "[c]")
+from oversight.snapshot.periods import PublicPeriod
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,11 @@ class Snapshot:
     # The extract files the database was built from (import_id, imported_at, file_name,
     # table_name, sha256, rows_read), for metadata.json.
     sources: list[dict] = field(default_factory=list)
+    # A public snapshot's fixed period (a financial year or a quarter), or None.
+    period: PublicPeriod | None = None
+    # The exact tables behind a public snapshot, kept for the register's audits of later
+    # releases; never written to a file.
+    exact: dict[str, pd.DataFrame] | None = field(default=None, repr=False)
 
     def table(self, name: str) -> pd.DataFrame:
         """The published table of that name."""

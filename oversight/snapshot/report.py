@@ -22,17 +22,18 @@ from oversight.snapshot.commentary import (
     MONTH_NAMES,
     OVERDUE_DAYS,
     SHARE_MINIMUM,
+    as_at_words,
     as_number,
     commentary,
     format_count,
     format_date,
     format_days,
     format_number,
-    format_period,
     headline_value,
     is_empty,
     is_suppressed,
     percent_of,
+    period_words,
     plural,
 )
 from oversight.snapshot.model import TABLES, Snapshot, TableSpec
@@ -255,8 +256,17 @@ def published_table(spec: TableSpec, frame: pd.DataFrame, threshold: int) -> str
 # --- sections -------------------------------------------------------------------------------
 
 
+def _period_text(snapshot: Snapshot, long: bool = False) -> str:
+    # months only in public: no public output names a date finer than a month
+    return period_words(snapshot.first_date, snapshot.last_date, snapshot.public, long)
+
+
+def _as_at_text(snapshot: Snapshot, long: bool = False) -> str:
+    return as_at_words(snapshot.as_at, snapshot.public, long)
+
+
 def _header(snapshot: Snapshot) -> str:
-    period_long = format_period(snapshot.first_date, snapshot.last_date, long=True)
+    period_long = _period_text(snapshot, long=True)
     banners = []
     if snapshot.synthetic:
         banners.append(
@@ -281,7 +291,7 @@ def _header(snapshot: Snapshot) -> str:
         )
     facts = [
         ("Period", f"{period_long} (the dates reports were received, both inclusive)"),
-        ("As at", f"{format_date(snapshot.as_at, long=True)}: referrals and outcomes so far"),
+        ("As at", f"{_as_at_text(snapshot, long=True)}: referrals and outcomes so far"),
         ("Generated", _format_generated(snapshot.generated_at)),
         ("Software", f"Oversight {snapshot.software_version}"),
         ("Status", "Experimental statistics"),
@@ -379,11 +389,11 @@ def _headline_section(snapshot: Snapshot) -> str:
         [HEADLINE_LABELS.get(measure, measure), measure, _shown(headline_value(headline, measure))]
         for measure in headline["measure"]
     ]
-    as_at = format_date(snapshot.as_at, long=True)
+    as_at = _as_at_text(snapshot, long=True)
     return (
         '<section id="headline" aria-labelledby="headline-title">\n'
         '<h2 id="headline-title">Headline figures</h2>\n'
-        f"<p>Reports received from {_e(format_period(snapshot.first_date, snapshot.last_date))}"
+        f"<p>Reports received {'in' if snapshot.public else 'from'} {_e(_period_text(snapshot))}"
         f", and the referrals and outcomes of those reports so far, as at {_e(as_at)}.</p>\n"
         f'<div class="figures">{"".join(cards)}</div>\n'
         '<h3 id="all-headline-figures">All headline figures</h3>\n'
@@ -459,10 +469,7 @@ def _table_reference(name: str) -> str:
 def _figure(snapshot: Snapshot, name: str, title: str, chart: str, caption: str) -> str:
     """A chart under its visible title and a line giving the period and the as-at date, with
     a caption (already HTML) saying what it shows and where its numbers are."""
-    subtitle = (
-        f"Reports received {format_period(snapshot.first_date, snapshot.last_date)}; "
-        f"as at {format_date(snapshot.as_at)}."
-    )
+    subtitle = f"Reports received {_period_text(snapshot)}; as at {_as_at_text(snapshot)}."
     return (
         f'<figure aria-labelledby="figure-{name}">\n<h3 id="figure-{name}">{_e(title)}</h3>\n'
         f'<p class="subtitle">{_e(subtitle)}</p>\n{chart}\n'
@@ -569,7 +576,7 @@ def force_rate_chart(snapshot: Snapshot) -> str | None:
             rate,
             GROUP_COLOURS["national"],
         )
-    period = format_period(snapshot.first_date, snapshot.last_date)
+    period = _period_text(snapshot)
     title = f"Reports per 1,000 officers by force named, {period}"
     top, bottom = rated[0], rated[-1]
     desc = (
@@ -788,7 +795,7 @@ def _methodology_section(snapshot: Snapshot) -> str:
 <p>A report belongs to the period that holds the date it was received. Referrals and outcomes
 are counted against the period of the report they came from (the cohort view), so "of the
 reports received in the period, how many have led to an investigation so far" has one answer;
-they are counted as at {_e(format_date(snapshot.as_at, long=True))}, the latest date anywhere in
+they are counted as at {_e(_as_at_text(snapshot, long=True))}, the latest date anywhere in
 the stored extracts, and later snapshots of the same period may show more of them.</p>
 <p>A report counts for its <em>subject force</em>, the force the reported person works for; a
 referral and its outcomes count for the <em>receiving force</em>. Reports whose subject force is
@@ -825,7 +832,7 @@ would understate the wait, so it is never shown.</p>
 
 def render_report(snapshot: Snapshot) -> str:
     """The report as one self-contained HTML document."""
-    period = format_period(snapshot.first_date, snapshot.last_date, long=True)
+    period = _period_text(snapshot, long=True)
     status = "public" if snapshot.public else "internal, not for publication"
     title = f"Transparency snapshot, {period} ({status})"
     # No request of any kind is allowed: styles are inline, images are inline SVG.

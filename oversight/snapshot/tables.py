@@ -2,6 +2,8 @@
 exact (internal) or disclosure-controlled (public)."""
 
 import datetime as dt
+from collections.abc import Hashable
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -123,17 +125,57 @@ def _typed(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
     return out.where(out.notna(), None)
 
 
-def public_tables(
-    exact: dict[str, pd.DataFrame], threshold: int = DEFAULT_THRESHOLD
-) -> dict[str, pd.DataFrame]:
-    """The same tables under the disclosure rules of docs/metrics.md: small counts and the
-    cells that would reveal them, and the rates and times built on them, shown as [c]."""
-    hidden = disclosure.suppressed_cells(
+@dataclass
+class Constraints:
+    """What suppression works over: the counts by cell, the published sums tying them, what the
+    public knows besides (lower bounds, orders), and, across releases, the cells already
+    published (True where suppressed) and the changes between releases, never published."""
+
+    values: dict[Hashable, int]
+    lines: list[list[Hashable]]
+    lower_bounds: dict[Hashable, int]
+    orders: list[tuple[Hashable, Hashable]]
+    settled: dict[Hashable, bool] = field(default_factory=dict)
+    unpublished: list[Hashable] = field(default_factory=list)
+
+    def add(self, other: "Constraints") -> None:
+        self.values.update(other.values)
+        self.lines += other.lines
+        self.lower_bounds.update(other.lower_bounds)
+        self.orders += other.orders
+        self.settled.update(other.settled)
+        self.unpublished += other.unpublished
+
+
+def constraints(exact: dict[str, pd.DataFrame]) -> Constraints:
+    """The constraints of one set of tables (cells keyed (table, row key, column))."""
+    return Constraints(
         _values(exact),
         _lines(exact),
+        _lower_bounds(exact),
+        [*_headline_orders(), *_outcome_orders(exact)],
+    )
+
+
+def public_tables(
+    exact: dict[str, pd.DataFrame],
+    threshold: int = DEFAULT_THRESHOLD,
+    earlier: Constraints | None = None,
+) -> dict[str, pd.DataFrame]:
+    """The same tables under the disclosure rules of docs/metrics.md: small counts and the
+    cells that would reveal them, and the rates and times built on them, shown as [c]; with
+    earlier, also so that nothing already released, and no change since, can be worked out."""
+    known = constraints(exact)
+    if earlier is not None:
+        known.add(earlier)
+    hidden = disclosure.suppressed_cells(
+        known.values,
+        known.lines,
         threshold,
-        lower_bounds=_lower_bounds(exact),
-        orders=[*_headline_orders(), *_outcome_orders(exact)],
+        lower_bounds=known.lower_bounds,
+        orders=known.orders,
+        settled=known.settled,
+        unpublished=known.unpublished,
     )
     return {name: _suppressed(name, frame, hidden) for name, frame in exact.items()}
 

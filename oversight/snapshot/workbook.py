@@ -21,6 +21,7 @@ from xlsxwriter.utility import cell_autofit_width
 from oversight import disclosure
 from oversight.analysis.reports import CATEGORY_LABELS
 from oversight.exports import FORMULA_STARTS, neutralise_formulas
+from oversight.snapshot.commentary import as_at_words, period_words
 from oversight.snapshot.model import SUPPRESSED, TABLES, Revision, Snapshot, TableSpec
 
 NOT_AVAILABLE = "[x]"
@@ -409,9 +410,8 @@ def _cover(snapshot: Snapshot) -> gpt.Cover:
         f"The figures of one transparency snapshot of the {SERVICE}: reports made by members "
         "of the public about police officers, staff and volunteers, the referrals of those "
         "reports to forces, and their outcomes so far.",
-        f"Period: reports received from {_date(snapshot.first_date)} to "
-        f"{_date(snapshot.last_date)}, both dates included.",
-        f"As at: {_date(snapshot.as_at)}, the latest date in the stored records. Referrals and "
+        f"Period: reports received {_period(snapshot)}, both included.",
+        f"As at: {_as_at(snapshot)}, the latest date in the stored records. Referrals and "
         "outcomes are counted up to that date.",
         f"Generated: {_moment(snapshot.generated_at)}, by Oversight "
         f"{_checked(snapshot.software_version)}.",
@@ -497,7 +497,15 @@ def _references(keys: tuple[str, ...]) -> str:
 
 
 def _period(snapshot: Snapshot) -> str:
+    # months only in public: no public output names a date finer than a month
+    if snapshot.public:
+        return period_words(snapshot.first_date, snapshot.last_date, True, long=True)
     return f"{_date(snapshot.first_date)} to {_date(snapshot.last_date)}"
+
+
+def _as_at(snapshot: Snapshot) -> str:
+    public = snapshot.public
+    return as_at_words(snapshot.as_at, True, long=True) if public else _date(snapshot.as_at)
 
 
 def _date(day: dt.date) -> str:

@@ -2,6 +2,8 @@
 snapshot.xlsx, snapshot.html and metadata.json; comparing with an earlier snapshot."""
 
 import csv
+import dataclasses
+import datetime as dt
 import hashlib
 import io
 import json
@@ -16,6 +18,7 @@ import pandas as pd
 from oversight import disclosure
 from oversight.exports import neutralise_formulas
 from oversight.snapshot.build import SnapshotError
+from oversight.snapshot.commentary import as_at_words, period_words
 from oversight.snapshot.model import TABLES, Revision, Snapshot, TableSpec
 from oversight.snapshot.report import write_report
 from oversight.snapshot.tables import ROW_KEYS
@@ -68,35 +71,45 @@ def _cell(value, column: str) -> str:
     return str(value)
 
 
-def write_snapshot(
-    snapshot: Snapshot, out_dir: Path, previous_dir: Path | None = None
-) -> dict[str, str]:
-    """Write every file of the snapshot into out_dir (which must not exist, or be empty), all
-    or nothing. With previous_dir, first list the figures that changed since that earlier
-    snapshot of the same period (into snapshot.revisions). Returns {file name: sha256}."""
-    out_dir = Path(out_dir)
-    if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
-        raise SnapshotError(f"{out_dir} already exists and is not empty: choose a new folder.")
+def snapshot_files(
+    snapshot: Snapshot, previous_dir: Path | None = None, now: dt.datetime | None = None
+) -> tuple[Snapshot, dict[str, bytes]]:
+    """Every file of the snapshot, by name (the one code path behind the command line's folder,
+    the Publish page's zip and a release in the register), and the snapshot as written:
+    generated_at is now, when the files are made, not when the figures were computed. With
+    previous_dir, the figures that changed since that earlier internal snapshot of the same
+    period are listed (snapshot.revisions)."""
+    snapshot = dataclasses.replace(
+        snapshot, generated_at=(now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
+    )
     csvs = {f"{spec.name}.csv": table_csv(snapshot.tables[spec.name], spec) for spec in TABLES}
     if previous_dir is not None:
         compare_with_previous(snapshot, Path(previous_dir), csvs)
+    files = dict(csvs)
+    with tempfile.TemporaryDirectory() as scratch:
+        write_workbook(snapshot, Path(scratch) / WORKBOOK)
+        write_report(snapshot, Path(scratch) / REPORT)
+        for name in (WORKBOOK, REPORT):
+            files[name] = (Path(scratch) / name).read_bytes()
+    files[COVER] = cover_note(snapshot).encode("utf-8")
+    # metadata.json describes the others
+    hashes = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
+    files[METADATA] = (
+        json.dumps(metadata(snapshot, hashes), indent=2, ensure_ascii=False) + "\n"
+    ).encode("utf-8")
+    return snapshot, files
 
+
+def write_files(files: dict[str, bytes], out_dir: Path) -> None:
+    """Write the files into out_dir (which must not exist, or be empty), all or nothing."""
+    out_dir = Path(out_dir)
+    if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
+        raise SnapshotError(f"{out_dir} already exists and is not empty: choose a new folder.")
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     building = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
     try:
-        for name, data in csvs.items():
+        for name, data in files.items():
             (building / name).write_bytes(data)
-        write_workbook(snapshot, building / WORKBOOK)
-        write_report(snapshot, building / REPORT)
-        (building / COVER).write_text(cover_note(snapshot), encoding="utf-8")
-        hashes = {
-            name: _sha256(building / name)
-            for name in [*csvs, WORKBOOK, REPORT, COVER]  # metadata.json describes these
-        }
-        (building / METADATA).write_text(
-            json.dumps(metadata(snapshot, hashes), indent=2, ensure_ascii=False) + "\n",
-            encoding="utf-8",
-        )
         os.chmod(building, 0o755)
         if out_dir.exists():
             out_dir.rmdir()  # empty: checked above
@@ -104,29 +117,45 @@ def write_snapshot(
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
-    return hashes
 
 
-def snapshot_zip(snapshot: Snapshot) -> bytes:
+def write_snapshot(
+    snapshot: Snapshot, out_dir: Path, previous_dir: Path | None = None
+) -> dict[str, str]:
+    """Write every file of the snapshot into out_dir (which must not exist, or be empty), all
+    or nothing; returns {file name: sha256} of the files metadata.json describes."""
+    written, files = snapshot_files(snapshot, previous_dir)
+    snapshot.revisions = written.revisions
+    snapshot.previous_generated_at = written.previous_generated_at
+    write_files(files, out_dir)
+    return {
+        name: hashlib.sha256(data).hexdigest() for name, data in files.items() if name != METADATA
+    }
+
+
+def zip_name(snapshot: Snapshot) -> str:
+    """The folder inside a snapshot's zip, and the zip's name without .zip."""
+    period = snapshot.period.key if snapshot.period is not None else (
+        f"{snapshot.first_date}_{snapshot.last_date}"
+    )  # fmt: skip
+    return f"oversight_snapshot_{period}_{'public' if snapshot.public else 'internal'}"
+
+
+def files_zip(files: dict[str, bytes], folder: str) -> bytes:
+    """Files in one zip (for a download), under one folder."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in sorted(files):
+            # a fixed timestamp: the same files give the same zip
+            info = zipfile.ZipInfo(f"{folder}/{name}", date_time=(2024, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, files[name])
+    return buffer.getvalue()
+
+
+def snapshot_zip(snapshot: Snapshot, now: dt.datetime | None = None) -> bytes:
     """Every file of the snapshot in one zip (for a download), under a folder named for it."""
-    folder = f"oversight_snapshot_{snapshot.first_date}_{snapshot.last_date}" + (
-        "_public" if snapshot.public else "_internal"
-    )
-    with tempfile.TemporaryDirectory() as scratch:
-        written = Path(scratch) / folder
-        write_snapshot(snapshot, written)
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for path in sorted(written.iterdir()):
-                # a fixed timestamp: the same snapshot gives the same zip
-                info = zipfile.ZipInfo(f"{folder}/{path.name}", date_time=(2024, 1, 1, 0, 0, 0))
-                info.compress_type = zipfile.ZIP_DEFLATED
-                archive.writestr(info, path.read_bytes())
-        return buffer.getvalue()
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return files_zip(snapshot_files(snapshot, now=now)[1], zip_name(snapshot))
 
 
 def compare_with_previous(snapshot: Snapshot, previous_dir: Path, csvs: dict[str, bytes]) -> None:
@@ -182,12 +211,13 @@ def metadata(snapshot: Snapshot, hashes: dict[str, str]) -> dict:
     """What metadata.json holds (docs/metrics.md, "The published tables")."""
     return {
         "title": title(snapshot),
-        "period": {
-            "first_date": str(snapshot.first_date),
-            "last_date": str(snapshot.last_date),
-            "dates": "received_at of the reports, both dates inclusive",
-        },
-        "as_at_date": str(snapshot.as_at),
+        "period": _period(snapshot),
+        # months only in public: no public output names a date finer than a month
+        **(
+            {"as_at_month": f"{snapshot.as_at:%Y-%m}"}
+            if snapshot.public
+            else {"as_at_date": str(snapshot.as_at)}
+        ),
         "generated_at": snapshot.generated_at.isoformat(),
         "software": {"name": "oversight", "version": snapshot.software_version},
         "public": snapshot.public,
@@ -220,6 +250,7 @@ def metadata(snapshot: Snapshot, hashes: dict[str, str]) -> dict:
                 for r in snapshot.revisions
             ]
         ),
+        "comparison": _comparison(snapshot),
         "notes": snapshot.notes,
         # the extracts' names, import times and row counts are internal detail, not published
         "sources": [] if snapshot.public else snapshot.sources,
@@ -227,10 +258,47 @@ def metadata(snapshot: Snapshot, hashes: dict[str, str]) -> dict:
     }
 
 
+def _period(snapshot: Snapshot) -> dict:
+    if not snapshot.public:
+        return {
+            "first_date": str(snapshot.first_date),
+            "last_date": str(snapshot.last_date),
+            "dates": "received_at of the reports, both dates inclusive",
+        }
+    return {
+        "name": snapshot.period.label if snapshot.period is not None else "",
+        "key": snapshot.period.key if snapshot.period is not None else "",
+        "first_month": f"{snapshot.first_date:%Y-%m}",
+        "last_month": f"{snapshot.last_date:%Y-%m}",
+        "dates": "received_at of the reports, both months whole and inclusive",
+    }
+
+
+def _comparison(snapshot: Snapshot) -> dict:
+    """The earlier period's headline the commentary compares with (as published), or why
+    there is none."""
+    if snapshot.previous_headline is None:
+        return {"reason_none": snapshot.no_comparison_reason}
+    first, last = snapshot.previous_first_date, snapshot.previous_last_date
+    spec = next(spec for spec in TABLES if spec.name == "headline")
+    text = table_text(snapshot.previous_headline, spec)
+    return {
+        "period": (
+            {"first_month": f"{first:%Y-%m}", "last_month": f"{last:%Y-%m}"}
+            if snapshot.public
+            else {"first_date": str(first), "last_date": str(last)}
+        ),
+        "headline": dict(zip(text["measure"], text["value"], strict=True)),
+    }
+
+
 def title(snapshot: Snapshot) -> str:
-    """The snapshot's title, with its period."""
+    """The snapshot's title, with its period (months only in public)."""
     return (
         "Police Anti-Corruption and Abuse Reporting Service: reports received "
+        + period_words(snapshot.first_date, snapshot.last_date, snapshot.public, long=True)
+        if snapshot.public
+        else "Police Anti-Corruption and Abuse Reporting Service: reports received "
         f"{snapshot.first_date:%d %B %Y} to {snapshot.last_date:%d %B %Y}"
     )
 
@@ -253,10 +321,9 @@ def cover_note(snapshot: Snapshot) -> str:
     lines += [
         audience,
         "",
-        f"- Period: reports received {snapshot.first_date:%d %B %Y} to "
-        f"{snapshot.last_date:%d %B %Y} (both inclusive)",
-        f"- As at: {snapshot.as_at:%d %B %Y} (the latest date in the stored extracts; "
-        "referrals and outcomes so far, by then)",
+        f"- Period: reports received {_period_words(snapshot)} (both inclusive)",
+        f"- As at: {as_at_words(snapshot.as_at, snapshot.public, long=True)} (the latest date "
+        "in the stored extracts; referrals and outcomes so far, by then)",
         f"- Generated: {snapshot.generated_at:%Y-%m-%d %H:%M} UTC by Oversight "
         f"{snapshot.software_version}",
         "",
@@ -284,7 +351,9 @@ def cover_note(snapshot: Snapshot) -> str:
     else:
         lines.append("None applied: this internal snapshot holds exact figures.")
     lines += ["", "## Revisions", ""]
-    if snapshot.revisions is None:
+    if snapshot.revisions is None and snapshot.public:
+        lines.append("This is the first release of this period.")
+    elif snapshot.revisions is None:
         lines.append("No earlier snapshot of this period was compared.")
     elif not snapshot.revisions:
         lines.append(
@@ -307,6 +376,12 @@ def cover_note(snapshot: Snapshot) -> str:
     lines += ["", "## Notes", ""]
     lines += [f"- {note}" for note in snapshot.notes]
     return "\n".join(lines) + "\n"
+
+
+def _period_words(snapshot: Snapshot) -> str:
+    if snapshot.public:
+        return period_words(snapshot.first_date, snapshot.last_date, True, long=True)
+    return f"{snapshot.first_date:%d %B %Y} to {snapshot.last_date:%d %B %Y}"
 
 
 def _md(text: str) -> str:

@@ -1,14 +1,20 @@
 """The public view (OVERSIGHT_AUDIENCE=public) and the staff-only Publish page, in AppTest:
-the public sees only disclosure-controlled figures of whole financial years, checked against
+the public sees only releases from the register, as they were published, checked against
 counts worked out by hand from the demo extract."""
 
 import datetime as dt
+import shutil
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from oversight.db import connect_read_only
+from oversight.ingest import import_extract
 from oversight.snapshot.model import SUPPRESSED
+from oversight.snapshot.periods import PublicPeriod
+from oversight.snapshot.release import publish
 from tests.pages.conftest import APP
+from tests.snapshot.test_snapshot import revised_extract
 from tests.snapshot.test_tables import expected_tables
 
 TILES = {
@@ -24,13 +30,32 @@ TILES = {
     "Awaiting a force's decision": "awaiting_force_decision",
 }
 YEARS = {"fy2024": (dt.date(2024, 4, 1), dt.date(2025, 3, 31)),
-         "fy2025": (dt.date(2025, 4, 1), dt.date(2026, 3, 31))}  # fmt: skip
+         "fy2023": (dt.date(2023, 4, 1), dt.date(2024, 3, 31))}  # fmt: skip
+
+
+def release(db_path, *periods: PublicPeriod, now: dt.datetime | None = None) -> None:
+    con = connect_read_only(db_path)
+    try:
+        for period in periods:
+            publish(db_path, con, period, now=now)
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def released_db(demo_database, tmp_path_factory):
+    """A copy of the demo database (the shared one must stay as it is) with FY 2023/24 and
+    FY 2024/25 released."""
+    db_path = tmp_path_factory.mktemp("released") / "demo.duckdb"
+    shutil.copy(demo_database, db_path)
+    release(db_path, PublicPeriod(2024), PublicPeriod(2023))
+    return db_path
 
 
 @pytest.fixture
-def open_public(page_db, monkeypatch):
-    def opener(query: dict | None = None) -> AppTest:
-        monkeypatch.setenv("OVERSIGHT_DB", str(page_db))
+def open_public(released_db, monkeypatch):
+    def opener(query: dict | None = None, db_path=None) -> AppTest:
+        monkeypatch.setenv("OVERSIGHT_DB", str(db_path or released_db))
         monkeypatch.setenv("OVERSIGHT_AUDIENCE", "public")
         app = AppTest.from_file(APP, default_timeout=120)
         for key, value in (query or {}).items():
@@ -47,29 +72,80 @@ def published(value: int) -> str:
     return SUPPRESSED if 1 <= value <= 4 else f"{value:,}"
 
 
+def tiles(app: AppTest) -> dict[str, str]:
+    return {metric.label: metric.value for metric in app.metric}
+
+
 @pytest.mark.parametrize("year", YEARS)
-def test_public_tiles_are_the_counts_with_small_ones_hidden(open_public, demo, year):
+def test_public_tiles_are_the_released_counts_with_small_ones_hidden(open_public, demo, year):
     app = open_public({"period": year})
     headline = expected_tables(demo, *YEARS[year])["headline"].set_index("measure")["value"]
-    shown = {metric.label: metric.value for metric in app.metric}
-    assert shown == {label: published(int(headline[m])) for label, m in TILES.items()}
+    assert tiles(app) == {label: published(int(headline[m])) for label, m in TILES.items()}
 
 
-def test_choosing_another_year_changes_the_figures(open_public, demo):
-    app = open_public({"period": "fy2024"})
-    before = app.metric[0].value
-    app.selectbox(key="public_period").set_value("fy2025").run()
-    assert not app.exception
-    reports = expected_tables(demo, *YEARS["fy2025"])["headline"]["value"].iloc[0]
-    assert app.metric[0].value == f"{reports:,}" != before
-    assert app.query_params["period"] in ("fy2025", ["fy2025"])
+def test_nothing_is_shown_before_the_first_release(open_public, demo_database, tmp_path):
+    db_path = tmp_path / "demo.duckdb"
+    shutil.copy(demo_database, db_path)
+    app = open_public(db_path=db_path)
+    assert [i.value for i in app.info] == ["No figures have been published yet."]
+    assert not app.metric and not app.dataframe
 
 
-def test_only_whole_financial_years_are_offered(open_public):
+def test_only_released_periods_are_offered(open_public):
     app = open_public()
-    options = app.selectbox(key="public_period").options
-    assert options and all("Financial year" in option for option in options)
+    box = app.selectbox(key="public_period")
+    assert box.options == ["Financial year 2024/25", "Financial year 2023/24"]
     assert not app.sidebar.multiselect and not app.sidebar.date_input  # no free filters
+    app.selectbox(key="public_period").set_value("fy2023").run()
+    assert not app.exception
+    assert app.query_params["period"] in ("fy2023", ["fy2023"])
+
+
+def test_the_figures_stay_as_released_whatever_is_imported_since(
+    open_public, demo, demo_files, tmp_path
+):
+    db_path = demo_database_path(demo_files, tmp_path)
+    release(db_path, PublicPeriod(2024))
+    before = tiles(open_public({"period": "fy2024"}, db_path=db_path))
+    # one more report received in FY 2024/25 (online, Kent), imported after the release
+    import_extract(revised_extract(demo_files, tmp_path / "extract"), db_path, synthetic=True)
+    after = open_public({"period": "fy2024"}, db_path=db_path)
+    headline = expected_tables(demo, *YEARS["fy2024"])["headline"].set_index("measure")["value"]
+    assert tiles(after) == before
+    assert tiles(after)["Reports"] == f"{int(headline['reports']):,}"  # not one more
+    caption = " ".join(c.value for c in after.caption)
+    assert "Revised" not in caption and "as at October 2026" in caption
+
+
+def demo_database_path(demo_files, tmp_path):
+    db_path = tmp_path / "fresh" / "demo.duckdb"
+    import_extract(list(demo_files.values()), db_path, synthetic=True)
+    return db_path
+
+
+def test_a_revised_release_says_so(open_public, demo_files, tmp_path):
+    db_path = demo_database_path(demo_files, tmp_path)
+    release(db_path, PublicPeriod(2024), now=dt.datetime(2026, 11, 2, 9, tzinfo=dt.UTC))
+    # a revision recorded as publish records one (its checks are tested with the command line)
+    from oversight import ledger
+    from oversight.snapshot import register
+    from oversight.snapshot.release import public_snapshot
+    from oversight.snapshot.write import snapshot_files
+
+    con = connect_read_only(db_path)
+    try:
+        with ledger.appending(db_path) as ledger_con:
+            earlier = register.releases_in(ledger_con)
+            snapshot = public_snapshot(con, PublicPeriod(2024), 5, earlier)
+            written, files = snapshot_files(snapshot, now=dt.datetime(2027, 7, 5, tzinfo=dt.UTC))
+            written.exact = snapshot.exact
+            register.record(ledger_con, db_path, PublicPeriod(2024), written, files, 1)
+    finally:
+        con.close()
+    app = open_public({"period": "fy2024"}, db_path=db_path)
+    caption = " ".join(c.value for c in app.caption)
+    assert "Revised on release in July 2027" in caption
+    assert "first released in November 2026" in caption
 
 
 def test_no_table_shows_a_count_from_1_to_4(open_public):
@@ -85,6 +161,16 @@ def test_no_table_shows_a_count_from_1_to_4(open_public):
                     hidden += cell == SUPPRESSED
                     assert cell == SUPPRESSED or not 1 <= int(cell) <= 4, (column, cell)
     assert hidden > 0
+
+
+def test_the_public_page_names_no_day(open_public):
+    """Months only: not the period's first or last day, nor the as-at date (31 Oct 2026); the
+    officer figures' reference date (31 March 2025) is published reference data, not a report's."""
+    app = open_public({"period": "fy2024"})
+    text = " ".join(e.value for e in [*app.caption, *app.markdown, *app.error])
+    for day in ("1 Apr", "31 Oct", "2026-10-31", "1 April", "31 March 2025 (", "31 October"):
+        assert day not in text, day
+    assert "April 2024 to March 2025" in text and "as at October 2026" in text
 
 
 def test_the_public_reaches_no_staff_page(open_public):
@@ -105,6 +191,8 @@ def test_public_about_page_hides_import_history_and_exact_counts(open_public):
     assert "Import history" not in headers and "Data-quality notes" not in headers
     assert "Protecting reporters and officers" in headers
     assert not app.dataframe
+    text = " ".join(m.value for m in app.markdown)
+    assert "October 2026" in text and "31 October 2026" not in text  # months only in public
 
 
 def test_an_unknown_audience_shows_nothing_but_a_plain_message(page_db, monkeypatch):
@@ -127,11 +215,17 @@ def test_a_missing_database_tells_the_public_nothing_internal(tmp_path, monkeypa
     assert messages == ["The figures are not available at the moment. Please try again later."]
 
 
-def test_publish_page_previews_public_then_internal(open_page, demo):
+def test_publish_page_offers_fixed_periods_in_public_and_any_dates_internally(open_page, demo):
     app = open_page("app_pages/publish.py")
-    app.selectbox(key="publish_period").set_value("fy2024").run()
+    options = app.selectbox(key="publish_public_period").options
+    assert options[:3] == ["April to June 2026 (2026/27 quarter 1)", "Financial year 2025/26",
+                           "January to March 2026 (2025/26 quarter 4)"]  # fmt: skip
+    assert all("Financial year" in o or "quarter" in o for o in options)
+    assert not app.date_input  # no custom dates in public
+    app.selectbox(key="publish_public_period").set_value("fy2024").run()
     assert not app.exception
     assert "Public snapshot" in app.success[0].value
+    assert "publish --year 2024" in app.success[0].value
     exact = expected_tables(demo, *YEARS["fy2024"])
     public_by_force = app.dataframe[1].value.set_index("force_code")["reports"]
     exact_by_force = exact["reports_by_force"].set_index("force_code")["reports"]
@@ -140,7 +234,46 @@ def test_publish_page_previews_public_then_internal(open_page, demo):
     app.toggle[0].set_value(False).run()
     assert not app.exception
     assert "Not for publication" in app.warning[-1].value
+    app.selectbox(key="publish_period").set_value("fy2024").run()
     internal_by_force = app.dataframe[1].value.set_index("force_code")["reports"]
     assert internal_by_force.to_dict() == {k: str(v) for k, v in exact_by_force.items()}
+    app.selectbox(key="publish_period").set_value("custom").run()
+    assert app.date_input  # internal previews keep custom dates
     labels = [button.label for button in app.get("download_button")]
     assert any("zip" in label for label in labels)
+
+
+@pytest.mark.parametrize("public", [True, False])
+def test_the_publish_page_and_the_command_line_give_the_same_files(
+    open_page, page_db, tmp_path, monkeypatch, public
+):
+    """Same tables byte for byte, same cover note but its generation time, for the same
+    period and audience; a threshold setting applies to both alike (and to no internal one)."""
+    from tests.snapshot.test_snapshot import read_tables
+    from tests.system.test_cli import oversight
+
+    monkeypatch.setenv("OVERSIGHT_DISCLOSURE_THRESHOLD", "7")
+    app = open_page("app_pages/publish.py")
+    if public:
+        app.selectbox(key="publish_public_period").set_value("fy2024").run()
+    else:
+        app.toggle[0].set_value(False).run()
+        app.selectbox(key="publish_period").set_value("fy2024").run()
+    assert not app.exception
+    args = ["--year", "2024"] + (["--public"] if public else [])
+    env = {**__import__("os").environ, "OVERSIGHT_DISCLOSURE_THRESHOLD": "7"}
+    result = oversight("snapshot", "--db", str(page_db), "--out", str(tmp_path / "cli"), *args,
+                       env=env)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    files = read_tables(tmp_path / "cli")
+    shown = [frame.value for frame in app.dataframe]
+    for frame, (name, written) in zip(shown, files.items(), strict=True):
+        assert frame.equals(written), name
+    page_cover = app.expander[0].markdown[0].value
+
+    def without_time(text: str) -> str:
+        return "\n".join(line for line in text.splitlines() if not line.startswith("- Generated"))
+
+    cli_cover = (tmp_path / "cli" / "README.md").read_text(encoding="utf-8")
+    assert without_time(page_cover) == without_time(cli_cover)
+    assert ("fewer than 7" in cli_cover) == public  # the setting, in public only

@@ -442,9 +442,12 @@ def test_report_says_what_it_is(public_snapshot, internal_snapshot):
     for text in (public, internal):
         assert "Synthetic demonstration data, not real reports." in text
         assert "Experimental statistics" in text
-        assert "1 April to 30 June 2025" in text
-        assert "3 July 2025" in text  # as at
         assert "4 July 2025, 09:30 UTC" in text  # generated
+    assert "1 April to 30 June 2025" in internal and "3 July 2025" in internal  # as at
+    # months only in public: no public output names a date finer than a month
+    assert "April to June 2025" in public and "as at July 2025" in public
+    for day in ("1 Apr", "30 Jun", "3 Jul", "1 April", "30 June", "3 July"):
+        assert day not in public, day
         assert "6 reports name no force (subject force not known)." in text
     assert "Public snapshot: disclosure-controlled." in public
     assert "Internal: not for publication." not in public
@@ -587,7 +590,7 @@ def test_report_renders_offline_in_chromium_and_prints(browser, public_snapshot,
         assert seen["errors"] == []
         assert seen["dialogs"] == []
         assert page.evaluate("document.querySelectorAll('script').length") == 0
-        assert page.title().startswith("Transparency snapshot, 1 April to 30 June 2025")
+        assert page.title().startswith("Transparency snapshot, April to June 2025")
         # nothing wider than the page, and every chart drawn at a readable size
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         widths = page.evaluate(

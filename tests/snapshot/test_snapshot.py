@@ -2,6 +2,7 @@
 public snapshot against the internal one, revisions, and exports that cannot run formulas."""
 
 import csv
+import datetime as dt
 import hashlib
 import io
 import json
@@ -56,16 +57,18 @@ def read_tables(folder: Path) -> dict[str, pd.DataFrame]:
 
 @pytest.fixture(scope="module")
 def snapshots(demo_database, tmp_path_factory) -> dict[str, Path]:
-    """Internal and public snapshots of FY 2024/25 and of everything, written by the command."""
+    """Internal snapshots of FY 2024/25 and of everything, public ones of FY 2024/25, FY 2025/26
+    and its first quarter (previews: the register stays empty), written by the command."""
     root = tmp_path_factory.mktemp("snapshots")
     made = {}
     for name, args in {
         "internal": ["--from", "2024-04-01", "--to", "2025-03-31"],
-        "public": ["--from", "2024-04-01", "--to", "2025-03-31", "--public"],
+        "public": ["--year", "2024", "--public"],
         "internal_all": [],
-        "public_all": ["--public"],
+        "public_2025": ["--year", "2025", "--public"],
         "internal_again": ["--from", "2024-04-01", "--to", "2025-03-31"],
-        "public_quarter": ["--from", "2025-04-01", "--to", "2025-06-30", "--public"],
+        "internal_2025": ["--year", "2025"],
+        "public_quarter": ["--quarter", "2025-1", "--public"],
     }.items():
         result = oversight("snapshot", "--db", str(demo_database), "--out", str(root / name), *args)
         assert result.returncode == 0, result.stderr
@@ -76,7 +79,8 @@ def snapshots(demo_database, tmp_path_factory) -> dict[str, Path]:
 def test_snapshot_has_help():
     result = oversight("snapshot", "--help")
     assert result.returncode == 0
-    for option in ("--out", "--db", "--from", "--to", "--public", "--previous"):
+    for option in ("--out", "--db", "--from", "--to", "--public", "--previous", "--year",
+                   "--quarter"):  # fmt: skip
         assert option in result.stdout
 
 
@@ -87,9 +91,11 @@ def test_every_file_is_written_and_listed_with_its_hash(snapshots):
         [*CSV_FILES, "README.md", "metadata.json", "snapshot.xlsx", "snapshot.html"]
     )
     meta = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
-    assert meta["period"]["first_date"] == "2024-04-01"
-    assert meta["period"]["last_date"] == "2025-03-31"
-    assert meta["as_at_date"] == "2026-10-31"
+    # months only in public
+    assert meta["period"]["first_month"] == "2024-04"
+    assert meta["period"]["last_month"] == "2025-03"
+    assert meta["period"]["name"] == "Financial year 2024/25"
+    assert meta["as_at_month"] == "2026-10" and "as_at_date" not in meta
     assert meta["public"] is True and meta["synthetic_data"] is True
     assert meta["disclosure_control"]["threshold"] == 5 and meta["disclosure_control"]["rules"]
     assert meta["software"]["version"]
@@ -126,14 +132,47 @@ def test_columns_and_rows_are_those_of_metrics_md(snapshots, demo):
     assert all(len(r.split(".")[1]) == 2 for r in rates.drop("unknown") if r)
 
 
-def test_a_public_snapshot_runs_over_whole_months_by_default(snapshots):
-    # the stored reports run from 29 Nov 2022 to 31 Oct 2026: a first report's own date is
-    # finer than a month, so the public default starts on the 1st
-    public = json.loads((snapshots["public_all"] / "metadata.json").read_text(encoding="utf-8"))
-    assert public["period"] == {**public["period"], "first_date": "2022-11-01",
-                                "last_date": "2026-10-31"}  # fmt: skip
+def test_a_public_snapshot_is_of_a_fixed_period_only(demo_database, tmp_path):
+    """No public snapshot of chosen dates, of everything stored, or of a part year: only a
+    financial year or one of its quarters, once it has ended and 3 months more have passed."""
+    refusals = {
+        ("--public",): "financial year",
+        ("--public", "--from", "2024-04-01", "--to", "2025-03-30"): "financial year",
+        ("--public", "--to", "2025-03-31"): "financial year",
+        ("--public", "--year", "2024", "--from", "2024-04-01"): "financial year",
+        # the data runs to 31 Oct 2026: 2026/27 quarter 2 ended on 30 Sep 2026, too recent
+        ("--public", "--quarter", "2026-2"): "December 2026",
+        ("--public", "--year", "2026"): "June 2027",
+    }
+    for i, (args, words) in enumerate(refusals.items()):
+        out = tmp_path / f"refused{i}"
+        result = oversight("snapshot", "--db", str(demo_database), "--out", str(out), *args)
+        assert result.returncode == 1 and words in result.stderr, (args, result.stderr)
+        assert not out.exists()
+    malformed = (("--quarter", "2025-5"), ("--year", "25"),
+                 ("--quarter", "2025-1", "--year", "2025"))  # fmt: skip
+    for args in malformed:
+        result = oversight("snapshot", "--db", str(demo_database), "--out", str(tmp_path / "x"),
+                           "--public", *args)  # fmt: skip
+        assert result.returncode == 2, args
+    # the last quarter the data allows: 2026/27 quarter 1 (April to June 2026), 3 months on
+    result = oversight("snapshot", "--db", str(demo_database), "--out", str(tmp_path / "q"),
+                       "--public", "--quarter", "2026-1")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "nothing was recorded" in result.stdout
+    assert not (demo_database.parent / "demo.ledger.duckdb").exists()
+
+
+def test_an_internal_snapshot_keeps_every_period_option(snapshots, demo_database, tmp_path):
     internal = json.loads((snapshots["internal_all"] / "metadata.json").read_text("utf-8"))
     assert internal["period"]["first_date"] == "2022-11-29"
+    assert internal["period"]["last_date"] == "2026-10-31"
+    result = oversight("snapshot", "--db", str(demo_database), "--out", str(tmp_path / "q"),
+                       "--quarter", "2026-2")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    meta = json.loads((tmp_path / "q" / "metadata.json").read_text("utf-8"))
+    assert meta["period"]["first_date"] == "2026-07-01"
+    assert meta["period"]["last_date"] == "2026-09-30"
 
 
 def test_two_runs_give_byte_identical_tables(snapshots):
@@ -143,7 +182,7 @@ def test_two_runs_give_byte_identical_tables(snapshots):
 
 
 def test_public_snapshot_hides_every_small_count(snapshots):
-    for name in ("public", "public_all"):
+    for name in ("public", "public_2025"):
         tables = read_tables(snapshots[name])
         for table, columns in COUNT_COLUMNS.items():
             for column in columns:
@@ -152,7 +191,7 @@ def test_public_snapshot_hides_every_small_count(snapshots):
 
 
 def test_public_cells_equal_the_internal_ones(snapshots):
-    for public, internal in (("public", "internal"), ("public_all", "internal_all")):
+    for public, internal in (("public", "internal"), ("public_2025", "internal_2025")):
         shown, exact = read_tables(snapshots[public]), read_tables(snapshots[internal])
         suppressed = 0
         for spec in TABLES:
@@ -165,7 +204,7 @@ def test_public_cells_equal_the_internal_ones(snapshots):
 
 
 def test_no_suppressed_cell_is_alone_in_a_column_with_a_total(snapshots):
-    for name in ("public", "public_all"):
+    for name in ("public", "public_2025"):
         tables = read_tables(snapshots[name])
         headline = tables["headline"].set_index("measure")["value"]
         for (table, column), total in COLUMN_TOTALS.items():
@@ -239,7 +278,7 @@ def outcome_ranges(tables: dict[str, pd.DataFrame]) -> dict[tuple, tuple[float, 
 
 
 def test_no_hidden_outcome_can_be_deduced_from_what_the_public_knows(snapshots):
-    for name in ("public", "public_all", "public_quarter"):
+    for name in ("public", "public_2025", "public_quarter"):
         ranges = outcome_ranges(read_tables(snapshots[name]))
         assert ranges, name  # the demo has small outcome counts: the check has work to do
         for key, (low, high) in ranges.items():
@@ -255,8 +294,8 @@ def test_rates_with_a_suppressed_count_are_suppressed(snapshots):
 
 def test_cover_note_states_what_metrics_md_asks(snapshots):
     public = (snapshots["public"] / "README.md").read_text(encoding="utf-8")
-    for words in ("01 April 2024", "31 March 2025", "As at: 31 October 2026",
-                  "experimental statistics", "[c]", "No earlier snapshot",
+    for words in ("April 2024 to March 2025", "As at: October 2026",
+                  "experimental statistics", "[c]", "first release of this period",
                   "Synthetic demonstration data"):  # fmt: skip
         assert words in public, words
     internal = (snapshots["internal"] / "README.md").read_text(encoding="utf-8")
@@ -343,8 +382,9 @@ def test_revisions_list_every_changed_figure(snapshots, demo_files, tmp_path):
 
 def test_revisions_compare_like_with_like(snapshots, demo_database, tmp_path):
     result = oversight("snapshot", "--db", str(demo_database), "--out", str(tmp_path / "a"),
-                       "--public", *FY, "--previous", str(snapshots["internal"]))  # fmt: skip
-    assert result.returncode == 1 and "compare like with like" in result.stderr
+                       "--public", "--year", "2024",
+                       "--previous", str(snapshots["internal"]))  # fmt: skip
+    assert result.returncode == 1 and "--previous is for internal snapshots" in result.stderr
     result = oversight("snapshot", "--db", str(demo_database), "--out", str(tmp_path / "b"),
                        "--previous", str(snapshots["internal"]))  # fmt: skip
     assert result.returncode == 1 and "same period" in result.stderr
@@ -427,3 +467,54 @@ def test_a_sparse_extract_leaks_nothing_through_known_bounds(tmp_path):
     ranges = outcome_ranges(tables)
     for key, (low, high) in ranges.items():
         assert math.floor(high + 1e-7) - math.ceil(low - 1e-7) + 1 >= 2, (key, low, high)
+
+
+@pytest.mark.parametrize("name", ["public", "internal_2025"])
+def test_the_zip_holds_the_command_lines_files(snapshots, demo_database, name):
+    """The Publish page's zip and the command line: one code path, the same tables byte for
+    byte, the same cover note and metadata but for when they were written."""
+    from oversight.snapshot.periods import PublicPeriod
+    from oversight.snapshot.release import prepare
+
+    public = name == "public"
+    con = connect_read_only(demo_database)
+    try:
+        snapshot = prepare(con, demo_database, public, PublicPeriod(2024 if public else 2025))
+    finally:
+        con.close()
+    archive = zipfile.ZipFile(io.BytesIO(snapshot_zip(snapshot)))
+    zipped = {Path(n).name: archive.read(n) for n in archive.namelist()}
+    folder = snapshots[name]
+    assert set(zipped) == {p.name for p in folder.iterdir()}
+    for csv_name in CSV_FILES:
+        assert zipped[csv_name] == (folder / csv_name).read_bytes(), csv_name
+
+    def timeless(meta: dict) -> dict:
+        stamped = ("README.md", "snapshot.xlsx", "snapshot.html")  # they say when, too
+        files = {k: v for k, v in meta.pop("files").items() if k not in stamped}
+        meta.pop("generated_at")
+        return {**meta, "files": files}
+
+    written = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
+    assert timeless(json.loads(zipped["metadata.json"])) == timeless(written)
+
+    def untimed(text: str) -> list[str]:
+        return [line for line in text.splitlines() if not line.startswith("- Generated")]
+
+    cover = (folder / "README.md").read_text(encoding="utf-8")
+    assert untimed(zipped["README.md"].decode("utf-8")) == untimed(cover)
+
+
+def test_generated_at_is_when_the_files_are_written(demo_database):
+    """Not when the (cached) snapshot was built."""
+    built = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+    con = connect_read_only(demo_database)
+    try:
+        snapshot = build_snapshot(con, now=built)
+    finally:
+        con.close()
+    before = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    archive = zipfile.ZipFile(io.BytesIO(snapshot_zip(snapshot)))
+    meta = json.loads(next(archive.read(n) for n in archive.namelist() if n.endswith(".json")))
+    written = dt.datetime.fromisoformat(meta["generated_at"])
+    assert before <= written <= dt.datetime.now(dt.UTC)

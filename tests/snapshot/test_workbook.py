@@ -25,7 +25,8 @@ TABLE_SHEETS = [
     "Outcomes_by_force",
     "Timeliness",
 ]
-PERIOD = "1 April 2025 to 30 June 2025"
+# public outputs name months only (docs/metrics.md, "Public releases")
+PERIOD = "April to June 2025"
 
 
 def written(snapshot: Snapshot, tmp_path: Path, name: str = "snapshot.xlsx") -> Path:
@@ -358,10 +359,9 @@ def test_cover_of_a_public_snapshot(public_book):
 
     assert text.startswith("Police Anti-Corruption and Abuse Reporting Service")
     assert "Synthetic data: these figures were made from invented demonstration data" in text
-    assert "Period: reports received from 1 April 2025 to 30 June 2025, both dates included." in (
-        text
-    )
-    assert "As at: 3 July 2025" in text
+    assert "Period: reports received April to June 2025, both included." in text
+    assert "As at: July 2025," in text
+    assert "3 July" not in text and "1 April" not in text and "30 June" not in text
     assert "Generated: 4 July 2025 at 09:30 UTC, by Oversight 0.1.0." in text
     assert "experimental statistics" in text
     assert "Public snapshot: disclosure-controlled." in text

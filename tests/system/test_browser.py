@@ -5,6 +5,9 @@ driven by Playwright. Fails (does not skip) when chromium is missing: scripts/te
 import csv
 import io
 import json
+import shutil
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -41,9 +44,18 @@ def served_app(demo_db: Path, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def served_public(demo_db: Path, tmp_path_factory):
-    """The public view (OVERSIGHT_AUDIENCE=public), served on the demo database."""
-    log = tmp_path_factory.mktemp("streamlit_public") / "server.log"
-    with serve(demo_db, log, OVERSIGHT_AUDIENCE="public") as url:
+    """The public view (OVERSIGHT_AUDIENCE=public), served on a copy of the demo database with
+    FY 2024/25 released (the public sees only the register of releases)."""
+    folder = tmp_path_factory.mktemp("streamlit_public")
+    db_path = folder / "demo.duckdb"
+    shutil.copy(demo_db, db_path)
+    released = subprocess.run(
+        [sys.executable, "-m", "oversight", "publish", "--db", str(db_path),
+         "--out", str(folder / "released"), "--year", "2024"],
+        cwd=PROJECT_ROOT, capture_output=True, text=True,
+    )  # fmt: skip
+    assert released.returncode == 0, released.stderr
+    with serve(db_path, folder / "server.log", OVERSIGHT_AUDIENCE="public") as url:
         yield url
 
 
