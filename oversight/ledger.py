@@ -19,6 +19,8 @@ from pathlib import Path
 
 import duckdb
 
+from oversight.settings import DUCKDB_CONFIG
+
 # Raise whenever LEDGER_SCHEMA changes in a way an older file cannot take with `if not exists`.
 LEDGER_VERSION = 1
 
@@ -99,7 +101,7 @@ def appending(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection to the ledger for adding rows, in one transaction: all of them or none."""
     with _locked(db_path, exclusive=True) as path:
         try:
-            con = duckdb.connect(str(path), config={"autoload_known_extensions": False})
+            con = duckdb.connect(str(path), config=DUCKDB_CONFIG)
         except duckdb.Error as error:
             raise LedgerError(f"cannot open the ledger {path}: {error}") from error
         try:
@@ -131,9 +133,7 @@ def reading(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection | None]:
             yield None
             return
         try:
-            con = duckdb.connect(
-                str(path), read_only=True, config={"autoload_known_extensions": False}
-            )
+            con = duckdb.connect(str(path), read_only=True, config=DUCKDB_CONFIG)
         except duckdb.Error as error:
             raise LedgerError(f"cannot read the ledger {path}: {error}") from error
         try:
