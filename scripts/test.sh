@@ -25,6 +25,9 @@ fi
 # lifelines' metadata asks for pandas<3 although it works with pandas 3.1: no dependencies
 "$python" -m pip install --quiet --disable-pip-version-check --no-deps -r requirements-lifelines.txt
 [ -x /usr/bin/chromium ] || apt_install chromium
+# axe-core checks every page against WCAG 2.2 AA in the browser tests (node_modules/, from npm)
+command -v npm >/dev/null || apt_install npm
+[ -f node_modules/axe-core/axe.min.js ] || npm install --no-save --no-audit --no-fund --silent axe-core@4.14.1
 # LibreOffice opens the snapshot spreadsheet in the tests (converted to PDF, headless); Carlito
 # stands in for Calibri so that column widths match Excel's
 command -v soffice >/dev/null || apt_install libreoffice-calc-nogui fonts-crosextra-carlito
