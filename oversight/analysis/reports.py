@@ -228,22 +228,16 @@ def attribute_table(counts: pd.DataFrame, total: int) -> pd.DataFrame:
     )
 
 
-def force_rates(counts: pd.DataFrame, period: RatePeriod | None = None) -> pd.DataFrame:
+def force_rates(counts: pd.DataFrame, period: RatePeriod) -> pd.DataFrame:
     """Reports per 1,000 officers a year with an exact Poisson 95% interval for each row of
     reports_by_force; rows without an officer figure get no rate and a rate_note saying why.
 
     The rate counts only the days the force was in the service within period (docs/metrics.md,
-    "Rates"), and days_in_service and officer_years are added. Without a period the rate is over
-    the counts' whole period, not annualised (what the snapshot published before annual rates).
+    "Rates"): days_in_service and officer_years are added beside it.
     """
     codes = counts["force_code"].tolist()
-    if period is None:
-        rates = rate_per_1000(counts["reports"], counts["officer_fte"])
-        exposure = {}
-    else:
-        days = period.service_days(codes)
-        rates = annual_rate_per_1000(counts["reports"], counts["officer_fte"], days)
-        exposure = {"days_in_service": days, "officer_years": rates["officer_years"].to_numpy()}
+    days = period.service_days(codes)
+    rates = annual_rate_per_1000(counts["reports"], counts["officer_fte"], days)
     notes = [
         FORCE_NOT_KNOWN if code == "unknown" else NO_OFFICER_FIGURE if math.isnan(fte) else note
         for code, fte, note in zip(
@@ -252,7 +246,8 @@ def force_rates(counts: pd.DataFrame, period: RatePeriod | None = None) -> pd.Da
     ]
     rated = pd.DataFrame(
         {
-            **exposure,
+            "days_in_service": days,
+            "officer_years": rates["officer_years"].to_numpy(),
             "reports_per_1000_officers": rates["rate"].to_numpy(),
             "rate_low": rates["rate_low"].to_numpy(),
             "rate_high": rates["rate_high"].to_numpy(),
@@ -296,14 +291,13 @@ def _rows(column: pd.Series, positions: list[int]) -> pd.api.extensions.Extensio
 
 
 def national_rate(counts: pd.DataFrame, label: str = NATIONAL_LABEL) -> pd.Series:
-    """Reports per 1,000 officers (a year, where counts has force_rates' officer_years) over
-    every force with an officer figure (England and Wales)."""
+    """Reports per 1,000 officers a year over every force with an officer figure (England and
+    Wales): their reports over the sum of their officer-years (force_rates' officer_years)."""
     officers = counts["officer_fte"].to_numpy(dtype=float)
     with_figure = ~np.isnan(officers) & (counts["force_code"] != "unknown").to_numpy()
     reports = int(counts["reports"].to_numpy()[with_figure].sum())
     officers = float(officers[with_figure].sum())
-    annual = "officer_years" in counts.columns
-    exposure = float(counts["officer_years"].to_numpy()[with_figure].sum()) if annual else officers
+    exposure = float(counts["officer_years"].to_numpy(dtype=float)[with_figure].sum())
     rate = rate_per_1000(reports, exposure)
     return pd.Series(
         {
@@ -311,7 +305,7 @@ def national_rate(counts: pd.DataFrame, label: str = NATIONAL_LABEL) -> pd.Serie
             "forces": int(with_figure.sum()),
             "reports": reports,
             "officer_fte": officers,
-            **({"officer_years": exposure} if annual else {}),
+            "officer_years": exposure,
             "reports_per_1000_officers": rate["rate"].iat[0],
             "rate_low": rate["rate_low"].iat[0],
             "rate_high": rate["rate_high"].iat[0],
@@ -342,7 +336,7 @@ def rated_forces(by_force: pd.DataFrame, national: pd.Series) -> pd.DataFrame:
             "short_name": national["label"],
             "reports": national["reports"],
             "officer_fte": national["officer_fte"],
-            "officer_years": national.get("officer_years"),
+            "officer_years": national["officer_years"],
             "reports_per_1000_officers": national["reports_per_1000_officers"],
             "rate_low": national["rate_low"],
             "rate_high": national["rate_high"],

@@ -4,8 +4,8 @@ cover note, metadata.json), oversight.snapshot.workbook (snapshot.xlsx) and
 oversight.snapshot.report (snapshot.html).
 
 Cell values in a table are: an int (a count), a float already rounded to 2 decimal places (a
-rate) or to 1 (days), None (left empty: cannot be computed), or, in a public snapshot only,
-the string SUPPRESSED ("[c]").
+rate, officer-years) or to 1 (days), None (left empty: cannot be computed), or, in a public
+snapshot only, the string SUPPRESSED ("[c]").
 """
 
 import datetime as dt
@@ -37,10 +37,20 @@ TABLES: tuple[TableSpec, ...] = (
     ),
     TableSpec(
         "reports_by_force",
-        ("force_code", "force_name", "reports", "officer_fte", "reports_per_1000_officers"),
-        "Reports by force named, and per 1,000 officers",
+        (
+            "force_code",
+            "force_name",
+            "reports",
+            "officer_fte",
+            "officer_years",
+            "reports_per_1000_officers_a_year",
+        ),
+        "Reports by force named, and per 1,000 officers a year",
         "Reports received in the period by the force the reported person works for, with the "
-        "force's officers (full-time equivalent, 31 March 2025) and reports per 1,000 officers.",
+        "force's officers (full-time equivalent, 31 March 2025), its officer-years in the "
+        "service (its officers times the years it was in the service within the period, up to "
+        "the as-at date) and reports per 1,000 officers a year (reports / officer-years "
+        "× 1,000).",
     ),
     TableSpec(
         "reports_by_category",

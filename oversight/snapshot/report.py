@@ -14,6 +14,7 @@ import pandas as pd
 
 from oversight import disclosure
 from oversight.analysis.reports import CHANNEL_LABELS
+from oversight.analysis.reports import national_rate as reports_national_rate
 from oversight.charts import CHANNEL_COLOURS, GROUP_COLOURS, NEUTRAL
 from oversight.contract import CHANNELS, UNKNOWN_FORCE
 from oversight.disclosure import SUPPRESSED
@@ -161,7 +162,7 @@ def _format_stamp(text: str) -> str:
 
 def format_cell(value, column: str) -> str:
     """A published cell as shown (unescaped): [c] and text as they are, empty as "–", counts
-    with thousands separators, rates to 2 decimal places, days to 1."""
+    with thousands separators, rates and officer-years to 2 decimal places, days to 1."""
     if is_suppressed(value):
         return SUPPRESSED
     if is_empty(value):
@@ -171,7 +172,7 @@ def format_cell(value, column: str) -> str:
         return str(value)
     if column.endswith("_days"):
         return f"{number:,.1f}"
-    if "per_1000" in column or column.endswith("_rate"):
+    if "per_1000" in column or column.endswith("_rate") or column == "officer_years":
         return f"{number:,.2f}"
     if number.is_integer():
         return format_count(number)
@@ -532,29 +533,39 @@ def monthly_chart(snapshot: Snapshot) -> str | None:
 
 
 def national_rate(by_force: pd.DataFrame) -> tuple[float, int] | None:
-    """Reports per 1,000 officers over every force with an officer figure, and how many forces
-    that is, worked out from the published table as the dashboard does (reports of those forces
-    / their officers x 1,000); None where a count among them is suppressed or empty (the total
-    cannot be known) or there are no officers."""
+    """Reports per 1,000 officers a year over every force with an officer figure, and how many
+    of them were in the service in the period, worked out from the published table as the
+    dashboard does (their reports / the sum of their officer-years × 1,000); None where a count
+    among them is suppressed or empty (the total cannot be known) or there are no
+    officer-years."""
     with_figure = by_force[
         by_force["officer_fte"].map(lambda v: as_number(v) is not None)
         & (by_force["force_code"] != UNKNOWN_FORCE)
     ]
-    reports = [as_number(v) for v in with_figure["reports"]]
-    officers = sum(as_number(v) for v in with_figure["officer_fte"])
-    if with_figure.empty or any(r is None for r in reports) or officers <= 0:
+    numbers = {
+        column: [as_number(v) for v in with_figure[column]]
+        for column in ("reports", "officer_fte", "officer_years")
+    }
+    if with_figure.empty or any(v is None for values in numbers.values() for v in values):
         return None
-    return round(sum(reports) / officers * 1000, 2), len(with_figure)
+    counts = pd.DataFrame({"force_code": list(with_figure["force_code"]), **numbers})
+    national = reports_national_rate(counts)
+    if national["rate_note"]:
+        return None
+    in_service = sum(years > 0 for years in numbers["officer_years"])
+    return round(float(national["reports_per_1000_officers"]), 2), in_service
 
 
 def force_rate_chart(snapshot: Snapshot) -> str | None:
-    """Reports per 1,000 officers by force, highest first; None when no force has a rate."""
+    """Reports per 1,000 officers a year by force, highest first; None when no force has a
+    rate."""
     frame = snapshot.tables["reports_by_force"]
-    column = "reports_per_1000_officers"
+    column = "reports_per_1000_officers_a_year"
     rated = [
-        (as_number(r.reports_per_1000_officers), str(r.force_name))
+        (as_number(r.reports_per_1000_officers_a_year), str(r.force_name))
         for r in frame.itertuples(index=False)
-        if as_number(r.reports_per_1000_officers) is not None and r.force_code != UNKNOWN_FORCE
+        if as_number(r.reports_per_1000_officers_a_year) is not None
+        and r.force_code != UNKNOWN_FORCE
     ]
     if not rated:
         return None
@@ -563,7 +574,7 @@ def force_rate_chart(snapshot: Snapshot) -> str | None:
     hidden = sorted(
         str(r.force_name)
         for r in frame.itertuples(index=False)
-        if is_suppressed(r.reports_per_1000_officers)
+        if is_suppressed(r.reports_per_1000_officers_a_year)
     )
     suppressed = sum(is_suppressed(v) for v in frame[column])
     no_rate = sum(is_empty(v) for v in frame[column])
@@ -572,12 +583,12 @@ def force_rate_chart(snapshot: Snapshot) -> str | None:
     if national is not None:
         rate, forces = national
         reference = svg.Reference(
-            f"All {forces} forces with an officer figure: {rate:.2f}",
+            f"England and Wales ({plural(forces, 'force')} in the service): {rate:.2f}",
             rate,
             GROUP_COLOURS["national"],
         )
     period = _period_text(snapshot)
-    title = f"Reports per 1,000 officers by force named, {period}"
+    title = f"Reports per 1,000 officers a year by force named, {period}"
     top, bottom = rated[0], rated[-1]
     desc = (
         f"Horizontal bars for {len(rated)} forces, highest rate first: {top[1]} {top[0]:.2f}"
@@ -602,7 +613,7 @@ def force_rate_chart(snapshot: Snapshot) -> str | None:
         [name for _, name in rated] + hidden,
         [rate for rate, _ in rated] + [None] * len(hidden),
         [f"{rate:.2f}" for rate, _ in rated] + [SUPPRESSED] * len(hidden),
-        x_title=f"Reports per 1,000 officers (full-time equivalent), {period}",
+        x_title=f"Reports per 1,000 officers a year, {period}",
         colour=NEUTRAL,
         reference=reference,
         row_height=22 if len(rated) + len(hidden) <= 20 else 17,
@@ -611,7 +622,7 @@ def force_rate_chart(snapshot: Snapshot) -> str | None:
     if reference is not None:
         notes.append(
             "The dashed line is the rate over all forces with an officer figure (their reports "
-            "/ their officers × 1,000), worked out from the same table."
+            "/ the sum of their officer-years × 1,000), worked out from the same table."
         )
     elif any(
         is_suppressed(r.reports)
@@ -625,12 +636,13 @@ def force_rate_chart(snapshot: Snapshot) -> str | None:
     if no_rate:
         notes.append(
             f"{format_count(no_rate)} {'row has' if no_rate == 1 else 'rows have'} no rate "
-            "(no officer figure, or force not known) and "
+            "(no officer figure, not in the service in the period, or force not known) and "
             f"{'is' if no_rate == 1 else 'are'} not drawn."
         )
     caption = (
         "Reports about people working for each force, per 1,000 "
-        "of its officers, for forces with a rate, highest first"
+        "of its officers a year (over its officer-years: its officers times the years it was "
+        "in the service within the period), for forces with a rate, highest first"
         + (", then forces whose rate is suppressed, as [c] with no bar. " if hidden else ". ")
         + _e(" ".join(notes))
         + " "
@@ -700,8 +712,8 @@ def _charts_section(snapshot: Snapshot) -> str:
     figures = [
         monthly_chart(snapshot) or "<p>No month to draw: the monthly table is empty.</p>",
         force_rate_chart(snapshot)
-        or "<p>No force has a rate per 1,000 officers to draw (suppressed or no officer "
-        "figure).</p>",
+        or "<p>No force has a rate per 1,000 officers a year to draw (suppressed, no officer "
+        "figure or not in the service).</p>",
         timeliness_chart(snapshot) or "<p>No time can be drawn: the timeliness table is empty.</p>",
     ]
     return (
@@ -803,12 +815,16 @@ not known count in national totals and show as "Force not known".</p>
 <h3>Counts</h3>
 <dl class="facts">{count_rows}</dl>
 <h3>Rates</h3>
-<p>Forces differ in size, so forces are compared by reports per 1,000 officers: reports naming
-the force divided by its officers (full-time equivalent) and multiplied by 1,000, for the
-period of this snapshot (not a yearly rate), to 2 decimal places. A rate that cannot be computed
-(no officer figure for the force, a zero denominator) is left empty, never shown as 0. On the
-dashboard, rates and proportions carry 95% intervals (Wilson score for proportions, exact
-Poisson for rates per 1,000 officers).</p>
+<p>Forces differ in size, so forces are compared by reports per 1,000 officers a year: reports
+naming the force divided by its officer-years and multiplied by 1,000, to 2 decimal places. A
+force's officer-years (published beside the rate) are its officers (full-time equivalent) times
+the days it was in the service within the period, up to the as-at date, divided by 365.25: the
+Metropolitan Police from 29 November 2022 (the pilot), every other force from 14 March 2024
+(the national launch). So rates over periods of different lengths can be compared, and a force
+that joined during the period counts only its days since. A rate that cannot be computed (no
+officer figure for the force, not in the service in the period) is left empty, never shown as
+0. On the dashboard, rates and proportions carry 95% intervals (Wilson score for proportions,
+exact Poisson for rates per 1,000 officers a year).</p>
 <h3>Times</h3>
 <p>Times are whole days between calendar dates: days to dissemination from a report to each
 referral, days to finding from a referral to the investigation's first finding, days to

@@ -11,7 +11,13 @@ from oversight import disclosure
 from oversight.analysis import QueryRunner
 from oversight.analysis.outcomes import timeliness
 from oversight.analysis.overview import headline_counts
-from oversight.analysis.reports import category_totals, force_counts, force_rates
+from oversight.analysis.reports import (
+    RatePeriod,
+    category_totals,
+    force_counts,
+    force_rates,
+    rate_period,
+)
 from oversight.constants import DEFAULT_THRESHOLD, MIN_BASE
 from oversight.contract import UNKNOWN_FORCE
 from oversight.filters import Filters
@@ -62,6 +68,8 @@ COUNT_COLUMNS = {
     "outcomes_by_force": OUTCOME_COUNTS,
     "timeliness": ("cases",),
 }
+# The published rate per 1,000 officers a year, computed from reports_by_force's reports.
+RATE_COLUMN = "reports_per_1000_officers_a_year"
 # A median or percentile of fewer cases than this describes too few people to publish.
 MIN_CASES_FOR_TIMES = MIN_BASE
 
@@ -75,7 +83,9 @@ def exact_tables(run: QueryRunner, filters: Filters, as_at: dt.date) -> dict[str
     stages = run("stage_counts_by_force", **params)
     tables = {
         "headline": _headline_frame(headline),
-        "reports_by_force": _reports_by_force(force_counts(grid, reference), reference),
+        "reports_by_force": _reports_by_force(
+            force_counts(grid, reference), reference, rate_period(filters, as_at)
+        ),
         "reports_by_category": category_totals(grid)[["category", "reports"]],
         "reports_by_month": run("reports_by_month", **params)[["month", "channel", "reports"]],
         "outcomes_by_force": _outcomes_by_force(stages, reference),
@@ -100,11 +110,21 @@ def _in_reference_order(frame: pd.DataFrame, reference: pd.DataFrame) -> pd.Data
     )
 
 
-def _reports_by_force(counts: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:
-    rated = force_rates(counts)
-    rates = pd.to_numeric(rated["reports_per_1000_officers"], errors="coerce")
-    rated["reports_per_1000_officers"] = rates.round(2)
-    return _in_reference_order(rated, reference)
+def _reports_by_force(
+    counts: pd.DataFrame, reference: pd.DataFrame, period: RatePeriod
+) -> pd.DataFrame:
+    """Reports by force with the rate the Reports page shows: per 1,000 officers a year over
+    the period cut at the as-at date, with the officer-years it divides by."""
+    rated = force_rates(counts, period)
+    return _in_reference_order(
+        rated.assign(
+            officer_years=pd.to_numeric(rated["officer_years"], errors="coerce").round(2),
+            reports_per_1000_officers_a_year=pd.to_numeric(
+                rated["reports_per_1000_officers"], errors="coerce"
+            ).round(2),
+        ),
+        reference,
+    )
 
 
 def _outcomes_by_force(stages: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:
@@ -200,15 +220,13 @@ def _suppressed(name: str, frame: pd.DataFrame, hidden: frozenset) -> pd.DataFra
     mask = disclosure.table_mask(name, _keyed(name, frame), hidden).set_axis(frame.index)
     table = disclosure.apply(frame, mask)
     if name == "reports_by_force":
-        table["reports_per_1000_officers"] = [
-            # officer numbers are published reference data, not a count of people
-            disclosure.suppress_rate(rate, hid, fte, min_denominator=0)
-            for rate, hid, fte in zip(
-                frame["reports_per_1000_officers"],
-                mask["reports"],
-                frame["officer_fte"],
-                strict=True,
-            )  # fmt: skip
+        table[RATE_COLUMN] = [
+            # officer-years come from published reference data and the period, not a count of
+            # people: only a suppressed count of reports hides the rate
+            disclosure.suppress_rate(rate, hid, years, min_denominator=0)
+            for rate, hid, years in zip(
+                frame[RATE_COLUMN], mask["reports"], frame["officer_years"], strict=True
+            )
         ]
     if name == "timeliness":
         for column in ("median_days", "p90_days"):

@@ -44,7 +44,8 @@ HEADINGS = {
     "force_name": "Force",
     "reports": "Reports",
     "officer_fte": "Police officers (full-time equivalent)",
-    "reports_per_1000_officers": "Reports per 1,000 officers",
+    "officer_years": "Officer-years in the service",
+    "reports_per_1000_officers_a_year": "Reports per 1,000 officers a year",
     "category": "Category code",
     "month": "Month",
     "channel": "Channel",
@@ -98,7 +99,8 @@ TWO_PLACES = "#,##0.00"
 ONE_PLACE = "#,##0.0"
 NUMBER_FORMATS = {
     "officer_fte": TWO_PLACES,
-    "reports_per_1000_officers": TWO_PLACES,
+    "officer_years": TWO_PLACES,
+    "reports_per_1000_officers_a_year": TWO_PLACES,
     "median_days": ONE_PLACE,
     "p90_days": ONE_PLACE,
 }
@@ -130,9 +132,14 @@ NOTES = {
     "officers": "Police officers are full-time equivalents on 31 March 2025 (Home Office, Police "
     "workforce, England and Wales), for the 43 territorial forces of England and Wales. Other "
     "forces have no figure in that series, shown as [x].",
-    "rates": "Rates are given to 2 decimal places. A rate that cannot be computed (no officer "
-    "figure for the force, or a denominator of zero) is shown as [x] (empty in the CSV file), "
-    "never as 0.",
+    "officer_years": "Officer-years are a force's officers times the years it was in the "
+    "service within the period, up to the as-at date (days ÷ 365.25): the Metropolitan Police "
+    "from 29 November 2022 (the pilot), every other force from 14 March 2024 (the national "
+    "launch). Given to 2 decimal places.",
+    "rates": "Reports per 1,000 officers a year are a force's reports divided by its "
+    "officer-years, times 1,000, to 2 decimal places, so that periods of different lengths "
+    "can be compared. A rate that cannot be computed (no officer figure for the force, or not "
+    "in the service in the period) is shown as [x] (empty in the CSV file), never as 0.",
     "categories": "A report can carry several categories and counts under each of them, so the "
     "rows add up to more than the number of reports.",
     "receiving_force": "Referrals and their outcomes count for the force that received the "
@@ -154,7 +161,11 @@ TITLE_NOTES = {
     "timeliness": ("times", "kaplan_meier"),
 }
 COLUMN_NOTES = {
-    "reports_by_force": {"officer_fte": "officers", "reports_per_1000_officers": "rates"},
+    "reports_by_force": {
+        "officer_fte": "officers",
+        "officer_years": "officer_years",
+        "reports_per_1000_officers_a_year": "rates",
+    },
 }
 
 # gptables writes text shaped like a markdown link, "[text](url)", as a hyperlink, and turns

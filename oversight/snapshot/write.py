@@ -28,8 +28,9 @@ COVER = "README.md"
 METADATA = "metadata.json"
 WORKBOOK = "snapshot.xlsx"
 REPORT = "snapshot.html"
-# Columns written with exactly 2 decimal places (rates), and days (to 0.5, so one place).
-RATE_COLUMNS = ("reports_per_1000_officers",)
+# Columns written with exactly 2 decimal places (rates, officer-years), and days (to 0.5, so
+# one place).
+RATE_COLUMNS = ("reports_per_1000_officers_a_year", "officer_years")
 DAY_COLUMNS = ("median_days", "p90_days")
 EXPERIMENTAL = (
     "These are experimental statistics: new official statistics still in development, "

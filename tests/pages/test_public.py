@@ -5,6 +5,7 @@ counts worked out by hand from the demo extract."""
 import datetime as dt
 import shutil
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -160,6 +161,32 @@ def test_no_table_shows_a_count_from_1_to_4(open_public):
                 for cell in table[column]:
                     hidden += cell == SUPPRESSED
                     assert cell == SUPPRESSED or not 1 <= int(cell) <= 4, (column, cell)
+    assert hidden > 0
+
+
+def test_released_rates_are_a_year_over_the_days_in_the_service(open_public, demo):
+    """FY 2023/24 spans the national launch: the Met's rate is over all 366 days, every other
+    force's over its 18 from 14 March 2024 (worked out by hand in expected_tables), with the
+    officer-years beside it, and [c] where the count of reports is."""
+    app = open_public({"period": "fy2023"})
+    by_force = next(f.value for f in app.dataframe if "officer_years" in f.value)
+    shown = by_force.set_index("force_code")
+    exact = expected_tables(demo, *YEARS["fy2023"])["reports_by_force"].set_index("force_code")
+    officers = exact["officer_fte"]
+    assert exact.loc["metropolitan", "officer_years"] == round(
+        officers["metropolitan"] * 366 / 365.25, 2
+    )
+    assert exact.loc["kent", "officer_years"] == round(officers["kent"] * 18 / 365.25, 2)
+    hidden = 0
+    for code, row in exact.iterrows():
+        years, rate = row["officer_years"], row["reports_per_1000_officers_a_year"]
+        assert shown.loc[code, "officer_years"] == ("" if pd.isna(years) else f"{years:.2f}")
+        if shown.loc[code, "reports"] == SUPPRESSED:
+            hidden += 1
+            assert shown.loc[code, "reports_per_1000_officers_a_year"] in (SUPPRESSED, "")
+        else:
+            wanted = "" if pd.isna(rate) else f"{rate:.2f}"
+            assert shown.loc[code, "reports_per_1000_officers_a_year"] == wanted, code
     assert hidden > 0
 
 

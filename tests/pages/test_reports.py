@@ -273,10 +273,13 @@ def test_force_rates_give_reasons_not_zeros():
         ("c", "Force C", "C", 500.0, 0),
         ("unknown", "Force not known", "Force not known", None, 3),
     ])  # fmt: skip
-    rates = force_rates(counts).set_index("force_code")
-    assert rates.loc["a", "reports_per_1000_officers"] == pytest.approx(5.0)
+    # financial year 2024/25: 365 days in the service for every force, so a year is 365.25/365
+    year = 365.25 / 365
+    rates = force_rates(counts, RatePeriod(dt.date(2024, 4, 1), dt.date(2025, 3, 31)))
+    rates = rates.set_index("force_code")
+    assert rates.loc["a", "reports_per_1000_officers"] == pytest.approx(5.0 * year)
     assert rates.loc["a", ["rate_low", "rate_high"]].tolist() == pytest.approx(
-        [stats.chi2.ppf(0.025, 20) / 4, stats.chi2.ppf(0.975, 22) / 4]
+        [stats.chi2.ppf(0.025, 20) / 4 * year, stats.chi2.ppf(0.975, 22) / 4 * year]
     )
     assert rates.loc["c", "reports_per_1000_officers"] == 0.0  # a real zero: no reports
     assert rates.loc["c", "rate_low"] == 0.0 and rates.loc["c", "rate_high"] > 0
@@ -287,7 +290,8 @@ def test_force_rates_give_reasons_not_zeros():
 
     national = national_rate(rates.reset_index())
     assert (national["reports"], national["officer_fte"]) == (10, 2500.0)
-    assert national["reports_per_1000_officers"] == pytest.approx(4.0)
+    assert national["officer_years"] == pytest.approx(2500.0 / year)
+    assert national["reports_per_1000_officers"] == pytest.approx(4.0 * year)
     shown = rated_forces(rates.reset_index(), national)
     assert shown["force_code"].tolist() == ["a", "c", "england_and_wales"]
 

@@ -58,7 +58,9 @@ def _tables(public: bool) -> dict[str, pd.DataFrame]:
             ],  # fmt: skip
             "reports": [100, 14, small, other],
             "officer_fte": [33000.5, 3900.25, 1200.0, None],
-            "reports_per_1000_officers": [3.03, 3.59, C if public else 2.5, None],
+            # a period of 365 days, every force in the service: officer_fte × 365 / 365.25
+            "officer_years": [32977.91, 3897.58, 1199.18, None],
+            "reports_per_1000_officers_a_year": [3.03, 3.59, C if public else 2.5, None],
         }
     )
     by_category = pd.DataFrame(

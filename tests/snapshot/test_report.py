@@ -340,12 +340,13 @@ def test_commentary_without_a_previous_period():
 
 def test_cells_are_shown_as_published():
     assert format_cell(C, "reports") == "[c]"
-    assert format_cell(None, "reports_per_1000_officers") == "–"
+    assert format_cell(None, "reports_per_1000_officers_a_year") == "–"
     assert format_cell(float("nan"), "officer_fte") == "–"
     assert format_cell(12345, "reports") == "12,345"
     assert format_cell(33000.5, "officer_fte") == "33,000.5"
     assert format_cell(1200.0, "officer_fte") == "1,200"
-    assert format_cell(3.0, "reports_per_1000_officers") == "3.00"
+    assert format_cell(3.0, "reports_per_1000_officers_a_year") == "3.00"
+    assert format_cell(1200.0, "officer_years") == "1,200.00"
     assert format_cell(3.0, "median_days") == "3.0"
     assert format_cell("<b>", "force_name") == "<b>"  # escaped when written, not here
 
@@ -361,7 +362,8 @@ def test_axis_ticks_are_round_numbers():
 def test_national_rate_from_the_table_only_when_nothing_is_suppressed(
     internal_snapshot, public_snapshot
 ):
-    # (100 + 14 + 3) reports / (33,000.5 + 3,900.25 + 1,200) officers x 1,000 = 3.0708...
+    # (100 + 14 + 3) reports / (32,977.91 + 3,897.58 + 1,199.18) officer-years x 1,000
+    # = 3.0729..., not over the officers (3.0708...)
     assert national_rate(internal_snapshot.table("reports_by_force")) == (3.07, 3)
     assert national_rate(public_snapshot.table("reports_by_force")) is None
 
@@ -481,7 +483,7 @@ def test_revisions_in_each_of_the_three_cases(public_snapshot):
         public_snapshot,
         revisions=[
             Revision("headline", "reports", "value", "118", "120"),
-            Revision("reports_by_force", "<KNT>", "reports_per_1000_officers", "", "3.59"),
+            Revision("reports_by_force", "<KNT>", "reports_per_1000_officers_a_year", "", "3.59"),
         ],
     )
     text = render_report(changed)
@@ -521,7 +523,7 @@ def test_charts_are_accessible_svg_with_notes(public_snapshot, internal_snapshot
     assert "1 value is suppressed as [c] and not drawn." in text
     assert "2 values are suppressed as [c] and not drawn." in text  # dismissal: median, p90
     internal = render_report(internal_snapshot)
-    assert "All 3 forces with an officer figure: 3.07" in internal
+    assert "England and Wales (3 forces in the service): 3.07" in internal
     assert "Horizontal bars for 3 forces" in internal
 
 
@@ -538,13 +540,13 @@ def test_report_of_an_empty_period():
     snapshot = make_snapshot(public=True)
     snapshot.tables["reports_by_month"] = pd.DataFrame({"month": [], "channel": [], "reports": []})
     by_force = snapshot.tables["reports_by_force"]
-    by_force["reports_per_1000_officers"] = [None, None, C, None]
+    by_force["reports_per_1000_officers_a_year"] = [None, None, C, None]
     snapshot.tables["timeliness"]["cases"] = [0, 0, 0, 0]
     snapshot.tables["timeliness"]["median_days"] = [None] * 4
     snapshot.tables["timeliness"]["p90_days"] = [None] * 4
     text = render_report(snapshot)
     assert "No month to draw" in text
-    assert "No force has a rate per 1,000 officers to draw" in text
+    assert "No force has a rate per 1,000 officers a year to draw" in text
     assert text.count("no cases yet</text>") == 4
     assert "No report has been passed on to a force yet" in text
 

@@ -126,10 +126,12 @@ def test_columns_and_rows_are_those_of_metrics_md(snapshots, demo):
     received = set(tables["outcomes_by_force"]["force_code"])
     assert received <= set(forces)
     assert all(int(v) > 0 for v in tables["outcomes_by_force"]["referrals"])
-    # rates to exactly 2 decimal places, empty where there is no officer figure
-    rates = tables["reports_by_force"].set_index("force_code")["reports_per_1000_officers"]
-    assert rates["unknown"] == ""
-    assert all(len(r.split(".")[1]) == 2 for r in rates.drop("unknown") if r)
+    # rates and officer-years to exactly 2 decimal places, empty where there is no officer
+    # figure
+    by_force = tables["reports_by_force"].set_index("force_code")
+    for column in ("officer_years", "reports_per_1000_officers_a_year"):
+        assert by_force.loc["unknown", column] == ""
+        assert all(len(r.split(".")[1]) == 2 for r in by_force[column].drop("unknown") if r)
 
 
 def test_a_public_snapshot_is_of_a_fixed_period_only(demo_database, tmp_path):
@@ -289,7 +291,10 @@ def test_no_hidden_outcome_can_be_deduced_from_what_the_public_knows(snapshots):
 def test_rates_with_a_suppressed_count_are_suppressed(snapshots):
     by_force = read_tables(snapshots["public"])["reports_by_force"]
     hidden = by_force["reports"] == SUPPRESSED
-    assert (by_force.loc[hidden, "reports_per_1000_officers"].isin([SUPPRESSED, ""])).all()
+    rates = by_force.loc[hidden, "reports_per_1000_officers_a_year"]
+    assert (rates.isin([SUPPRESSED, ""])).all()
+    # officer-years are not a count of people: never suppressed
+    assert SUPPRESSED not in set(by_force["officer_years"])
 
 
 def test_cover_note_states_what_metrics_md_asks(snapshots):
@@ -367,10 +372,12 @@ def test_revisions_list_every_changed_figure(snapshots, demo_files, tmp_path):
             plus_one(june["reports"]),
         ),
     }
-    new_rate = f"{(int(kent['reports']) + 1) / float(kent['officer_fte']) * 1000:.2f}"
-    if new_rate != kent["reports_per_1000_officers"]:
-        expected[("reports_by_force", "kent", "reports_per_1000_officers")] = (
-            kent["reports_per_1000_officers"],
+    # Kent was in the service on all 365 days of the financial year
+    officer_years = float(kent["officer_fte"]) * 365 / 365.25
+    new_rate = f"{(int(kent['reports']) + 1) / officer_years * 1000:.2f}"
+    if new_rate != kent["reports_per_1000_officers_a_year"]:
+        expected[("reports_by_force", "kent", "reports_per_1000_officers_a_year")] = (
+            kent["reports_per_1000_officers_a_year"],
             new_rate,
         )
     # the extra report is anonymous = false and has no referral: nothing else changes

@@ -1,8 +1,10 @@
 """The published tables against figures worked out independently, with plain pandas (and
 lifelines for Kaplan-Meier), from the demo extract's CSV files, following docs/metrics.md."""
 
+import csv
 import datetime as dt
 import functools
+import io
 
 import pandas as pd
 import pytest
@@ -12,6 +14,7 @@ from oversight.db import connect_read_only, run_query
 from oversight.filters import Filters
 from oversight.snapshot.model import TABLES
 from oversight.snapshot.tables import exact_tables
+from oversight.snapshot.write import table_csv
 
 ENDING = {
     "no_case_to_answer", "false_allegation", "no_further_action", "reflective_practice",
@@ -25,7 +28,14 @@ FINDINGS = {
 PERIODS = {
     "everything": (dt.date(2022, 11, 29), dt.date(2026, 10, 31)),
     "financial year 2024/25": (dt.date(2024, 4, 1), dt.date(2025, 3, 31)),
+    # across the national launch: the Met counts every day, the other forces from 14 March
+    "January to March 2024": (dt.date(2024, 1, 1), dt.date(2024, 3, 31)),
+    # past the as-at date (31 October 2026): the rate's days stop there
+    "financial year 2026/27": (dt.date(2026, 4, 1), dt.date(2027, 3, 31)),
 }
+# The first day each force could be reported to the service: the Met's pilot, then every force.
+MET_JOINED = dt.date(2022, 11, 29)
+OTHERS_JOINED = dt.date(2024, 3, 14)
 
 
 @pytest.fixture(scope="module")
@@ -43,6 +53,12 @@ def as_at_date(demo) -> pd.Timestamp:
         pd.to_datetime(demo["referrals"]["assessed_at"].replace("", None)).max(),
         demo["outcomes"]["decided_date"].max(),
     )
+
+
+def days_in_service(force_code: str, first: dt.date, last: dt.date) -> int:
+    """Days from first to last, both inclusive, on which the force was in the service."""
+    joined = MET_JOINED if force_code == "metropolitan" else OTHERS_JOINED
+    return max((last - max(first, joined)).days + 1, 0)
 
 
 def expected_tables(demo, first: dt.date, last: dt.date) -> dict[str, pd.DataFrame]:
@@ -109,9 +125,16 @@ def expected_tables(demo, first: dt.date, last: dt.date) -> dict[str, pd.DataFra
             "officer_fte": [*forces["officer_fte"], None],
         }
     )
-    by_force["reports_per_1000_officers"] = (
-        by_force["reports"] / by_force["officer_fte"] * 1000
-    ).round(2)
+    # officers times the years in the service within the period, cut at the as-at date
+    days = [
+        days_in_service(code, first, min(last, as_at.date())) for code in by_force["force_code"]
+    ]
+    by_force["officer_years"] = by_force["officer_fte"] * days / 365.25
+    by_force["reports_per_1000_officers_a_year"] = [
+        reports / years * 1000 if years > 0 else None
+        for reports, years in zip(by_force["reports"], by_force["officer_years"], strict=True)
+    ]
+    by_force = by_force.round({"officer_years": 2, "reports_per_1000_officers_a_year": 2})
 
     carried = reports["category_list"].explode().value_counts()
     categories = ["corrupt_exchange", "abuse_of_position", "sexual_misconduct",
@@ -240,3 +263,32 @@ def test_the_period_changes_the_numbers(run, demo):
     everything = exact_tables(run, Filters(*PERIODS["everything"]), as_at)["headline"]
     one_year = exact_tables(run, Filters(*PERIODS["financial year 2024/25"]), as_at)["headline"]
     assert everything["value"].iloc[0] > one_year["value"].iloc[0] > 0
+
+
+def test_the_csv_gives_rates_a_year_over_days_in_the_service(run, demo):
+    """Across the national launch (January to March 2024, 91 days) the Met's rate is over all
+    91 days and Kent's over its 18 from 14 March: reports / (officers x days / 365.25) x 1,000,
+    written with 2 decimal places beside the officer-years."""
+    first, last = PERIODS["January to March 2024"]
+    spec = next(spec for spec in TABLES if spec.name == "reports_by_force")
+    tables = exact_tables(run, Filters(first, last), as_at_date(demo).date())
+    text = table_csv(tables["reports_by_force"], spec).decode("utf-8")
+    rows = {row["force_code"]: row for row in csv.DictReader(io.StringIO(text))}
+    assert text.splitlines()[0] == (
+        "force_code,force_name,reports,officer_fte,officer_years,reports_per_1000_officers_a_year"
+    )
+    received = demo["reports"]["received_date"]
+    reports = demo["reports"][(received >= pd.Timestamp(first)) & (received <= pd.Timestamp(last))][
+        "subject_force"
+    ].value_counts()
+    officers = demo["forces"].set_index("force_code")["officer_fte"]
+    for code, days in (("metropolitan", 91), ("kent", 18)):
+        years = officers[code] * days / 365.25
+        assert rows[code]["reports"] == str(reports[code])
+        assert rows[code]["officer_years"] == f"{years:.2f}"
+        assert rows[code]["reports_per_1000_officers_a_year"] == (
+            f"{reports[code] / years * 1000:.2f}"
+        )
+    # no officer figure, or force not known: no officer-years and no rate, never 0
+    assert rows["unknown"]["officer_years"] == rows["unknown"]["reports_per_1000_officers_a_year"]
+    assert rows["unknown"]["reports_per_1000_officers_a_year"] == ""

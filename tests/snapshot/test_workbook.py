@@ -102,13 +102,15 @@ def test_each_table_sheet_has_its_title_in_a1(public_book):
 
     assert titles == {
         "Headline": f"Headline counts, {PERIOD} [note 1][note 2]",
-        "Reports_by_force": f"Reports by force named, and per 1,000 officers, {PERIOD} [note 3]",
-        "Reports_by_category": f"Reports by category, {PERIOD} [note 6]",
+        "Reports_by_force": (
+            f"Reports by force named, and per 1,000 officers a year, {PERIOD} [note 3]"
+        ),
+        "Reports_by_category": f"Reports by category, {PERIOD} [note 7]",
         "Reports_by_month": f"Reports by month and channel, {PERIOD}",
         "Outcomes_by_force": (
-            f"Referrals and outcomes by receiving force, {PERIOD} [note 7][note 1]"
+            f"Referrals and outcomes by receiving force, {PERIOD} [note 8][note 1]"
         ),
-        "Timeliness": f"Time taken at each stage, in days, {PERIOD} [note 8][note 9]",
+        "Timeliness": f"Time taken at each stage, in days, {PERIOD} [note 9][note 10]",
         "Revisions": "Revisions since the previous snapshot [note 2]",
     }
     assert book["Cover"]["A1"].value == (
@@ -136,16 +138,17 @@ def test_notes_are_numbered_in_order_of_first_reference(public_book):
     rows = table(book["Notes"], "Note number")
 
     assert rows[0] == ["Note number", "Note text"]
-    assert [row[0] for row in rows[1:]] == list(range(1, 10))
+    assert [row[0] for row in rows[1:]] == list(range(1, 11))
     text = {row[0]: row[1] for row in rows[1:]}
     assert "counted so far" in text[1]  # headline: cohort
     assert "revised" in text[2]
     assert "subject force" in text[3]  # reports by force
     assert "31 March 2025" in text[4]  # officers column
-    assert "2 decimal places" in text[5] and "[x]" in text[5]  # rate column
-    assert "several categories" in text[6]
-    assert "received the referral" in text[7]
-    assert "Kaplan-Meier" in text[9]
+    assert "14 March 2024" in text[5] and "365.25" in text[5]  # officer-years column
+    assert "a year" in text[6] and "2 decimal places" in text[6] and "[x]" in text[6]  # rate
+    assert "several categories" in text[7]
+    assert "received the referral" in text[8]
+    assert "Kaplan-Meier" in text[10]
 
 
 def test_column_headings_are_words_and_under_a_note_where_one_applies(public_book):
@@ -158,12 +161,13 @@ def test_column_headings_are_words_and_under_a_note_where_one_applies(public_boo
         "Force",
         "Reports",
         "Police officers (full-time equivalent)\n[note 4]",
-        "Reports per 1,000 officers\n[note 5]",
+        "Officer-years in the service\n[note 5]",
+        "Reports per 1,000 officers a year\n[note 6]",
     ]
     lines = column_a(book["Reports_by_force"])
     assert (
         "The same figures as reports_by_force.csv, whose columns are, in order: force_code, "
-        "force_name, reports, officer_fte, reports_per_1000_officers."
+        "force_name, reports, officer_fte, officer_years, reports_per_1000_officers_a_year."
     ) in lines
 
 
@@ -239,14 +243,15 @@ def test_reports_by_force_public(public_book):
     rows = table(sheet, "Force code")
 
     assert rows[1:] == [
-        ["MPS", "Metropolitan Police Service", 100, 33000.5, 3.03],
-        ["KNT", "Kent Police", 14, 3900.25, 3.59],
-        ["DYF", "Dyfed-Powys Police", "[c]", 1200, "[c]"],
-        ["unknown", "Force not known", "[c]", "[x]", "[x]"],
+        ["MPS", "Metropolitan Police Service", 100, 33000.5, 32977.91, 3.03],
+        ["KNT", "Kent Police", 14, 3900.25, 3897.58, 3.59],
+        # officer-years are not a count of people: shown beside a suppressed rate
+        ["DYF", "Dyfed-Powys Police", "[c]", 1200, 1199.18, "[c]"],
+        ["unknown", "Force not known", "[c]", "[x]", "[x]", "[x]"],
     ]
     mps = next(row for row in sheet.iter_rows() if row[0].value == "MPS")
-    assert [cell.data_type for cell in mps] == ["s", "s", "n", "n", "n"]
-    assert [cell.number_format for cell in mps[2:]] == ["#,##0", "#,##0.00", "#,##0.00"]
+    assert [cell.data_type for cell in mps] == ["s", "s", "n", "n", "n", "n"]
+    assert [cell.number_format for cell in mps[2:]] == ["#,##0", *["#,##0.00"] * 3]
     lines = column_a(sheet)
     assert any(line.startswith("[c] = confidential: fewer than 5") for line in lines)
     assert any(line.startswith("[x] = not available") for line in lines)
@@ -258,10 +263,10 @@ def test_reports_by_force_internal_has_exact_numbers(internal_book):
     rows = table(sheet, "Force code")
 
     assert rows[1:] == [
-        ["MPS", "Metropolitan Police Service", 100, 33000.5, 3.03],
-        ["KNT", "Kent Police", 14, 3900.25, 3.59],
-        ["DYF", "Dyfed-Powys Police", 3, 1200, 2.5],
-        ["unknown", "Force not known", 6, "[x]", "[x]"],
+        ["MPS", "Metropolitan Police Service", 100, 33000.5, 32977.91, 3.03],
+        ["KNT", "Kent Police", 14, 3900.25, 3897.58, 3.59],
+        ["DYF", "Dyfed-Powys Police", 3, 1200, 1199.18, 2.5],
+        ["unknown", "Force not known", 6, "[x]", "[x]", "[x]"],
     ]
     assert not any(str(line).startswith("[c] =") for line in column_a(sheet))
 
@@ -324,7 +329,7 @@ def test_revisions_sheet_lists_each_changed_figure(public_snapshot, tmp_path):
         public_snapshot,
         revisions=[
             Revision("headline", "reports", "value", "118", "120"),
-            Revision("reports_by_force", "DYF", "reports_per_1000_officers", "", "[c]"),
+            Revision("reports_by_force", "DYF", "reports_per_1000_officers_a_year", "", "[c]"),
             Revision("timeliness", "days_to_finding", "median_days", "119.5", "120.5"),
         ],
     )
@@ -333,7 +338,7 @@ def test_revisions_sheet_lists_each_changed_figure(public_snapshot, tmp_path):
     assert table(sheet, "Table") == [
         ["Table", "Row", "Column", "Previous value", "New value"],
         ["headline", "reports", "value", 118, 120],
-        ["reports_by_force", "DYF", "reports_per_1000_officers", "[x]", "[c]"],
+        ["reports_by_force", "DYF", "reports_per_1000_officers_a_year", "[x]", "[c]"],
         ["timeliness", "days_to_finding", "median_days", 119.5, 120.5],
     ]
     assert column_a(sheet)[1] == (
