@@ -14,7 +14,7 @@ from oversight.snapshot import register
 from oversight.snapshot.commentary import as_at_words, commentary, format_month, period_words
 from oversight.snapshot.model import SUPPRESSED, TABLES
 from oversight.snapshot.periods import month_name
-from oversight.snapshot.reading import released_snapshot
+from oversight.snapshot.reading import ReleaseFormatError, released_snapshot
 from oversight.snapshot.write import files_zip, table_text
 
 
@@ -50,7 +50,30 @@ key = st.selectbox(
 st.query_params["period"] = key
 release = listed[key]
 files = _files(str(db_path), release.release_id)
-published = released_snapshot(files)
+folder = f"oversight_{key}_public"
+
+
+def _download_zip() -> None:
+    st.download_button(
+        "Download this release (zip: the tables, a spreadsheet, a printable report, metadata)",
+        data=lambda: files_zip(files, folder),
+        file_name=f"{folder}.zip",
+        mime="application/zip",
+        key="public_zip",
+        # no rerun on a download: a rerun can clear the file before the browser fetches it
+        on_click="ignore",
+    )
+
+
+try:
+    published = released_snapshot(files)
+except ReleaseFormatError:
+    st.info(
+        "This release was published in an earlier layout, which this page does not draw. "
+        "Its files are kept exactly as they were published:"
+    )
+    _download_zip()
+    st.stop()
 
 released = f"Released in {month_name(release.released_at.date())}."
 if release.released_at != release.first_released_at:
@@ -141,15 +164,6 @@ for spec in TABLES:
     )
 
 st.subheader("Everything in one file")
-folder = f"oversight_{key}_public"
-st.download_button(
-    "Download this release (zip: the tables, a spreadsheet, a printable report, metadata)",
-    data=lambda: files_zip(files, folder),
-    file_name=f"{folder}.zip",
-    mime="application/zip",
-    key="public_zip",
-    # no rerun on a download: a rerun can clear the file before the browser fetches it
-    on_click="ignore",
-)
+_download_zip()
 with st.expander("How small numbers are protected"):
     st.markdown("\n".join(f"- {rule}" for rule in disclosure.rules(published.threshold)))

@@ -16,6 +16,11 @@ from oversight.snapshot.write import METADATA
 TEXT_COLUMNS = ("measure", "force_code", "force_name", "category", "month", "channel")
 
 
+class ReleaseFormatError(ValueError):
+    """A release published with tables of another layout than this Oversight draws (the
+    register keeps every release as published, whatever changes later)."""
+
+
 def released_snapshot(files: dict[str, bytes]) -> Snapshot:
     """The snapshot a release's files describe: its tables as published ([c] included), its
     period, as-at month, notes, comparison and revisions."""
@@ -53,6 +58,8 @@ def _headline(values: dict[str, str]) -> pd.DataFrame:
 
 def _table(data: bytes, spec: TableSpec) -> pd.DataFrame:
     frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
+    if list(frame.columns) != list(spec.columns):
+        raise ReleaseFormatError(f"{spec.name}.csv was published with other columns")
     return pd.DataFrame(
         {
             column: list(frame[column])

@@ -5,12 +5,14 @@ counts worked out by hand from the demo extract."""
 import datetime as dt
 import shutil
 
+import duckdb
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from oversight.db import connect_read_only
 from oversight.ingest import import_extract
+from oversight.ledger import ledger_path
 from oversight.snapshot.model import SUPPRESSED
 from oversight.snapshot.periods import PublicPeriod
 from oversight.snapshot.release import publish
@@ -89,6 +91,25 @@ def test_nothing_is_shown_before_the_first_release(open_public, demo_database, t
     shutil.copy(demo_database, db_path)
     app = open_public(db_path=db_path)
     assert [i.value for i in app.info] == ["No figures have been published yet."]
+    assert not app.metric and not app.dataframe
+
+
+def test_a_release_of_an_earlier_layout_is_offered_as_its_files(open_public, released_db, tmp_path):
+    """A release whose tables were published with other columns (as an earlier Oversight wrote
+    them) is not drawn from the current layout: the page says so and offers its files."""
+    db_path = tmp_path / "demo.duckdb"
+    shutil.copy(released_db, db_path)
+    shutil.copy(ledger_path(released_db), ledger_path(db_path))
+    older = (
+        b"force_code,force_name,reports,officer_fte,reports_per_1000_officers\nkent,Kent,9,1,9\n"
+    )
+    with duckdb.connect(str(ledger_path(db_path))) as con:
+        con.execute(
+            "update release_files set content = $older where file_name = 'reports_by_force.csv'",
+            {"older": older},
+        )
+    app = open_public({"period": "fy2024"}, db_path=db_path)
+    assert "earlier layout" in app.info[0].value
     assert not app.metric and not app.dataframe
 
 
