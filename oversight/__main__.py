@@ -210,7 +210,7 @@ def command_snapshot(args: argparse.Namespace) -> int:
 def command_publish(args: argparse.Namespace) -> int:
     from oversight.snapshot.build import SnapshotError
     from oversight.snapshot.release import publish
-    from oversight.snapshot.write import METADATA, write_files
+    from oversight.snapshot.write import METADATA
 
     db_path = _stored_database(args)
     if db_path is None:
@@ -223,18 +223,15 @@ def command_publish(args: argparse.Namespace) -> int:
     try:
         con = connect_read_only(db_path)
         try:
-            release_id, snapshot, files = publish(db_path, con, args.period, args.revise)
+            release_id, snapshot, files = publish(db_path, con, args.period, args.revise, out=out)
         finally:
             con.close()
     except (SnapshotError, DatabaseError, LedgerError, ValueError) as error:
         print(f"Nothing released: {error}", file=sys.stderr)
         return 1
-    try:
-        write_files(files, out)
     except OSError as error:
-        print(f"Release {release_id} is recorded, but its files could not be written to {out}: "
-              f"{error.strerror or error}. They are kept in the register.",
-              file=sys.stderr)  # fmt: skip
+        print(f"Nothing released: the files cannot be written to {out}: "
+              f"{error.strerror or error}.", file=sys.stderr)  # fmt: skip
         return 1
     print(f"Released {snapshot.period.label} (release {release_id}), as at "
           f"{_as_at_words(snapshot)}, recorded in {ledger_path(db_path)}; files in "
@@ -325,7 +322,8 @@ def parser() -> argparse.ArgumentParser:
         "Service. Import extracts, build the demo database, show what is stored, write snapshots.",
         epilog="Exit status: 0 done; 1 refused (a bad extract, a file that is not an Oversight "
         "database); 2 the environment failed (a bad setting, a full or read-only disk, a damaged "
-        "database). The database is left as it was whenever a command fails.",
+        "database) or the command was given wrong arguments. The database is left as it was "
+        "whenever a command fails.",
     )
     main.add_argument("--version", action="version", version=f"oversight {__version__}")
     commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -431,6 +429,7 @@ FAILED = {
     "import": "Import failed",
     "status": "Status not shown",
     "snapshot": "No snapshot written",
+    "publish": "Nothing released",
 }
 WRITES_DATABASE = {"demo", "import"}
 
@@ -440,7 +439,7 @@ def _check_settings(args: argparse.Namespace) -> None:
     resolve_db_path(getattr(args, "db", None))
     if args.command in WRITES_DATABASE:
         import_memory_limit()
-    if getattr(args, "public", False):
+    if getattr(args, "public", False) or args.command == "publish":
         disclosure_threshold()
 
 

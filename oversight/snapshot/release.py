@@ -27,7 +27,7 @@ from oversight.snapshot.periods import (
     revision_round,
     unavailable_reason,
 )
-from oversight.snapshot.write import snapshot_files
+from oversight.snapshot.write import snapshot_files, write_files
 from oversight.status import data_status
 
 
@@ -69,9 +69,16 @@ def public_snapshot(
     earlier: list[register.Release],
 ) -> Snapshot:
     """The public snapshot of a fixed period, suppressed together with the earlier releases."""
-    as_at = data_status(con).as_at_date
+    status = data_status(con)
+    as_at = status.as_at_date
     if as_at is None:
         raise SnapshotError("The database holds no reports: import an extract first.")
+    if period.last < status.first_received_date:
+        raise SnapshotError(
+            f"{period.label} ended before the first stored report "
+            f"({month_name(status.first_received_date)}): there is nothing to release."
+        )
+    _check_threshold(threshold, earlier)
     reason = unavailable_reason(period, as_at)
     if reason:
         raise SnapshotError(f"Not yet: {reason}.")
@@ -103,6 +110,18 @@ def public_snapshot(
         snapshot.revisions = revisions(same, snapshot)
         snapshot.previous_generated_at = same.released_at.replace(tzinfo=dt.UTC).isoformat()
     return snapshot
+
+
+def _check_threshold(threshold: int, earlier: list[register.Release]) -> None:
+    """One threshold for the whole register: the audit across releases treats every release's
+    hidden cells as hidden at its own threshold, so a lower one later would reveal them (a year
+    suppressed at 5 beside its quarters at 2)."""
+    used = sorted({release.threshold for release in earlier})
+    if used and used != [threshold]:
+        raise SnapshotError(
+            f"the releases already made used a disclosure threshold of {used[-1]}, and every "
+            f"later release must use the same (OVERSIGHT_DISCLOSURE_THRESHOLD is {threshold})"
+        )
 
 
 def _published_headline(release: register.Release) -> pd.DataFrame:
@@ -157,11 +176,13 @@ def check_release(period: PublicPeriod, as_at: dt.date, earlier: list[register.R
 
 
 def publish(db_path: Path, con: duckdb.DuckDBPyConnection, period: PublicPeriod,
-            revise: bool = False, now: dt.datetime | None = None,
+            revise: bool = False, now: dt.datetime | None = None, out: Path | None = None,
             ) -> tuple[int, Snapshot, dict[str, bytes]]:  # fmt: skip
     """Release the period: build it against the register and record it there, with its files,
     in one transaction under the ledger's lock (so two releases cannot both pass the checks).
-    Returns the release id, the snapshot as written and its files."""
+    With out, the files are written there before the record is committed: a folder that cannot
+    be written leaves nothing released. Returns the release id, the snapshot as written and its
+    files."""
     threshold = threshold_for(True)
     with ledger.appending(db_path) as ledger_con:
         earlier = register.releases_in(ledger_con)
@@ -170,4 +191,6 @@ def publish(db_path: Path, con: duckdb.DuckDBPyConnection, period: PublicPeriod,
         snapshot = public_snapshot(con, period, threshold, earlier)
         written, files = snapshot_files(snapshot, now=now)
         release_id = register.record(ledger_con, db_path, period, written, files, revises)
+        if out is not None:
+            write_files(files, out)
     return release_id, written, files

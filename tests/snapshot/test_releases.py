@@ -8,6 +8,7 @@ preview, or the old live public page, did), "after" is what the releases give aw
 import datetime as dt
 import hashlib
 import json
+import os
 from pathlib import Path
 
 import duckdb
@@ -214,3 +215,46 @@ def test_a_revision_at_the_annual_point_is_audited_against_every_release(tmp_pat
             assert not 1 <= abs(int(change["new"]) - int(change["old"])) < THRESHOLD, change
     cover = (revised_dir / "README.md").read_text(encoding="utf-8")
     assert "figures changed since the earlier snapshot" in cover
+
+
+def _released_periods(db_path: Path) -> list[str]:
+    if not ledger_path(db_path).exists():
+        return []
+    with duckdb.connect(str(ledger_path(db_path)), read_only=True) as con:
+        return [row[0] for row in con.execute("select period_key from releases").fetchall()]
+
+
+def test_a_release_whose_files_cannot_be_written_is_not_recorded(tmp_path):
+    """The period stays unreleased (it can be released once only), so a mistyped folder
+    costs nothing."""
+    db_path = database(tmp_path, "unwritable")
+    blocked = tmp_path / "a_file"
+    blocked.write_text("not a folder")
+    result = oversight("publish", "--db", str(db_path), "--out", str(blocked / "release"),
+                       "--year", "2024")  # fmt: skip
+    assert result.returncode == 1 and "Nothing released" in result.stderr
+    assert _released_periods(db_path) == []
+    run(db_path, "publish", tmp_path / "release", "--year", "2024")
+    assert _released_periods(db_path) == ["fy2024"]
+
+
+def test_no_release_of_a_period_before_the_data(tmp_path):
+    db_path = database(tmp_path, "early")
+    result = oversight("publish", "--db", str(db_path), "--out", str(tmp_path / "r"),
+                       "--year", "2019")  # fmt: skip
+    assert result.returncode == 1 and "before the first stored report" in result.stderr
+    assert _released_periods(db_path) == []
+
+
+def test_a_lower_threshold_after_a_release_is_refused(tmp_path):
+    """A year released at 5 beside its quarters at 2 would show a hidden count of the year as
+    the sum of the quarters' (an independent reviewer pinned one so)."""
+    db_path = database(tmp_path, "thresholds")
+    run(db_path, "publish", tmp_path / "year", "--year", "2024")
+    env = os.environ | {"OVERSIGHT_DISCLOSURE_THRESHOLD": "2"}
+    for command in ("publish", "snapshot"):
+        args = ["--public"] if command == "snapshot" else []
+        result = oversight(command, "--db", str(db_path), "--out", str(tmp_path / command),
+                           *args, "--quarter", "2024-1", env=env)  # fmt: skip
+        assert result.returncode == 1 and "threshold of 5" in result.stderr
+    assert _released_periods(db_path) == ["fy2024"]

@@ -208,6 +208,7 @@ def test_demo_never_replaces_a_duckdb_file_that_oversight_did_not_build(tmp_path
         ("OVERSIGHT_IMPORT_MEMORY", "lots", ["import", "EXTRACT"]),
         ("OVERSIGHT_IMPORT_MEMORY", "0", ["demo", "--out", "CSV"]),
         ("OVERSIGHT_DISCLOSURE_THRESHOLD", "1", ["snapshot", "--public", "--out", "OUT"]),
+        ("OVERSIGHT_DISCLOSURE_THRESHOLD", "1", ["publish", "--year", "2024", "--out", "OUT"]),
         ("OVERSIGHT_DB", "FOLDER", ["status"]),
     ],
 )
