@@ -300,11 +300,19 @@ def _period_options(command: argparse.ArgumentParser, required: bool) -> None:
     )
 
 
+# Dates a period may give: a period's comparison period and its months are worked out from it,
+# and Python's dates end at the year 9999.
+EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
+
+
 def _date(text: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(text)
+        date = dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+    if not EARLIEST <= date <= LATEST:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date between 1900 and 2999")
+    return date
 
 
 def _positive(text: str) -> int:

@@ -106,14 +106,14 @@ def parse_period(key: str) -> PublicPeriod:
 
 def parse_year(text: str) -> PublicPeriod:
     """--year 2025: the financial year from 1 April 2025."""
-    if not re.fullmatch(r"\d{4}", text):
+    if not re.fullmatch(r"(19|2\d)\d\d", text):
         raise ValueError(f"{text!r} is not a financial year: give the year it starts, e.g. 2025")
     return PublicPeriod(int(text))
 
 
 def parse_quarter(text: str) -> PublicPeriod:
     """--quarter 2025-1: April to June 2025 (quarters 1 to 4 of the financial year)."""
-    found = re.fullmatch(r"(\d{4})-([1-4])", text)
+    found = re.fullmatch(r"((?:19|2\d)\d\d)-([1-4])", text)
     if not found:
         raise ValueError(
             f"{text!r} is not a quarter: give the financial year and 1 to 4, e.g. 2025-1 for "

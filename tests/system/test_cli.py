@@ -154,3 +154,15 @@ def test_status_of_a_file_that_is_not_a_database(tmp_path):
     result = oversight("status", "--db", str(junk))
     assert result.returncode == 1 and "not an Oversight database" in result.stdout
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--to", "9999-12-31"], ["--from", "0001-01-01"], ["--public", "--year", "9999"]],
+)
+def test_dates_out_of_range_are_usage_errors_not_tracebacks(args, tmp_path):
+    """A period ending near Python's last date once overflowed working out the period before."""
+    result = oversight("snapshot", "--db", str(tmp_path / "none.duckdb"),
+                       "--out", str(tmp_path / "out"), *args)  # fmt: skip
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr and "error: argument" in result.stderr
