@@ -14,6 +14,7 @@ import contextlib
 import datetime as dt
 import fcntl
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -80,8 +81,10 @@ class LedgerError(RuntimeError):
 
 
 def ledger_path(db_path: Path) -> Path:
-    """The ledger of a data file: data/oversight.duckdb -> data/oversight.ledger.duckdb."""
-    return db_path.with_name(f"{db_path.stem}.ledger.duckdb")
+    """The ledger of a data file: data/oversight.duckdb -> data/oversight.ledger.duckdb (beside
+    the file a link names, so that one data file has one ledger however its path is spelt)."""
+    real = Path(os.path.realpath(db_path))
+    return real.with_name(f"{real.stem}.ledger.duckdb")
 
 
 @contextlib.contextmanager

@@ -13,6 +13,7 @@ ledger beside it (oversight/ledger.py). A revision that rolls stored data back
 import dataclasses
 import datetime as dt
 import json
+import os
 import re
 import time
 from collections.abc import Callable
@@ -191,7 +192,8 @@ def import_extract(
     sources, problems = find_sources([Path(p) for p in paths])
     if problems:
         raise ExtractError(problems)
-    db_path = Path(db_path)
+    # a link is followed, so that the new version replaces the file it names, not the link
+    db_path = Path(os.path.realpath(db_path))
     with write_lock(db_path):
         if only_if_absent and db_path.exists():
             return None

@@ -265,3 +265,17 @@ def test_a_file_that_is_not_a_database_is_refused_plainly(tmp_path):
     with pytest.raises(DatabaseError, match="not an Oversight database"):
         accept(write_extract(tmp_path / "a", **EXTRACT), path)
     assert path.read_bytes() == b"this is not a database"
+
+
+def test_an_import_through_a_link_replaces_the_file_it_names(tmp_path):
+    """The new version is swapped in for the linked file; the link stays a link."""
+    db_path = tmp_path / "real.duckdb"
+    accept(write_extract(tmp_path / "first", reports=[REPORT]), db_path)
+    link = tmp_path / "link.duckdb"
+    link.symlink_to(db_path)
+    accept(write_extract(tmp_path / "second", reports=[row(REPORT, report_id="R2")]), link)
+    assert link.is_symlink()
+    assert [r[0] for r in query(db_path, "select report_id from reports order by 1")] == [
+        "R1",
+        "R2",
+    ]

@@ -258,3 +258,15 @@ def test_a_lower_threshold_after_a_release_is_refused(tmp_path):
                            *args, "--quarter", "2024-1", env=env)  # fmt: skip
         assert result.returncode == 1 and "threshold of 5" in result.stderr
     assert _released_periods(db_path) == ["fy2024"]
+
+
+def test_a_database_reached_through_a_link_has_the_same_register(tmp_path):
+    """Another spelling of the path must not start an empty register (and a second release)."""
+    db_path = database(tmp_path, "linked")
+    run(db_path, "publish", tmp_path / "year", "--year", "2024")
+    link = tmp_path / "link.duckdb"
+    link.symlink_to(db_path)
+    result = oversight("publish", "--db", str(link), "--out", str(tmp_path / "again"),
+                       "--year", "2024")  # fmt: skip
+    assert result.returncode == 1 and "released once" in result.stderr
+    assert ledger_path(link) == ledger_path(db_path)
