@@ -5,10 +5,10 @@ made (the same files as `python -m oversight snapshot --public`); internal: any 
 import datetime as dt
 from pathlib import Path
 
+import duckdb
 import streamlit as st
 
-from oversight.dashboard import current_version, database_path, is_public, page_setup
-from oversight.db import connect_read_only
+from oversight.dashboard import database_path, is_public, page_setup, read_pinned
 from oversight.filters import period_presets
 from oversight.ledger import version_of_ledger
 from oversight.snapshot import register
@@ -24,17 +24,14 @@ if is_public():
 
 @st.cache_data(max_entries=16, show_spinner="Computing the figures…")
 def _snapshot(
-    path: str, version: tuple, ledger: tuple | None, public: bool, threshold: int, period: str,
-    first: dt.date | None, last: dt.date | None,
+    path: str, version: tuple, _con: duckdb.DuckDBPyConnection, ledger: tuple | None,
+    public: bool, threshold: int, period: str, first: dt.date | None, last: dt.date | None,
 ) -> Snapshot:  # fmt: skip
-    """The snapshot the command line would write, once per database and register version
-    (the threshold is a key: the setting can change while the app runs)."""
-    con = connect_read_only(Path(path))
-    try:
-        return prepare(con, Path(path), public, parse_period(period) if period else None,
-                       first, last)  # fmt: skip
-    finally:
-        con.close()
+    """The snapshot the command line would write, from this rerun's database version (the
+    one the page's periods come from), once per database and register version (the
+    threshold is a key: the setting can change while the app runs)."""
+    return prepare(_con, Path(path), public, parse_period(period) if period else None,
+                   first, last)  # fmt: skip
 
 
 status, _ = page_setup(with_filters=False)
@@ -94,9 +91,9 @@ else:
         middle.markdown(f"**{first:%d %b %Y} to {last:%d %b %Y}**")
 
 try:
-    chosen_snapshot = _snapshot(
-        str(db_path), current_version(), version_of_ledger(db_path), public,
-        threshold_for(public), period_key, first, last,
+    chosen_snapshot = read_pinned(
+        _snapshot, version_of_ledger(db_path), public, threshold_for(public), period_key,
+        first, last,
     )  # fmt: skip
 except SnapshotError as error:
     st.error(str(error))

@@ -202,7 +202,7 @@ def connection() -> duckdb.DuckDBPyConnection:
     return _pinned().connection
 
 
-def _read_pinned(cached_reader, *args):
+def read_pinned(cached_reader, *args):
     """cached_reader(path, version, connection, *args) on this rerun's version: the path and
     version key its cache, and the connection (left out of the key) is the pinned one."""
     pinned = _pinned()
@@ -226,7 +226,7 @@ def query(name: str, **params) -> pd.DataFrame:
     values are strings, numbers, dates and tuples or lists of them, whose repr says exactly what
     they are.
     """
-    return _read_pinned(_cached_query, name, repr(sorted(params.items())), params)
+    return read_pinned(_cached_query, name, repr(sorted(params.items())), params)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -236,7 +236,7 @@ def _cached_status(path: str, version: tuple, _con: duckdb.DuckDBPyConnection) -
 
 def stored_data_status() -> DataStatus:
     """As-at date, span of report dates and whether the stored data is synthetic."""
-    return _read_pinned(_cached_status)
+    return read_pinned(_cached_status)
 
 
 def data_banner(status: DataStatus) -> None:
@@ -298,7 +298,7 @@ def page_setup(with_filters: bool = True) -> tuple[DataStatus, Filters | None]:
         st.stop()
     if not with_filters or is_public():
         return status, None
-    return status, sidebar_filters(status, _read_pinned(_force_choices))
+    return status, sidebar_filters(status, read_pinned(_force_choices))
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
