@@ -19,16 +19,22 @@ if status.synthetic:
         "forces), but no report, person or case in it is real, and its other figures (and a "
         "difference between ethnic groups planted to exercise the fairness page) mean nothing."
     )
-# the public sees months: the first and last report's own dates, and the as-at date, are finer
-# than a month
-day_or_month = "%B %Y" if is_public() else "%d %B %Y"
-st.markdown(
-    f"- **As-at date:** {status.as_at_date:{day_or_month}}, the latest date anywhere in the stored "
-    "extracts. Open cases are measured up to it.\n"
-    f"- **Reports stored:** received {status.first_received_date:{day_or_month}} to "
-    f"{status.last_received_date:{day_or_month}}.\n"
-    "- **Experimental statistics:** the methods are new and may be revised."
-)
+if is_public():
+    # the public sees released figures only: nothing here moves with the data imported since
+    st.markdown(
+        "- **Periods:** figures are released for whole financial years (April to March) and "
+        "their quarters, some months after each ends; each release gives its period and the "
+        "month its data runs to (its as-at month). Open cases are measured up to then.\n"
+        "- **Experimental statistics:** the methods are new and may be revised."
+    )
+else:
+    st.markdown(
+        f"- **As-at date:** {status.as_at_date:%d %B %Y}, the latest date anywhere in the "
+        "stored extracts. Open cases are measured up to it.\n"
+        f"- **Reports stored:** received {status.first_received_date:%d %B %Y} to "
+        f"{status.last_received_date:%d %B %Y}.\n"
+        "- **Experimental statistics:** the methods are new and may be revised."
+    )
 
 if is_public():
     st.header("Protecting reporters and officers")
