@@ -180,7 +180,7 @@ def attach_read_only(con: duckdb.DuckDBPyConnection, db_path: Path, catalog: str
         if _damaged(error):
             raise
         raise DatabaseError(
-            f"{db_path} is not an Oversight database DuckDB can open ({_plain(error)})."
+            f"{db_path} is not an Oversight database DuckDB can open ({plain_message(error)})."
         ) from error
 
 
@@ -209,7 +209,7 @@ def _damaged(error: BaseException) -> bool:
     return isinstance(error, duckdb.Error) and damaged
 
 
-def _plain(error: BaseException) -> str:
+def plain_message(error: BaseException) -> str:
     """DuckDB's message, first line only and without web addresses (it may point to its docs)."""
     first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
     return re.sub(r"\s*\(?\b\w+://\S+", "", first).strip().rstrip(".")
@@ -247,5 +247,5 @@ def failure_cause(error: BaseException, db_path: Path) -> str | None:
     if isinstance(error, OSError):
         return f"{error.strerror or type(error).__name__}: {_failed_path(error, db_path)}."
     if isinstance(error, duckdb.Error):
-        return f"DuckDB could not use {db_path}: {_plain(error)}."
+        return f"DuckDB could not use {db_path}: {plain_message(error)}."
     return None

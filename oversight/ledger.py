@@ -20,6 +20,7 @@ from pathlib import Path
 
 import duckdb
 
+from oversight.db import DatabaseError, plain_message, require_duckdb_file
 from oversight.settings import DUCKDB_CONFIG
 
 # Raise whenever LEDGER_SCHEMA changes in a way an older file cannot take with `if not exists`.
@@ -99,14 +100,35 @@ def _locked(db_path: Path, exclusive: bool) -> Iterator[Path]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """The ledger file opened, or LedgerError in plain words: not a DuckDB file, damaged, or a
+    DuckDB file of something else (never written into)."""
+    try:
+        if path.exists():
+            require_duckdb_file(path)
+        con = duckdb.connect(str(path), read_only=read_only, config=DUCKDB_CONFIG)
+    except DatabaseError as error:
+        raise LedgerError(
+            f"{path} is not an Oversight ledger (not a DuckDB file): move it aside (a new ledger "
+            "is made in its place)"
+        ) from error
+    except duckdb.Error as error:
+        raise LedgerError(f"cannot open the ledger {path}: {plain_message(error)}") from error
+    tables = {row[0] for row in con.execute("select table_name from duckdb_tables()").fetchall()}
+    if tables and "ledger_info" not in tables:
+        con.close()
+        raise LedgerError(
+            f"{path} is a DuckDB file, but not an Oversight ledger: move it aside (a new ledger "
+            "is made in its place)"
+        )
+    return con
+
+
 @contextlib.contextmanager
 def appending(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection to the ledger for adding rows, in one transaction: all of them or none."""
     with _locked(db_path, exclusive=True) as path:
-        try:
-            con = duckdb.connect(str(path), config=DUCKDB_CONFIG)
-        except duckdb.Error as error:
-            raise LedgerError(f"cannot open the ledger {path}: {error}") from error
+        con = _open(path, read_only=False)
         try:
             con.execute(LEDGER_SCHEMA)
             found = con.execute("select max(ledger_version) from ledger_info").fetchone()[0]
@@ -135,10 +157,7 @@ def reading(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection | None]:
         if not path.exists():
             yield None
             return
-        try:
-            con = duckdb.connect(str(path), read_only=True, config=DUCKDB_CONFIG)
-        except duckdb.Error as error:
-            raise LedgerError(f"cannot read the ledger {path}: {error}") from error
+        con = _open(path, read_only=True)
         try:
             yield con
         finally:
