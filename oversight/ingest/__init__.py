@@ -250,7 +250,7 @@ def _record_attempt(db_path: Path, summary: ImportSummary) -> int:
     result = "dry run" if summary.dry_run else "unchanged"
     files = [dataclasses.asdict(f) for f in summary.files]
     detail = "; ".join(
-        f"{c.table}: {c.added} to add, {c.revised} to revise, {c.unchanged} unchanged"
+        f"{c.table}: {c.added:,} to add, {c.revised:,} to revise, {c.unchanged:,} unchanged"
         for c in summary.changes
     )
     if summary.rollbacks:

@@ -192,6 +192,16 @@ def _sources_in_file(path: Path) -> tuple[list[Source], list[Problem]]:
     return [Source(table, path)], []
 
 
+def _unreadable_workbook(path: Path, error: Exception) -> Problem:
+    """What a workbook that cannot be opened is called: a damaged or cut-short file, in words
+    rather than the reader's exception name (a truncated file shows as a KeyError)."""
+    return Problem(
+        path.name, None, None, None,
+        "a complete .xlsx workbook (this file is damaged or cut short, or is not a workbook "
+        f"saved as .xlsx; the reader said {type(error).__name__})",
+    )  # fmt: skip
+
+
 def _workbook_sources(path: Path) -> tuple[list[Source], list[Problem]]:
     """One source per sheet named after a table (in any case); a sheet with another name is a
     problem unless it is empty (Excel's default Sheet1 beside the tables)."""
@@ -199,8 +209,7 @@ def _workbook_sources(path: Path) -> tuple[list[Source], list[Problem]]:
         workbook = Workbook.open(path)
         names = workbook.sheet_names
     except Exception as error:  # openpyxl raises many types for a damaged file
-        reason = type(error).__name__
-        return [], [Problem(path.name, None, None, None, f"a readable .xlsx workbook ({reason})")]
+        return [], [_unreadable_workbook(path, error)]
     sources, problems = [], []
     try:
         for sheet in names:
@@ -224,8 +233,7 @@ def _workbook_sources(path: Path) -> tuple[list[Source], list[Problem]]:
                 )
     except Exception as error:  # a sheet openpyxl cannot read
         workbook.close()
-        reason = type(error).__name__
-        return [], [Problem(path.name, None, None, None, f"a readable .xlsx workbook ({reason})")]
+        return [], [_unreadable_workbook(path, error)]
     if not sources and not problems:
         problems.append(
             Problem(path.name, None, None, None, "sheets named reports, referrals or outcomes")

@@ -124,3 +124,16 @@ def test_a_sheet_with_a_hidden_row_is_still_read_whole(tmp_path, stored_db):
         ("extract.xlsx [sheet outcomes]", 2, "referral_id", "F9"),
         ("extract.xlsx [sheet referrals]", 2, None, None),
     ]
+
+
+def test_a_workbook_cut_short_is_named_so(tmp_path, db_path):
+    whole = write_workbook(
+        tmp_path / "whole.xlsx", {"reports": [list(REPORT), list(REPORT.values())]}
+    )
+    cut = tmp_path / "extract.xlsx"
+    cut.write_bytes(whole.read_bytes()[:-200])
+    error = refuse([cut], db_path)
+    assert len(error.problems) == 1
+    assert error.problems[0].expected.startswith(
+        "a complete .xlsx workbook (this file is damaged or cut short"
+    )
