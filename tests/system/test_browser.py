@@ -212,25 +212,24 @@ def _axe_violations(page) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("name", list(PAGES))
-def test_staff_pages_meet_wcag_aa(served_app, browser, name, width):
-    path, title = PAGES[name]
+def _meets_wcag_aa(browser, url: str, title: str, name: str, width: int) -> None:
     page = browser.new_page(viewport={"width": width, "height": 1000})
-    page.goto(f"{served_app}/{path}?period=fy2025&force=kent")
+    page.goto(url)
     page.get_by_role("heading", name=title).first.wait_for(timeout=60_000)
     _drawn(page, name)
     assert _axe_violations(page) == []
     page.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("name", list(PAGES))
+def test_staff_pages_meet_wcag_aa(served_app, browser, name, width):
+    path, title = PAGES[name]
+    _meets_wcag_aa(browser, f"{served_app}/{path}?period=fy2025&force=kent", title, name, width)
 
 
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("name", list(PUBLIC_PAGES))
 def test_public_pages_meet_wcag_aa(served_public, browser, name, width):
     path, title = PUBLIC_PAGES[name]
-    page = browser.new_page(viewport={"width": width, "height": 1000})
-    page.goto(f"{served_public}/{path}")
-    page.get_by_role("heading", name=title).first.wait_for(timeout=60_000)
-    _drawn(page, name)
-    assert _axe_violations(page) == []
-    page.close()
+    _meets_wcag_aa(browser, f"{served_public}/{path}", title, name, width)
