@@ -122,11 +122,16 @@ def connect_read_only(db_path: Path) -> duckdb.DuckDBPyConnection:
     """
     con = connect_memory()
     try:
+        con.execute("set enable_progress_bar = false")
         attach_read_only(con, db_path, "live")
         con.execute("use live")
         check_schema_version(con, "live", db_path)
         # the filtered views every query reads; kept in the connection's own memory catalog
         con.execute(query_text("filtered_tables"))
+        # Set up: from now on no query on it can read or write a file, attach another database,
+        # load an extension or reach the network, and no setting can be changed back.
+        con.execute("set enable_external_access = false")
+        con.execute("set lock_configuration = true")
     except BaseException:
         con.close()
         raise
@@ -155,7 +160,6 @@ def run_query(con: duckdb.DuckDBPyConnection, name: str, **params) -> pd.DataFra
     """
     cursor = con.cursor()
     try:
-        cursor.execute("set enable_progress_bar = false")
         cursor.execute("use live")
         cursor.execute("set search_path = 'live.main,memory.main'")
         sql = query_text(name)
