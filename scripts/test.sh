@@ -25,6 +25,10 @@ fi
 # lifelines' metadata asks for pandas<3 although it works with pandas 3.1: no dependencies
 "$python" -m pip install --quiet --disable-pip-version-check --no-deps -r requirements-lifelines.txt
 [ -x /usr/bin/chromium ] || apt_install chromium
+# nginx (Debian's nginx-light) is the reverse proxy of the reference deployment; the tests run it
+# from deploy/nginx/ with a certificate openssl makes
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || apt_install nginx-light
+command -v openssl >/dev/null || apt_install openssl
 # axe-core checks every page against WCAG 2.2 AA in the browser tests (node_modules/, from npm)
 command -v npm >/dev/null || apt_install npm
 [ -f node_modules/axe-core/axe.min.js ] || npm install --no-save --no-audit --no-fund --silent axe-core@4.14.1
