@@ -24,6 +24,20 @@ create or replace macro memory.main.force_selected(force_code, forces, regions) 
             and (len(regions) = 0 or list_contains(regions, f.region_name))
     );
 
+-- report_selected: whether a report (its received_at, channel and categories) matches the
+-- period (received_at dates, both inclusive) and the channel and category filters (empty = all;
+-- a report matches a category it carries).
+create or replace macro memory.main.report_selected(
+    received_at, channel, report_categories, first_date, last_date, channels, categories
+) as
+    received_at >= cast(first_date as timestamp)
+    and received_at < cast(last_date as timestamp) + interval 1 day
+    and (len(channels) = 0 or list_contains(channels, channel::varchar))
+    and (
+        len(categories) = 0
+        or list_has_any(categories, list_transform(report_categories, lambda c: c::varchar))
+    );
+
 -- force_rows: the rows of a table by force: every force of the reference matching the filters,
 -- then 'unknown' ("Force not known") when no force or region is chosen; sort_group, short_name
 -- give the published order.
@@ -53,12 +67,8 @@ create or replace macro memory.main.filtered_reports(
 ) as table
 select r.*, cast(r.received_at as date) as received_date
 from live.reports r
-where r.received_at >= cast(first_date as timestamp)
-    and r.received_at < cast(last_date as timestamp) + interval 1 day
-    and (len(channels) = 0 or list_contains(channels, r.channel::varchar))
-    and (
-        len(categories) = 0
-        or list_has_any(categories, list_transform(r.categories, lambda c: c::varchar))
+where memory.main.report_selected(
+        r.received_at, r.channel, r.categories, first_date, last_date, channels, categories
     )
     and memory.main.force_selected(r.subject_force::varchar, forces, regions);
 
@@ -70,12 +80,8 @@ create or replace macro memory.main.disseminated_reports(
 ) as table
 select distinct report_id, subject_force::varchar as subject_force
 from live.referral_facts f
-where f.received_at >= cast(first_date as timestamp)
-    and f.received_at < cast(last_date as timestamp) + interval 1 day
-    and (len(channels) = 0 or list_contains(channels, f.channel::varchar))
-    and (
-        len(categories) = 0
-        or list_has_any(categories, list_transform(f.categories, lambda c: c::varchar))
+where memory.main.report_selected(
+        f.received_at, f.channel, f.categories, first_date, last_date, channels, categories
     );
 
 -- cohort_referrals: one row per referral, received by a matching force, of a report received
@@ -113,12 +119,8 @@ select
         as days_to_finding,
     case when is_dismissal then f.dismissed_date - received_date end as days_to_dismissal
 from live.referral_facts f
-where f.received_at >= cast(first_date as timestamp)
-    and f.received_at < cast(last_date as timestamp) + interval 1 day
-    and (len(channels) = 0 or list_contains(channels, f.channel::varchar))
-    and (
-        len(categories) = 0
-        or list_has_any(categories, list_transform(f.categories, lambda c: c::varchar))
+where memory.main.report_selected(
+        f.received_at, f.channel, f.categories, first_date, last_date, channels, categories
     )
     and memory.main.force_selected(f.force::varchar, forces, regions);
 
