@@ -33,10 +33,6 @@ class Access:
     role: str
     forces: tuple[str, ...] = ()
 
-    @property
-    def signed_in_staff(self) -> bool:
-        return self.role != PUBLIC
-
 
 PUBLIC_ACCESS = Access(PUBLIC)
 
