@@ -13,7 +13,8 @@ from pathlib import Path
 from oversight.settings import PROJECT_ROOT
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port of 127.0.0.1 that nothing listens on now."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -36,7 +37,7 @@ def _wait_until_healthy(url: str, process: subprocess.Popen, timeout: float = 60
 @contextlib.contextmanager
 def serve(db_path: Path, log: Path, **env_extra: str) -> Iterator[str]:
     """Serve `streamlit run app.py` on the database; yield its URL, stop it afterwards."""
-    port = _free_port()
+    port = free_port()
     env = os.environ | {"OVERSIGHT_DB": str(db_path)} | env_extra
     command = [
         sys.executable,

@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from oversight.settings import PROJECT_ROOT
-from tests.system.served import serve
+from tests.system.served import free_port, serve
 from tests.system.test_browser import CHROMIUM, CHROMIUM_ARGS, _drawn
 
 pytestmark = pytest.mark.browser
@@ -23,12 +23,6 @@ pytestmark = pytest.mark.browser
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 DEPLOY = PROJECT_ROOT / "deploy" / "nginx"
 STAFF_NAME = "oversight-staff.example"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _certificate(folder: Path) -> tuple[Path, Path]:
@@ -97,7 +91,7 @@ def _nginx(folder: Path, site: Path, https: int):
 def proxied(demo_db, tmp_path_factory):
     assert Path(NGINX).exists(), "nginx is missing: scripts/test.sh installs nginx-light"
     folder = tmp_path_factory.mktemp("nginx")
-    https, http = _free_port(), _free_port()
+    https, http = free_port(), free_port()
     with serve(demo_db, folder / "streamlit.log") as staff_url:
         site = _site(folder, int(staff_url.rsplit(":", 1)[1]), https, http)
         with _nginx(folder, site, https):
