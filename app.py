@@ -1,13 +1,17 @@
-"""Oversight dashboard: the router. Page config and navigation by audience; each page begins
-with oversight.dashboard.page_setup(), which draws the data banner (and, for staff, the shared
-sidebar filters).
+"""Oversight dashboard: the router. Decides who this session is (oversight/access.py), then
+registers only the pages their role may use; each page begins with
+oversight.dashboard.page_setup(), which draws the data banner (and, for staff, the sidebar
+filters).
 
-OVERSIGHT_AUDIENCE=public serves only the published, disclosure-controlled figures and the
-definitions; staff (the default, "internal") see every page and the Publish page.
+The public view (a public server, a visitor who has not signed in, a user without a staff role)
+has the published figures and the definitions; force users their own force's pages; national
+staff every page and Publish; admins Import and the audit log as well.
 """
 
 import streamlit as st
 
+from oversight import access
+from oversight.dashboard import ensure_database, stored_data_status
 from oversight.settings import SettingError, audience
 
 st.set_page_config(page_title="Oversight", page_icon=":material/policy:", layout="wide")
@@ -15,15 +19,27 @@ st.set_page_config(page_title="Oversight", page_icon=":material/policy:", layout
 # visitors never see a traceback, wherever it is started from
 st.set_option("client.showErrorDetails", "none")
 
+
+def _synthetic() -> bool:
+    """Whether the database holds the synthetic demo (read only when there is no sign-in)."""
+    ensure_database()
+    return stored_data_status().synthetic
+
+
 try:
-    who = audience()
-except SettingError:
-    # a misconfigured server must not fall back to the internal pages, nor say more than this
+    audience()
+    session = access.resolve_session(_synthetic)
+except (SettingError, access.AccessRefused) as error:
+    # a misconfigured server must not fall back to the staff pages, nor tell a visitor more
     st.error("This dashboard is not configured correctly. Please try again later.")
+    print(f"Oversight refused to serve: {error}", flush=True)  # for the operator's log
     st.stop()
 
+access.account_box(session)
+
 about = st.Page("app_pages/about.py", title="About the data", icon=":material/info:")
-if who == "public":
+published = st.Page("app_pages/published.py", title="Published figures", icon=":material/public:")
+if session.is_public:
     pages = [
         st.Page(
             "app_pages/published.py",
@@ -42,7 +58,8 @@ else:
         st.Page("app_pages/outcomes.py", title="Outcomes and timeliness", icon=":material/gavel:"),
         st.Page("app_pages/forces.py", title="Forces", icon=":material/local_police:"),
         st.Page("app_pages/fairness.py", title="Fairness", icon=":material/balance:"),
-        st.Page("app_pages/publish.py", title="Publish", icon=":material/publish:"),
-        about,
     ]
+    if session.role in ("national", "admin"):
+        pages.append(st.Page("app_pages/publish.py", title="Publish", icon=":material/publish:"))
+    pages += [published, about]
 st.navigation(pages).run()

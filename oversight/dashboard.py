@@ -21,6 +21,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from oversight.access import current_session
 from oversight.db import (
     DatabaseError,
     DatabaseVersionError,
@@ -34,7 +35,6 @@ from oversight.exports import csv_bytes, neutralise_formulas
 from oversight.filters import Filters
 from oversight.settings import (
     SettingError,
-    audience,
     check_dashboard_settings,
     db_path_is_default,
     resolve_db_path,
@@ -58,8 +58,9 @@ def database_path() -> Path:
 
 
 def is_public() -> bool:
-    """Whether this dashboard serves the public (OVERSIGHT_AUDIENCE=public)."""
-    return audience() == "public"
+    """Whether this session sees the public view: a public server, a visitor who has not
+    signed in, or a signed-in user without a staff role (oversight/access.py)."""
+    return current_session().is_public
 
 
 def stop_with(message: str) -> None:
@@ -226,7 +227,31 @@ def query(name: str, **params) -> pd.DataFrame:
     values are strings, numbers, dates and tuples or lists of them, whose repr says exactly what
     they are.
     """
+    params = within_role(name, params)
     return read_pinned(_cached_query, name, repr(sorted(params.items())), params)
+
+
+# Queries a force user may run although they take no force: reference data, and the as-at date
+FORCE_FREE_QUERIES = frozenset({"forces_reference", "as_at_date"})
+
+
+class NotAllowed(Exception):
+    """A page asked for figures the session's role may not see (a defect of the page)."""
+
+
+def within_role(name: str, params: dict) -> dict:
+    """The query's parameters narrowed to what the session may see: a force user's queries
+    read its own forces only, whatever the page, the sidebar or the URL asked for."""
+    session = current_session()
+    if session.role != "force":
+        return params
+    if "forces" not in params:
+        if name in FORCE_FREE_QUERIES:
+            return params
+        raise NotAllowed(f"{name} is not narrowed to a force, so a force user may not run it")
+    own = session.forces
+    asked = [code for code in params["forces"] if code in own]
+    return {**params, "forces": asked or list(own), "regions": []}
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -298,7 +323,11 @@ def page_setup(with_filters: bool = True) -> tuple[DataStatus, Filters | None]:
         st.stop()
     if not with_filters or is_public():
         return status, None
-    return status, sidebar_filters(status, read_pinned(_force_choices))
+    choices = read_pinned(_force_choices)
+    session = current_session()
+    if session.role == "force":
+        choices = choices.only(session.forces)
+    return status, sidebar_filters(status, choices)
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)

@@ -63,6 +63,16 @@ class ForceChoices:
     names: tuple[tuple[str, str], ...]  # (force_code, short_name), in the reference's order
     regions_of: tuple[tuple[str, str | None], ...]  # (force_code, region_name or None)
     regions: tuple[str, ...]  # sorted
+    fixed: bool = False  # a force user's own forces: the only ones offered, no region filter
+
+    def only(self, forces: tuple[str, ...]) -> "ForceChoices":
+        """The choices a force user has: its own forces, and no region."""
+        return ForceChoices(
+            names=tuple((code, name) for code, name in self.names if code in forces),
+            regions_of=tuple((code, None) for code, _ in self.regions_of if code in forces),
+            regions=(),
+            fixed=True,
+        )
 
 
 def force_choices(forces: pd.DataFrame) -> ForceChoices:
@@ -106,7 +116,9 @@ def sidebar_filters(status: DataStatus, choices: ForceChoices) -> Filters:
         else:
             first, last = presets[key].first, presets[key].last
             st.caption(f"{first:%d %b %Y} to {last:%d %b %Y}")
-        chosen_regions = st.multiselect("Region", regions, key="f_regions", placeholder="All")
+        chosen_regions = (
+            st.multiselect("Region", regions, key="f_regions", placeholder="All") if regions else []
+        )
         force_options = [
             code for code, region in choices.regions_of
             if not chosen_regions or region in chosen_regions
@@ -114,13 +126,18 @@ def sidebar_filters(status: DataStatus, choices: ForceChoices) -> Filters:
         st.session_state["f_forces"] = [
             f for f in st.session_state.get("f_forces", []) if f in force_options
         ]
-        chosen_forces = st.multiselect(
-            "Force",
-            force_options,
-            key="f_forces",
-            format_func=force_names.get,
-            placeholder="All forces",
-        )
+        if choices.fixed and len(force_options) == 1:
+            # a force user's one force: nothing to choose
+            st.markdown(f"**Force:** {force_names[force_options[0]]}")
+            chosen_forces = force_options
+        else:
+            chosen_forces = st.multiselect(
+                "Force",
+                force_options,
+                key="f_forces",
+                format_func=force_names.get,
+                placeholder="All your forces" if choices.fixed else "All forces",
+            )
         chosen_channels = st.multiselect(
             "Channel", list(CHANNELS), key="f_channels", placeholder="Phone and online"
         )
@@ -133,6 +150,8 @@ def sidebar_filters(status: DataStatus, choices: ForceChoices) -> Filters:
         )
         st.caption("Categories: a report that carries any chosen category is included.")
 
+    if choices.fixed and not chosen_forces:
+        chosen_forces = force_options  # "all" is all of the user's own forces, named
     filters = Filters(
         first,
         last,
