@@ -3,11 +3,13 @@
 import streamlit as st
 
 from oversight import disclosure
-from oversight.dashboard import is_public, page_setup, query
+from oversight.dashboard import current_session, is_public, page_setup, query
 from oversight.exports import neutralise_formulas
 from oversight.settings import DATA_DIR, PROJECT_ROOT, disclosure_threshold
 
 status, _ = page_setup()
+# data quality and imports cover every force: for national staff and administrators only
+every_force = current_session().role in ("national", "admin")
 st.title("About the data")
 
 if status.synthetic:
@@ -43,7 +45,7 @@ if is_public():
         "identified, directly or by subtracting one published number from another:\n"
         + "\n".join(f"- {rule}" for rule in disclosure.rules(disclosure_threshold()))
     )
-else:
+elif every_force:
     st.header("Data-quality notes")
     st.dataframe(query("data_quality"), hide_index=True, width="stretch")
     st.caption(
@@ -64,7 +66,7 @@ st.markdown(demoted((PROJECT_ROOT / "docs" / "metrics.md").read_text(encoding="u
 st.header("Sources and licences")
 st.markdown(demoted((DATA_DIR / "SOURCES.md").read_text(encoding="utf-8")))
 
-if not is_public():
+if every_force:
     st.header("Import history")
     # file names come from outside: the table's own CSV download must not carry a formula
     st.dataframe(neutralise_formulas(query("import_history")), hide_index=True, width="stretch")

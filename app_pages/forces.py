@@ -4,6 +4,7 @@ funnel plot and in a sortable table (a Police and Crime Commissioner's view)."""
 import streamlit as st
 
 from oversight import charts
+from oversight.analysis.force_view import force_user_view
 from oversight.analysis.forces import (
     COUNT_HELP,
     COUNT_LABELS,
@@ -13,13 +14,16 @@ from oversight.analysis.forces import (
     forces_data,
 )
 from oversight.dashboard import (
+    current_session,
     forces_reference,
     nothing_to_show,
     page_setup,
     query,
+    query_every_force,
     show_chart,
 )
 from oversight.exports import csv_bytes
+from oversight.settings import disclosure_threshold
 
 FOCUS_KEY = "forces_focus"
 LIMITS_KEY = "forces_limits"
@@ -32,8 +36,15 @@ LIMITS = {
 # Read before page_setup, which rewrites the URL from the sidebar's filters.
 url_focus = st.query_params.get("focus")
 status, filters = page_setup()
+session = current_session()
+# a force user sees its own forces here, and the others only as published
+own_only = session.role == "force"
 reference = forces_reference()
-names = dict(zip(reference["force_code"].tolist(), reference["short_name"].tolist(), strict=True))
+names = {
+    code: name
+    for code, name in zip(reference["force_code"], reference["short_name"], strict=True)
+    if not own_only or code in session.forces
+}
 
 # The force shown: the URL's "focus" on arrival, then the user's choice; a newly chosen first
 # force in the sidebar's force filter moves it; else the Metropolitan Police.
@@ -74,7 +85,17 @@ trend_unit = right.radio(
 # the funnel's measure and limits are chosen lower down the page; their widget state is read here
 measure_key = st.session_state.get("forces_measure", "reports_per_1000_officers")
 adjusted = st.session_state.get(LIMITS_KEY, "adjusted") == "adjusted"
-data = forces_data(query, filters, status.as_at_date, focus, trend_unit, measure_key, adjusted)
+if own_only:
+    # the region and England and Wales add up other forces: audited before anything is shown
+    data = force_user_view(
+        forces_data(query_every_force, filters, status.as_at_date, focus, trend_unit,
+                    measure_key, adjusted),
+        session.forces,
+        disclosure_threshold(),
+    )  # fmt: skip
+else:
+    data = forces_data(query, filters, status.as_at_date, focus, trend_unit, measure_key,
+                       adjusted)  # fmt: skip
 as_at = f"{status.as_at_date:%d %b %Y}"
 fte_date = f"{data.officer_fte_date:%d %b %Y}" if data.officer_fte_date else "–"
 period = f"{filters.first_date:%d %b %Y} to {filters.last_date:%d %b %Y}"
@@ -193,6 +214,21 @@ else:
             "the Home Office police workforce statistics for England and Wales), so its reports "
             "are shown as counts and not beside the rate for England and Wales." + part_note,
         )  # fmt: skip
+
+if own_only:
+    st.caption(
+        "[c]: withheld, because with your own force's figures it would show a count of 1 to "
+        f"{disclosure_threshold() - 1} for other forces."
+    )
+    st.header("Other forces")
+    st.markdown(
+        "Other forces' figures are shown as they are published: one force beside another, "
+        "with small numbers protected."
+    )
+    st.page_link(
+        "app_pages/published.py", label="See the published figures", icon=":material/public:"
+    )
+    st.stop()
 
 st.header("Every force")
 left, right = st.columns([2, 3])

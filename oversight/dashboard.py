@@ -231,6 +231,12 @@ def query(name: str, **params) -> pd.DataFrame:
     return read_pinned(_cached_query, name, repr(sorted(params.items())), params)
 
 
+def query_every_force(name: str, **params) -> pd.DataFrame:
+    """query() for every force the page asks for, whatever the session's role: only for
+    figures that are audited before a force user sees them (analysis/force_view.py)."""
+    return read_pinned(_cached_query, name, repr(sorted(params.items())), params)
+
+
 # Queries a force user may run although they take no force: reference data, and the as-at date
 FORCE_FREE_QUERIES = frozenset({"forces_reference", "as_at_date"})
 

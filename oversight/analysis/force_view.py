@@ -1,0 +1,146 @@
+"""The Forces page as a force user may see it (docs/deploy.md, "Roles"): its own force in full,
+and its region and England and Wales only where no other force's small count can be worked out.
+
+A force user knows its own forces' exact figures. Every aggregate it is shown, less what it
+knows, less any smaller aggregate it is shown inside it, is a count of other forces: each such
+difference must be 0 or at least the disclosure threshold, or the aggregate's cell is withheld.
+Where one count of a sum (reports = phone + online; referrals = transferred + not transferred)
+is withheld, the next smallest is withheld too, so that it cannot be worked out from the others.
+A rate is shown only where its numerator and denominator both are. Other forces one by one, and
+the funnel of every force, are not shown at all: they are in the published releases.
+"""
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+
+from oversight.analysis.forces import (
+    COUNT_COLUMNS,
+    COUNT_LABELS,
+    MEASURES,
+    NATIONS,
+    ForcesData,
+    Funnel,
+)
+
+WITHHELD = "[c]"
+# Counts that add up to another shown count: (total, part, part)
+SUMS = (
+    ("reports", "reports_phone", "reports_online"),
+    ("referrals", "transferred", "referrals_not_transferred"),
+)
+
+
+def _members(all_forces: pd.DataFrame, kind: str, focus: str, region: str | None) -> set[str]:
+    """The force codes a comparison group adds up."""
+    codes = all_forces["force_code"]
+    if kind == "force":
+        return {focus}
+    if kind == "region":
+        return set(codes[all_forces["region_name"] == region])
+    return set(codes[all_forces["nation"].isin(NATIONS)])
+
+
+def withheld_cells(data: ForcesData, own: tuple[str, ...], threshold: int) -> dict[str, set[str]]:
+    """For each group (region, nation) the count columns withheld from a user who knows the
+    exact figures of its own forces."""
+    forces = data.all_forces.set_index("force_code")
+    counts = data.counts.set_index("group_kind")
+    kinds = [kind for kind in ("region", "nation") if kind in counts.index]
+    members = {
+        kind: _members(data.all_forces, kind, data.focus, data.region_name)
+        for kind in ["force", *kinds]
+    }
+    withheld: dict[str, set[str]] = {kind: set() for kind in kinds}
+    for column in COUNT_COLUMNS:
+        shown = {"force": (members["force"], int(counts.at["force", column]))}
+        for kind in kinds:
+            value = int(counts.at[kind, column])
+            inside = [(set(), 0), *(s for s in shown.values() if s[0] <= members[kind])]
+            for subset, subset_value in inside:
+                known = [c for c in own if c in members[kind] - subset and c in forces.index]
+                others = value - subset_value - int(forces.loc[known, column].sum())
+                if 0 < others < threshold:
+                    withheld[kind].add(column)
+                    break
+            else:
+                shown[kind] = (members[kind], value)
+    for kind in kinds:
+        values = counts.loc[kind]
+        for total, *parts in SUMS:
+            triple = [total, *parts]
+            hidden = [c for c in triple if c in withheld[kind]]
+            if len(hidden) == 1:
+                rest = sorted((c for c in triple if c not in hidden), key=lambda c: values[c])
+                withheld[kind].add(rest[0])
+    return withheld
+
+
+def force_user_view(data: ForcesData, own: tuple[str, ...], threshold: int) -> ForcesData:
+    """data as a user of the force role, whose own forces are own, may see it."""
+    withheld = withheld_cells(data, own, threshold)
+
+    def hidden(kind: str, column: str) -> bool:
+        return column in withheld.get(kind, set())
+
+    # counts as text, as a withheld cell is: one column holds one type
+    comparison = data.comparison.copy()
+    groups = data.counts["group"].tolist()
+    kinds = data.counts["group_kind"].tolist()
+    for label_column, kind in zip(groups, kinds, strict=True):
+        comparison[label_column] = [
+            WITHHELD if hidden(kind, key) else f"{int(value):,}"
+            for key, value in zip(COUNT_LABELS, comparison[label_column], strict=True)
+        ]
+
+    rates = data.rates.copy()
+    measure_columns = {key: (m.numerator, m.denominator) for key, m in MEASURES.items()}
+    rate_hidden = np.array(
+        [
+            any(hidden(kind, c) for c in measure_columns[key])
+            for key, kind in zip(rates["measure_key"], rates["group_kind"], strict=True)
+        ],
+        dtype=bool,
+    )
+    rate_table = data.rate_table.copy()
+    for (key, group), gone in zip(
+        zip(rates["measure_key"], rates["group"], strict=True), rate_hidden, strict=True
+    ):
+        if gone:
+            rate_table.loc[rate_table.index[list(MEASURES).index(key)], group] = WITHHELD
+    counts = data.counts.copy()
+    for index, kind in enumerate(kinds):
+        for column in withheld.get(kind, set()):
+            counts.at[index, column] = np.nan
+
+    own_rows = data.all_forces["force_code"].isin(own)
+    empty = data.funnel.points.iloc[0:0]
+    return dataclasses.replace(
+        data,
+        counts=counts,
+        comparison=comparison,
+        rates=rates.loc[~rate_hidden].reset_index(drop=True),
+        rate_table=rate_table,
+        trend=_trend(data, own, threshold),
+        all_forces=data.all_forces.loc[own_rows].reset_index(drop=True),
+        funnel=Funnel(data.funnel.measure, None, empty, data.funnel.limits.iloc[0:0], ""),
+    )
+
+
+def _trend(data: ForcesData, own: tuple[str, ...], threshold: int) -> pd.DataFrame:
+    """The trend: the force, and England and Wales in each period where the other forces'
+    reports are 0 or at least the threshold (only for a user of one force: a joint unit knows
+    other forces' figures that the trend does not hold)."""
+    trend = data.trend
+    force_rows = trend.loc[trend["group_kind"] == "force"]
+    nation_rows = trend.loc[trend["group_kind"] == "nation"]
+    if len(own) != 1 or data.focus not in own or nation_rows.empty:
+        return force_rows.reset_index(drop=True)
+    own_reports = force_rows.set_index("period_start")["reports"]
+    others = (
+        nation_rows["reports"].to_numpy()
+        - own_reports.reindex(nation_rows["period_start"]).fillna(0).to_numpy()
+    )
+    safe = nation_rows.loc[(others == 0) | (others >= threshold)]
+    return pd.concat([force_rows, safe]).reset_index(drop=True)

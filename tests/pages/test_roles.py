@@ -1,0 +1,213 @@
+"""Each role sees what it may, through the real app.py and pages in AppTest: signed in with
+Streamlit's own st.user (AppTest.user) and a real roles file. The browser tests sign in through
+a real OpenID Connect provider (tests/system/test_sign_in.py)."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit import config
+from streamlit.testing.v1 import AppTest
+
+from oversight.analysis.force_view import WITHHELD
+from oversight.ingest import import_extract
+from tests.pages.conftest import APP, open_chart_numbers
+
+AUTH = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "a long random secret of more than 32 characters",
+    "client_id": "oversight",
+    "client_secret": "secret",
+    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+}
+ROLES = (
+    "email,role,force_code\n"
+    "pcc@kent.example,force,kent\n"
+    "analyst@npcc.example,national,\n"
+    "admin@npcc.example,admin,\n"
+)
+STAFF_PAGES = ["overview", "reports", "outcomes", "forces", "fairness"]
+PUBLIC_PAGES = ["published", "about"]
+
+
+@pytest.fixture
+def roles_file(tmp_path, monkeypatch) -> Path:
+    path = tmp_path / "roles.csv"
+    path.write_text(ROLES)
+    monkeypatch.setenv("OVERSIGHT_ROLES", str(path))
+    return path
+
+
+@pytest.fixture
+def app_as(page_db, roles_file, monkeypatch):
+    """app_as(email or None, query=...) -> AppTest of app.py, sign-in configured, signed in as
+    email (None: not signed in)."""
+    monkeypatch.setenv("OVERSIGHT_DB", str(page_db))
+
+    def opener(email: str | None, query: dict | None = None) -> AppTest:
+        app = AppTest.from_file(APP, default_timeout=120)
+        app.secrets["auth"] = AUTH
+        app.user = {"is_logged_in": True, "email": email} if email else {"is_logged_in": False}
+        for key, value in (query or {}).items():
+            app.query_params[key] = value
+        app.run()
+        assert not app.exception, app.exception
+        return app
+
+    return opener
+
+
+def pages(app: AppTest) -> list[str]:
+    """The pages registered in st.navigation for this session, by file name (AppTest keeps
+    what the last run registered)."""
+    return [Path(str(info["script_path"])).stem for info in app._registered_pages.values()]
+
+
+def on(app: AppTest, page: str) -> AppTest:
+    app.switch_page(f"app_pages/{page}.py").run()
+    assert not app.exception, app.exception
+    return app
+
+
+def test_a_visitor_who_has_not_signed_in_gets_the_public_view_and_a_sign_in_button(app_as):
+    app = app_as(None)
+    assert pages(app) == PUBLIC_PAGES
+    assert [b.label for b in app.sidebar.button] == ["Sign in"]
+    assert not app.sidebar.multiselect  # no staff filters
+
+
+def test_an_unknown_user_gets_the_public_view_and_is_told_whom_to_ask(app_as, monkeypatch):
+    monkeypatch.setenv("OVERSIGHT_ACCESS_CONTACT", "the NPCC Oversight team")
+    app = app_as("stranger@example.org")
+    assert pages(app) == PUBLIC_PAGES
+    assert "the NPCC Oversight team" in app.info[0].value
+    assert [b.label for b in app.sidebar.button] == ["Sign out"]
+
+
+def test_each_role_has_its_pages_and_no_other(app_as):
+    assert pages(app_as("pcc@kent.example")) == [*STAFF_PAGES, *PUBLIC_PAGES]
+    assert pages(app_as("analyst@npcc.example")) == [*STAFF_PAGES, "publish", *PUBLIC_PAGES]
+    admin = pages(app_as("admin@npcc.example"))
+    assert admin[: len(STAFF_PAGES) + 1] == [*STAFF_PAGES, "publish"]
+
+
+def test_a_removed_user_loses_access_at_the_next_rerun(app_as, roles_file):
+    app = app_as("admin@npcc.example")
+    assert "publish" in pages(app)
+    roles_file.write_text("email,role,force_code\nanalyst@npcc.example,national,\n")
+    app.run()
+    assert pages(app) == PUBLIC_PAGES
+
+
+def kent_reports(demo, forces=("kent",)) -> int:
+    return int(demo["reports"]["subject_force"].isin(forces).sum())
+
+
+def test_a_force_user_sees_its_own_force_whatever_the_url_asks(app_as, demo):
+    for query in ({}, {"force": "metropolitan"}, {"region": "London", "force": ["essex", "kent"]}):
+        app = app_as("pcc@kent.example", query)
+        assert app.metric[0].value == f"{kent_reports(demo):,}", query
+        assert app.sidebar.markdown[0].value == "**Force:** Kent"
+        assert not [m for m in app.sidebar.multiselect if m.label in ("Force", "Region")]
+
+
+FORCE_NAMES = set(pd.read_csv(Path(APP).parent / "data" / "forces.csv")["short_name"]) | set(
+    pd.read_csv(Path(APP).parent / "data" / "forces.csv")["force_name"]
+)
+
+
+@pytest.mark.parametrize("page", STAFF_PAGES)
+def test_no_other_force_is_named_in_a_force_users_tables(app_as, page):
+    app = open_chart_numbers(on(app_as("pcc@kent.example"), page))
+    others = FORCE_NAMES - {"Kent", "Kent Police"}
+    for frame in (element.value for element in app.dataframe):
+        cells = set(frame.astype(str).to_numpy().ravel()) | set(map(str, frame.columns))
+        assert not cells & others, (page, cells & others)
+
+
+def test_a_force_user_sees_no_data_quality_or_imports_of_every_force(app_as):
+    app = on(app_as("pcc@kent.example"), "about")
+    headers = [h.value for h in app.header]
+    assert "Data-quality notes" not in headers and "Import history" not in headers
+    national = on(app_as("analyst@npcc.example"), "about")
+    assert "Data-quality notes" in [h.value for h in national.header]
+
+
+def test_a_force_users_region_and_nation_never_show_other_forces_small_counts(app_as, demo):
+    """Kent's comparison in a narrow selection (one category, one quarter), where the region
+    less Kent is small for some counts: those cells are withheld, the rest shown exactly."""
+    query = {"period": "custom", "from": "2025-04-01", "to": "2025-06-30",
+             "category": "sexual_misconduct"}  # fmt: skip
+    app = on(app_as("pcc@kent.example", query), "forces")
+    table = next(e.value for e in app.dataframe if "Count" in e.value.columns)
+    table = table.set_index("Count").map(lambda v: v if v == WITHHELD else int(v.replace(",", "")))
+    assert (table == WITHHELD).to_numpy().any(), "the selection must exercise the audit"
+
+    def differences(big: str, small: str) -> list[int]:
+        shown = table[(table[big] != WITHHELD) & (table[small] != WITHHELD)]
+        return (shown[big] - shown[small]).tolist()
+
+    for big, small in (("South East", "Kent Police"), ("England and Wales", "South East"),
+                       ("England and Wales", "Kent Police")):  # fmt: skip
+        assert not [d for d in differences(big, small) if 0 < d < 5], (big, small)
+    # what is shown is exact: South East's reports, counted by hand
+    reports = demo["reports"]
+    south_east = set(demo["forces"].loc[demo["forces"]["region_name"] == "South East",
+                                        "force_code"])  # fmt: skip
+    chosen = reports[
+        reports["received_date"].between("2025-04-01", "2025-06-30")
+        & reports["category_list"].apply(lambda c: "sexual_misconduct" in c)
+    ]
+    assert int(table.at["Reports", "South East"]) == int(
+        chosen["subject_force"].isin(south_east).sum()
+    )
+    # and no funnel, table or download of every force
+    assert "Every force" not in [h.value for h in app.header]
+    assert not [b for b in app.get("download_button") if "every force" in str(b.proto.label)]
+
+
+def test_a_force_user_cannot_choose_another_force_on_the_forces_page(app_as):
+    app = on(app_as("pcc@kent.example", {"focus": "metropolitan"}), "forces")
+    assert app.selectbox(key="forces_focus").options == ["Kent"]
+    assert app.header[0].value == "Kent Police"
+
+
+@pytest.fixture
+def real_db(demo_files, tmp_path) -> Path:
+    db_path = tmp_path / "real.duckdb"
+    import_extract(list(demo_files.values()), db_path)
+    return db_path
+
+
+def test_real_data_without_sign_in_is_not_served(real_db, monkeypatch):
+    monkeypatch.setenv("OVERSIGHT_DB", str(real_db))
+    app = AppTest.from_file(APP, default_timeout=120).run()
+    assert "not configured correctly" in app.error[0].value
+    assert not app.metric and not app.dataframe
+
+
+def test_no_sign_in_serves_real_data_on_this_computer_only_with_a_banner(real_db, monkeypatch):
+    monkeypatch.setenv("OVERSIGHT_DB", str(real_db))
+    monkeypatch.setenv("OVERSIGHT_AUTH", "none")
+    app = AppTest.from_file(APP, default_timeout=120).run()
+    assert "not configured correctly" in app.error[0].value  # listening on every interface
+    address = config.get_option("server.address")
+    config.set_option("server.address", "127.0.0.1")
+    try:
+        app = AppTest.from_file(APP, default_timeout=120).run()
+        assert not app.exception
+        assert app.warning[0].value.startswith("**No sign-in.**")
+        assert "publish" in pages(app)
+    finally:
+        config.set_option("server.address", address)
+
+
+def test_the_demo_without_sign_in_is_served_with_the_national_view(page_db, monkeypatch):
+    monkeypatch.setenv("OVERSIGHT_DB", str(page_db))
+    app = AppTest.from_file(APP, default_timeout=120).run()
+    assert "publish" in pages(app)
+    assert not app.sidebar.button  # no sign-in to offer
+
+
+def test_sign_in_applies_to_the_demo_too(app_as):
+    assert pages(app_as(None)) == PUBLIC_PAGES
