@@ -93,9 +93,7 @@ def test_the_roles_file_is_read_again_when_it_changes(tmp_path, monkeypatch):
 
 def test_groups_and_oid_claims_are_used_where_the_file_has_them():
     roles = parse_roles(
-        "email,role,force_code,oid,group\n"
-        ",national,,0000-1111,\n"
-        ",force,kent,,kent-psd\n"
+        "email,role,force_code,oid,group\n,national,,0000-1111,\n,force,kent,,kent-psd\n"
     )
     by_oid = decide(claims=signed_in("new.address@npcc.example", oid="0000-1111"),
                     roles=lambda: roles)  # fmt: skip
