@@ -35,6 +35,10 @@ AUTH_KEYS = ("redirect_uri", "cookie_secret", "client_id", "client_secret", "ser
 # Who a session is when there is no sign-in (the audit log's user)
 LOCAL_USER = "local"
 _SESSION = "_oversight_session"
+# Headers a reverse proxy adds: a no-sign-in server must not be reached through one, although
+# it listens on loopback (deploy/nginx/proxy.conf sets the first two)
+PROXY_HEADERS = ("X-Forwarded-For", "X-Forwarded-Proto", "Forwarded", "X-Real-Ip",
+                 "X-Forwarded-Host")  # fmt: skip
 
 # How the session's role was decided
 PUBLIC_SERVER = "public server"
@@ -154,6 +158,7 @@ def decide(
     address: str | None,
     synthetic: Callable[[], bool],
     roles: Callable[[], RolesTable] = roles_table,
+    proxied: bool = False,
 ) -> Session:
     """The session's access from the server's settings and the user's claims (pure: the
     dashboard passes Streamlit's values). AccessRefused where nothing may be served."""
@@ -176,6 +181,12 @@ def decide(
                 "only on this computer: start it with --server.address=127.0.0.1 (it listens "
                 f"on {address or 'every network interface'} now), or configure sign-in"
             )
+        if proxied:
+            raise AccessRefused(
+                f"{AUTH_SETTING}=none serves the dashboard without sign-in, so it must not be "
+                "reached through a reverse proxy (this request came through one): configure "
+                "sign-in"
+            )
         return Session(national, NO_SIGN_IN, LOCAL_USER)
     if synthetic():
         return Session(national, DEMO, LOCAL_USER)
@@ -196,6 +207,7 @@ def resolve_session(synthetic: Callable[[], bool]) -> Session:
         st.user.to_dict(),
         st.get_option("server.address"),
         synthetic,
+        proxied=any(st.context.headers.get(name) for name in PROXY_HEADERS),
     )
     st.session_state[_SESSION] = session
     return session

@@ -29,8 +29,9 @@ def never_asked() -> bool:
 
 
 def decide(audience="internal", auth="", section=AUTH, claims=None, address=None,
-           synthetic=never_asked, roles=lambda: ROLES):  # fmt: skip
-    return access.decide(audience, auth, section, claims or {}, address, synthetic, roles)
+           synthetic=never_asked, roles=lambda: ROLES, proxied=False):  # fmt: skip
+    return access.decide(audience, auth, section, claims or {}, address, synthetic, roles,
+                         proxied)  # fmt: skip
 
 
 def signed_in(email, **claims):
@@ -129,6 +130,11 @@ def test_no_sign_in_refuses_to_listen_on_the_network(address):
     # sign-in configured as well does not open the way either: none means none
     with pytest.raises(access.AccessRefused):
         decide(auth="none", address=address, claims=signed_in("admin@npcc.example"))
+
+
+def test_no_sign_in_refuses_a_request_through_a_reverse_proxy():
+    with pytest.raises(access.AccessRefused, match="reverse proxy"):
+        decide(auth="none", section=None, address="127.0.0.1", proxied=True)
 
 
 def test_oversight_auth_takes_none_or_nothing(monkeypatch):
