@@ -1,4 +1,5 @@
-"""A real `streamlit run app.py` server for the system tests, on a free port of 127.0.0.1."""
+"""A real `streamlit run app.py` server for the system tests, on a free port of 127.0.0.1 (which
+also serves http://localhost:PORT, the name sign-in needs: see tests/system/signin.py)."""
 
 import contextlib
 import os
@@ -35,20 +36,41 @@ def _wait_until_healthy(url: str, process: subprocess.Popen, timeout: float = 60
 
 
 @contextlib.contextmanager
-def serve(db_path: Path, log: Path, **env_extra: str) -> Iterator[str]:
-    """Serve `streamlit run app.py` on the database; yield its URL, stop it afterwards."""
-    port = free_port()
+def serve(
+    db_path: Path,
+    log: Path,
+    app: str | Path = "app.py",
+    secrets: Path | None = None,
+    port: int | None = None,
+    **env_extra: str,
+) -> Iterator[str]:
+    """Serve `streamlit run app.py` on the database; yield its URL, stop it afterwards.
+
+    Args:
+        db_path: the database, as OVERSIGHT_DB.
+        log: the file that receives the server's output.
+        app: the script, relative to the project root (the server's working directory, so the
+            project's .streamlit/config.toml applies) or absolute.
+        secrets: a secrets.toml to read instead of ~/.streamlit and the project's .streamlit
+            (for the `[auth]` section of sign-in).
+        port: the port to listen on, when the caller must know it beforehand (sign-in's
+            redirect_uri names it); else a free one.
+        **env_extra: more environment variables for the server.
+    """
+    port = port or free_port()
     env = os.environ | {"OVERSIGHT_DB": str(db_path)} | env_extra
     command = [
         sys.executable,
         "-m",
         "streamlit",
         "run",
-        "app.py",
+        str(app),
         "--server.headless=true",
         f"--server.port={port}",
         "--server.address=127.0.0.1",
     ]
+    if secrets is not None:
+        command.append(f"--secrets.files={secrets}")
     with open(log, "w") as out:
         process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=out, stderr=out)
     url = f"http://127.0.0.1:{port}"
