@@ -1,8 +1,8 @@
 """The append-only store beside the data file: what must outlive every import.
 
 The data file is rebuilt and swapped by every import; what is on record about the service's
-own acts (import attempts that changed nothing, the register of public releases, later the
-audit log) lives here instead, in `<data file stem>.ledger.duckdb`, and is only ever added to.
+own acts (import attempts that changed nothing, the register of public releases, the audit
+log) lives here instead, in `<data file stem>.ledger.duckdb`, and is only ever added to.
 Nothing in the package updates or deletes a row of it; imports, schema migrations and database
 swaps never touch it.
 
@@ -73,6 +73,19 @@ create table if not exists release_files (
     sha256 varchar not null,
     content blob not null,
     primary key (release_id, file_name)
+);
+-- The audit log (oversight/audit.py, docs/deploy.md "Audit log"): one row per act of a user,
+-- when it was done (UTC), who did it with which role, what (sign-in, view, download, ...),
+-- on which page, and its details (a view's filters, a download's file name).
+create sequence if not exists audit_event_ids start 1;
+create table if not exists audit_events (
+    event_id bigint primary key default nextval('audit_event_ids'),
+    recorded_at timestamp not null,
+    user_id varchar not null,
+    role varchar not null,
+    event varchar not null,
+    page varchar not null,
+    detail json not null
 );
 """
 

@@ -1,0 +1,66 @@
+"""Audit log (admins only): who signed in, which pages they viewed with which filters, what
+they downloaded, imported and published, newest first, from the ledger beside the data file."""
+
+import datetime as dt
+
+import streamlit as st
+
+from oversight import audit
+from oversight.access import require_role
+from oversight.dashboard import database_path, page_setup
+from oversight.exports import csv_bytes, neutralise_formulas
+from oversight.ledger import LedgerError
+
+require_role("admin")  # the router shows this page to admins only; a direct run is refused too
+
+ALL_USERS = "All users"
+SHOWN = 5_000  # rows drawn on the page; the download has them all
+
+page_setup(with_filters=False)
+db_path = database_path()
+st.title("Audit log")
+st.caption(
+    "Every sign-in and sign-out, page viewed (with its filters), download, export, import and "
+    "publication, and every refused attempt, newest first. Times are in UTC. The log is kept "
+    "beside the data file; Oversight never changes or deletes it."
+)
+
+# events are written every few seconds: write the waiting ones so that the log is up to date
+audit.flush(db_path)
+today = dt.datetime.now(dt.UTC).date()
+left, right = st.columns(2)
+try:
+    who = left.selectbox("User", [ALL_USERS, *audit.users(db_path)], key="audit_user")
+    chosen = right.date_input(
+        "From and to (UTC)",
+        (today - dt.timedelta(days=29), today),
+        max_value=today,
+        key="audit_dates",
+    )
+    if len(chosen) != 2:
+        st.info("Choose the last date of the period too.")
+        st.stop()
+    first, last = chosen
+    user = None if who == ALL_USERS else who
+    shown = audit.events(db_path, user, first, last, limit=SHOWN)
+except LedgerError as error:
+    st.error(f"The audit log cannot be read: {error}")
+    st.stop()
+
+if shown.empty:
+    st.info("No events match this user and these dates.")
+    st.stop()
+if len(shown) == SHOWN:
+    st.caption(f"The newest {SHOWN:,} events are shown; the download has them all.")
+# neutralised: user ids, pages and details come from outside and could read as formulas
+st.dataframe(neutralise_formulas(shown), hide_index=True, width="stretch")
+st.download_button(
+    "Download the audit log (CSV)",
+    # read and written only when clicked, with every event of the choice
+    data=lambda: csv_bytes(audit.events(db_path, user, first, last)),
+    file_name=f"audit_log_{first}_{last}.csv",
+    mime="text/csv",
+    key="audit_download",
+    # no rerun on a download: a rerun can clear the file before the browser fetches it
+    on_click="ignore",
+)
