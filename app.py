@@ -10,7 +10,7 @@ staff every page and Publish; admins Import and the audit log as well.
 
 import streamlit as st
 
-from oversight import access
+from oversight import access, activity
 from oversight.dashboard import ensure_database, stored_data_status
 from oversight.settings import SettingError, audience
 
@@ -35,7 +35,8 @@ except (SettingError, access.AccessRefused) as error:
     print(f"Oversight refused to serve: {error}", flush=True)  # for the operator's log
     st.stop()
 
-access.account_box(session)
+access.account_box(session, on_sign_out=activity.sign_out)
+activity.note_sign_in(session)
 
 about = st.Page("app_pages/about.py", title="About the data", icon=":material/info:")
 published = st.Page("app_pages/published.py", title="Published figures", icon=":material/public:")
@@ -61,5 +62,11 @@ else:
     ]
     if session.role in ("national", "admin"):
         pages.append(st.Page("app_pages/publish.py", title="Publish", icon=":material/publish:"))
+    if session.role == "admin":
+        pages.append(
+            st.Page("app_pages/audit_log.py", title="Audit log", icon=":material/history:")
+        )
     pages += [published, about]
-st.navigation(pages).run()
+page = st.navigation(pages)
+activity.note_page(page.title)
+page.run()

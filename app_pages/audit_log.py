@@ -7,6 +7,7 @@ import streamlit as st
 
 from oversight import audit
 from oversight.access import require_role
+from oversight.activity import recorded
 from oversight.dashboard import database_path, page_setup
 from oversight.exports import csv_bytes, neutralise_formulas
 from oversight.ledger import LedgerError
@@ -57,7 +58,7 @@ st.dataframe(neutralise_formulas(shown), hide_index=True, width="stretch")
 st.download_button(
     "Download the audit log (CSV)",
     # read and written only when clicked, with every event of the choice
-    data=lambda: csv_bytes(audit.events(db_path, user, first, last)),
+    data=recorded("audit_log.csv", lambda: csv_bytes(audit.events(db_path, user, first, last))),
     file_name=f"audit_log_{first}_{last}.csv",
     mime="text/csv",
     key="audit_download",

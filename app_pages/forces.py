@@ -4,6 +4,7 @@ funnel plot and in a sortable table (a Police and Crime Commissioner's view)."""
 import streamlit as st
 
 from oversight import charts
+from oversight.activity import recorded
 from oversight.analysis.force_view import force_user_view
 from oversight.analysis.forces import (
     COUNT_HELP,
@@ -323,7 +324,9 @@ st.caption(
 st.download_button(
     "Download every force's counts and rates (CSV)",
     # made only when asked for: it places every force on every measure, not just the one shown
-    data=lambda: csv_bytes(data.all_forces_download()),
+    data=recorded(
+        "forces.csv", lambda: csv_bytes(data.all_forces_download()), filters=filters.describe()
+    ),
     file_name=f"forces_{filters.first_date}_{filters.last_date}.csv",
     mime="text/csv",
     key="download_all_forces",

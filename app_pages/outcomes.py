@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from oversight import charts
+from oversight.activity import recorded
 from oversight.analysis.outcomes import (
     ALL_SELECTED,
     CATEGORY_LABELS,
@@ -284,7 +285,9 @@ st.caption(
 )
 st.download_button(
     "Download the timeliness table (CSV)",
-    data=partial(timeliness_csv, timeliness),
+    data=recorded(
+        "timeliness.csv", partial(timeliness_csv, timeliness), filters=filters.describe()
+    ),
     file_name=f"timeliness_{filters.first_date}_{filters.last_date}.csv",
     mime="text/csv",
     key="download_timeliness",
@@ -327,7 +330,11 @@ else:
         )  # fmt: skip
         st.download_button(
             "Download this list (CSV)",
-            data=partial(csv_bytes, long_open),
+            data=recorded(
+                "long_open_cases_by_force.csv",
+                partial(csv_bytes, long_open),
+                filters=filters.describe(),
+            ),
             file_name=f"long_open_cases_by_force_{filters.first_date}_{filters.last_date}.csv",
             mime="text/csv",
             key="download_long_open_cases_by_force",

@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 import streamlit as st
 
+from oversight.activity import recorded
 from oversight.dashboard import database_path, is_public, page_setup, read_pinned
 from oversight.filters import period_presets
 from oversight.ledger import version_of_ledger
@@ -113,7 +114,12 @@ else:
 st.download_button(
     "Download the snapshot (zip: CSV files, spreadsheet, report, cover note, metadata)",
     # built only when clicked, and stamped then: generated_at is when the files are written
-    data=lambda: snapshot_zip(chosen_snapshot),
+    data=recorded(
+        f"{zip_name(chosen_snapshot)}.zip",
+        lambda: snapshot_zip(chosen_snapshot),
+        public=public,
+        period=period_key or f"{first} to {last}",
+    ),
     file_name=f"{zip_name(chosen_snapshot)}.zip",
     mime="application/zip",
     type="primary",
@@ -132,7 +138,12 @@ for spec in TABLES:
     st.dataframe(table_text(table, spec), hide_index=True, width="stretch")
     st.download_button(
         f"Download {spec.name}.csv",
-        data=table_csv(table, spec),
+        data=recorded(
+            f"{spec.name}.csv",
+            table_csv(table, spec),
+            public=public,
+            period=period_key or f"{first} to {last}",
+        ),
         file_name=f"{spec.name}.csv",
         mime="text/csv",
         key=f"publish_{spec.name}",

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from oversight import charts, disclosure
+from oversight.activity import recorded
 from oversight.dashboard import database_path, page_setup
 from oversight.ledger import version_of_ledger
 from oversight.snapshot import register
@@ -56,7 +57,7 @@ folder = f"oversight_{key}_public"
 def _download_zip() -> None:
     st.download_button(
         "Download this release (zip: the tables, a spreadsheet, a printable report, metadata)",
-        data=lambda: files_zip(files, folder),
+        data=recorded(f"{folder}.zip", lambda: files_zip(files, folder)),
         file_name=f"{folder}.zip",
         mime="application/zip",
         key="public_zip",
@@ -155,7 +156,7 @@ for spec in TABLES:
     st.dataframe(table_text(published.tables[spec.name], spec), hide_index=True, width="stretch")
     st.download_button(
         f"Download {spec.name}.csv",
-        data=files[f"{spec.name}.csv"],  # the file as released, byte for byte
+        data=recorded(f"{spec.name}.csv", files[f"{spec.name}.csv"]),  # as released, byte for byte
         file_name=f"{spec.name}_{key}.csv",
         mime="text/csv",
         key=f"public_{spec.name}",

@@ -4,6 +4,7 @@ anonymity, duty status and setting; monthly and quarterly trends; force by categ
 import streamlit as st
 
 from oversight import charts
+from oversight.activity import recorded
 from oversight.analysis.reports import (
     ATTRIBUTE_TITLES,
     CATEGORY_LABELS,
@@ -168,7 +169,11 @@ if not data.no_rate_table.empty:
 st.download_button(
     "Download every force's counts and rates (CSV)",
     # written only when clicked, not on every rerun
-    data=lambda: csv_bytes(data.by_force.drop(columns=["officer_fte_date"])),
+    data=recorded(
+        "reports_by_force.csv",
+        lambda: csv_bytes(data.by_force.drop(columns=["officer_fte_date"])),
+        filters=filters.describe(),
+    ),
     file_name=f"reports_by_force_{filters.first_date}_{filters.last_date}.csv",
     mime="text/csv",
     key="download_reports_by_force_table",

@@ -238,7 +238,7 @@ ROLE_NAMES = {
 }
 
 
-def account_box(session: Session) -> None:
+def account_box(session: Session, on_sign_out: Callable[[], None] = st.logout) -> None:
     """Who is signed in, with Sign in or Sign out, in the sidebar; and on the page, the
     no-sign-in banner or what the user is told about their access."""
     if session.how == NO_SIGN_IN:
@@ -254,7 +254,7 @@ def account_box(session: Session) -> None:
     with st.sidebar:
         if session.how == SIGNED_IN:
             st.caption(f"Signed in as {session.user} ({ROLE_NAMES[session.role]})")
-            st.button("Sign out", key="sign_out", on_click=st.logout)
+            st.button("Sign out", key="sign_out", on_click=on_sign_out)
         else:
             st.caption("Staff: sign in to see your figures.")
             st.button("Sign in", key="sign_in", type="primary", on_click=st.login)

@@ -22,6 +22,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from oversight.access import current_session
+from oversight.activity import note_view, recorded
 from oversight.db import (
     DatabaseError,
     DatabaseVersionError,
@@ -328,12 +329,15 @@ def page_setup(with_filters: bool = True) -> tuple[DataStatus, Filters | None]:
             )
         st.stop()
     if not with_filters or is_public():
+        note_view()
         return status, None
     choices = read_pinned(_force_choices)
     session = current_session()
     if session.role == "force":
         choices = choices.only(session.forces)
-    return status, sidebar_filters(status, choices)
+    filters = sidebar_filters(status, choices)
+    note_view(filters.describe())
+    return status, filters
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
@@ -371,7 +375,11 @@ def show_chart(
             st.download_button(
                 "Download these numbers (CSV)",
                 # written only when clicked, not on every rerun
-                data=functools.partial(csv_bytes, numbers),
+                data=recorded(
+                    f"{file_stem}.csv",
+                    functools.partial(csv_bytes, numbers),
+                    filters=filters.describe(),
+                ),  # fmt: skip
                 file_name=f"{file_stem}_{filters.first_date}_{filters.last_date}.csv",
                 mime="text/csv",
                 key=f"download_{file_stem}",

@@ -10,7 +10,6 @@ import threading
 
 import duckdb
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from oversight import audit, ledger
 from oversight.ingest import import_extract
@@ -173,43 +172,6 @@ def test_events_left_waiting_are_written_at_exit(tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""  # no warning, and no leak report from DuckDB's bindings
     assert audit.events(db_path)["page"].tolist() == ["forces"]
-
-
-@pytest.fixture
-def audit_page_db(demo_database, tmp_path, monkeypatch):
-    db_path = tmp_path / "data.duckdb"
-    shutil.copy(demo_database, db_path)
-    monkeypatch.setenv("OVERSIGHT_DB", str(db_path))
-    return db_path
-
-
-def test_the_audit_log_page_shows_the_log_and_filters_by_user(audit_page_db):
-    audit.record(audit_page_db, "a@x.police.uk", "staff", audit.VIEW, "overview")
-    audit.record(audit_page_db, "=HYPERLINK(1)", "staff", audit.DENIED, "publish")
-    # left waiting: the page writes them before reading
-    app = AppTest.from_file(str(PROJECT_ROOT / "app_pages" / "audit_log.py"), default_timeout=120)
-    app.run()
-    assert not app.exception, app.exception
-    assert app.title[0].value == "Audit log"
-    table = app.dataframe[0].value
-    assert table["user_id"].tolist() == ["'=HYPERLINK(1)", "a@x.police.uk"]
-    assert app.selectbox(key="audit_user").options == [
-        "All users",
-        "=HYPERLINK(1)",
-        "a@x.police.uk",
-    ]
-
-    app.selectbox(key="audit_user").select("a@x.police.uk").run()
-    assert not app.exception, app.exception
-    assert app.dataframe[0].value["event"].tolist() == ["view"]
-
-
-def test_the_audit_log_page_says_when_nothing_matches(audit_page_db):
-    app = AppTest.from_file(str(PROJECT_ROOT / "app_pages" / "audit_log.py"), default_timeout=120)
-    app.run()
-    assert not app.exception, app.exception
-    assert not app.dataframe
-    assert "No events match" in app.info[0].value
 
 
 def test_the_background_writer_is_one_daemon_thread(tmp_path):

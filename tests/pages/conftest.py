@@ -13,6 +13,58 @@ APP = str(PROJECT_ROOT / "app.py")
 AS_AT = pd.Timestamp("2026-10-31")
 
 
+# Sign-in as a real server has it: an [auth] section (AppTest.secrets), st.user (AppTest.user)
+# and a roles file (OVERSIGHT_ROLES)
+AUTH = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "a long random secret of more than 32 characters",
+    "client_id": "oversight",
+    "client_secret": "secret",
+    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+}
+ROLES = (
+    "email,role,force_code\n"
+    "pcc@kent.example,force,kent\n"
+    "analyst@npcc.example,national,\n"
+    "admin@npcc.example,admin,\n"
+)
+
+
+@pytest.fixture
+def roles_file(tmp_path, monkeypatch) -> Path:
+    path = tmp_path / "roles.csv"
+    path.write_text(ROLES)
+    monkeypatch.setenv("OVERSIGHT_ROLES", str(path))
+    return path
+
+
+@pytest.fixture
+def app_as(page_db, roles_file, monkeypatch):
+    """app_as(email or None, query=..., db=...) -> AppTest of app.py, sign-in configured,
+    signed in as email (None: not signed in), on the demo database unless db is given."""
+    monkeypatch.setenv("OVERSIGHT_DB", str(page_db))
+
+    def opener(email: str | None, query: dict | None = None, db: Path | None = None) -> AppTest:
+        if db is not None:
+            monkeypatch.setenv("OVERSIGHT_DB", str(db))
+        app = AppTest.from_file(APP, default_timeout=120)
+        app.secrets["auth"] = AUTH
+        app.user = {"is_logged_in": True, "email": email} if email else {"is_logged_in": False}
+        for key, value in (query or {}).items():
+            app.query_params[key] = value
+        app.run()
+        assert not app.exception, app.exception
+        return app
+
+    return opener
+
+
+def pages(app: AppTest) -> list[str]:
+    """The pages registered in st.navigation for this session, by file name (AppTest keeps
+    what the last run registered)."""
+    return [Path(str(info["script_path"])).stem for info in app._registered_pages.values()]
+
+
 @pytest.fixture(scope="session")
 def page_db(demo_database) -> Path:
     return demo_database

@@ -1,0 +1,88 @@
+"""The audit log as admins see it, and what a session puts on record (oversight/activity.py):
+through app.py, signed in, on a real ledger."""
+
+import datetime as dt
+import json
+import shutil
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from oversight import audit
+from tests.pages.conftest import pages
+
+
+def on_audit_log(app: AppTest) -> AppTest:
+    app.switch_page("app_pages/audit_log.py").run()
+    assert not app.exception, app.exception
+    assert app.title[0].value == "Audit log"
+    return app
+
+
+@pytest.fixture
+def audit_page_db(demo_database, tmp_path, monkeypatch):
+    db_path = tmp_path / "data.duckdb"
+    shutil.copy(demo_database, db_path)
+    monkeypatch.setenv("OVERSIGHT_DB", str(db_path))
+    return db_path
+
+
+def test_the_audit_log_page_shows_the_log_and_filters_by_user(audit_page_db, app_as):
+    audit.record(audit_page_db, "a@x.police.uk", "staff", audit.VIEW, "overview")
+    audit.record(audit_page_db, "=HYPERLINK(1)", "staff", audit.DENIED, "publish")
+    # left waiting: the page writes them before reading
+    app = on_audit_log(app_as("admin@npcc.example", db=audit_page_db))
+    assert app.title[0].value == "Audit log"
+    table = app.dataframe[0].value
+    # the admin's own sign-in and views are on record too, newest first
+    assert table["user_id"].tolist()[-2:] == ["'=HYPERLINK(1)", "a@x.police.uk"]
+    assert set(table["user_id"][:-2]) == {"admin@npcc.example"}
+    assert table["event"].tolist()[-3:] == ["sign-in", "denied", "view"]
+    assert app.selectbox(key="audit_user").options == [
+        "All users",
+        "=HYPERLINK(1)",
+        "a@x.police.uk",
+        "admin@npcc.example",
+    ]
+
+    app.selectbox(key="audit_user").select("a@x.police.uk").run()
+    assert not app.exception, app.exception
+    assert app.dataframe[0].value["event"].tolist() == ["view"]
+
+
+def test_the_audit_log_page_says_when_nothing_matches(audit_page_db, app_as):
+    app = on_audit_log(app_as("admin@npcc.example", db=audit_page_db))
+    app.selectbox(key="audit_user").select("admin@npcc.example").run()
+    app.date_input(key="audit_dates").set_value((dt.date(2020, 1, 1), dt.date(2020, 1, 2))).run()
+    assert not app.exception, app.exception
+    assert not app.dataframe
+    assert "No events match" in app.info[0].value
+
+
+def test_only_admins_have_the_audit_log(app_as):
+    assert "audit_log" in pages(app_as("admin@npcc.example"))
+    for email in ("analyst@npcc.example", "pcc@kent.example", None):
+        assert "audit_log" not in pages(app_as(email))
+
+
+def test_sign_in_views_and_downloads_are_on_record(audit_page_db, app_as):
+    app = app_as("pcc@kent.example", db=audit_page_db)
+    app.run()  # a rerun with nothing changed records nothing more
+    app.switch_page("app_pages/reports.py").run()
+    app.selectbox(key="f_period").select("fy2025").run()
+    download = app.get("download_button")
+    assert not app.exception, app.exception
+    audit.flush(audit_page_db)
+    log = audit.events(audit_page_db).iloc[::-1]
+    assert log["event"].tolist() == ["sign-in", "view", "view", "view"]
+    assert log["page"].tolist() == ["", "Overview", "Reports", "Reports"]
+    assert set(log["user_id"]) == {"pcc@kent.example"} and set(log["role"]) == {"force"}
+    filters = [json.loads(d)["filters"] for d in log["detail"][1:]]
+    assert "force: Kent" in filters[0] and "01 Apr 2025" in filters[2]
+    assert download  # the page offers downloads; each is recorded when made (browser test)
+
+
+def test_a_visitor_who_has_not_signed_in_is_not_recorded(audit_page_db, app_as):
+    app_as(None, db=audit_page_db)
+    audit.flush(audit_page_db)
+    assert audit.events(audit_page_db).empty

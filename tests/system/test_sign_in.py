@@ -1,0 +1,156 @@
+"""Sign-in and roles end to end: a real `streamlit run app.py` with an [auth] section, a real
+OpenID Connect provider (oidc-provider-mock) and a real roles file, in Debian's chromium.
+
+Each role signs in through the provider's form and tries to reach what it may not see: other
+forces' figures, the Publish, Import and audit pages, by the sidebar and by crafted addresses.
+A browser that has not signed in must receive nothing of a staff page over the websocket.
+"""
+
+from pathlib import Path
+
+import pytest
+
+from tests.system.signin import browser_context, chromium, serve_with_sign_in, sign_in, sign_out
+
+pytestmark = pytest.mark.browser
+
+ROLES = (
+    "email,role,force_code\n"
+    "pcc@kent.example,force,kent\n"
+    "analyst@npcc.example,national,\n"
+    "admin@npcc.example,admin,\n"
+)
+# Text that only a staff page sends (its headings), and a figure only staff pages show
+STAFF_MARKERS = (b"The path of a report", b"Reports by month", b"Compare forces on",
+                 b"Publish a snapshot", b"Import an extract", b"Audit log")  # fmt: skip
+NAVIGATION = '[data-testid="stSidebarNav"]'
+
+
+@pytest.fixture(scope="module")
+def signin_app(demo_db: Path, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("sign_in")
+    with serve_with_sign_in(demo_db, folder, ROLES, OVERSIGHT_VALIDATE_CHARTS="0") as served:
+        yield served
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as opened:
+        yield opened
+
+
+def frames_of(page) -> list[bytes]:
+    """Every websocket frame the page receives from now on."""
+    frames: list[bytes] = []
+
+    def listen(socket):
+        socket.on("framereceived", lambda payload: frames.append(
+            payload if isinstance(payload, bytes) else payload.encode()
+        ))  # fmt: skip
+
+    page.on("websocket", listen)
+    return frames
+
+
+def settled(page) -> None:
+    """Wait until the app has finished its run."""
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]',
+                           timeout=60_000)  # fmt: skip
+    page.wait_for_timeout(300)
+
+
+def nav_links(page) -> list[str]:
+    # each link is its icon's name, then its label
+    return [
+        text.split("\n")[-1].strip() for text in page.locator(f"{NAVIGATION} a").all_inner_texts()
+    ]
+
+
+def main_h2(page) -> list[str]:
+    return [t.strip() for t in page.locator('[data-testid="stMain"] h2').all_inner_texts()]
+
+
+def title(page) -> str:
+    return page.locator("h1").first.inner_text().strip()
+
+
+def test_a_browser_that_has_not_signed_in_gets_the_public_view_only(signin_app, browser):
+    with browser_context(browser) as context:
+        page = context.new_page()
+        frames = frames_of(page)
+        for path in ("", "/overview", "/forces?focus=kent", "/publish", "/import_data",
+                     "/audit_log", "/reports?force=kent"):  # fmt: skip
+            page.goto(f"{signin_app.url}{path}")
+            settled(page)
+            assert title(page) == "Published figures", path
+            assert nav_links(page) == ["Published figures", "About the data"]
+        page.get_by_role("button", name="Sign in", exact=True).wait_for()
+        received = b"".join(frames)
+        assert received, "no websocket frames were captured"
+        assert not [m for m in STAFF_MARKERS if m in received]
+
+
+def test_a_kent_user_sees_kent_and_cannot_reach_more(signin_app, browser, demo):
+    kent = int(demo["reports"]["subject_force"].eq("kent").sum())
+    with browser_context(browser) as context:
+        page = context.new_page()
+        sign_in(page, signin_app.url, "pcc@kent.example")
+        settled(page)
+        assert nav_links(page) == ["Overview", "Reports", "Outcomes and timeliness", "Forces",
+                                   "Fairness", "Published figures", "About the data"]  # fmt: skip
+        assert page.get_by_text("Signed in as pcc@kent.example (force)").is_visible()
+        frames = frames_of(page)
+        for path in ("/overview", "/overview?force=metropolitan",
+                     "/overview?region=London&force=essex&force=kent"):  # fmt: skip
+            page.goto(f"{signin_app.url}{path}")
+            settled(page)
+            reports = page.locator('[data-testid="stMetricValue"]').first.inner_text()
+            assert reports == f"{kent:,}", path
+        # another force on the Forces page: Kent's is the only one offered
+        page.goto(f"{signin_app.url}/forces?focus=metropolitan")
+        settled(page)
+        assert main_h2(page)[0] == "Kent Police"
+        assert "Every force" not in main_h2(page)
+        # pages of other roles, by address: the role's first page instead
+        for path in ("/publish", "/import_data", "/audit_log"):
+            page.goto(f"{signin_app.url}{path}")
+            settled(page)
+            assert title(page) == "Overview", path
+        received = b"".join(frames)
+        for marker in (b"Publish a snapshot", b"Import an extract", b"Audit log",
+                       b"Metropolitan Police Service", b"Compare forces on"):  # fmt: skip
+            assert marker not in received, marker
+        page.keyboard.press("Escape")  # the "Page not found" box the last address opened
+        sign_out(page)
+        settled(page)
+        assert title(page) == "Published figures"
+        assert nav_links(page) == ["Published figures", "About the data"]
+
+
+def test_a_national_user_sees_every_force_and_publish_but_not_import(signin_app, browser):
+    with browser_context(browser) as context:
+        page = context.new_page()
+        frames = frames_of(page)
+        sign_in(page, signin_app.url, "analyst@npcc.example")
+        settled(page)
+        links = nav_links(page)
+        assert "Publish" in links and "Import an extract" not in links
+        assert b"The path of a report" in b"".join(frames)  # the markers can be seen
+        page.goto(f"{signin_app.url}/forces?focus=metropolitan")
+        settled(page)
+        assert main_h2(page)[0] == "Metropolitan Police Service"
+        page.goto(f"{signin_app.url}/import_data")
+        settled(page)
+        assert title(page) == "Overview"
+
+
+def test_an_unknown_user_is_signed_in_but_sees_the_public_view(signin_app, browser):
+    with browser_context(browser) as context:
+        page = context.new_page()
+        sign_in(page, signin_app.url, "stranger@example.org")
+        settled(page)
+        assert title(page) == "Published figures"
+        assert page.get_by_text("you have no staff access").is_visible()
+        page.goto(f"{signin_app.url}/overview")
+        settled(page)
+        assert title(page) == "Published figures"
