@@ -21,7 +21,7 @@ import sys
 import time
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -111,13 +111,15 @@ def oidc_provider(folder: Path, timeout: float = 30) -> Iterator[Provider]:
         process.wait(timeout=20)
 
 
-def write_secrets(folder: Path, provider: Provider, port: int) -> Path:
+def write_secrets(folder: Path, provider: Provider, port: int, app_url: str | None = None) -> Path:
     """Write folder/secrets.toml with the `[auth]` section of an app served as
-    http://localhost:PORT signing in through the provider; return its path."""
+    http://localhost:PORT, or opened at app_url when given (a reverse proxy's address), signing
+    in through the provider; return its path."""
+    app_url = app_url or f"http://localhost:{port}"
     path = folder / "secrets.toml"
     path.write_text(
         "[auth]\n"
-        f'redirect_uri = "http://localhost:{port}/oauth2callback"\n'
+        f'redirect_uri = "{app_url.rstrip("/")}/oauth2callback"\n'
         f'cookie_secret = "{random_secrets.token_hex(32)}"\n'
         'client_id = "oversight-tests"\n'
         'client_secret = "oversight-tests-secret"\n'
@@ -165,32 +167,42 @@ def serve_with_sign_in(
 
 
 @contextlib.contextmanager
-def chromium(playwright: Playwright | None = None) -> Iterator[Browser]:
-    """Debian's headless chromium, as in test_browser.py (starting Playwright if not given)."""
+def chromium(
+    playwright: Playwright | None = None, extra_args: Sequence[str] = ()
+) -> Iterator[Browser]:
+    """Debian's headless chromium, as in test_browser.py (starting Playwright if not given),
+    with extra_args on its command line (such as --host-resolver-rules)."""
     assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: run scripts/test.sh to install it"
     with contextlib.ExitStack() as stack:
         if playwright is None:
             playwright = stack.enter_context(sync_playwright())
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *extra_args]
+        )
         stack.callback(browser.close)
         yield browser
 
 
-def _loopback_only(route: Route) -> None:
+def _only_to(hosts: frozenset[str]) -> Callable[[Route], None]:
     # the provider's pages load a stylesheet from a public CDN; tests never reach outside
-    host = urllib.parse.urlsplit(route.request.url).hostname
-    if host in LOOPBACK_HOSTS:
-        route.continue_()
-    else:
-        route.abort("blockedbyclient")
+    def route_or_refuse(route: Route) -> None:
+        if urllib.parse.urlsplit(route.request.url).hostname in hosts:
+            route.continue_()
+        else:
+            route.abort("blockedbyclient")
+
+    return route_or_refuse
 
 
 @contextlib.contextmanager
-def browser_context(browser: Browser, **options) -> Iterator[BrowserContext]:
+def browser_context(
+    browser: Browser, allowed_hosts: Iterable[str] = (), **options
+) -> Iterator[BrowserContext]:
     """A fresh browser context (its own cookies, so its own user) that may reach only
-    localhost and 127.0.0.1; closed afterwards. `options` go to Browser.new_context."""
+    localhost and 127.0.0.1, and the allowed_hosts (names the browser maps to loopback, such
+    as a reverse proxy's); closed afterwards. `options` go to Browser.new_context."""
     context = browser.new_context(**({"viewport": {"width": 1400, "height": 1000}} | options))
-    context.route("**/*", _loopback_only)
+    context.route("**/*", _only_to(LOOPBACK_HOSTS | frozenset(allowed_hosts)))
     try:
         yield context
     finally:

@@ -1,6 +1,7 @@
 """The reference deployment's reverse proxy: Debian's nginx, started from the shipped
 deploy/nginx files (only its ports, certificate and snippet paths moved to this test's own), in
-front of a real staff server, and a real browser using the dashboard through it over TLS."""
+front of a real staff server, and a real browser using the dashboard through it over TLS, and
+signing in and out through it (tests/system/signin.py's provider and helpers)."""
 
 import contextlib
 import shutil
@@ -16,6 +17,16 @@ from playwright.sync_api import sync_playwright
 
 from oversight.settings import PROJECT_ROOT
 from tests.system.served import free_port, serve
+from tests.system.signin import (
+    USER_COOKIE,
+    SignInServer,
+    browser_context,
+    chromium,
+    oidc_provider,
+    sign_in,
+    sign_out,
+    write_secrets,
+)
 from tests.system.test_browser import CHROMIUM, CHROMIUM_ARGS, _drawn
 
 pytestmark = pytest.mark.browser
@@ -23,6 +34,9 @@ pytestmark = pytest.mark.browser
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 DEPLOY = PROJECT_ROOT / "deploy" / "nginx"
 STAFF_NAME = "oversight-staff.example"
+# the browser finds the staff name on loopback, where nginx listens
+RESOLVE_STAFF_NAME = f"--host-resolver-rules=MAP {STAFF_NAME} 127.0.0.1"
+NATIONAL = "national@example.org"
 
 
 def _certificate(folder: Path) -> tuple[Path, Path]:
@@ -116,7 +130,7 @@ def test_plain_http_is_redirected_to_https(proxied):
 def test_the_dashboard_works_through_the_proxy_over_tls(proxied):
     """The page loads over HTTPS, its websocket goes through nginx (the figures are drawn), and
     nginx adds its security headers."""
-    args = [*CHROMIUM_ARGS, f"--host-resolver-rules=MAP {STAFF_NAME} 127.0.0.1"]
+    args = [*CHROMIUM_ARGS, RESOLVE_STAFF_NAME]
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
         try:
@@ -130,3 +144,62 @@ def test_the_dashboard_works_through_the_proxy_over_tls(proxied):
             assert page.locator("[data-testid='stMetric']").count() > 0
         finally:
             browser.close()
+
+
+@pytest.fixture(scope="module")
+def proxied_with_sign_in(demo_db, tmp_path_factory):
+    """A staff server with sign-in behind nginx: its redirect_uri is the proxy's address, as in
+    a deployment. Yields ((https://oversight-staff.example:PORT, provider), nginx's access
+    log)."""
+    assert Path(NGINX).exists(), "nginx is missing: scripts/test.sh installs nginx-light"
+    folder = tmp_path_factory.mktemp("nginx_sign_in")
+    https, http, staff_port = free_port(), free_port(), free_port()
+    app_url = f"https://{STAFF_NAME}:{https}"
+    roles = folder / "roles.csv"
+    roles.write_text(f"email,role,force_code\n{NATIONAL},national,\n")
+    with oidc_provider(folder) as provider:
+        secrets = write_secrets(folder, provider, staff_port, app_url)
+        site = _site(folder, staff_port, https, http)
+        log = folder / "streamlit.log"
+        env = {"OVERSIGHT_ROLES": str(roles)}
+        with (
+            serve(demo_db, log, secrets=secrets, port=staff_port, **env),
+            _nginx(folder, site, https),
+        ):
+            yield SignInServer(app_url, provider), folder / "access.log"
+
+
+def test_a_user_signs_in_and_out_through_the_proxy(proxied_with_sign_in):
+    """The provider sends the browser back through nginx to /oauth2callback; the identity
+    cookie it sets there is Secure (nginx adds the flag) and reaches Streamlit on the
+    websocket, so the national user gets the staff pages; signing out ends it."""
+    (app_url, _), access_log = proxied_with_sign_in
+    started = time.monotonic()
+    with (
+        chromium(extra_args=[RESOLVE_STAFF_NAME]) as browser,
+        browser_context(browser, allowed_hosts=[STAFF_NAME], ignore_https_errors=True) as context,
+    ):
+        page = context.new_page()
+        sign_in(page, app_url, NATIONAL)
+        page.get_by_test_id("stSidebar").get_by_text(
+            f"Signed in as {NATIONAL} (national oversight)", exact=True
+        ).wait_for()
+        navigation = page.get_by_test_id("stSidebarNav")
+        navigation.get_by_role("link", name="Publish", exact=True).wait_for()
+
+        cookies = {cookie["name"]: cookie for cookie in context.cookies(app_url)}
+        identity = cookies[USER_COOKIE]
+        assert identity["domain"] == STAFF_NAME
+        assert identity["httpOnly"]
+        assert identity["sameSite"] == "Lax"
+        # Streamlit sets none of them Secure; nginx's proxy_cookie_flags does
+        insecure = [name for name, cookie in cookies.items() if not cookie["secure"]]
+        assert not insecure, insecure
+        callbacks = [line for line in access_log.read_text().splitlines()
+                     if '"GET /oauth2callback?' in line]  # fmt: skip
+        assert callbacks, "the provider's redirect did not come through nginx"
+
+        sign_out(page)
+        page.get_by_test_id("stSidebar").get_by_text("Staff: sign in").wait_for()
+        assert navigation.get_by_role("link", name="Publish", exact=True).count() == 0
+    print(f"sign in and out through nginx: {time.monotonic() - started:.1f} s")
