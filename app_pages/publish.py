@@ -8,19 +8,21 @@ from pathlib import Path
 import duckdb
 import streamlit as st
 
+from oversight import audit
+from oversight.access import require_role
 from oversight.activity import recorded
-from oversight.dashboard import database_path, is_public, page_setup, read_pinned
+from oversight.dashboard import connection, database_path, page_setup, read_pinned
+from oversight.db import DatabaseError
 from oversight.filters import period_presets
-from oversight.ledger import version_of_ledger
+from oversight.ledger import LedgerError, version_of_ledger
 from oversight.snapshot import register
 from oversight.snapshot.build import SnapshotError
 from oversight.snapshot.model import SUPPRESSED, TABLES, Snapshot
 from oversight.snapshot.periods import FOLLOW_UP_MONTHS, available_periods, parse_period
-from oversight.snapshot.release import prepare, threshold_for
+from oversight.snapshot.release import prepare, publish, threshold_for
 from oversight.snapshot.write import cover_note, snapshot_zip, table_csv, table_text, zip_name
 
-if is_public():
-    st.stop()  # never routed in the public view; a direct run shows nothing
+session = require_role("national", "admin")  # routed for them only: this is the second lock
 
 
 @st.cache_data(max_entries=16, show_spinner="Computing the figures…")
@@ -104,9 +106,13 @@ if public:
     hidden = sum(int(t.isin([SUPPRESSED]).to_numpy().sum()) for t in tables)
     st.success(
         f"Public snapshot: disclosure-controlled ({hidden:,} cells shown as {SUPPRESSED}), "
-        "checked against every release already made. This is a preview: to release it, run "
-        f"`python -m oversight publish {periods[period_key].option}` (a button here will come "
-        "with staff roles)."
+        "checked against every release already made. This is a preview: "
+        + (
+            "release it below."
+            if session.role == "admin"
+            else f"an administrator releases it (or `python -m oversight publish "
+            f"{periods[period_key].option}`)."
+        )
     )
 else:
     st.warning("Internal snapshot: exact figures, small numbers included. Not for publication.")
@@ -150,3 +156,32 @@ for spec in TABLES:
         # no rerun on a download: a rerun can clear the file before the browser fetches it
         on_click="ignore",
     )
+
+if public and session.role == "admin":
+    st.header("Release this period")
+    period = periods[period_key]
+    revise = period_key in released
+    st.markdown(
+        f"Releasing records **{period.label}** in the register of public releases, with its "
+        "files, for good: it is then on the public pages, and later releases are audited "
+        "against it. "
+        + ("It revises the period's earlier release, which is allowed only at the annual "
+           "revision point." if revise else "Each period is released once.")
+    )  # fmt: skip
+    checked = st.checkbox(f"I have checked the preview of {period.label} above",
+                          key="publish_checked")  # fmt: skip
+    if st.button(f"Release {period.label}", type="primary", key="publish_release",
+                 disabled=not checked):  # fmt: skip
+        try:
+            with st.spinner("Releasing…"):
+                release_id, released_snapshot, _ = publish(db_path, connection(), period, revise)
+            audit.record_now(db_path, session.user, session.role, audit.PUBLISH,
+                             "Publish", {"period": period_key, "release": release_id,
+                                         "revises": revise})  # fmt: skip
+        except (SnapshotError, LedgerError, DatabaseError, ValueError) as error:
+            st.error(f"Nothing released: {error}")
+        else:
+            st.success(
+                f"Released {released_snapshot.period.label} (release {release_id}). It is "
+                "on the Published figures page now."
+            )

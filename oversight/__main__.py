@@ -3,6 +3,7 @@
 
 import argparse
 import datetime as dt
+import getpass
 import hashlib
 import sys
 import time
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from oversight import __version__
+from oversight import __version__, audit
 from oversight.db import (
     DatabaseError,
     attach_read_only,
@@ -88,7 +89,27 @@ def command_import(args: argparse.Namespace) -> int:
         )
     if summary.rollbacks:
         _print_rollbacks("accepted with --accept-rollback, recorded in revisions", summary)
+    _on_record(db_path, audit.IMPORT, {
+        "import": summary.import_id if summary.written else None,
+        "files": [{"name": f.file_name, "sha256": f.sha256, "rows_added": f.rows_added,
+                   "rows_revised": f.rows_revised} for f in summary.files],
+    })  # fmt: skip
     return 0
+
+
+def _on_record(db_path: Path, event: str, detail: dict) -> None:
+    """Put an import or a release made from the command line in the audit log, under the
+    account that ran it. What it did is already done and recorded: a log that cannot be
+    written is said, not a failure."""
+    try:
+        account = getpass.getuser()
+    except (OSError, KeyError):  # no login name in a bare container
+        account = "an unnamed account"
+    try:
+        audit.record_now(db_path, f"{account} (command line)", "admin", event,
+                         "command line", detail)  # fmt: skip
+    except LedgerError as error:
+        print(f"Warning: the audit log could not be written: {error}", file=sys.stderr)
 
 
 def _print_rollbacks(verdict: str, summary) -> None:
@@ -233,6 +254,8 @@ def command_publish(args: argparse.Namespace) -> int:
         print(f"Nothing released: the files cannot be written to {out}: "
               f"{error.strerror or error}.", file=sys.stderr)  # fmt: skip
         return 1
+    _on_record(db_path, audit.PUBLISH, {"period": snapshot.period.key, "release": release_id,
+                                        "revises": args.revise})  # fmt: skip
     print(f"Released {snapshot.period.label} (release {release_id}), as at "
           f"{_as_at_words(snapshot)}, recorded in {ledger_path(db_path)}; files in "
           f"{out}:")  # fmt: skip

@@ -181,3 +181,20 @@ def test_the_background_writer_is_one_daemon_thread(tmp_path):
     assert len(writers) == 1 and writers[0].daemon
     audit.flush()  # every ledger's
     assert [len(audit.events(tmp_path / f"{name}.duckdb")) for name in ("one", "two")] == [1, 1]
+
+
+def test_imports_and_releases_from_the_command_line_are_on_record(demo_files, tmp_path):
+    db_path = tmp_path / "cli.duckdb"
+    for command in (
+        ["import", *map(str, demo_files.values()), "--db", str(db_path)],
+        ["publish", "--db", str(db_path), "--out", str(tmp_path / "out"), "--year", "2024"],
+    ):
+        done = subprocess.run([sys.executable, "-m", "oversight", *command], cwd=PROJECT_ROOT,
+                              capture_output=True, text=True, timeout=300)  # fmt: skip
+        assert done.returncode == 0, done.stderr
+    log = audit.events(db_path)
+    assert log["event"].tolist() == ["publish", "import"]
+    assert log["user_id"].str.endswith("(command line)").all()
+    published, imported = (json.loads(d) for d in log["detail"])
+    assert published["period"] == "fy2024" and published["release"] == 1
+    assert [f["name"] for f in imported["files"]] == [p.name for p in demo_files.values()]

@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from oversight import audit
+from oversight.snapshot import register
 from tests.pages.conftest import pages
 
 
@@ -86,3 +87,29 @@ def test_a_visitor_who_has_not_signed_in_is_not_recorded(audit_page_db, app_as):
     app_as(None, db=audit_page_db)
     audit.flush(audit_page_db)
     assert audit.events(audit_page_db).empty
+
+
+def test_an_admin_releases_a_period_from_the_publish_page(audit_page_db, app_as):
+    national = app_as("analyst@npcc.example", db=audit_page_db)
+    national.switch_page("app_pages/publish.py").run()
+    assert not national.exception, national.exception
+    assert not [b for b in national.button if b.key == "publish_release"]
+
+    app = app_as("admin@npcc.example", db=audit_page_db)
+    app.switch_page("app_pages/publish.py").run()
+    app.selectbox(key="publish_public_period").select("fy2024").run()
+    release = app.button(key="publish_release")
+    assert release.disabled  # until the preview is said to be checked
+    app.checkbox(key="publish_checked").check().run()
+    app.button(key="publish_release").click().run()
+    assert not app.exception, app.exception
+    assert "Released Financial year 2024/25 (release 1)" in app.success[-1].value
+    assert [r.period.key for r in register.listing(audit_page_db)] == ["fy2024"]
+    log = audit.events(audit_page_db)
+    published = log.loc[log["event"] == "publish"]
+    assert published["user_id"].tolist() == ["admin@npcc.example"]
+    assert json.loads(published["detail"].iat[0])["period"] == "fy2024"
+    # a second release of the same period is refused in plain words, and nothing is recorded
+    app.button(key="publish_release").click().run()
+    assert "Nothing released" in app.error[0].value
+    assert len(register.listing(audit_page_db)) == 1
