@@ -54,7 +54,12 @@ if shown.empty:
 if len(shown) == SHOWN:
     st.caption(f"The newest {SHOWN:,} events are shown; the download has them all.")
 # neutralised: user ids, pages and details come from outside and could read as formulas
-st.dataframe(neutralise_formulas(shown), hide_index=True, width="stretch")
+st.dataframe(
+    neutralise_formulas(audit.readable(shown)),
+    hide_index=True,
+    width="stretch",
+    column_config={"What": st.column_config.TextColumn(width="large")},
+)
 st.download_button(
     "Download the audit log (CSV)",
     # read and written only when clicked, with every event of the choice

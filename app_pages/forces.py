@@ -61,8 +61,10 @@ st.session_state["forces_sidebar_first"] = sidebar_first
 
 st.title("Forces")
 st.caption(
-    "One force beside its region and England and Wales, then every force compared fairly: "
-    "rates with 95% intervals, never raw counts ranked."
+    "Your force beside its region and England and Wales: rates with 95% intervals."
+    if own_only
+    else "One force beside its region and England and Wales, then every force compared "
+    "fairly: rates with 95% intervals, never raw counts ranked."
 )
 left, right = st.columns([2, 3])
 focus = left.selectbox(
@@ -152,6 +154,12 @@ else:
     st.caption(
         f"Counts so far, as at {as_at}. A report can be passed to more than one force, so "
         "referrals received can differ from reports passed on."
+        + (
+            f" [c]: withheld, because with your own force's figures it would show a count of "
+            f"1 to {disclosure_threshold() - 1} for other forces."
+            if own_only
+            else ""
+        )
     )
     proportions = data.rates.loc[data.rates["measure_key"] != "reports_per_1000_officers"]
     show_chart(
@@ -217,10 +225,6 @@ else:
         )  # fmt: skip
 
 if own_only:
-    st.caption(
-        "[c]: withheld, because with your own force's figures it would show a count of 1 to "
-        f"{disclosure_threshold() - 1} for other forces."
-    )
     st.header("Other forces")
     st.markdown(
         "Other forces' figures are shown as they are published: one force beside another, "

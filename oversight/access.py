@@ -251,10 +251,13 @@ def account_box(session: Session, on_sign_out: Callable[[], None] = st.logout) -
         st.info(session.notice, icon=":material/lock:")
     if not session.sign_in_configured:
         return
-    with st.sidebar:
-        if session.how == SIGNED_IN:
-            st.caption(f"Signed in as {session.user} ({ROLE_NAMES[session.role]})")
+    if session.how == SIGNED_IN:
+        with st.sidebar:
+            # as code: markdown would make the address a link, too faint for a caption
+            st.caption(f"Signed in as `{session.user}` ({ROLE_NAMES[session.role]})")
             st.button("Sign out", key="sign_out", on_click=on_sign_out)
-        else:
-            st.caption("Staff: sign in to see your figures.")
-            st.button("Sign in", key="sign_in", type="primary", on_click=st.login)
+        return
+    # on the page, not in the sidebar, which a phone's screen keeps folded away
+    text, button = st.columns([4, 1], vertical_alignment="center")
+    text.caption("Police and oversight staff: sign in to see your figures.")
+    button.button("Sign in", key="sign_in", type="primary", on_click=st.login, width="stretch")

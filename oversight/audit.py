@@ -251,3 +251,29 @@ def _empty() -> pd.DataFrame:
 
 atexit.register(_flush_at_exit)
 os.register_at_fork(after_in_child=_forget_in_child)
+
+
+# The log's columns in plain words, for the admin page (the download keeps the stored names)
+READABLE = {"at": "Time (UTC)", "user_id": "User", "role": "Role", "event": "Event",
+            "page": "Page", "detail": "What"}  # fmt: skip
+
+
+def readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """The log as the admin page shows it: plain column names, and each event's detail as
+    "name: value" pairs rather than JSON."""
+    shown = frame.rename(columns=READABLE)
+    shown["What"] = [_detail_text(text) for text in frame["detail"]]
+    return shown
+
+
+def _detail_text(text: str | None) -> str:
+    try:
+        detail = json.loads(text) if text else {}
+    except ValueError:
+        return str(text)
+    if not isinstance(detail, dict):
+        return str(detail)
+    return "; ".join(
+        f"{key}: {json.dumps(value) if isinstance(value, list | dict) else value}"
+        for key, value in detail.items()
+    )

@@ -9,6 +9,7 @@ import sys
 import threading
 
 import duckdb
+import pandas as pd
 import pytest
 
 from oversight import audit, ledger
@@ -198,3 +199,12 @@ def test_imports_and_releases_from_the_command_line_are_on_record(demo_files, tm
     published, imported = (json.loads(d) for d in log["detail"])
     assert published["period"] == "fy2024" and published["release"] == 1
     assert [f["name"] for f in imported["files"]] == [p.name for p in demo_files.values()]
+
+
+def test_the_admin_page_shows_details_in_plain_words():
+    frame = pd.DataFrame({"at": [dt.datetime(2026, 1, 1)], "user_id": ["a"], "role": ["admin"],
+                          "event": ["download"], "page": ["Reports"],
+                          "detail": [json.dumps({"file": "x.csv", "forces": ["kent"]})]})  # fmt: skip
+    shown = audit.readable(frame)
+    assert shown.columns.tolist() == ["Time (UTC)", "User", "Role", "Event", "Page", "What"]
+    assert shown["What"].tolist() == ['file: x.csv; forces: ["kent"]']

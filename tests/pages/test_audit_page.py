@@ -36,9 +36,9 @@ def test_the_audit_log_page_shows_the_log_and_filters_by_user(audit_page_db, app
     assert app.title[0].value == "Audit log"
     table = app.dataframe[0].value
     # the admin's own sign-in and views are on record too, newest first
-    assert table["user_id"].tolist()[-2:] == ["'=HYPERLINK(1)", "a@x.police.uk"]
-    assert set(table["user_id"][:-2]) == {"admin@npcc.example"}
-    assert table["event"].tolist()[-3:] == ["sign-in", "denied", "view"]
+    assert table["User"].tolist()[-2:] == ["'=HYPERLINK(1)", "a@x.police.uk"]
+    assert set(table["User"][:-2]) == {"admin@npcc.example"}
+    assert table["Event"].tolist()[-3:] == ["sign-in", "denied", "view"]
     assert app.selectbox(key="audit_user").options == [
         "All users",
         "=HYPERLINK(1)",
@@ -48,7 +48,7 @@ def test_the_audit_log_page_shows_the_log_and_filters_by_user(audit_page_db, app
 
     app.selectbox(key="audit_user").select("a@x.police.uk").run()
     assert not app.exception, app.exception
-    assert app.dataframe[0].value["event"].tolist() == ["view"]
+    assert app.dataframe[0].value["Event"].tolist() == ["view"]
 
 
 def test_the_audit_log_page_says_when_nothing_matches(audit_page_db, app_as):

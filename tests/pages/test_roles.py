@@ -26,7 +26,7 @@ def on(app: AppTest, page: str) -> AppTest:
 def test_a_visitor_who_has_not_signed_in_gets_the_public_view_and_a_sign_in_button(app_as):
     app = app_as(None)
     assert pages(app) == PUBLIC_PAGES
-    assert [b.label for b in app.sidebar.button] == ["Sign in"]
+    assert [b.label for b in app.button] == ["Sign in"]
     assert not app.sidebar.multiselect  # no staff filters
 
 
