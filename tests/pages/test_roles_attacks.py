@@ -111,3 +111,15 @@ ROLES_TABLE = parse_roles(ROLES)
 def test_an_unverified_email_or_a_username_gives_no_staff_role(claims):
     session = signed_in_session(claims, lambda: ROLES_TABLE)
     assert session.role == "public", (claims, session.role)
+
+
+def test_the_trend_for_england_and_wales_is_not_the_met_alone(demo_run):
+    """Before the national launch (14 Mar 2024) only the Met was in the service: for Kent, each
+    pilot quarter of England and Wales in the trend is the Met's live reports, one force."""
+    data, view = _view(demo_run, ("kent",), dt.date(2022, 11, 29), dt.date(2026, 10, 31))
+    trend = view.trend
+    nation = trend[trend["group_kind"] == "nation"].set_index("period_start")["reports"]
+    kent = trend[trend["group_kind"] == "force"].set_index("period_start")["reports"]
+    pilot = nation.index < "2024-01-01"  # quarters wholly before the national launch
+    met_alone = (nation[pilot] - kent.reindex(nation.index[pilot]).fillna(0)).gt(0)
+    assert not met_alone.any(), f"the Met's reports by quarter: {nation[pilot].tolist()}"
