@@ -27,6 +27,7 @@ from oversight.analysis.forces import (
     ForcesData,
     Funnel,
 )
+from oversight.constants import NATIONAL_LAUNCH
 
 WITHHELD = "[c]"
 # Counts that add up to another shown count: (total, part, part)
@@ -152,6 +153,9 @@ def _trend(data: ForcesData, own: tuple[str, ...], threshold: int) -> pd.DataFra
     )
     # all periods or none: one period withheld among those shown is the counts table's total
     # less the others (and a quarter less two of its months is the third)
-    if not ((others == 0) | (others >= threshold)).all():
+    # before the national launch only the Met was in the service: the other forces' reports of
+    # a period starting then are the Met's alone
+    pilot = (pd.to_datetime(nation_rows["period_start"]) < pd.Timestamp(NATIONAL_LAUNCH)).to_numpy()
+    if not ((others == 0) | (others >= threshold)).all() or (pilot & (others > 0)).any():
         return force_rows.reset_index(drop=True)
     return pd.concat([force_rows, nation_rows]).reset_index(drop=True)
