@@ -4,6 +4,10 @@ and its region and England and Wales only where no other force's small count can
 A force user knows its own forces' exact figures. Every aggregate it is shown, less what it
 knows, less any smaller aggregate it is shown inside it, is a count of other forces: each such
 difference must be 0 or at least the disclosure threshold, or the aggregate's cell is withheld.
+A difference that is one other force's figure (a region of two forces, or a selection where only
+one other force has any) is withheld whatever its size: other forces one by one are published only.
+The trend shows England and Wales in every period or in none, since the counts table's total
+less the periods shown would give a period withheld.
 Where one count of a sum (reports = phone + online; referrals = transferred + not transferred)
 is withheld, the next smallest is withheld too, so that it cannot be worked out from the others.
 A rate is shown only where its numerator and denominator both are. Other forces one by one, and
@@ -23,6 +27,7 @@ from oversight.analysis.forces import (
     ForcesData,
     Funnel,
 )
+from oversight.constants import NATIONAL_LAUNCH
 
 WITHHELD = "[c]"
 # Counts that add up to another shown count: (total, part, part)
@@ -61,7 +66,11 @@ def withheld_cells(data: ForcesData, own: tuple[str, ...], threshold: int) -> di
             for subset, subset_value in inside:
                 known = [c for c in own if c in members[kind] - subset and c in forces.index]
                 others = value - subset_value - int(forces.loc[known, column].sum())
-                if 0 < others < threshold:
+                # the other forces in the difference: where only one of them is there (a
+                # region of two forces) or has any count, the difference is that force's own
+                rest = [c for c in members[kind] - subset - set(own) if c in forces.index]
+                counted = sum(int(forces.at[c, column]) > 0 for c in rest)
+                if 0 < others < threshold or len(rest) == 1 or (others > 0 and counted == 1):
                     withheld[kind].add(column)
                     break
             else:
@@ -129,7 +138,7 @@ def force_user_view(data: ForcesData, own: tuple[str, ...], threshold: int) -> F
 
 
 def _trend(data: ForcesData, own: tuple[str, ...], threshold: int) -> pd.DataFrame:
-    """The trend: the force, and England and Wales in each period where the other forces'
+    """The trend: the force, and England and Wales where in every period the other forces'
     reports are 0 or at least the threshold (only for a user of one force: a joint unit knows
     other forces' figures that the trend does not hold)."""
     trend = data.trend
@@ -142,5 +151,11 @@ def _trend(data: ForcesData, own: tuple[str, ...], threshold: int) -> pd.DataFra
         nation_rows["reports"].to_numpy()
         - own_reports.reindex(nation_rows["period_start"]).fillna(0).to_numpy()
     )
-    safe = nation_rows.loc[(others == 0) | (others >= threshold)]
-    return pd.concat([force_rows, safe]).reset_index(drop=True)
+    # all periods or none: one period withheld among those shown is the counts table's total
+    # less the others (and a quarter less two of its months is the third)
+    # before the national launch only the Met was in the service: the other forces' reports of
+    # a period starting then are the Met's alone
+    pilot = (pd.to_datetime(nation_rows["period_start"]) < pd.Timestamp(NATIONAL_LAUNCH)).to_numpy()
+    if not ((others == 0) | (others >= threshold)).all() or (pilot & (others > 0)).any():
+        return force_rows.reset_index(drop=True)
+    return pd.concat([force_rows, nation_rows]).reset_index(drop=True)

@@ -1,0 +1,125 @@
+"""A force user (or a signed-in stranger) trying to see what its role forbids: other forces one
+by one, or a count of 1 to 4 of other forces, worked out from what the dashboard shows it.
+
+Each test is an attack that works on the demo data; it fails while the attack works."""
+
+import datetime as dt
+import functools
+
+import pytest
+
+from oversight.access import signed_in_session
+from oversight.analysis.force_view import WITHHELD, force_user_view
+from oversight.analysis.forces import COUNT_LABELS, forces_data
+from oversight.db import connect_read_only, run_query
+from oversight.filters import Filters
+from oversight.roles import parse_roles
+from oversight.status import data_status
+from tests.pages.conftest import ROLES, open_chart_numbers
+
+THRESHOLD = 5
+
+
+@pytest.fixture(scope="module")
+def demo_run(demo_database):
+    con = connect_read_only(demo_database)
+    yield functools.partial(run_query, con), data_status(con).as_at_date
+    con.close()
+
+
+def _number(cell: str) -> int | None:
+    return None if cell == WITHHELD else int(str(cell).replace(",", ""))
+
+
+def _view(demo_run, own, first, last, categories=()):
+    run, as_at = demo_run
+    filters = Filters(first, last, "custom", own, (), (), categories)
+    data = forces_data(run, filters, as_at, own[0])
+    return data, force_user_view(data, own, THRESHOLD)
+
+
+def test_a_region_of_two_forces_does_not_show_the_other_force_one_by_one(demo_run):
+    """London is the City of London and the Met: the City's user, who knows its own figures,
+    would read the Met's live figures as London less its own column."""
+    data, view = _view(demo_run, ("city_of_london",), dt.date(2022, 11, 29), dt.date(2026, 10, 31))
+    met = data.all_forces.set_index("force_code").loc["metropolitan"]
+    table = view.comparison.set_index("measure")
+    read_off = {
+        label: _number(table.at[label, "London"])
+        - _number(table.at[label, "City of London Police"])
+        for key, label in COUNT_LABELS.items()
+        if table.at[label, "London"] != WITHHELD and met[key] > 0
+    }
+    assert not read_off, f"the Met's live figures, London less the City: {read_off}"
+
+
+def test_the_trend_for_england_and_wales_cannot_be_completed_from_the_counts_table(app_as):
+    """The trend withholds one month of England and Wales (other forces' reports 1 to 4), but the
+    counts table shows England and Wales's reports for the period: the total less the months
+    shown is the month withheld."""
+    app = app_as("pcc@kent.example", {"period": "all", "category": "corrupt_exchange"})
+    app.switch_page("app_pages/forces.py").run()
+    app.radio(key="forces_trend_unit").set_value("month").run()
+    app = open_chart_numbers(app)
+    assert not app.exception, app.exception
+    counts = next(e.value for e in app.dataframe if "Count" in e.value.columns)
+    total = _number(counts.set_index("Count").at["Reports", "England and Wales"])
+    trend = next(e.value for e in app.dataframe if "officer_years" in e.value.columns)
+    nation = trend[trend["group"] == "England and Wales"]
+    kent = trend[trend["group"] == "Kent Police"]
+    withheld = sorted(set(kent["period"]) - set(nation["period"]))
+    assert total is not None and withheld, "the selection must exercise the trend's audit"
+    if len(withheld) == 1:
+        own = int(kent.loc[kent["period"] == withheld[0], "reports"].sum())
+        others = total - int(nation["reports"].sum()) - own
+        assert not 0 < others < THRESHOLD, (
+            f"other forces' reports in {withheld[0]}: {others}, worked out from the page"
+        )
+
+
+def test_two_periods_a_day_apart_do_not_difference_out_a_small_count(demo_run):
+    """Custom dates are free: the South East less Kent over 1 Apr to 1 Jun 2025, less the same
+    over 1 Apr to 31 May, is the other South East forces' reports on 1 Jun 2025. Each view
+    passes the audit on its own."""
+    first = dt.date(2025, 4, 1)
+    _, shorter = _view(demo_run, ("kent",), first, dt.date(2025, 5, 31))
+    _, longer = _view(demo_run, ("kent",), first, dt.date(2025, 6, 1))
+
+    def others(view) -> int | None:
+        row = view.comparison.set_index("measure").loc["Reports"]
+        region = _number(row["South East"])
+        return None if region is None else region - _number(row["Kent Police"])
+
+    a, b = others(shorter), others(longer)
+    assert a is not None and b is not None, "both views show the South East's reports"
+    assert not 0 < b - a < THRESHOLD, f"other South East forces' reports on 1 Jun 2025: {b - a}"
+
+
+ROLES_TABLE = parse_roles(ROLES)
+
+
+@pytest.mark.parametrize(
+    "claims",
+    [
+        # no email claim: preferred_username is a display name the OpenID Connect spec says
+        # must not be relied on (and some providers let the user choose it)
+        {"is_logged_in": True, "sub": "x1", "preferred_username": "admin@npcc.example"},
+        # an email the provider says it has not verified
+        {"is_logged_in": True, "sub": "x2", "email": "admin@npcc.example", "email_verified": False},
+    ],
+)
+def test_an_unverified_email_or_a_username_gives_no_staff_role(claims):
+    session = signed_in_session(claims, lambda: ROLES_TABLE)
+    assert session.role == "public", (claims, session.role)
+
+
+def test_the_trend_for_england_and_wales_is_not_the_met_alone(demo_run):
+    """Before the national launch (14 Mar 2024) only the Met was in the service: for Kent, each
+    pilot quarter of England and Wales in the trend is the Met's live reports, one force."""
+    data, view = _view(demo_run, ("kent",), dt.date(2022, 11, 29), dt.date(2026, 10, 31))
+    trend = view.trend
+    nation = trend[trend["group_kind"] == "nation"].set_index("period_start")["reports"]
+    kent = trend[trend["group_kind"] == "force"].set_index("period_start")["reports"]
+    pilot = nation.index < "2024-01-01"  # quarters wholly before the national launch
+    met_alone = (nation[pilot] - kent.reindex(nation.index[pilot]).fillna(0)).gt(0)
+    assert not met_alone.any(), f"the Met's reports by quarter: {nation[pilot].tolist()}"
