@@ -189,7 +189,7 @@ def decide(
             )
         return Session(national, NO_SIGN_IN, LOCAL_USER)
     if synthetic():
-        return Session(national, DEMO, LOCAL_USER)
+        return Session(national, DEMO)  # no one to record: the demo is open to anyone
     raise AccessRefused(
         "this database holds real data and sign-in is not configured. Configure sign-in "
         "([auth] in .streamlit/secrets.toml, and a roles file), or, on your own computer only, "

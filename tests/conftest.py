@@ -16,6 +16,19 @@ from oversight.settings import PROJECT_ROOT
 os.environ.setdefault("OVERSIGHT_VALIDATE_CHARTS", "1")
 
 
+@pytest.fixture
+def staff_on_this_computer(monkeypatch):
+    """The staff view without sign-in, as on one's own computer: OVERSIGHT_AUTH=none with the
+    server on loopback (oversight/access.py), for tests of real (not synthetic) databases."""
+    from streamlit import config
+
+    monkeypatch.setenv("OVERSIGHT_AUTH", "none")
+    address = config.get_option("server.address")
+    config.set_option("server.address", "127.0.0.1")
+    yield
+    config.set_option("server.address", address)
+
+
 @pytest.fixture(scope="session")
 def demo_files(tmp_path_factory) -> dict[str, Path]:
     """The demo extract's CSV files: {"reports": path, "referrals": path, "outcomes": path}."""

@@ -204,7 +204,8 @@ def test_imports_and_releases_from_the_command_line_are_on_record(demo_files, tm
 def test_the_admin_page_shows_details_in_plain_words():
     frame = pd.DataFrame({"at": [dt.datetime(2026, 1, 1)], "user_id": ["a"], "role": ["admin"],
                           "event": ["download"], "page": ["Reports"],
-                          "detail": [json.dumps({"file": "x.csv", "forces": ["kent"]})]})  # fmt: skip
+                          "detail": [json.dumps({"file": "x.csv",
+                                                 "forces": ["kent"]})]})  # fmt: skip
     shown = audit.readable(frame)
     assert shown.columns.tolist() == ["Time (UTC)", "User", "Role", "Event", "Page", "What"]
     assert shown["What"].tolist() == ['file: x.csv; forces: ["kent"]']

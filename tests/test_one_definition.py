@@ -27,6 +27,9 @@ from oversight.settings import PROJECT_ROOT
 from oversight.snapshot.tables import exact_tables
 from tests.ingest.helpers import OUTCOME, REFERRAL, REPORT, row, write_extract
 
+# real (not synthetic) databases: the staff view without sign-in, on this computer
+pytestmark = pytest.mark.usefixtures("staff_on_this_computer")
+
 AS_AT = dt.date(2024, 9, 30)
 FY2024 = Filters(dt.date(2024, 4, 1), dt.date(2025, 3, 31))
 

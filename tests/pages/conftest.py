@@ -1,6 +1,7 @@
 """Fixtures for the page tests: the demo database (tests/conftest.py) and a helper to open a
 page in AppTest."""
 
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -38,11 +39,20 @@ def roles_file(tmp_path, monkeypatch) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def signed_in_db(demo_database, tmp_path_factory) -> Path:
+    """A copy of the demo database for signed-in sessions: their audit log is written beside
+    it, and the shared demo database stays as it is."""
+    path = tmp_path_factory.mktemp("signed_in") / "demo.duckdb"
+    shutil.copy(demo_database, path)
+    return path
+
+
 @pytest.fixture
-def app_as(page_db, roles_file, monkeypatch):
+def app_as(signed_in_db, roles_file, monkeypatch):
     """app_as(email or None, query=..., db=...) -> AppTest of app.py, sign-in configured,
     signed in as email (None: not signed in), on the demo database unless db is given."""
-    monkeypatch.setenv("OVERSIGHT_DB", str(page_db))
+    monkeypatch.setenv("OVERSIGHT_DB", str(signed_in_db))
 
     def opener(email: str | None, query: dict | None = None, db: Path | None = None) -> AppTest:
         if db is not None:

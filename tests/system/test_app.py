@@ -2,10 +2,14 @@
 
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from oversight.ingest import import_extract
 from oversight.settings import PROJECT_ROOT
+
+# real (not synthetic) databases: the staff view without sign-in, on this computer
+pytestmark = pytest.mark.usefixtures("staff_on_this_computer")
 
 APP = str(PROJECT_ROOT / "app.py")
 

@@ -18,6 +18,9 @@ from tests.system.test_cli_failures import (
     sqlite_database,
 )
 
+# real (not synthetic) databases: the staff view without sign-in, on this computer
+pytestmark = pytest.mark.usefixtures("staff_on_this_computer")
+
 NOT_AVAILABLE = "The figures are not available at the moment. Please try again later."
 
 
