@@ -15,7 +15,7 @@ COLUMNS = ["at", "user_id", "role", "event", "page", "detail"]
 
 _TABLE = """
 create table if not exists audit_events (
-    at timestamp not null, user_id varchar not null, role varchar not null,
+    recorded_at timestamp not null, user_id varchar not null, role varchar not null,
     event varchar not null, page varchar not null, detail varchar not null
 )
 """
@@ -58,8 +58,9 @@ def events(
         if "audit_events" not in tables:
             return pd.DataFrame(columns=COLUMNS)
         frame = con.execute(
-            "select * from audit_events where $user is null or user_id = $user "
-            "order by at desc limit $limit",
+            "select recorded_at as at, user_id, role, event, page, detail from audit_events "
+            "where $user is null or user_id = $user "
+            "order by recorded_at desc limit $limit",
             {"user": user, "limit": limit if limit is not None else 1 << 62},
         ).df()
     return frame[COLUMNS]
