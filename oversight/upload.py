@@ -157,18 +157,20 @@ def stage_upload(files: Sequence[tuple[str, bytes]], parent: Path | None = None)
         seen.setdefault(safe.lower(), name)
     if problems:
         raise UploadRefused("These files cannot be imported; nothing was kept.", problems)
-    folder = Path(tempfile.mkdtemp(prefix="oversight-upload-", dir=parent))
-    kept = []
+    folder, kept = None, []
     try:
+        folder = Path(tempfile.mkdtemp(prefix="oversight-upload-", dir=parent))
         for name, data in files:
             safe = safe_name(name)
             with open(folder / safe, "xb") as handle:
                 handle.write(data)
             kept.append(UploadedFile(safe, len(data), hashlib.sha256(data).hexdigest()))
     except OSError as error:
-        shutil.rmtree(folder, ignore_errors=True)
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
+        where = folder or Path(parent or tempfile.gettempdir())
         raise UploadRefused(
-            f"The files could not be kept for checking: {failure_cause(error, folder)}"
+            f"The files could not be kept for checking: {failure_cause(error, where)}"
         ) from error
     return Staged(upload_key(files), folder, tuple(kept))
 
