@@ -152,7 +152,7 @@ def stage_upload(files: Sequence[tuple[str, bytes]], parent: Path | None = None)
                     None,
                     None,
                     f"one file of each name ({seen[safe.lower()]!r} has the same name)",
-                )  # fmt: skip
+                )
             )
         seen.setdefault(safe.lower(), name)
     if problems:
