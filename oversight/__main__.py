@@ -21,6 +21,7 @@ from oversight.db import (
 )
 from oversight.demo import build_demo_database
 from oversight.ingest import ExtractError, import_extract, recent_attempts
+from oversight.ingest.describe import dry_run_lines
 from oversight.ledger import LedgerError, ledger_path
 from oversight.settings import (
     DEMO_DIR,
@@ -121,16 +122,8 @@ def _print_rollbacks(verdict: str, summary) -> None:
 def _print_dry_run(summary, db_path: Path, accept_rollback: bool) -> int:
     """Print what an import would do; 1 if it would be refused (rollbacks not accepted)."""
     print(f"Dry run: nothing was written to {db_path}. The import would:")
-    for change in summary.changes:
-        print(f"  {change.table}: add {change.added:,}, revise {change.revised:,}, leave "
-              f"{change.unchanged:,} unchanged")  # fmt: skip
-        if change.added_examples:
-            print(f"    added, e.g.: {', '.join(change.added_examples)}")
-        if change.revised_examples:
-            examples = ", ".join(
-                f"{row_id} ({', '.join(columns)})" for row_id, columns in change.revised_examples
-            )
-            print(f"    revised, e.g.: {examples}")
+    for line in dry_run_lines(summary):
+        print(line)
     if not summary.rollbacks:
         return 0
     verdict = "refused unless run with --accept-rollback"
