@@ -63,9 +63,10 @@ else:
     if session.role in ("national", "admin"):
         pages.append(st.Page("app_pages/publish.py", title="Publish", icon=":material/publish:"))
     if session.role == "admin":
-        pages.append(
-            st.Page("app_pages/audit_log.py", title="Audit log", icon=":material/history:")
-        )
+        pages += [
+            st.Page("app_pages/import_data.py", title="Import", icon=":material/upload_file:"),
+            st.Page("app_pages/audit_log.py", title="Audit log", icon=":material/history:"),
+        ]
     pages += [published, about]
 page = st.navigation(pages)
 activity.note_page(page.title)

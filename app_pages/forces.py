@@ -5,7 +5,7 @@ import streamlit as st
 
 from oversight import charts
 from oversight.activity import recorded
-from oversight.analysis.force_view import force_user_view
+from oversight.analysis.force_view import comparable, force_user_view
 from oversight.analysis.forces import (
     COUNT_HELP,
     COUNT_LABELS,
@@ -95,6 +95,7 @@ if own_only:
                     measure_key, adjusted),
         session.forces,
         disclosure_threshold(),
+        filters,
     )  # fmt: skip
 else:
     data = forces_data(query, filters, status.as_at_date, focus, trend_unit, measure_key,
@@ -157,6 +158,13 @@ else:
         + (
             f" [c]: withheld, because with your own force's figures it would show a count of "
             f"1 to {disclosure_threshold() - 1} for other forces."
+            + (
+                ""
+                if comparable(filters)
+                else " Your region and England and Wales are shown for a whole financial year "
+                "with every channel and category: other choices could be set against one "
+                "another to show a small count for other forces."
+            )
             if own_only
             else ""
         )

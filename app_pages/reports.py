@@ -12,7 +12,7 @@ from oversight.analysis.reports import (
     partial_note,
     reports_data,
 )
-from oversight.dashboard import nothing_to_show, page_setup, query, show_chart
+from oversight.dashboard import current_session, nothing_to_show, page_setup, query, show_chart
 from oversight.exports import csv_bytes
 
 status, filters = page_setup()
@@ -104,6 +104,9 @@ st.markdown(
     "works for."
 )
 national = data.national_rate
+# a force user's queries read its own forces only: there is no England and Wales line to draw
+# (the Forces page gives it beside the force, where it is audited)
+own_only = current_session().role == "force"
 rated = data.rated_forces[data.rated_forces["force_code"] != "england_and_wales"]
 if rated.empty:
     st.info(
@@ -117,14 +120,17 @@ else:
             rated, "short_name", "reports_per_1000_officers", "rate_low", "rate_high",
             "Reports per 1,000 officers a year, by force, with 95% intervals",
             "Reports per 1,000 officers a year", "Force",
-            reference=national["reports_per_1000_officers"],
+            reference=None if own_only else national["reports_per_1000_officers"],
             reference_label=f"{national['label']}: {national['reports_per_1000_officers']:,.1f}",
             hover={"reports": "Reports", "officer_fte": "Officers (FTE)"},
         ),
-        data.rated_forces.drop(columns="short_name"), "reports_per_1000_officers_by_force",
-        filters, status,
-        data.rate_period.note() + " Dashed line: every force with an officer figure together "
-        "(England and Wales), with the same channel and category filters.",
+        (rated if own_only else data.rated_forces).drop(columns="short_name"),
+        "reports_per_1000_officers_by_force", filters, status,
+        data.rate_period.note() + (
+            " England and Wales: see the Forces page." if own_only else
+            " Dashed line: every force with an officer figure together (England and Wales), "
+            "with the same channel and category filters."
+        ),
     )  # fmt: skip
 
 if not data.rate_table.empty:

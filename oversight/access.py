@@ -128,8 +128,13 @@ def _claims_groups(value) -> tuple[str, ...]:
 
 def signed_in_session(claims: dict, roles: Callable[[], RolesTable]) -> Session:
     """The session of a signed-in user with these ID-token claims."""
-    email = str(claims.get("email") or claims.get("preferred_username") or "") or None
-    user = email or str(claims.get("sub") or "unknown")
+    # the email claim only, and only where the provider has not said it is unverified: a
+    # preferred_username is a display name that some providers let the user choose
+    email = str(claims.get("email") or "") or None
+    if claims.get("email_verified") is False:
+        email = None
+    user = str(claims.get("email") or claims.get("preferred_username") or claims.get("sub")
+               or "unknown")  # fmt: skip
     contact = os.environ.get(CONTACT_SETTING, "").strip() or DEFAULT_CONTACT
     try:
         access = roles().access_for(

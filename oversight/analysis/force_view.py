@@ -15,6 +15,7 @@ the funnel of every force, are not shown at all: they are in the published relea
 """
 
 import dataclasses
+import datetime as dt
 
 import numpy as np
 import pandas as pd
@@ -28,6 +29,7 @@ from oversight.analysis.forces import (
     Funnel,
 )
 from oversight.constants import NATIONAL_LAUNCH
+from oversight.filters import Filters
 
 WITHHELD = "[c]"
 # Counts that add up to another shown count: (total, part, part)
@@ -86,9 +88,30 @@ def withheld_cells(data: ForcesData, own: tuple[str, ...], threshold: int) -> di
     return withheld
 
 
-def force_user_view(data: ForcesData, own: tuple[str, ...], threshold: int) -> ForcesData:
+def comparable(filters: Filters) -> bool:
+    """Whether a force user is shown its region and England and Wales for this selection: a
+    whole financial year, every channel and category. Free dates, channels and categories could
+    be set against one another (1 April to 1 June, less 1 April to 31 May, is 1 June) to show a
+    small count of other forces that each view on its own withholds."""
+    first, last = filters.first_date, filters.last_date
+    return (
+        filters.period_key.startswith("fy")
+        and (first.month, first.day) == (4, 1)
+        and last == dt.date(first.year + 1, 3, 31)
+        and not filters.channels
+        and not filters.categories
+    )
+
+
+def force_user_view(
+    data: ForcesData, own: tuple[str, ...], threshold: int, filters: Filters
+) -> ForcesData:
     """data as a user of the force role, whose own forces are own, may see it."""
-    withheld = withheld_cells(data, own, threshold)
+    if comparable(filters):
+        withheld = withheld_cells(data, own, threshold)
+    else:
+        kinds = set(data.counts["group_kind"]) - {"force"}
+        withheld = {kind: set(COUNT_COLUMNS) for kind in kinds}
 
     def hidden(kind: str, column: str) -> bool:
         return column in withheld.get(kind, set())
@@ -131,20 +154,22 @@ def force_user_view(data: ForcesData, own: tuple[str, ...], threshold: int) -> F
         comparison=comparison,
         rates=rates.loc[~rate_hidden].reset_index(drop=True),
         rate_table=rate_table,
-        trend=_trend(data, own, threshold),
+        trend=_trend(data, own, threshold, "reports" not in withheld.get("nation", set())),
         all_forces=data.all_forces.loc[own_rows].reset_index(drop=True),
         funnel=Funnel(data.funnel.measure, None, empty, data.funnel.limits.iloc[0:0], ""),
     )
 
 
-def _trend(data: ForcesData, own: tuple[str, ...], threshold: int) -> pd.DataFrame:
+def _trend(
+    data: ForcesData, own: tuple[str, ...], threshold: int, nation_shown: bool
+) -> pd.DataFrame:
     """The trend: the force, and England and Wales where in every period the other forces'
     reports are 0 or at least the threshold (only for a user of one force: a joint unit knows
     other forces' figures that the trend does not hold)."""
     trend = data.trend
     force_rows = trend.loc[trend["group_kind"] == "force"]
     nation_rows = trend.loc[trend["group_kind"] == "nation"]
-    if len(own) != 1 or data.focus not in own or nation_rows.empty:
+    if not nation_shown or len(own) != 1 or data.focus not in own or nation_rows.empty:
         return force_rows.reset_index(drop=True)
     own_reports = force_rows.set_index("period_start")["reports"]
     others = (

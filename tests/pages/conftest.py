@@ -26,6 +26,7 @@ AUTH = {
 ROLES = (
     "email,role,force_code\n"
     "pcc@kent.example,force,kent\n"
+    "psd@lincolnshire.example,force,lincolnshire\n"
     "analyst@npcc.example,national,\n"
     "admin@npcc.example,admin,\n"
 )

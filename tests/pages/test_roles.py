@@ -87,37 +87,47 @@ def test_a_force_user_sees_no_data_quality_or_imports_of_every_force(app_as):
     assert "Data-quality notes" in [h.value for h in national.header]
 
 
-def test_a_force_users_region_and_nation_never_show_other_forces_small_counts(app_as, demo):
-    """Kent's comparison in a narrow selection (one category, one quarter), where the region
-    less Kent is small for some counts: those cells are withheld, the rest shown exactly."""
-    query = {"period": "custom", "from": "2025-04-01", "to": "2025-06-30",
-             "category": "sexual_misconduct"}  # fmt: skip
-    app = on(app_as("pcc@kent.example", query), "forces")
+def counts_table(app: AppTest) -> pd.DataFrame:
     table = next(e.value for e in app.dataframe if "Count" in e.value.columns)
-    table = table.set_index("Count").map(lambda v: v if v == WITHHELD else int(v.replace(",", "")))
+    return table.set_index("Count").map(lambda v: v if v == WITHHELD else int(v.replace(",", "")))
+
+
+def test_a_force_users_region_and_nation_never_show_other_forces_small_counts(app_as, demo):
+    """Lincolnshire's comparison in FY 2025/26, where the East Midlands less Lincolnshire is
+    small for some counts: those cells are withheld, the rest shown exactly."""
+    app = on(app_as("psd@lincolnshire.example", {"period": "fy2025"}), "forces")
+    table = counts_table(app)
     assert (table == WITHHELD).to_numpy().any(), "the selection must exercise the audit"
+    region, force = "East Midlands", "Lincolnshire Police"
 
     def differences(big: str, small: str) -> list[int]:
         shown = table[(table[big] != WITHHELD) & (table[small] != WITHHELD)]
         return (shown[big] - shown[small]).tolist()
 
-    for big, small in (("South East", "Kent Police"), ("England and Wales", "South East"),
-                       ("England and Wales", "Kent Police")):  # fmt: skip
+    for big, small in ((region, force), ("England and Wales", region),
+                       ("England and Wales", force)):  # fmt: skip
         assert not [d for d in differences(big, small) if 0 < d < 5], (big, small)
-    # what is shown is exact: South East's reports, counted by hand
+    # what is shown is exact: the East Midlands' reports, counted by hand
     reports = demo["reports"]
-    south_east = set(demo["forces"].loc[demo["forces"]["region_name"] == "South East",
-                                        "force_code"])  # fmt: skip
-    chosen = reports[
-        reports["received_date"].between("2025-04-01", "2025-06-30")
-        & reports["category_list"].apply(lambda c: "sexual_misconduct" in c)
-    ]
-    assert int(table.at["Reports", "South East"]) == int(
-        chosen["subject_force"].isin(south_east).sum()
-    )
+    forces = demo["forces"]
+    members = set(forces.loc[forces["region_name"] == region, "force_code"])
+    in_year = reports[reports["received_date"].between("2025-04-01", "2026-03-31")]
+    assert table.at["Reports", region] == int(in_year["subject_force"].isin(members).sum())
     # and no funnel, table or download of every force
     assert "Every force" not in [h.value for h in app.header]
     assert not [b for b in app.get("download_button") if "every force" in str(b.proto.label)]
+
+
+def test_a_force_user_sees_region_and_nation_for_whole_years_of_every_report_only(app_as):
+    """Free dates and categories could be set against one another to show a small count: in
+    them, the region and England and Wales are withheld whole."""
+    query = {"period": "custom", "from": "2025-04-01", "to": "2025-06-30",
+             "category": "sexual_misconduct"}  # fmt: skip
+    app = on(app_as("pcc@kent.example", query), "forces")
+    table = counts_table(app)
+    assert (table[["South East", "England and Wales"]] == WITHHELD).all().all()
+    assert (table["Kent Police"] != WITHHELD).all()
+    assert any("whole financial year" in c.value for c in app.caption)
 
 
 def test_a_force_user_cannot_choose_another_force_on_the_forces_page(app_as):
@@ -165,3 +175,14 @@ def test_the_demo_without_sign_in_is_served_with_the_national_view(page_db, monk
 
 def test_sign_in_applies_to_the_demo_too(app_as):
     assert pages(app_as(None)) == PUBLIC_PAGES
+
+
+def test_a_force_users_reports_page_draws_no_england_and_wales_line(app_as):
+    """Its queries read its own forces only, so a line so labelled would be its own rate."""
+    app = open_chart_numbers(on(app_as("pcc@kent.example"), "reports"))
+    rated = next(e.value for e in app.dataframe if "reports_per_1000_officers" in e.value.columns)
+    assert rated["force_code"].tolist() == ["kent"]
+    national = open_chart_numbers(on(app_as("analyst@npcc.example"), "reports"))
+    rated = next(e.value for e in national.dataframe
+                 if "reports_per_1000_officers" in e.value.columns)  # fmt: skip
+    assert "england_and_wales" in rated["force_code"].tolist()
