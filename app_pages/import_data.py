@@ -8,6 +8,7 @@ import streamlit as st
 
 from oversight import upload
 from oversight.access import require_role
+from oversight.activity import note_view, recorded
 from oversight.dashboard import (
     check_settings,
     data_banner,
@@ -29,6 +30,7 @@ db_path = database_path()
 if db_path.exists():
     ensure_database()
     data_banner(stored_data_status())
+note_view()
 st.title("Import an extract")
 st.markdown(
     "Upload `reports.csv`, `referrals.csv` and/or `outcomes.csv`, or an `.xlsx` workbook with "
@@ -49,7 +51,7 @@ def show_problems(checked: upload.Checked) -> None:
     st.dataframe(neutralise_formulas(checked.problems), hide_index=True, width="stretch")
     st.download_button(
         "Download the problems (CSV)",
-        data=functools.partial(csv_bytes, checked.problems),
+        data=recorded("import_problems.csv", functools.partial(csv_bytes, checked.problems)),
         file_name="import_problems.csv",
         mime="text/csv",
         key="import_problems_csv",

@@ -21,8 +21,9 @@ from pathlib import Path
 
 import streamlit as st
 
+from oversight import audit
 from oversight.roles import PUBLIC, PUBLIC_ACCESS, Access, RolesError, RolesTable, read_roles
-from oversight.settings import SettingError, audience
+from oversight.settings import SettingError, audience, resolve_db_path
 
 AUTH_SETTING = "OVERSIGHT_AUTH"
 ROLES_SETTING = "OVERSIGHT_ROLES"
@@ -230,6 +231,9 @@ def require_role(*roles: str) -> Session:
     role are not reachable; this is the second lock)."""
     session = current_session()
     if session.role not in roles:
+        if session.user:
+            audit.record(resolve_db_path(), session.user, session.role, audit.DENIED,
+                         detail={"needs": list(roles)})  # fmt: skip
         st.error("This page is not available.")
         st.stop()
     return session

@@ -6,10 +6,13 @@ forces' figures, the Publish, Import and audit pages, by the sidebar and by craf
 A browser that has not signed in must receive nothing of a staff page over the websocket.
 """
 
+import json
+import time
 from pathlib import Path
 
 import pytest
 
+from oversight import audit
 from tests.system.signin import browser_context, chromium, serve_with_sign_in, sign_in, sign_out
 
 pytestmark = pytest.mark.browser
@@ -154,3 +157,48 @@ def test_an_unknown_user_is_signed_in_but_sees_the_public_view(signin_app, brows
         page.goto(f"{signin_app.url}/overview")
         settled(page)
         assert title(page) == "Published figures"
+
+
+@pytest.fixture(scope="module")
+def empty_signin_app(tmp_path_factory):
+    """A server with sign-in and no database yet: an admin makes it by the first import."""
+    folder = tmp_path_factory.mktemp("sign_in_empty")
+    with serve_with_sign_in(folder / "oversight.duckdb", folder, ROLES,
+                            OVERSIGHT_VALIDATE_CHARTS="0") as served:  # fmt: skip
+        yield served, folder / "oversight.duckdb"
+
+
+def test_an_admin_imports_and_finds_it_in_the_audit_log(
+    empty_signin_app, browser, demo_files, demo_counts
+):
+    served, db_path = empty_signin_app
+    with browser_context(browser) as context:
+        page = context.new_page()
+        sign_in(page, served.url, "admin@npcc.example")
+        settled(page)
+        assert {"Import", "Audit log", "Publish"} <= set(nav_links(page))
+        page.goto(f"{served.url}/import_data")
+        settled(page)
+        assert title(page) == "Import an extract"
+        page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+            [str(path) for path in demo_files.values()]
+        )
+        page.get_by_role("button", name="Import these files").click(timeout=120_000)
+        page.get_by_text("Imported: import").wait_for(timeout=120_000)
+        page.goto(f"{served.url}/overview")
+        settled(page)
+        shown = page.locator('[data-testid="stMetricValue"]').first.inner_text()
+        assert shown == f"{demo_counts['reports']:,}"
+        page.goto(f"{served.url}/audit_log")
+        settled(page)
+        assert title(page) == "Audit log"
+        with page.expect_download() as download:
+            page.get_by_role("button", name="Download the audit log (CSV)").click()
+        log = download.value.path().read_text()
+        assert "admin@npcc.example,admin,import" in log
+    # the download itself is on record, written within a few seconds (events are batched)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not (audit.events(db_path)["event"] == "download").any():
+        time.sleep(0.5)
+    downloads = audit.events(db_path).query("event == 'download'")
+    assert json.loads(downloads["detail"].iat[0])["file"] == "audit_log.csv"
