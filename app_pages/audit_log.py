@@ -15,6 +15,8 @@ from oversight.ledger import LedgerError
 require_role("admin")  # the router shows this page to admins only; a direct run is refused too
 
 ALL_USERS = "All users"
+SPANS = {7: "The last 7 days", 30: "The last 30 days", 365: "The last 12 months",
+         0: "Everything on record"}  # fmt: skip
 SHOWN = 5_000  # rows drawn on the page; the download has them all
 
 page_setup(with_filters=False)
@@ -32,16 +34,10 @@ today = dt.datetime.now(dt.UTC).date()
 left, right = st.columns(2)
 try:
     who = left.selectbox("User", [ALL_USERS, *audit.users(db_path)], key="audit_user")
-    chosen = right.date_input(
-        "From and to (UTC)",
-        (today - dt.timedelta(days=29), today),
-        max_value=today,
-        key="audit_dates",
-    )
-    if len(chosen) != 2:
-        st.info("Choose the last date of the period too.")
-        st.stop()
-    first, last = chosen
+    # a choice of spans rather than a date picker, whose small date parts fail WCAG's target size
+    days = right.selectbox("When", list(SPANS), index=1, format_func=SPANS.get, key="audit_span")
+    first = today - dt.timedelta(days=days - 1) if days else None
+    last = today
     user = None if who == ALL_USERS else who
     shown = audit.events(db_path, user, first, last, limit=SHOWN)
 except LedgerError as error:
@@ -64,7 +60,7 @@ st.download_button(
     "Download the audit log (CSV)",
     # read and written only when clicked, with every event of the choice
     data=recorded("audit_log.csv", lambda: csv_bytes(audit.events(db_path, user, first, last))),
-    file_name=f"audit_log_{first}_{last}.csv",
+    file_name=f"audit_log_{first or 'start'}_{last}.csv",
     mime="text/csv",
     key="audit_download",
     # no rerun on a download: a rerun can clear the file before the browser fetches it

@@ -112,9 +112,13 @@ others = ", ".join(
 st.caption(
     f"Reports received {period}{f' ({others})' if others else ''}; referrals and outcomes of "
     f"those reports so far, as at {as_at}. A report counts for the force of the person "
-    "reported; a referral for the force that received it. The sidebar's force and region "
-    "choices pick the force shown first; the region, England and Wales and all-forces figures "
-    "use the same period, channels and categories."
+    "reported; a referral for the force that received it. "
+    + (
+        "The region and England and Wales use the same period, channels and categories."
+        if own_only
+        else "The sidebar's force and region choices pick the force shown first; the region, "
+        "England and Wales and all-forces figures use the same period, channels and categories."
+    )
 )
 
 st.header(data.focus_name)

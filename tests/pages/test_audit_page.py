@@ -1,14 +1,13 @@
 """The audit log as admins see it, and what a session puts on record (oversight/activity.py):
 through app.py, signed in, on a real ledger."""
 
-import datetime as dt
 import json
 import shutil
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from oversight import audit
+from oversight import audit, ledger
 from oversight.snapshot import register
 from tests.pages.conftest import pages
 
@@ -51,10 +50,20 @@ def test_the_audit_log_page_shows_the_log_and_filters_by_user(audit_page_db, app
     assert app.dataframe[0].value["Event"].tolist() == ["view"]
 
 
-def test_the_audit_log_page_says_when_nothing_matches(audit_page_db, app_as):
+def test_the_audit_log_page_shows_the_span_chosen(audit_page_db, app_as):
+    # an event of two years ago, as the log would hold it
+    with ledger.appending(audit_page_db) as con:
+        con.execute(
+            "insert into audit_events (recorded_at, user_id, role, event, page, detail) "
+            "values (now()::timestamp - interval 730 day, 'old@npcc.example', 'national', "
+            "'view', 'Overview', '{}')"
+        )
     app = on_audit_log(app_as("admin@npcc.example", db=audit_page_db))
-    app.selectbox(key="audit_user").select("admin@npcc.example").run()
-    app.date_input(key="audit_dates").set_value((dt.date(2020, 1, 1), dt.date(2020, 1, 2))).run()
+    assert "old@npcc.example" not in app.dataframe[0].value["User"].tolist()  # the last 30 days
+    app.selectbox(key="audit_span").select(0).run()
+    assert app.dataframe[0].value["User"].tolist()[-1] == "old@npcc.example"
+    app.selectbox(key="audit_user").select("old@npcc.example").run()
+    app.selectbox(key="audit_span").select(7).run()
     assert not app.exception, app.exception
     assert not app.dataframe
     assert "No events match" in app.info[0].value
