@@ -237,6 +237,16 @@ else:
         )  # fmt: skip
 
 if own_only:
+    st.download_button(
+        "Download your force's counts and rates (CSV)",
+        data=recorded(
+            "own_force.csv", lambda: csv_bytes(data.all_forces), filters=filters.describe()
+        ),  # fmt: skip
+        file_name=f"{'_'.join(session.forces)}_{filters.first_date}_{filters.last_date}.csv",
+        mime="text/csv",
+        key="download_own_force",
+        on_click="ignore",
+    )
     st.header("Other forces")
     st.markdown(
         "Other forces' figures are shown as they are published: one force beside another, "

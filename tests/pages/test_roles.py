@@ -2,6 +2,8 @@
 Streamlit's own st.user (AppTest.user) and a real roles file. The browser tests sign in through
 a real OpenID Connect provider (tests/system/test_sign_in.py)."""
 
+import datetime as dt
+import functools
 from pathlib import Path
 
 import pandas as pd
@@ -9,8 +11,12 @@ import pytest
 from streamlit import config
 from streamlit.testing.v1 import AppTest
 
-from oversight.analysis.force_view import WITHHELD
+from oversight.analysis.force_view import WITHHELD, force_user_view
+from oversight.analysis.forces import forces_data
+from oversight.db import connect_read_only, run_query
+from oversight.filters import Filters
 from oversight.ingest import import_extract
+from oversight.status import data_status
 from tests.pages.conftest import APP, open_chart_numbers, pages
 
 STAFF_PAGES = ["overview", "reports", "outcomes", "forces", "fairness"]
@@ -186,3 +192,27 @@ def test_a_force_users_reports_page_draws_no_england_and_wales_line(app_as):
     rated = next(e.value for e in national.dataframe
                  if "reports_per_1000_officers" in e.value.columns)  # fmt: skip
     assert "england_and_wales" in rated["force_code"].tolist()
+
+
+def test_a_force_user_downloads_its_own_forces_figures_only(app_as):
+    app = on(app_as("pcc@kent.example", {"period": "all"}), "forces")
+    labels = [b.proto.label for b in app.get("download_button")]
+    assert "Download your force's counts and rates (CSV)" in labels
+    assert "Download every force's counts and rates (CSV)" not in labels
+
+
+def test_the_own_force_download_holds_the_own_force_alone(demo_database, demo):
+    """What the download writes (ForcesData.all_forces of the force user's view): Kent's row
+    alone, with its reports counted by hand."""
+    con = connect_read_only(demo_database)
+    try:
+        run = functools.partial(run_query, con)
+        filters = Filters(dt.date(2025, 4, 1), dt.date(2026, 3, 31), "fy2025", ("kent",))
+        data = forces_data(run, filters, data_status(con).as_at_date, "kent")
+    finally:
+        con.close()
+    own = force_user_view(data, ("kent",), 5, filters).all_forces
+    assert own["force_code"].tolist() == ["kent"]
+    reports = demo["reports"]
+    in_year = reports[reports["received_date"].between("2025-04-01", "2026-03-31")]
+    assert own["reports"].iat[0] == int(in_year["subject_force"].eq("kent").sum())
