@@ -22,6 +22,11 @@ from oversight.ledger import LedgerError
 
 session = require_role("admin")  # the router shows this page to admins only; a direct run too
 
+# the data file's import history (queries/import_history.sql) in plain words
+HISTORY_COLUMNS = {"import_id": "Import", "imported_at": "Imported at",
+                   "imported by": "Imported by", "synthetic": "Synthetic", "files": "Files",
+                   "rows_read": "Rows read", "rows_added": "Added", "rows_revised": "Revised",
+                   "rows_unchanged": "Unchanged"}  # fmt: skip
 STAGED, CHECKED, DONE, ROUND = "import_staged", "import_checked", "import_done", "import_round"
 
 check_settings()
@@ -141,10 +146,16 @@ try:
     if db_path.exists():
         st.subheader("Imports into this database")
         history = upload.with_importers(upload.import_history(db_path), db_path)
-        st.dataframe(neutralise_formulas(history), hide_index=True, width="stretch")
+        st.dataframe(
+            neutralise_formulas(history.rename(columns=HISTORY_COLUMNS)),
+            hide_index=True,
+            width="stretch",
+        )
     st.subheader("Everything tried on this page, by whom")
     st.dataframe(
-        neutralise_formulas(upload.import_events(db_path)), hide_index=True, width="stretch"
+        neutralise_formulas(upload.import_events(db_path).rename(columns=str.capitalize)),
+        hide_index=True,
+        width="stretch",
     )
 except (LedgerError, DatabaseError) as error:
     st.warning(f"The import history cannot be shown: {error}")

@@ -105,13 +105,13 @@ def test_dry_run_then_import(open_import_page, real_db, demo_files):
         name: len(read(path)) for name, path in
         ((p.name, p) for p in demo_files.values())
     }  # fmt: skip
-    history = next(d.value for d in app.dataframe if "imported by" in d.value.columns)
-    assert dict(zip(history["import_id"], history["imported by"], strict=True)) == {
+    history = next(d.value for d in app.dataframe if "Imported by" in d.value.columns)
+    assert dict(zip(history["Import"], history["Imported by"], strict=True)) == {
         2: ADMIN,
         1: upload.COMMAND_LINE,
     }
-    tried = next(d.value for d in app.dataframe if "result" in d.value.columns)
-    assert tried[["user", "result"]].values.tolist() == [[ADMIN, "imported"], [ADMIN, "dry run"]]
+    tried = next(d.value for d in app.dataframe if "Result" in d.value.columns)
+    assert tried[["User", "Result"]].values.tolist() == [[ADMIN, "imported"], [ADMIN, "dry run"]]
     # the uploader is emptied for the next extract
     app.run()
     assert not app.file_uploader[0].value
