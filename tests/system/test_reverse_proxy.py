@@ -200,6 +200,6 @@ def test_a_user_signs_in_and_out_through_the_proxy(proxied_with_sign_in):
         assert callbacks, "the provider's redirect did not come through nginx"
 
         sign_out(page)
-        page.get_by_test_id("stSidebar").get_by_text("Staff: sign in").wait_for()
+        page.get_by_role("button", name="Sign in", exact=True).wait_for()
         assert navigation.get_by_role("link", name="Publish", exact=True).count() == 0
     print(f"sign in and out through nginx: {time.monotonic() - started:.1f} s")
