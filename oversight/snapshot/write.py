@@ -136,11 +136,20 @@ def write_snapshot(
 
 def zip_name(snapshot: Snapshot) -> str:
     """The folder inside a snapshot's zip, and the zip's name without .zip."""
-    period = snapshot.period.key if snapshot.period is not None else (
-        f"{snapshot.first_date}_{snapshot.last_date}"
-    )  # fmt: skip
-    whose = "".join(f"{code}_" for code in snapshot.forces)
-    return f"oversight_snapshot_{whose}{period}_{'public' if snapshot.public else 'internal'}"
+    period = snapshot.period.key if snapshot.period is not None else ""
+    return snapshot_name(snapshot.first_date, snapshot.last_date, snapshot.public, period,
+                         snapshot.forces)  # fmt: skip
+
+
+def snapshot_name(
+    first: dt.date, last: dt.date, public: bool, period: str = "", forces: tuple[str, ...] = ()
+) -> str:
+    """zip_name of the snapshot of that period, known before it is built (a download's name)."""
+    whose = "".join(f"{code}_" for code in forces)
+    return (
+        f"oversight_snapshot_{whose}{period or f'{first}_{last}'}_"
+        f"{'public' if public else 'internal'}"
+    )
 
 
 def files_zip(files: dict[str, bytes], folder: str) -> bytes:
