@@ -2,6 +2,7 @@
 Kent's alone, counted here by hand from the extract with pandas, and no table names another
 force."""
 
+import dataclasses
 import datetime as dt
 import functools
 import io
@@ -180,3 +181,12 @@ def test_a_force_snapshot_needs_a_force_that_exists(demo_database):
             force_snapshot(run, ("no_such_force",), FIRST, LAST)
     finally:
         con.close()
+
+
+def test_a_snapshot_of_several_forces_names_them_all(kent):
+    both = dataclasses.replace(kent, forces=("kent", "essex"),
+                               force_names=("Kent Police", "Essex Police"))  # fmt: skip
+    assert both.whose == "Kent Police and Essex Police"
+    three = dataclasses.replace(both, force_names=("A", "B", "C"))
+    assert three.whose == "A, B and C"
+    assert zip_name(both) == "oversight_snapshot_kent_essex_2025-04-01_2026-03-31_internal"
