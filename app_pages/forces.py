@@ -3,7 +3,7 @@ funnel plot and in a sortable table (a Police and Crime Commissioner's view)."""
 
 import streamlit as st
 
-from oversight import charts
+from oversight import audit, charts
 from oversight.activity import recorded
 from oversight.analysis.force_view import comparable, force_user_view
 from oversight.analysis.forces import (
@@ -21,10 +21,13 @@ from oversight.dashboard import (
     page_setup,
     query,
     query_every_force,
+    runner_for_later,
     show_chart,
 )
 from oversight.exports import csv_bytes
 from oversight.settings import disclosure_threshold
+from oversight.snapshot.build import force_snapshot
+from oversight.snapshot.write import snapshot_name, snapshot_zip
 
 FOCUS_KEY = "forces_focus"
 LIMITS_KEY = "forces_limits"
@@ -245,6 +248,29 @@ if own_only:
         file_name=f"{'_'.join(session.forces)}_{filters.first_date}_{filters.last_date}.csv",
         mime="text/csv",
         key="download_own_force",
+        on_click="ignore",
+    )
+    first, last, own = filters.first_date, filters.last_date, session.forces
+    # the queries are fixed to this rerun's session now: the file is made on the click, on a
+    # thread with no session to ask
+    run = runner_for_later()
+    snapshot_file = f"{snapshot_name(first, last, False, forces=own)}.zip"
+    st.download_button(
+        "Download your force's snapshot (zip: tables, spreadsheet, report, cover note)",
+        data=recorded(
+            snapshot_file,
+            lambda: snapshot_zip(force_snapshot(run, own, first, last)),
+            event=audit.SNAPSHOT,
+            period=f"{first} to {last}",
+            forces=list(own),
+        ),
+        file_name=snapshot_file,
+        mime="application/zip",
+        key="download_own_snapshot",
+        help="An internal snapshot of your force alone, exact and not for publication, for "
+        "the period chosen in the sidebar, every channel and category: the published tables "
+        "as CSV files, an accessible spreadsheet, a printable report and a cover note.",
+        # no rerun on a download: a rerun can clear the file before the browser fetches it
         on_click="ignore",
     )
     st.header("Other forces")

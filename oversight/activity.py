@@ -54,15 +54,18 @@ def note_view(filters_text: str = "") -> None:
         _record(session, audit.VIEW, view[0], {"filters": filters_text} if filters_text else None)
 
 
-def recorded(what: str, make: Callable[[], bytes] | bytes, **detail) -> Callable[[], bytes]:
+def recorded(
+    what: str, make: Callable[[], bytes] | bytes, event: str = audit.DOWNLOAD, **detail
+) -> Callable[[], bytes]:
     """A download button's data that records the download when it is made (on the click): who,
-    what file, from which page, with detail (the period, the force)."""
+    what file, from which page, with detail (the period, the force); event is the kind on the
+    audit log (audit.SNAPSHOT for a snapshot's zip)."""
     session = current_session()
     page = st.session_state.get(_PAGE, "")
 
     def made() -> bytes:
         # run when the file is asked for, outside the page's run: what it needs is kept above
-        _record(session, audit.DOWNLOAD, page, {"file": what, **detail})
+        _record(session, event, page, {"file": what, **detail})
         return make() if callable(make) else make
 
     return made

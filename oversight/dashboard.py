@@ -21,8 +21,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from oversight.access import current_session
+from oversight.access import Session, current_session
 from oversight.activity import note_view, recorded
+from oversight.analysis import QueryRunner
 from oversight.db import (
     DatabaseError,
     DatabaseVersionError,
@@ -246,10 +247,11 @@ class NotAllowed(Exception):
     """A page asked for figures the session's role may not see (a defect of the page)."""
 
 
-def within_role(name: str, params: dict) -> dict:
-    """The query's parameters narrowed to what the session may see: a force user's queries
-    read its own forces only, whatever the page, the sidebar or the URL asked for."""
-    session = current_session()
+def within_role(name: str, params: dict, session: Session | None = None) -> dict:
+    """The query's parameters narrowed to what the session (by default this rerun's) may see:
+    a force user's queries read its own forces only, whatever the page, the sidebar or the URL
+    asked for."""
+    session = session or current_session()
     if session.role != "force":
         return params
     if "forces" not in params:
@@ -259,6 +261,19 @@ def within_role(name: str, params: dict) -> dict:
     own = session.forces
     asked = [code for code in params["forces"] if code in own]
     return {**params, "forces": asked or list(own), "regions": []}
+
+
+def runner_for_later() -> QueryRunner:
+    """A query runner for work done after this rerun: a download's file made on the click, on
+    another thread, where there is no session to ask. This rerun's database version and the
+    session, fixed now, narrowed as query() narrows them (not cached: a file made once)."""
+    pinned = _pinned()
+    session = current_session()
+
+    def run(name: str, **params) -> pd.DataFrame:
+        return run_query(pinned.connection, name, **within_role(name, params, session))
+
+    return run
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

@@ -1,6 +1,8 @@
 """What the database holds: rows per table, the as-at date, recent imports."""
 
 import datetime as dt
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import duckdb
@@ -21,7 +23,12 @@ class DataStatus:
 
 def data_status(con: duckdb.DuckDBPyConnection) -> DataStatus:
     """The as-at date, the span of received dates, and whether the data is synthetic."""
-    row = run_query(con, "as_at_date").iloc[0]
+    return read_status(functools.partial(run_query, con))
+
+
+def read_status(run: Callable[..., pd.DataFrame]) -> DataStatus:
+    """data_status through a query runner (the dashboard's, narrowed to the session's role)."""
+    row = run("as_at_date").iloc[0]
 
     def as_date(value) -> dt.date | None:
         return None if pd.isna(value) else pd.Timestamp(value).date()

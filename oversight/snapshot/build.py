@@ -1,5 +1,6 @@
 """Building a snapshot from the database: its period, tables, comparison and notes."""
 
+import dataclasses
 import datetime as dt
 import functools
 from collections.abc import Callable
@@ -7,6 +8,7 @@ from collections.abc import Callable
 import duckdb
 
 from oversight import __version__
+from oversight.analysis import QueryRunner
 from oversight.analysis.overview import comparison_problem
 from oversight.constants import DEFAULT_THRESHOLD
 from oversight.db import run_query
@@ -20,7 +22,7 @@ from oversight.snapshot.tables import (
     headline_table,
     public_tables,
 )
-from oversight.status import data_status
+from oversight.status import read_status
 
 
 class SnapshotError(Exception):
@@ -43,7 +45,45 @@ def build_snapshot(
     to compare is given (no_comparison completes "No comparison is made: ..."). earlier: what
     releases already made add to a public snapshot's suppression, from its exact counts
     (oversight.snapshot.across)."""
-    status = data_status(con)
+    run = functools.partial(run_query, con)
+    return _build(run, first_date, last_date, public, threshold, now, no_comparison, earlier)
+
+
+def force_snapshot(
+    run: QueryRunner,
+    forces: tuple[str, ...],
+    first_date: dt.date | None = None,
+    last_date: dt.date | None = None,
+    now: dt.datetime | None = None,
+) -> Snapshot:
+    """An internal snapshot of these forces only, for the forces themselves: exact (never
+    public), every table and the comparison counting only the reports about people working
+    for them and the referrals they received. Every query goes through run, so the dashboard
+    passes its runner narrowed to the session's own forces."""
+    if not forces:
+        raise SnapshotError("A force snapshot needs at least one force.")
+    reference = run("forces_reference")
+    names = dict(zip(reference["force_code"].astype(str), reference["force_name"], strict=True))
+    unknown = [code for code in forces if code not in names]
+    if unknown:
+        raise SnapshotError(f"No force has the code {', '.join(unknown)}.")
+    return _build(run, first_date, last_date, False, DEFAULT_THRESHOLD, now, "", None,
+                  tuple(forces), tuple(names[code] for code in forces))  # fmt: skip
+
+
+def _build(
+    run: QueryRunner,
+    first_date: dt.date | None,
+    last_date: dt.date | None,
+    public: bool,
+    threshold: int,
+    now: dt.datetime | None,
+    no_comparison: str,
+    earlier: Callable[[dict], Constraints] | None,
+    forces: tuple[str, ...] = (),
+    force_names: tuple[str, ...] = (),
+) -> Snapshot:
+    status = read_status(run)
     if status.first_received_date is None or status.as_at_date is None:
         raise SnapshotError("The database holds no reports: import an extract first.")
     first = first_date or status.first_received_date
@@ -55,8 +95,8 @@ def build_snapshot(
         last = last_date or month_end(last)
     if first > last:
         raise SnapshotError(f"The period starts ({first}) after it ends ({last}).")
-    run = functools.partial(run_query, con)
-    filters = Filters(first, last)
+    # with forces, every query counts only theirs: no other force's row, no national total
+    filters = Filters(first, last, forces=forces)
     exact = exact_tables(run, filters, status.as_at_date)
     audit = earlier(constraints(exact).values) if public and earlier is not None else None
     tables = public_tables(exact, threshold, audit) if public else exact
@@ -82,8 +122,11 @@ def build_snapshot(
         previous_last_date=before.last_date if comparable else None,
         no_comparison_reason=problem or "",
         notes=_notes(tables, last, status.as_at_date, public),
-        sources=_sources(run),
+        # the imported files' row counts are totals over every force: not in a force's own
+        sources=[] if forces else _sources(run),
         exact=exact if public else None,
+        forces=forces,
+        force_names=force_names,
     )
 
 
@@ -98,7 +141,11 @@ def previous_period(filters: Filters) -> Filters:
     months = (next_day.year - first.year) * 12 + next_day.month - first.month
     start = first.year * 12 + first.month - 1 - months
     before_first = dt.date(start // 12, start % 12 + 1, 1)
-    return Filters(before_first, first - dt.timedelta(days=1), "previous")
+    # the same forces and other choices: a force's snapshot compares the force with itself
+    return dataclasses.replace(
+        filters, first_date=before_first, last_date=first - dt.timedelta(days=1),
+        period_key="previous",
+    )  # fmt: skip
 
 
 def _sources(run) -> list[dict]:

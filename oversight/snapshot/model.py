@@ -141,6 +141,17 @@ class Snapshot:
     # The exact tables behind a public snapshot, kept for the register's audits of later
     # releases; never written to a file.
     exact: dict[str, pd.DataFrame] | None = field(default=None, repr=False)
+    # A force's own snapshot (internal, for the force): its force codes and names, every table
+    # counting only them; empty for a snapshot of every force.
+    forces: tuple[str, ...] = ()
+    force_names: tuple[str, ...] = ()
+
+    @property
+    def whose(self) -> str:
+        """The forces a force's own snapshot is of, in words ("Kent Police"); "" for every
+        force."""
+        names = list(self.force_names or self.forces)
+        return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
 
     def table(self, name: str) -> pd.DataFrame:
         """The published table of that name."""

@@ -283,6 +283,16 @@ def _header(snapshot: Snapshot) -> str:
             f"{snapshot.threshold - 1} are shown as [c], with secondary suppression, as "
             'described under <a href="#methodology">Methodology</a>.</div>'
         )
+    elif snapshot.forces:
+        whose = _e(snapshot.whose)
+        banners.append(
+            '<div class="banner internal" role="note"><strong>Internal: for '
+            f"{whose} only, not for publication.</strong>This snapshot covers {whose} only: "
+            f"reports about people working for {whose}, and the referrals {whose} received. "
+            "It shows exact numbers, small ones included, with no disclosure control, and no "
+            "other force's figures or England and Wales totals. Share it only with staff "
+            "entitled to see them.</div>"
+        )
     else:
         banners.append(
             '<div class="banner internal" role="note"><strong>Internal: not for '
@@ -301,7 +311,7 @@ def _header(snapshot: Snapshot) -> str:
     return (
         "<header>\n"
         '<p class="kicker">Police Anti-Corruption and Abuse Reporting Service</p>\n'
-        f"<h1>Transparency snapshot, {_e(period_long)}</h1>\n"
+        f"<h1>{_e(_document_title(snapshot))}</h1>\n"
         + "\n".join(banners)
         + f'\n<dl class="facts">{facts_html}</dl>\n'
         "<p><strong>Experimental statistics.</strong> These figures are new and still being "
@@ -578,7 +588,8 @@ def force_rate_chart(snapshot: Snapshot) -> str | None:
     )
     suppressed = sum(is_suppressed(v) for v in frame[column])
     no_rate = sum(is_empty(v) for v in frame[column])
-    national = national_rate(frame)
+    # a force's own snapshot holds its forces only: their rate is no England and Wales rate
+    national = None if snapshot.forces else national_rate(frame)
     reference = None
     if national is not None:
         rate, forces = national
@@ -591,7 +602,8 @@ def force_rate_chart(snapshot: Snapshot) -> str | None:
     title = f"Reports per 1,000 officers a year by force named, {period}"
     top, bottom = rated[0], rated[-1]
     desc = (
-        f"Horizontal bars for {len(rated)} forces, highest rate first: {top[1]} {top[0]:.2f}"
+        f"Horizontal bars for {plural(len(rated), 'force')}, highest rate first: {top[1]} "
+        f"{top[0]:.2f}"
         + (f" to {bottom[1]} {bottom[0]:.2f}" if len(rated) > 1 else "")
         + (
             f". A dashed line marks the rate over all forces, {reference.value:.2f}"
@@ -624,7 +636,7 @@ def force_rate_chart(snapshot: Snapshot) -> str | None:
             "The dashed line is the rate over all forces with an officer figure (their reports "
             "/ the sum of their officer-years × 1,000), worked out from the same table."
         )
-    elif any(
+    elif not snapshot.forces and any(
         is_suppressed(r.reports)
         for r in frame.itertuples(index=False)
         if as_number(r.officer_fte) is not None and r.force_code != UNKNOWN_FORCE
@@ -811,7 +823,7 @@ they are counted as at {_e(_as_at_text(snapshot, long=True))}, the latest date a
 the stored extracts, and later snapshots of the same period may show more of them.</p>
 <p>A report counts for its <em>subject force</em>, the force the reported person works for; a
 referral and its outcomes count for the <em>receiving force</em>. Reports whose subject force is
-not known count in national totals and show as "Force not known".</p>
+not known count in national totals and show as "Force not known".{_e(_coverage(snapshot))}</p>
 <h3>Counts</h3>
 <dl class="facts">{count_rows}</dl>
 <h3>Rates</h3>
@@ -846,11 +858,29 @@ would understate the wait, so it is never shown.</p>
 # --- the document ---------------------------------------------------------------------------
 
 
+def _document_title(snapshot: Snapshot) -> str:
+    period = _period_text(snapshot, long=True)
+    if snapshot.forces:
+        return f"{snapshot.whose}: internal snapshot, {period}"
+    return f"Transparency snapshot, {period}"
+
+
+def _coverage(snapshot: Snapshot) -> str:
+    """What a force's own snapshot counts (nothing to add for every force)."""
+    if not snapshot.forces:
+        return ""
+    whose = snapshot.whose
+    return (
+        f" This snapshot counts {whose} only: the reports about people working for {whose} "
+        f"and the referrals {whose} received; it holds no other force's figures, no reports "
+        "whose force is not known and no England and Wales totals."
+    )
+
+
 def render_report(snapshot: Snapshot) -> str:
     """The report as one self-contained HTML document."""
-    period = _period_text(snapshot, long=True)
     status = "public" if snapshot.public else "internal, not for publication"
-    title = f"Transparency snapshot, {period} ({status})"
+    title = f"{_document_title(snapshot)} ({status})"
     # No request of any kind is allowed: styles are inline, images are inline SVG.
     policy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'"
     return "\n".join(

@@ -442,6 +442,13 @@ def _cover(snapshot: Snapshot) -> gpt.Cover:
                 "numbers that a public snapshot suppresses.",
             ]
         )
+    if snapshot.forces:
+        whose = _checked(snapshot.whose)
+        intro.append(
+            f"For {whose} only: every table counts the reports about people working for "
+            f"{whose} and the referrals {whose} received, and nothing else: no other force's "
+            "figures, no reports whose force is not known, no England and Wales totals."
+        )
     if snapshot.revisions is not None:
         if snapshot.revisions:
             count = len(snapshot.revisions)
@@ -498,7 +505,11 @@ def _title(snapshot: Snapshot) -> str:
     qualifiers = [] if snapshot.public else ["internal, not for publication"]
     if snapshot.synthetic:
         qualifiers.append("synthetic data")
-    title = f"{SERVICE}: transparency snapshot, {_period(snapshot)}"
+    title = (
+        f"{_checked(snapshot.whose)}: internal snapshot, {_period(snapshot)}"
+        if snapshot.forces
+        else f"{SERVICE}: transparency snapshot, {_period(snapshot)}"
+    )
     return f"{title} ({'; '.join(qualifiers)})" if qualifiers else title
 
 

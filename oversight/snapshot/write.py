@@ -136,10 +136,20 @@ def write_snapshot(
 
 def zip_name(snapshot: Snapshot) -> str:
     """The folder inside a snapshot's zip, and the zip's name without .zip."""
-    period = snapshot.period.key if snapshot.period is not None else (
-        f"{snapshot.first_date}_{snapshot.last_date}"
-    )  # fmt: skip
-    return f"oversight_snapshot_{period}_{'public' if snapshot.public else 'internal'}"
+    period = snapshot.period.key if snapshot.period is not None else ""
+    return snapshot_name(snapshot.first_date, snapshot.last_date, snapshot.public, period,
+                         snapshot.forces)  # fmt: skip
+
+
+def snapshot_name(
+    first: dt.date, last: dt.date, public: bool, period: str = "", forces: tuple[str, ...] = ()
+) -> str:
+    """zip_name of the snapshot of that period, known before it is built (a download's name)."""
+    whose = "".join(f"{code}_" for code in forces)
+    return (
+        f"oversight_snapshot_{whose}{period or f'{first}_{last}'}_"
+        f"{'public' if public else 'internal'}"
+    )
 
 
 def files_zip(files: dict[str, bytes], folder: str) -> bytes:
@@ -212,6 +222,8 @@ def metadata(snapshot: Snapshot, hashes: dict[str, str]) -> dict:
     """What metadata.json holds (docs/metrics.md, "The published tables")."""
     return {
         "title": title(snapshot),
+        # a force's own snapshot names its forces (every table counts only them)
+        **({"forces": _forces(snapshot)} if snapshot.forces else {}),
         "period": _period(snapshot),
         # months only in public: no public output names a date finer than a month
         **(
@@ -259,6 +271,11 @@ def metadata(snapshot: Snapshot, hashes: dict[str, str]) -> dict:
     }
 
 
+def _forces(snapshot: Snapshot) -> list[dict]:
+    pairs = zip(snapshot.forces, snapshot.force_names, strict=True)
+    return [{"force_code": code, "force_name": name} for code, name in pairs]
+
+
 def _period(snapshot: Snapshot) -> dict:
     if not snapshot.public:
         return {
@@ -294,7 +311,13 @@ def _comparison(snapshot: Snapshot) -> dict:
 
 
 def title(snapshot: Snapshot) -> str:
-    """The snapshot's title, with its period (months only in public)."""
+    """The snapshot's title, with its period (months only in public), and whose it is when
+    it is a force's own."""
+    if snapshot.forces:
+        return (
+            f"{snapshot.whose}: internal snapshot, reports received "
+            f"{snapshot.first_date:%d %B %Y} to {snapshot.last_date:%d %B %Y}"
+        )
     return (
         "Police Anti-Corruption and Abuse Reporting Service: reports received "
         + period_words(snapshot.first_date, snapshot.last_date, snapshot.public, long=True)
@@ -319,6 +342,15 @@ def cover_note(snapshot: Snapshot) -> str:
         else "**Internal snapshot, not for publication**: exact figures, small numbers "
         "included. Publish only a snapshot made with `--public`."
     )
+    if snapshot.forces:
+        whose = snapshot.whose
+        audience = (
+            f"**Internal snapshot of {whose}, for {whose} only, not for publication**: exact "
+            f"figures, small numbers included. It covers {whose} only: reports about people "
+            f"working for {whose}, and the referrals {whose} received with their outcomes so "
+            "far. It holds no other force's figures and no England and Wales totals. Share it "
+            "only with staff entitled to see these figures."
+        )
     lines += [
         audience,
         "",

@@ -201,6 +201,14 @@ def test_a_force_user_downloads_its_own_forces_figures_only(app_as):
     assert "Download every force's counts and rates (CSV)" not in labels
 
 
+def test_a_force_user_downloads_its_own_snapshot_and_national_users_publish_instead(app_as):
+    label = "Download your force's snapshot (zip: tables, spreadsheet, report, cover note)"
+    app = on(app_as("pcc@kent.example", {"period": "fy2025"}), "forces")
+    assert label in [b.proto.label for b in app.get("download_button")]
+    national = on(app_as("analyst@npcc.example", {"period": "fy2025"}), "forces")
+    assert label not in [b.proto.label for b in national.get("download_button")]
+
+
 def test_the_own_force_download_holds_the_own_force_alone(demo_database, demo):
     """What the download writes (ForcesData.all_forces of the force user's view): Kent's row
     alone, with its reports counted by hand."""
