@@ -40,21 +40,26 @@ activity.note_sign_in(session)
 
 about = st.Page("app_pages/about.py", title="About the data", icon=":material/info:")
 published = st.Page("app_pages/published.py", title="Published figures", icon=":material/public:")
+
+
+def at_root(first: st.Page) -> st.Page:
+    """The app's root: it sends the browser on to the role's first page, so that every page,
+    the first included, has an address of its own (Streamlit serves its default page at / and
+    answers "page not found" at that page's own name)."""
+
+    def home() -> None:
+        # a bookmarked view (/?period=fy2025&force=kent) keeps its filters on the way
+        query = {key: st.query_params.get_all(key) for key in st.query_params}
+        st.switch_page(first, query_params=query)
+
+    return st.Page(home, title=first.title, default=True, visibility="hidden")
+
+
 if session.is_public:
-    pages = [
-        st.Page(
-            "app_pages/published.py",
-            title="Published figures",
-            icon=":material/public:",
-            default=True,
-        ),  # fmt: skip
-        about,
-    ]
+    pages = [published, about]
 else:
     pages = [
-        st.Page(
-            "app_pages/overview.py", title="Overview", icon=":material/dashboard:", default=True
-        ),  # fmt: skip
+        st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:"),
         st.Page("app_pages/reports.py", title="Reports", icon=":material/campaign:"),
         st.Page("app_pages/outcomes.py", title="Outcomes and timeliness", icon=":material/gavel:"),
         st.Page("app_pages/forces.py", title="Forces", icon=":material/local_police:"),
@@ -68,6 +73,6 @@ else:
             st.Page("app_pages/audit_log.py", title="Audit log", icon=":material/history:"),
         ]
     pages += [published, about]
-page = st.navigation(pages)
+page = st.navigation([at_root(pages[0]), *pages])
 activity.note_page(page.title)
 page.run()

@@ -73,7 +73,9 @@ def app_as(signed_in_db, roles_file, monkeypatch):
 def pages(app: AppTest) -> list[str]:
     """The pages registered in st.navigation for this session, by file name (AppTest keeps
     what the last run registered)."""
-    return [Path(str(info["script_path"])).stem for info in app._registered_pages.values()]
+    # the root's redirect to the first page is a page without a script
+    registered = app._registered_pages.values()
+    return [Path(str(info["script_path"])).stem for info in registered if info.get("script_path")]
 
 
 @pytest.fixture(scope="session")

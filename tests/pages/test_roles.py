@@ -108,7 +108,7 @@ def test_a_force_users_region_and_nation_never_show_other_forces_small_counts(ap
 
     def differences(big: str, small: str) -> list[int]:
         shown = table[(table[big] != WITHHELD) & (table[small] != WITHHELD)]
-        return (shown[big] - shown[small]).tolist()
+        return (shown[big].astype(int) - shown[small].astype(int)).tolist()
 
     for big, small in ((region, force), ("England and Wales", region),
                        ("England and Wales", force)):  # fmt: skip
