@@ -33,12 +33,12 @@ class OverdueNow:
 
     @property
     def overdue(self) -> int:
-        """Of those, referrals waiting more than 28 days (OVERDUE_DAYS)."""
+        """Of those, referrals waiting more than OVERDUE_DAYS (overdue)."""
         return int(self.by_band.loc[self.by_band["is_overdue"], "referrals"].sum())
 
     @property
     def long_overdue(self) -> int:
-        """Of those, referrals waiting more than 56 days (LONG_OVERDUE_DAYS)."""
+        """Of those, referrals waiting more than LONG_OVERDUE_DAYS (twice OVERDUE_DAYS)."""
         return int(self.by_band.loc[self.by_band["is_long_overdue"], "referrals"].sum())
 
 
