@@ -22,7 +22,8 @@ BY_FORCE_COLUMNS = ["force_code", "force_name", "short_name", "awaiting", "overd
 class OverdueNow:
     """Everything the "Overdue now" section draws."""
 
-    by_band: pd.DataFrame  # age_band_order, age_band, is_overdue, is_long_overdue, referrals
+    # age_band_order, age_band, is_overdue, is_long_overdue, referrals, share (of those awaiting)
+    by_band: pd.DataFrame
     by_force: pd.DataFrame  # BY_FORCE_COLUMNS: referrals awaiting, over 28 and over 56 days
     overdue_list: pd.DataFrame  # LIST_COLUMNS, one row per referral waiting over 28 days
 
@@ -46,6 +47,14 @@ def overdue_now_params(filters: Filters, as_at: dt.date) -> dict:
     """The bound parameters of the Overdue now queries: the filters without the period."""
     params = {k: v for k, v in filters.sql_params().items() if k not in PERIOD_PARAMETERS}
     return {**params, "as_at": as_at}
+
+
+def describe(filters: Filters, as_at: dt.date) -> str:
+    """What Overdue now counts, in words, for its caption and its download's audit record."""
+    # describe() begins with the period, which Overdue now ignores; the other filters follow it
+    others = filters.describe().partition("; ")[2]
+    text = f"Referrals awaiting a force decision as at {as_at:%d %b %Y}, whatever the report period"
+    return f"{text}; {others}" if others else text
 
 
 def category_labels(codes) -> str:
@@ -84,6 +93,8 @@ def overdue_now(run: QueryRunner, filters: Filters, as_at: dt.date) -> OverdueNo
         .sum()
         .astype({"referrals": "int64"})
     )
+    total = by_band["referrals"].sum()
+    by_band["share"] = by_band["referrals"] / total if total else float("nan")
     waiting = run("overdue_now_list", **params)
     overdue_list = waiting.loc[waiting["is_overdue"].astype(bool), LIST_COLUMNS].reset_index(
         drop=True
