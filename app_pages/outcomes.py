@@ -515,8 +515,13 @@ From the project's definitions (docs/metrics.md):
   open falls to 0.5 or below (90th percentile: 0.1 or below). A median of closed cases alone
   understates the wait and is never shown.
 - **Cases open for more than 365 days** are counted and listed by force, with ages only.
-- **Awaiting force decision**: referrals still `pending`; those pending more than
-  {OVERDUE_AFTER_DAYS} days after `referred_at` (as at the as-at date) are overdue.
+- **Awaiting force decision**: referrals of the period's reports still `pending`; those
+  pending more than {OVERDUE_AFTER_DAYS} days after `referred_at` (as at the as-at date) are
+  overdue.
+- **Overdue now**: every referral still `pending` as at the as-at date, whatever the period
+  (the force, region, channel and category filters apply), by days waiting since
+  `referred_at`: up to {OVERDUE_AFTER_DAYS} days, {OVERDUE_AFTER_DAYS + 1}–{LONG_OVERDUE_DAYS}
+  days, over {LONG_OVERDUE_DAYS} days. Its list holds no personal data.
 - **Outcome mix**: each investigation counts once, under its furthest outcome: dismissed or
   would have been; false allegation; no case to answer; case to answer ended without
   dismissal; and, while open, case to answer awaiting proceedings, or open with no finding.
