@@ -1,5 +1,6 @@
 """Outcomes and timeliness: conversion at each stage, the outcome mix of investigations, days to
-outcome (Kaplan-Meier), timeliness, the age of open cases and referrals awaiting a decision."""
+outcome (Kaplan-Meier), timeliness, the age of open cases, referrals awaiting a decision, and
+those overdue now (whatever the period)."""
 
 from functools import partial
 
@@ -17,8 +18,11 @@ from oversight.analysis.outcomes import (
     SPLITS,
     outcomes_data,
 )
+from oversight.analysis.overdue_now import describe as describe_overdue_now
+from oversight.analysis.overdue_now import overdue_now
+from oversight.constants import LONG_OVERDUE_DAYS
 from oversight.dashboard import nothing_to_show, page_setup, query, show_chart
-from oversight.exports import csv_bytes
+from oversight.exports import csv_bytes, neutralise_formulas
 
 SPLIT_LABELS = {
     "none": "Nothing: all investigations selected",
@@ -37,6 +41,88 @@ st.caption(
     f"{as_at}: referrals and outcomes count against the period the report was received in, and "
     "later outcomes can still change these figures."
 )
+
+
+def show_overdue_now() -> None:
+    """Every referral awaiting the receiving force's decision at the as-at date, whatever the
+    period: headline counts, by age band and force, and the list of those waiting over 28 days."""
+    st.subheader("Overdue now")
+    now = overdue_now(query, filters, status.as_at_date)
+    st.caption(
+        f"Whatever the period chosen: every referral awaiting the receiving force's decision as "
+        f"at {as_at}, whenever its report was received. The period filter does not apply here; "
+        "the force, region, channel and category filters do. Days waiting: whole days since the "
+        "referral was made."
+    )
+    tiles = [
+        ("Awaiting a decision now", now.awaiting,
+         "Referrals the receiving force has not yet assessed (still pending), as at the as-at "
+         "date, whatever the period."),
+        (f"Waiting over {OVERDUE_AFTER_DAYS} days now", now.overdue,
+         f"Of those, referrals made more than {OVERDUE_AFTER_DAYS} days before the as-at date "
+         "(overdue)."),
+        (f"Waiting over {LONG_OVERDUE_DAYS} days now", now.long_overdue,
+         f"Of those, referrals made more than {LONG_OVERDUE_DAYS} days (twice "
+         f"{OVERDUE_AFTER_DAYS}) before the as-at date."),
+    ]  # fmt: skip
+    for column, (label, value, help_text) in zip(st.columns(3), tiles, strict=True):
+        column.metric(label, f"{value:,}", help=help_text)
+    if now.awaiting == 0:
+        st.info(f"No referrals are awaiting a force decision as at {as_at}.")
+        return
+    bands, forces = st.columns(2)
+    bands.dataframe(
+        pd.DataFrame({
+            "Days waiting": now.by_band["age_band"],
+            "Referrals awaiting": now.by_band["referrals"],
+            "Share": list(map(percent, now.by_band["share"].tolist())),
+        }),
+        hide_index=True, width="stretch", key="overdue_now_by_band",
+    )  # fmt: skip
+    forces.dataframe(
+        pd.DataFrame({
+            "Receiving force": now.by_force["force_name"],
+            "Awaiting": now.by_force["awaiting"],
+            f"Over {OVERDUE_AFTER_DAYS} days": now.by_force["overdue"],
+            f"Over {LONG_OVERDUE_DAYS} days": now.by_force["long_overdue"],
+        }),
+        hide_index=True, width="stretch", key="overdue_now_by_force",
+    )  # fmt: skip
+    with st.expander(f"Referrals waiting over {OVERDUE_AFTER_DAYS} days ({now.overdue:,})"):
+        if now.overdue_list.empty:
+            st.markdown(f"No referral has waited more than {OVERDUE_AFTER_DAYS} days.")
+            return
+        st.dataframe(
+            neutralise_formulas(now.overdue_list).rename(columns={
+                "referral_id": "Referral", "force": "Receiving force",
+                "categories": "Report categories", "days_waiting": "Days waiting",
+                "age_band": "Age band",
+            }),
+            hide_index=True, width="stretch", key="overdue_now_list",
+        )  # fmt: skip
+        st.caption(
+            "Longest waiting first. No personal data: the referral id, the receiving force, the "
+            "report's categories (a report can carry several) and how long it has waited."
+        )
+        st.download_button(
+            "Download the overdue list (CSV)",
+            data=recorded(
+                "overdue_now.csv",
+                partial(csv_bytes, now.overdue_list),
+                filters=describe_overdue_now(filters, status.as_at_date),
+            ),
+            file_name=f"overdue_now_{status.as_at_date}.csv",
+            mime="text/csv",
+            key="download_overdue_now",
+            # no rerun on a download: a rerun can clear the file before the browser fetches it
+            on_click="ignore",
+        )
+
+
+def percent(value) -> str:
+    return "–" if pd.isna(value) else f"{value:.1%}"
+
+
 # The split is chosen beside the curve, lower down; its value from the last interaction is read
 # here because the one data call below needs it.
 split = st.session_state.get("outcomes_split", "none")
@@ -44,11 +130,8 @@ split = split if split in SPLITS else "none"
 data = outcomes_data(query, filters, status.as_at_date, split)
 if data.reports == 0:
     nothing_to_show()
+    show_overdue_now()  # whatever the period, so shown for an empty one too
     st.stop()
-
-
-def percent(value) -> str:
-    return "–" if pd.isna(value) else f"{value:.1%}"
 
 
 def timeliness_csv(timeliness: pd.DataFrame) -> bytes:
@@ -73,7 +156,8 @@ tiles = [
     ("Open over 365 days", f"{data.open_over_365:,}",
      "Open cases whose report was received more than 365 days before the as-at date."),
     ("Awaiting a force decision", f"{data.pending:,}",
-     "Referrals the receiving force has not yet assessed (still pending)."),
+     "Referrals of these reports that the receiving force has not yet assessed (still "
+     "pending). Overdue now, lower down, counts every referral awaiting, whatever the period."),
     (f"Of those, over {OVERDUE_AFTER_DAYS} days", f"{data.overdue:,}",
      f"Pending referrals made more than {OVERDUE_AFTER_DAYS} days before the as-at date."),
     ("False allegations found", f"{int(false_allegation['numerator']):,}",
@@ -348,7 +432,8 @@ if pending.empty:
     st.info(f"No referrals of these reports are awaiting a force decision as at {as_at}.")
 else:
     st.markdown(
-        f"**{data.pending:,}** referrals are awaiting the receiving force's decision; "
+        f"**{data.pending:,}** referrals of these reports are awaiting the receiving force's "
+        "decision; "
         f"**{data.overdue:,}** of them were made more than {OVERDUE_AFTER_DAYS} days before "
         f"{as_at} and are overdue."
     )
@@ -375,9 +460,13 @@ else:
         # oldest_days: all of it is the chart's numbers
         pending,
         "pending_referrals_by_force", filters, status,
-        "Forces with the most overdue referrals first. oldest_days: days since the oldest "
-        "pending referral was made.",
+        "The referrals of the reports received in the period (its cohort), as every figure "
+        "above; Overdue now, below, counts every referral awaiting a decision, whatever the "
+        "period. Forces with the most overdue referrals first. oldest_days: days since the "
+        "oldest pending referral was made.",
     )  # fmt: skip
+
+show_overdue_now()
 
 st.subheader("False allegations found")
 fa_count, fa_out_of = int(false_allegation["numerator"]), int(false_allegation["denominator"])
@@ -426,8 +515,13 @@ From the project's definitions (docs/metrics.md):
   open falls to 0.5 or below (90th percentile: 0.1 or below). A median of closed cases alone
   understates the wait and is never shown.
 - **Cases open for more than 365 days** are counted and listed by force, with ages only.
-- **Awaiting force decision**: referrals still `pending`; those pending more than
-  {OVERDUE_AFTER_DAYS} days after `referred_at` (as at the as-at date) are overdue.
+- **Awaiting force decision**: referrals of the period's reports still `pending`; those
+  pending more than {OVERDUE_AFTER_DAYS} days after `referred_at` (as at the as-at date) are
+  overdue.
+- **Overdue now**: every referral still `pending` as at the as-at date, whatever the period
+  (the force, region, channel and category filters apply), by days waiting since
+  `referred_at`: up to {OVERDUE_AFTER_DAYS} days, {OVERDUE_AFTER_DAYS + 1}–{LONG_OVERDUE_DAYS}
+  days, over {LONG_OVERDUE_DAYS} days. Its list holds no personal data.
 - **Outcome mix**: each investigation counts once, under its furthest outcome: dismissed or
   would have been; false allegation; no case to answer; case to answer ended without
   dismissal; and, while open, case to answer awaiting proceedings, or open with no finding.

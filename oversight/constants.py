@@ -5,6 +5,8 @@ import datetime as dt
 
 # A referral still pending more than this many days after referred_at is overdue.
 OVERDUE_DAYS = 28
+# ... and long overdue (the last age band of "Overdue now") more than twice as many.
+LONG_OVERDUE_DAYS = 2 * OVERDUE_DAYS
 # No rate, share, ratio or time is shown over fewer cases than this (its base).
 MIN_BASE = 10
 # Public outputs show counts from 1 to one less than this as [c].

@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from oversight.constants import OVERDUE_DAYS
+from oversight.constants import LONG_OVERDUE_DAYS, OVERDUE_DAYS
 from oversight.settings import DUCKDB_CONFIG, FORCES_CSV, QUERIES_DIR
 
 SCHEMA_SQL = Path(__file__).with_name("schema.sql")
@@ -140,7 +140,7 @@ def connect_read_only(db_path: Path) -> duckdb.DuckDBPyConnection:
 
 # The fixed numbers of oversight/constants.py that queries name as $parameters: bound by
 # run_query wherever a query's code uses them, so that no query or caller restates them.
-CONSTANT_PARAMETERS = {"overdue_days": OVERDUE_DAYS}
+CONSTANT_PARAMETERS = {"overdue_days": OVERDUE_DAYS, "long_overdue_days": LONG_OVERDUE_DAYS}
 
 
 def _code_without_comments(sql: str) -> str:

@@ -11,6 +11,7 @@
 --   channels, categories   varchar[]; empty = all; a report matches a category it carries
 --   as_at                  the as-at date (open cases and waits are measured up to it)
 --   overdue_days           oversight.constants.OVERDUE_DAYS, bound by oversight.db.run_query
+--   long_overdue_days      oversight.constants.LONG_OVERDUE_DAYS (2 x overdue_days), bound alike
 
 -- force_selected: whether a force matches the force and region filters. Nothing chosen
 -- matches every force, and 'unknown' (a report's force not known); once a force or region is
@@ -133,6 +134,48 @@ create or replace macro memory.main.days_to_outcome(ended_date, received_date, a
 create or replace macro memory.main.days_waiting(referred_date, as_at) as
     cast(as_at as date) - referred_date;
 
+-- is_overdue: whether a referral made on referred_date has waited more than overdue_days at
+-- the as-at date (with long_overdue_days in place of overdue_days: long overdue).
+create or replace macro memory.main.is_overdue(referred_date, as_at, overdue_days) as
+    memory.main.days_waiting(referred_date, as_at) > overdue_days;
+
+-- waiting_bands: the age bands of a referral awaiting a decision (docs/metrics.md, "Overdue
+-- now"), one row each, in order: age_band_order, age_band (its label), and the is_overdue and
+-- is_long_overdue of the referrals in it (a band is named by those two flags).
+create or replace macro memory.main.waiting_bands(overdue_days, long_overdue_days) as table
+select *
+from (
+    values
+        (1, 'up to ' || overdue_days || ' days', false, false),
+        (2, (overdue_days + 1) || '–' || long_overdue_days || ' days', true, false),
+        (3, 'over ' || long_overdue_days || ' days', true, true)
+) bands (age_band_order, age_band, is_overdue, is_long_overdue);
+
+-- awaiting_now: one row per referral awaiting the receiving force's decision (is_pending of
+-- cohort_referrals) at the as-at date, whatever the report period: the referrals of every
+-- report received up to the as-at date (every stored report: the as-at date is the latest
+-- date stored) that match the force, region, channel and category filters. With the columns
+-- of cohort_referrals, then days_waiting, is_overdue (more than overdue_days),
+-- is_long_overdue (more than long_overdue_days), age_band_order and age_band (waiting_bands).
+create or replace macro memory.main.awaiting_now(
+    forces, regions, channels, categories, as_at, overdue_days, long_overdue_days
+) as table
+with awaiting as (
+    select
+        c.*,
+        memory.main.days_waiting(c.referred_date, as_at) as days_waiting,
+        memory.main.is_overdue(c.referred_date, as_at, overdue_days) as is_overdue,
+        memory.main.is_overdue(c.referred_date, as_at, long_overdue_days) as is_long_overdue
+    from memory.main.cohort_referrals(
+        '-infinity'::date, cast(as_at as date), forces, regions, channels, categories
+    ) c
+    where c.is_pending
+)
+select a.*, b.age_band_order, b.age_band
+from awaiting a
+join memory.main.waiting_bands(overdue_days, long_overdue_days) b
+    on b.is_overdue = a.is_overdue and b.is_long_overdue = a.is_long_overdue;
+
 -- counts_by_force: every count of docs/metrics.md ("Counts") by force, cohort view: the
 -- reports received in the period by the force the reported person works for (subject_force),
 -- and the referrals of those reports, with their outcomes so far, by the force that received
@@ -187,7 +230,7 @@ referral_counts as (
         count(*) filter (where is_open_case) as open_cases,
         count(*) filter (where is_pending) as awaiting_force_decision,
         count(*) filter (
-            where is_pending and memory.main.days_waiting(referred_date, as_at) > overdue_days
+            where is_pending and memory.main.is_overdue(referred_date, as_at, overdue_days)
         ) as awaiting_force_decision_overdue,
         count(*) filter (where is_concluded_after_case_to_answer) as investigations_concluded,
         count(*) filter (where is_investigation and is_removed_from_policing)

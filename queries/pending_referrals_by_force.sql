@@ -7,7 +7,10 @@
 -- Parameters: the filters ($first_date ... $categories, see filtered_tables.sql), $as_at,
 -- $overdue_days.
 with pending as (
-    select force::varchar as force_code, days_waiting(referred_date, $as_at) as days_waiting
+    select
+        force::varchar as force_code,
+        days_waiting(referred_date, $as_at) as days_waiting,
+        is_overdue(referred_date, $as_at, $overdue_days) as is_overdue
     from cohort_referrals(
         $first_date, $last_date, $forces::varchar[], $regions::varchar[],
         $channels::varchar[], $categories::varchar[]
@@ -18,8 +21,8 @@ select
     p.force_code,
     f.force_name,
     count(*) as pending,
-    count(*) filter (where p.days_waiting > $overdue_days) as overdue,
-    count(*) filter (where p.days_waiting <= $overdue_days) as within_28_days,
+    count(*) filter (where p.is_overdue) as overdue,
+    count(*) filter (where not p.is_overdue) as within_28_days,
     max(p.days_waiting) as oldest_days
 from pending p
 join forces f on f.force_code::varchar = p.force_code
