@@ -4,13 +4,13 @@
 -- One row per force with at least one pending referral, most overdue first: force_code,
 -- force_name, pending, overdue, within_28_days (not overdue yet), oldest_days (days since the
 -- oldest pending referral was made).
--- Parameters: the filters ($first_date ... $categories, see filtered_tables.sql), $as_at,
+-- Parameters: the filters ($first_date ... $subject_roles, see filtered_tables.sql), $as_at,
 -- $overdue_days.
 with pending as (
     select force::varchar as force_code, days_waiting(referred_date, $as_at) as days_waiting
     from cohort_referrals(
         $first_date, $last_date, $forces::varchar[], $regions::varchar[],
-        $channels::varchar[], $categories::varchar[]
+        $channels::varchar[], $categories::varchar[], $subject_roles::varchar[]
     )
     where is_pending
 )
