@@ -200,6 +200,8 @@ group at each stage (the group's rate of moving to the next stage divided by the
 rate, with a 95% interval). A relative rate far from 1 at one stage shows where a difference
 enters. Groups with fewer than 10 at a stage show no ratio."
 
+- **Whom**: the people reported in the roles the sidebar's filter "Role of the person
+  reported" selects: {people_reported(filters.subject_roles)}.
 - **Reports**: reports received in the period about subjects of the group (a report counts
   for its subject force). **Investigations**: referrals of those reports with assessment
   `investigation` (a referral counts for the force that received it). **Cases to answer**:
