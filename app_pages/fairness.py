@@ -8,6 +8,8 @@ import streamlit as st
 from oversight import charts
 from oversight.analysis.fairness import CHARACTERISTICS, MIN_ENTERING, fairness_data
 from oversight.dashboard import nothing_to_show, page_setup, query, show_chart
+from oversight.filters import people_reported
+from oversight.sidebar import choose_subject_roles
 
 status, filters = page_setup()
 
@@ -24,9 +26,19 @@ chosen = data.characteristic
 as_at = f"{status.as_at_date:%d %b %Y}"
 selection = filters.describe()
 st.caption(
-    f"{selection[0].upper()}{selection[1:]}. Referrals and outcomes of those reports so far, as at "
-    f"{as_at}. Internal view: exact numbers, however small, are shown; not for publication."
+    f"{selection[0].upper()}{selection[1:]}. People reported: "
+    f"{people_reported(filters.subject_roles)}. Referrals and outcomes of those reports so far, "
+    f"as at {as_at}. Internal view: exact numbers, however small, are shown; not for publication."
 )
+if filters.subject_roles != ("officer",):
+    # officers are the group whose treatment the misconduct system is about
+    st.button(
+        "Officers only",
+        key="fairness_officers_only",
+        on_click=choose_subject_roles,
+        args=(("officer",),),
+        help="Set the sidebar's filter “Role of the person reported” to officers.",
+    )
 if data.total_reports == 0:
     nothing_to_show()
     st.stop()
@@ -188,6 +200,8 @@ group at each stage (the group's rate of moving to the next stage divided by the
 rate, with a 95% interval). A relative rate far from 1 at one stage shows where a difference
 enters. Groups with fewer than 10 at a stage show no ratio."
 
+- **Whom**: the people reported in the roles the sidebar's filter "Role of the person
+  reported" selects: {people_reported(filters.subject_roles)}.
 - **Reports**: reports received in the period about subjects of the group (a report counts
   for its subject force). **Investigations**: referrals of those reports with assessment
   `investigation` (a referral counts for the force that received it). **Cases to answer**:

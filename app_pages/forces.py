@@ -109,7 +109,11 @@ period = f"{filters.first_date:%d %b %Y} to {filters.last_date:%d %b %Y}"
 force_name = data.focus_name  # the full name: a short name can equal its region (West Midlands)
 others = ", ".join(
     f"{name}: {', '.join(values)}"
-    for name, values in (("channel", filters.channels), ("category", filters.categories))
+    for name, values in (
+        ("channel", filters.channels),
+        ("category", filters.categories),
+        ("role", filters.subject_roles),
+    )
     if values
 )
 st.caption(
@@ -117,10 +121,11 @@ st.caption(
     f"those reports so far, as at {as_at}. A report counts for the force of the person "
     "reported; a referral for the force that received it. "
     + (
-        "The region and England and Wales use the same period, channels and categories."
+        "The region and England and Wales use the same period, channels, categories and roles."
         if own_only
         else "The sidebar's force and region choices pick the force shown first; the region, "
-        "England and Wales and all-forces figures use the same period, channels and categories."
+        "England and Wales and all-forces figures use the same period, channels, categories "
+        "and roles."
     )
 )
 
@@ -169,7 +174,7 @@ else:
                 ""
                 if comparable(filters)
                 else " Your region and England and Wales are shown for a whole financial year "
-                "with every channel and category: other choices could be set against one "
+                "with every channel, category and role: other choices could be set against one "
                 "another to show a small count for other forces."
             )
             if own_only

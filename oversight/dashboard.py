@@ -407,5 +407,5 @@ def nothing_to_show(what: str = "reports") -> None:
     """The plain message for an empty selection."""
     st.info(
         f"No {what} match these filters in this period. Widen the period, or choose other "
-        "forces, channels or categories in the sidebar."
+        "forces, channels, categories or roles in the sidebar."
     )

@@ -5,10 +5,10 @@ pass Filters.sql_params() to every query, and a snapshot can build the same Filt
 """
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from oversight.constants import NATIONAL_LAUNCH, PILOT_FIRST, PILOT_LAST
-from oversight.contract import CATEGORIES, CHANNELS
+from oversight.contract import CATEGORIES, CHANNELS, SUBJECT_ROLES
 
 
 @dataclass(frozen=True)
@@ -23,9 +23,12 @@ class Period:
 
 @dataclass(frozen=True)
 class Filters:
-    """What the user chose: a period, and optional forces, regions, channels and categories.
+    """What the user chose: a period, and optional forces, regions, channels, categories and
+    roles of the person reported (subject_role: officer, staff, ...).
 
     An empty tuple means "all". Forces and regions narrow together (a force must match both).
+    subject_roles is the reported person's role in the police, not a dashboard user's role
+    (oversight/access.py).
     """
 
     first_date: dt.date
@@ -35,6 +38,7 @@ class Filters:
     regions: tuple[str, ...] = ()
     channels: tuple[str, ...] = ()
     categories: tuple[str, ...] = field(default=())
+    subject_roles: tuple[str, ...] = ()
     # the forces' names, for describe() only (never in a query, not part of equality)
     force_labels: tuple[str, ...] = field(default=(), compare=False)
 
@@ -47,13 +51,11 @@ class Filters:
         """The same filters over the period of the same length just before this one."""
         last = self.first_date - dt.timedelta(days=1)
         first = last - dt.timedelta(days=self.days - 1)
-        return Filters(first, last, "previous", self.forces, self.regions, self.channels,
-                       self.categories, self.force_labels)  # fmt: skip
+        return replace(self, first_date=first, last_date=last, period_key="previous")
 
     def with_forces(self, forces: tuple[str, ...], regions: tuple[str, ...] = ()) -> "Filters":
         """The same filters for other forces (for a force beside its region and nation)."""
-        return Filters(self.first_date, self.last_date, self.period_key, forces, regions,
-                       self.channels, self.categories)  # fmt: skip
+        return replace(self, forces=forces, regions=regions, force_labels=())
 
     def sql_params(self) -> dict:
         """The bound parameters every filtered query takes (see queries/filtered_tables.sql)."""
@@ -64,6 +66,7 @@ class Filters:
             "regions": list(self.regions),
             "channels": list(self.channels),
             "categories": list(self.categories),
+            "subject_roles": list(self.subject_roles),
         }
 
     def describe(self) -> str:
@@ -75,10 +78,30 @@ class Filters:
             ("region", self.regions),
             ("channel", self.channels),
             ("category", self.categories),
+            ("role", self.subject_roles),
         ):
             if values:
                 parts.append(f"{name}: {', '.join(values)}")
         return "; ".join(parts)
+
+
+# Who each subject_role is, in the plural, for sentences ("reports about officers only").
+SUBJECT_ROLE_PLURALS = {
+    "officer": "officers",
+    "staff": "staff",
+    "volunteer": "volunteers",
+    "unknown": "people whose role is not known",
+}
+
+
+def people_reported(subject_roles: tuple[str, ...]) -> str:
+    """Whom a selection's reports are about, by role, in words: "officers only", or "every role
+    (officers, staff, ...)" when no role is chosen."""
+    names = [
+        SUBJECT_ROLE_PLURALS[r] for r in SUBJECT_ROLES if not subject_roles or r in subject_roles
+    ]
+    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    return f"every role ({listed})" if not subject_roles else f"{listed} only"
 
 
 def financial_year(start_year: int) -> Period:
@@ -153,6 +176,7 @@ def filters_from_query(
         _known(query.get("region", []), region_names),
         _known(query.get("channel", []), set(CHANNELS), CHANNELS),
         _known(query.get("category", []), set(CATEGORIES), CATEGORIES),
+        _known(query.get("role", []), set(SUBJECT_ROLES), SUBJECT_ROLES),
     )
 
 
@@ -167,6 +191,7 @@ def filters_to_query(filters: Filters) -> dict[str, list[str]]:
         ("region", filters.regions),
         ("channel", filters.channels),
         ("category", filters.categories),
+        ("role", filters.subject_roles),
     ):
         if values:
             query[name] = list(values)

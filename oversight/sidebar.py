@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from oversight.contract import CATEGORIES, CHANNELS
+from oversight.contract import CATEGORIES, CHANNELS, SUBJECT_ROLES
 from oversight.filters import (
     Filters,
     Period,
@@ -25,8 +25,16 @@ CUSTOM = "custom"
 SAVED = "filters_chosen"
 # The range the custom-date picker allows (the service began in November 2022).
 EARLIEST, LATEST = dt.date(2015, 1, 1), dt.date(2035, 12, 31)
-URL_KEYS = ("period", "from", "to", "force", "region", "channel", "category")
-KEYS = ("f_period", "f_dates", "f_regions", "f_forces", "f_channels", "f_categories")
+URL_KEYS = ("period", "from", "to", "force", "region", "channel", "category", "role")
+KEYS = ("f_period", "f_dates", "f_regions", "f_forces", "f_channels", "f_categories",
+        "f_subject_roles")  # fmt: skip
+# The role of the person reported (subject_role), not a dashboard user's role (access.py).
+SUBJECT_ROLE_LABELS = {
+    "officer": "Officer",
+    "staff": "Staff",
+    "volunteer": "Volunteer",
+    "unknown": "Role not known",
+}
 
 
 def _url_query() -> dict[str, list[str]]:
@@ -46,9 +54,16 @@ def _seed_widgets(filters: Filters) -> None:
         "f_forces": list(filters.forces),
         "f_channels": list(filters.channels),
         "f_categories": list(filters.categories),
+        "f_subject_roles": list(filters.subject_roles),
     }
     for key, seed in seeds.items():
         st.session_state[key] = st.session_state.get(key, seed)
+
+
+def choose_subject_roles(roles: tuple[str, ...]) -> None:
+    """Set the sidebar's role filter to roles: a widget callback (on_click), for a page's
+    shortcut such as "officers only", run before the sidebar is drawn again."""
+    st.session_state["f_subject_roles"] = [r for r in SUBJECT_ROLES if r in roles]
 
 
 def _clamp(day: dt.date) -> dt.date:
@@ -149,6 +164,13 @@ def sidebar_filters(status: DataStatus, choices: ForceChoices) -> Filters:
             placeholder="All categories",
         )
         st.caption("Categories: a report that carries any chosen category is included.")
+        chosen_roles = st.multiselect(
+            "Role of the person reported",
+            list(SUBJECT_ROLES),
+            key="f_subject_roles",
+            format_func=SUBJECT_ROLE_LABELS.get,
+            placeholder="Officers, staff and volunteers",
+        )
 
     if choices.fixed and not chosen_forces:
         chosen_forces = force_options  # "all" is all of the user's own forces, named
@@ -160,6 +182,7 @@ def sidebar_filters(status: DataStatus, choices: ForceChoices) -> Filters:
         tuple(chosen_regions),
         tuple(c for c in CHANNELS if c in chosen_channels),
         tuple(c for c in CATEGORIES if c in chosen_categories),
+        tuple(r for r in SUBJECT_ROLES if r in chosen_roles),
         tuple(force_names[code] for code in chosen_forces),
     )
     st.session_state[SAVED] = filters

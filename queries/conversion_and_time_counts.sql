@@ -18,14 +18,16 @@
 --   finding (per investigation with a finding) and dismissal (per dismissal): how many were
 --   measured and the median and 90th percentile in whole days (linear interpolation between
 --   closest ranks, as pandas' quantile; NULL where none).
--- Parameters: the filters ($first_date ... $categories, see filtered_tables.sql).
+-- Parameters: the filters ($first_date ... $subject_roles, see filtered_tables.sql).
 with counts as (
     select
         reports, disseminated_reports, referrals, transferred, referrals_not_transferred,
-        investigations,        investigations_with_finding, case_to_answer, false_allegations, dismissals
+        investigations, investigations_with_finding, case_to_answer, false_allegations,
+        dismissals
     from headline_counts(
         $first_date, $last_date, $forces::varchar[], $regions::varchar[],
-        $channels::varchar[], $categories::varchar[], null::date, null::integer
+        $channels::varchar[], $categories::varchar[], $subject_roles::varchar[],
+        null::date, null::integer
     )
 ),
 times as (
@@ -41,7 +43,7 @@ times as (
         quantile_cont(days_to_dismissal, 0.9) as dismissal_p90_days
     from cohort_referrals(
         $first_date, $last_date, $forces::varchar[], $regions::varchar[],
-        $channels::varchar[], $categories::varchar[]
+        $channels::varchar[], $categories::varchar[], $subject_roles::varchar[]
     )
 )
 select * from counts, times

@@ -1,14 +1,17 @@
 -- The definitions every dashboard, snapshot and command-line query reads, written once: the
--- filters (period, force, region, channel, category), every count of docs/metrics.md and every
--- time. Macros created in the connection's in-memory catalog (memory) when the database is
--- opened; they read catalog live. A query counts rows where a flag below is true, and never
--- restates what the flag means.
+-- filters (period, force, region, channel, category, subject role), every count of
+-- docs/metrics.md and every time. Macros created in the connection's in-memory catalog (memory)
+-- when the database is opened; they read catalog live. A query counts rows where a flag below
+-- is true, and never restates what the flag means.
 -- Arguments (bound as parameters by the calling query):
 --   first_date, last_date  received_at dates, both inclusive (cohort view: referrals and
 --                          outcomes count against the period of the report they came from)
 --   forces, regions        varchar[]; empty = all. A report counts for its subject_force, a
 --                          referral for its receiving force (both must match when both given)
 --   channels, categories   varchar[]; empty = all; a report matches a category it carries
+--   subject_roles          varchar[]; empty = all: the role of the person reported
+--                          (subject_role: officer, staff, volunteer, unknown), not a dashboard
+--                          user's role
 --   as_at                  the as-at date (open cases and waits are measured up to it)
 --   overdue_days           oversight.constants.OVERDUE_DAYS, bound by oversight.db.run_query
 --   long_overdue_days      oversight.constants.LONG_OVERDUE_DAYS (2 x overdue_days), bound alike
@@ -25,11 +28,12 @@ create or replace macro memory.main.force_selected(force_code, forces, regions) 
             and (len(regions) = 0 or list_contains(regions, f.region_name))
     );
 
--- report_selected: whether a report (its received_at, channel and categories) matches the
--- period (received_at dates, both inclusive) and the channel and category filters (empty = all;
--- a report matches a category it carries).
+-- report_selected: whether a report (its received_at, channel, categories and subject_role)
+-- matches the period (received_at dates, both inclusive) and the channel, category and subject
+-- role filters (empty = all; a report matches a category it carries).
 create or replace macro memory.main.report_selected(
-    received_at, channel, report_categories, first_date, last_date, channels, categories
+    received_at, channel, report_categories, subject_role,
+    first_date, last_date, channels, categories, subject_roles
 ) as
     received_at >= cast(first_date as timestamp)
     and received_at < cast(last_date as timestamp) + interval 1 day
@@ -37,7 +41,8 @@ create or replace macro memory.main.report_selected(
     and (
         len(categories) = 0
         or list_has_any(categories, list_transform(report_categories, lambda c: c::varchar))
-    );
+    )
+    and (len(subject_roles) = 0 or list_contains(subject_roles, subject_role::varchar));
 
 -- force_rows: the rows of a table by force: every force of the reference matching the filters,
 -- then 'unknown' ("Force not known") when no force or region is chosen; sort_group, short_name
@@ -64,38 +69,40 @@ where len(forces) = 0 and len(regions) = 0;
 -- filtered_reports: one row per report received in the period that matches the filters,
 -- with received_date.
 create or replace macro memory.main.filtered_reports(
-    first_date, last_date, forces, regions, channels, categories
+    first_date, last_date, forces, regions, channels, categories, subject_roles
 ) as table
 select r.*, cast(r.received_at as date) as received_date
 from live.reports r
 where memory.main.report_selected(
-        r.received_at, r.channel, r.categories, first_date, last_date, channels, categories
+        r.received_at, r.channel, r.categories, r.subject_role,
+        first_date, last_date, channels, categories, subject_roles
     )
     and memory.main.force_selected(r.subject_force::varchar, forces, regions);
 
--- disseminated_reports: one row per report of the period (channel and category filters)
--- passed to at least one force, any force, with its subject force: a report counts for its
--- subject force, whoever received it.
+-- disseminated_reports: one row per report of the period (channel, category and subject role
+-- filters) passed to at least one force, any force, with its subject force: a report counts for
+-- its subject force, whoever received it.
 create or replace macro memory.main.disseminated_reports(
-    first_date, last_date, channels, categories
+    first_date, last_date, channels, categories, subject_roles
 ) as table
 select distinct report_id, subject_force::varchar as subject_force
 from live.referral_facts f
 where memory.main.report_selected(
-        f.received_at, f.channel, f.categories, first_date, last_date, channels, categories
+        f.received_at, f.channel, f.categories, f.subject_role,
+        first_date, last_date, channels, categories, subject_roles
     );
 
 -- cohort_referrals: one row per referral, received by a matching force, of a report received
--- in the period that matches the channel and category filters; with the report's attributes
--- and the case summary (both from table referral_facts, derived at import): the dates of the
--- first investigation finding, the first outcome that ends the case (a misconduct-proceedings
--- outcome, no_case_to_answer or false_allegation) and the first dismissal (NULL where none
--- yet), a flag for each outcome the referral has had, and then the measures of
--- docs/metrics.md ("Counts" and "Times"), each defined here and nowhere else. The outcomes of
--- the misconduct route count on investigations only (the data contract accepts them on no
--- other referral), so that no rate over investigations can pass 100%.
+-- in the period that matches the channel, category and subject role filters; with the report's
+-- attributes and the case summary (both from table referral_facts, derived at import): the
+-- dates of the first investigation finding, the first outcome that ends the case (a
+-- misconduct-proceedings outcome, no_case_to_answer or false_allegation) and the first
+-- dismissal (NULL where none yet), a flag for each outcome the referral has had, and then the
+-- measures of docs/metrics.md ("Counts" and "Times"), each defined here and nowhere else. The
+-- outcomes of the misconduct route count on investigations only (the data contract accepts
+-- them on no other referral), so that no rate over investigations can pass 100%.
 create or replace macro memory.main.cohort_referrals(
-    first_date, last_date, forces, regions, channels, categories
+    first_date, last_date, forces, regions, channels, categories, subject_roles
 ) as table
 select
     f.*,
@@ -121,7 +128,8 @@ select
     case when is_dismissal then f.dismissed_date - received_date end as days_to_dismissal
 from live.referral_facts f
 where memory.main.report_selected(
-        f.received_at, f.channel, f.categories, first_date, last_date, channels, categories
+        f.received_at, f.channel, f.categories, f.subject_role,
+        first_date, last_date, channels, categories, subject_roles
     )
     and memory.main.force_selected(f.force::varchar, forces, regions);
 
@@ -190,7 +198,8 @@ join memory.main.waiting_bands(overdue_days, long_overdue_days) b
 --   report on the Overview: investigations_concluded (case to answer, proceedings concluded),
 --   investigations_removed (removed from policing), investigations_barred.
 create or replace macro memory.main.counts_by_force(
-    first_date, last_date, forces, regions, channels, categories, as_at, overdue_days
+    first_date, last_date, forces, regions, channels, categories, subject_roles, as_at,
+    overdue_days
 ) as table
 -- (grouped on the enum columns, cast to text once per group rather than once per row)
 with report_counts as (
@@ -201,14 +210,16 @@ with report_counts as (
         count(*) filter (where channel = 'online') as reports_online,
         count(*) filter (where anonymous) as anonymous_reports
     from memory.main.filtered_reports(
-        first_date, last_date, forces, regions, channels, categories
+        first_date, last_date, forces, regions, channels, categories, subject_roles
     )
     group by subject_force
 ),
 -- counted from the referrals alone: far fewer rows than joining every report of the period
 disseminated_counts as (
     select subject_force as force_code, count(*) as disseminated_reports
-    from memory.main.disseminated_reports(first_date, last_date, channels, categories)
+    from memory.main.disseminated_reports(
+        first_date, last_date, channels, categories, subject_roles
+    )
     where memory.main.force_selected(subject_force, forces, regions)
     group by subject_force
 ),
@@ -237,7 +248,7 @@ referral_counts as (
             as investigations_removed,
         count(*) filter (where is_investigation and is_barred) as investigations_barred
     from memory.main.cohort_referrals(
-        first_date, last_date, forces, regions, channels, categories
+        first_date, last_date, forces, regions, channels, categories, subject_roles
     )
     group by force
 )
@@ -274,7 +285,8 @@ left join referral_counts c on c.force_code = f.force_code;
 -- headline_counts: the sums of counts_by_force over its rows (the headline figures for the
 -- selection): one row with every count column of counts_by_force.
 create or replace macro memory.main.headline_counts(
-    first_date, last_date, forces, regions, channels, categories, as_at, overdue_days
+    first_date, last_date, forces, regions, channels, categories, subject_roles, as_at,
+    overdue_days
 ) as table
 select
     sum(reports)::bigint as reports,
@@ -301,5 +313,6 @@ select
     sum(investigations_removed)::bigint as investigations_removed,
     sum(investigations_barred)::bigint as investigations_barred
 from memory.main.counts_by_force(
-    first_date, last_date, forces, regions, channels, categories, as_at, overdue_days
+    first_date, last_date, forces, regions, channels, categories, subject_roles, as_at,
+    overdue_days
 );

@@ -4,11 +4,12 @@
 -- One row, one column per count, named as in the published headline.csv, then three counts of
 -- investigations for the path of a report on the Overview (not published): with a concluded
 -- misconduct-proceedings outcome after a case to answer, removed from policing, and barred.
--- Parameters: $first_date, $last_date, $forces, $regions, $channels, $categories (filters,
--- see filtered_tables.sql), $as_at (the as-at date: referrals pending more than
--- $overdue_days after referred_at by then are overdue), $overdue_days.
+-- Parameters: $first_date, $last_date, $forces, $regions, $channels, $categories,
+-- $subject_roles (filters, see filtered_tables.sql), $as_at (the as-at date: referrals pending
+-- more than $overdue_days after referred_at by then are overdue), $overdue_days.
 select *
 from headline_counts(
     $first_date, $last_date, $forces::varchar[], $regions::varchar[],
-    $channels::varchar[], $categories::varchar[], $as_at, $overdue_days
+    $channels::varchar[], $categories::varchar[], $subject_roles::varchar[],
+    $as_at, $overdue_days
 )

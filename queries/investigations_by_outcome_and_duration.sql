@@ -14,7 +14,7 @@
 --   part 'force'    one row per receiving force with a case open more than 365 days since the
 --                   report: force_code, force_name, cases (open more than 365 days),
 --                   over_730_days, median_age_days (linear interpolation), oldest_age_days.
--- Parameters: the filters ($first_date ... $categories, see filtered_tables.sql), $as_at.
+-- Parameters: the filters ($first_date ... $subject_roles, see filtered_tables.sql), $as_at.
 with investigations as (
     select
         force::varchar as force_code,
@@ -30,7 +30,7 @@ with investigations as (
         end as outcome_group
     from cohort_referrals(
         $first_date, $last_date, $forces::varchar[], $regions::varchar[],
-        $channels::varchar[], $categories::varchar[]
+        $channels::varchar[], $categories::varchar[], $subject_roles::varchar[]
     )
     where is_investigation
 ),

@@ -2,12 +2,12 @@
 -- a force's trend beside the sum over its region or nation. Months with no report are absent.
 -- One row per force per month with at least one report: force_code ('unknown' where the force
 -- is not known), month_start (date), reports.
--- Parameters: the filters ($first_date ... $categories, see filtered_tables.sql).
+-- Parameters: the filters ($first_date ... $subject_roles, see filtered_tables.sql).
 with reports as (
     select subject_force::varchar as force_code, received_date
     from filtered_reports(
         $first_date, $last_date, $forces::varchar[], $regions::varchar[],
-        $channels::varchar[], $categories::varchar[]
+        $channels::varchar[], $categories::varchar[], $subject_roles::varchar[]
     )
 )
 select

@@ -2,14 +2,14 @@
 -- investigation, whole days from the report's received date to the first outcome that ends the
 -- case, or to the as-at date for a case still open (censored).
 -- One row per (days, ended): days, ended (true = the case ended that day), cases.
--- Parameters: the filters ($first_date ... $categories), $as_at.
+-- Parameters: the filters ($first_date ... $subject_roles), $as_at.
 select
     days_to_outcome(ended_date, received_date, $as_at) as days,
     not is_open_case as ended,
     count(*) as cases
 from cohort_referrals(
     $first_date, $last_date, $forces::varchar[], $regions::varchar[],
-    $channels::varchar[], $categories::varchar[]
+    $channels::varchar[], $categories::varchar[], $subject_roles::varchar[]
 )
 where is_investigation
 group by all

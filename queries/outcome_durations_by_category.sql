@@ -5,7 +5,7 @@
 -- when the filters name some).
 -- One row per (category, days, ended): category, days, ended (true = the case ended that
 -- day), cases.
--- Parameters: the filters ($first_date ... $categories), $as_at.
+-- Parameters: the filters ($first_date ... $subject_roles), $as_at.
 with investigations as (
     select
         unnest(categories)::varchar as category,
@@ -13,7 +13,7 @@ with investigations as (
         not is_open_case as ended
     from cohort_referrals(
         $first_date, $last_date, $forces::varchar[], $regions::varchar[],
-        $channels::varchar[], $categories::varchar[]
+        $channels::varchar[], $categories::varchar[], $subject_roles::varchar[]
     )
     where is_investigation
 )

@@ -5,7 +5,7 @@
 -- One row per (force, days, ended): force_code, force_name, investigations (the force's
 -- total), force_rank (1 = most investigations), forces_with_investigations (how many forces
 -- matching the filters have any), days, ended (true = the case ended that day), cases.
--- Parameters: the filters ($first_date ... $categories), $as_at, $top (how many forces).
+-- Parameters: the filters ($first_date ... $subject_roles), $as_at, $top (how many forces).
 with investigations as (
     select
         force::varchar as force_code,
@@ -13,7 +13,7 @@ with investigations as (
         not is_open_case as ended
     from cohort_referrals(
         $first_date, $last_date, $forces::varchar[], $regions::varchar[],
-        $channels::varchar[], $categories::varchar[]
+        $channels::varchar[], $categories::varchar[], $subject_roles::varchar[]
     )
     where is_investigation
 ),

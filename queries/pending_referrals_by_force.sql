@@ -4,7 +4,7 @@
 -- One row per force with at least one pending referral, most overdue first: force_code,
 -- force_name, pending, overdue, within_28_days (not overdue yet), oldest_days (days since the
 -- oldest pending referral was made).
--- Parameters: the filters ($first_date ... $categories, see filtered_tables.sql), $as_at,
+-- Parameters: the filters ($first_date ... $subject_roles, see filtered_tables.sql), $as_at,
 -- $overdue_days.
 with pending as (
     select
@@ -13,7 +13,7 @@ with pending as (
         is_overdue(referred_date, $as_at, $overdue_days) as is_overdue
     from cohort_referrals(
         $first_date, $last_date, $forces::varchar[], $regions::varchar[],
-        $channels::varchar[], $categories::varchar[]
+        $channels::varchar[], $categories::varchar[], $subject_roles::varchar[]
     )
     where is_pending
 )

@@ -4,7 +4,7 @@
 -- counts add up to the number of reports.
 -- One row per attribute per value, every value of the data contract listed (zeros included),
 -- in the contract's order: attribute, value, position (order within the attribute), reports.
--- Parameters: the filters ($first_date ... $categories, see filtered_tables.sql).
+-- Parameters: the filters ($first_date ... $subject_roles, see filtered_tables.sql).
 with combinations as materialized (
     -- one pass over the reports, grouped on every attribute at once (a few hundred
     -- combinations at most), then split by attribute below
@@ -18,7 +18,7 @@ with combinations as materialized (
         count(*) as reports
     from filtered_reports(
         $first_date, $last_date, $forces::varchar[], $regions::varchar[],
-        $channels::varchar[], $categories::varchar[]
+        $channels::varchar[], $categories::varchar[], $subject_roles::varchar[]
     )
     group by all
 ),

@@ -4,12 +4,12 @@
 -- included), in the reference's name order, then one row 'unknown' ("Force not known") when no
 -- force or region is chosen: force_code, force_name, short_name, region_name, officer_fte
 -- (full-time equivalent; NULL where the force has no officer figure), officer_fte_date, reports.
--- Parameters: the filters ($first_date ... $categories, see filtered_tables.sql).
+-- Parameters: the filters ($first_date ... $subject_roles, see filtered_tables.sql).
 with reports as (
     select subject_force::varchar as force_code
     from filtered_reports(
         $first_date, $last_date, $forces::varchar[], $regions::varchar[],
-        $channels::varchar[], $categories::varchar[]
+        $channels::varchar[], $categories::varchar[], $subject_roles::varchar[]
     )
 ),
 counted as (

@@ -5,13 +5,13 @@
 -- force and region filters, then 'unknown' ("Force not known") when no force or region is
 -- chosen, × every category in the data contract's order: force_code, short_name, category,
 -- reports, force_reports (the force's reports, each counted once).
--- Parameters: the filters ($first_date ... $categories, see filtered_tables.sql).
+-- Parameters: the filters ($first_date ... $subject_roles, see filtered_tables.sql).
 with combinations as materialized (
     -- group on force and list first (a few thousand rows), then unnest those, not every report
     select subject_force::varchar as force_code, categories, count(*) as reports
     from filtered_reports(
         $first_date, $last_date, $forces::varchar[], $regions::varchar[],
-        $channels::varchar[], $categories::varchar[]
+        $channels::varchar[], $categories::varchar[], $subject_roles::varchar[]
     )
     group by all
 ),

@@ -1,7 +1,7 @@
 -- Reports received per month by channel, every month of the period and both channels, zeros
 -- included (the published reports_by_month.csv).
 -- One row per month per channel: month (YYYY-MM), month_start (date), channel, reports.
--- Parameters: the filters ($first_date ... $categories, see filtered_tables.sql).
+-- Parameters: the filters ($first_date ... $subject_roles, see filtered_tables.sql).
 with months as (
     select
         strftime(month_start, '%Y-%m') as month,
@@ -19,7 +19,7 @@ counted as (
     select strftime(received_date, '%Y-%m') as month, channel::varchar as channel, count(*) as n
     from filtered_reports(
         $first_date, $last_date, $forces::varchar[], $regions::varchar[],
-        $channels::varchar[], $categories::varchar[]
+        $channels::varchar[], $categories::varchar[], $subject_roles::varchar[]
     )
     group by all
 )

@@ -13,7 +13,7 @@
 --   referrals (received by the force), investigations, transferred, referrals_not_transferred,
 --   investigations_with_finding (investigations with a finding so far), case_to_answer,
 --   dismissals, would_have_been_dismissed, open_cases
--- Parameters: the filters ($first_date ... $categories, see filtered_tables.sql).
+-- Parameters: the filters ($first_date ... $subject_roles, see filtered_tables.sql).
 select
     force_code,
     force_name,
@@ -38,6 +38,7 @@ select
     open_cases
 from counts_by_force(
     $first_date, $last_date, $forces::varchar[], $regions::varchar[],
-    $channels::varchar[], $categories::varchar[], null::date, null::integer
+    $channels::varchar[], $categories::varchar[], $subject_roles::varchar[],
+    null::date, null::integer
 )
 order by sort_group, short_name

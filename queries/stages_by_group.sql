@@ -11,7 +11,7 @@
 --   case_to_answer      investigations with a case to answer (misconduct or gross misconduct)
 --   dismissals          referrals with an outcome dismissed (as in the headline counts)
 --   dismissals_after_case_to_answer  cases to answer that ended in dismissal
--- Parameters: the filters ($first_date ... $categories, see filtered_tables.sql),
+-- Parameters: the filters ($first_date ... $subject_roles, see filtered_tables.sql),
 -- $characteristic: 'sex' groups by subject_sex, 'ethnicity' by subject_ethnicity (a bound
 -- value choosing between two fixed columns, so no identifier is pasted into the SQL), and
 -- $group_codes, $group_labels: the characteristic's groups in the order shown, and their labels.
@@ -24,7 +24,7 @@ with reports as (
         end as subject_group
     from filtered_reports(
         $first_date, $last_date, $forces::varchar[], $regions::varchar[],
-        $channels::varchar[], $categories::varchar[]
+        $channels::varchar[], $categories::varchar[], $subject_roles::varchar[]
     )
 ),
 cases as (
@@ -40,7 +40,7 @@ cases as (
         is_dismissal
     from cohort_referrals(
         $first_date, $last_date, $forces::varchar[], $regions::varchar[],
-        $channels::varchar[], $categories::varchar[]
+        $channels::varchar[], $categories::varchar[], $subject_roles::varchar[]
     )
 ),
 investigated_reports as (

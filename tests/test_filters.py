@@ -6,6 +6,7 @@ from oversight.filters import (
     Filters,
     filters_from_query,
     filters_to_query,
+    people_reported,
     period_presets,
 )
 
@@ -98,3 +99,41 @@ def test_financial_years_the_data_covers_in_part_say_so_and_are_clipped():
     assert PRESETS["fy2022"].label == "Financial year 2022/23 (from 29 Nov 2022)"
     assert PRESETS["fy2026"].last == AS_AT
     assert PRESETS["fy2026"].label == "Financial year 2026/27 (to 31 Oct 2026)"
+
+
+def test_the_role_of_the_person_reported_round_trips_through_the_url():
+    filters = Filters(dt.date(2024, 4, 1), dt.date(2025, 3, 31), "fy2024",
+                      subject_roles=("officer",))  # fmt: skip
+    query = filters_to_query(filters)
+    assert query["role"] == ["officer"]
+    assert filters_from_query(query, PRESETS, FORCES, REGIONS) == filters
+    # unknown values are dropped, repeats kept once, and the contract's order restored
+    query = {"period": ["fy2024"], "role": ["volunteer", "chief", "staff", "staff", "Officer"]}
+    back = filters_from_query(query, PRESETS, FORCES, REGIONS)
+    assert back.subject_roles == ("staff", "volunteer")
+    assert "role" not in filters_to_query(Filters(filters.first_date, filters.last_date))
+
+
+def test_the_role_is_described_bound_and_kept_by_previous_and_with_forces():
+    filters = Filters(dt.date(2024, 4, 1), dt.date(2025, 3, 31), "fy2024", ("kent",),
+                      channels=("phone",), subject_roles=("officer", "staff"))  # fmt: skip
+    assert filters.describe() == (
+        "Reports received 01 Apr 2024 to 31 Mar 2025; force: kent; channel: phone; "
+        "role: officer, staff"
+    )
+    assert filters.sql_params()["subject_roles"] == ["officer", "staff"]
+    assert Filters(filters.first_date, filters.last_date).sql_params()["subject_roles"] == []
+    assert filters.previous().subject_roles == ("officer", "staff")
+    assert filters.previous().channels == ("phone",)
+    other = filters.with_forces(("essex",), ("South East",))
+    assert (other.forces, other.regions, other.subject_roles) == (
+        ("essex",), ("South East",), ("officer", "staff")
+    )  # fmt: skip
+
+
+def test_people_reported_in_words():
+    assert people_reported(("officer",)) == "officers only"
+    assert people_reported(("volunteer", "staff")) == "staff and volunteers only"
+    assert people_reported(()) == (
+        "every role (officers, staff, volunteers and people whose role is not known)"
+    )

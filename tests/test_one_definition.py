@@ -11,6 +11,7 @@ the extract.
 
 import datetime as dt
 import functools
+import re
 import shutil
 
 import duckdb
@@ -23,7 +24,7 @@ from oversight.analysis.overview import headline_counts
 from oversight.db import connect_read_only, run_query
 from oversight.filters import Filters
 from oversight.ingest import import_extract
-from oversight.settings import PROJECT_ROOT
+from oversight.settings import PROJECT_ROOT, QUERIES_DIR
 from oversight.snapshot.tables import exact_tables
 from tests.ingest.helpers import OUTCOME, REFERRAL, REPORT, row, write_extract
 
@@ -155,3 +156,26 @@ def test_every_page_runs_on_it(legacy_db, monkeypatch, page):
         tiles = {metric.label: metric.value for metric in app.metric}
         assert tiles["Dismissals"] == "1"
         assert tiles["Investigations"] == "2"
+
+
+# The macros of queries/filtered_tables.sql that apply the selection (the sidebar's filters)
+SELECTION_MACROS = (
+    "filtered_reports", "disseminated_reports", "cohort_referrals", "counts_by_force",
+    "headline_counts",
+)  # fmt: skip
+
+
+def test_every_query_of_the_filtered_tables_passes_every_filter():
+    """A query reading the filtered tables binds every filter of Filters.sql_params(), so none
+    is ignored by one query (the role filter, added last, is the one a new query would miss)."""
+    checked = []
+    for path in sorted(QUERIES_DIR.glob("*.sql")):
+        code = "\n".join(line.split("--", 1)[0] for line in path.read_text().splitlines())
+        if path.stem == "filtered_tables" or not any(
+            re.search(rf"\b{macro}\s*\(", code) for macro in SELECTION_MACROS
+        ):
+            continue
+        missing = [name for name in FY2024.sql_params() if f"${name}" not in code]
+        assert not missing, (path.name, missing)
+        checked.append(path.stem)
+    assert {"headline_counts", "stages_by_group", "reports_by_force"} <= set(checked)

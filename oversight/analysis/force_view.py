@@ -90,9 +90,10 @@ def withheld_cells(data: ForcesData, own: tuple[str, ...], threshold: int) -> di
 
 def comparable(filters: Filters) -> bool:
     """Whether a force user is shown its region and England and Wales for this selection: a
-    whole financial year, every channel and category. Free dates, channels and categories could
-    be set against one another (1 April to 1 June, less 1 April to 31 May, is 1 June) to show a
-    small count of other forces that each view on its own withholds."""
+    whole financial year, every channel, category and role of the person reported. Free dates,
+    channels, categories and roles could be set against one another (1 April to 1 June, less 1
+    April to 31 May, is 1 June; officers, less officers and staff, is staff) to show a small
+    count of other forces that each view on its own withholds."""
     first, last = filters.first_date, filters.last_date
     return (
         filters.period_key.startswith("fy")
@@ -100,6 +101,7 @@ def comparable(filters: Filters) -> bool:
         and last == dt.date(first.year + 1, 3, 31)
         and not filters.channels
         and not filters.categories
+        and not filters.subject_roles
     )
 
 

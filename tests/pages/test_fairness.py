@@ -36,11 +36,15 @@ STEPS = {
 }
 
 
-def expected_counts(demo, first, last, forces=(), characteristic="ethnicity") -> pd.DataFrame:
+def expected_counts(
+    demo, first, last, forces=(), characteristic="ethnicity", roles=()
+) -> pd.DataFrame:
     """Counts per group worked out from the extract: one row per group label."""
     column = f"subject_{characteristic}"
     reports = demo["reports"]
     in_period = reports[reports["received_date"].between(first, last)].copy()
+    if roles:
+        in_period = in_period[in_period["subject_role"].isin(roles)]
     in_period["code"] = in_period[column].replace("", "not_stated")
     about = in_period[in_period["subject_force"].isin(forces)] if forces else in_period
     referrals = demo["referrals"].merge(in_period[["report_id", "code"]], on="report_id")
@@ -200,6 +204,32 @@ def test_sex_and_a_force_chosen_in_the_sidebar(open_page, demo):
     check_shares(app, expected)
     check_ratios(app, expected, "Male")
     assert any("the male group" in m.value for m in app.markdown)
+
+
+def test_officers_alone_from_the_url(open_page, demo):
+    app = open_page(PAGE, query={"period": "national", "role": "officer"}, chart_numbers=True)
+    first = pd.Timestamp("2024-03-14")
+    last = demo["reports"]["received_date"].max().normalize()
+    expected = expected_counts(demo, first, last, roles=("officer",))
+    every_role = expected_counts(demo, first, last)
+    assert 0 < expected["reports"].sum() < every_role["reports"].sum()
+    check_shares(app, expected)
+    assert check_ratios(app, expected, "White") >= 5
+    caption = next(c.value for c in app.caption if "People reported" in c.value)
+    assert "role: officer" in caption and "People reported: officers only." in caption
+    assert not [b for b in app.button if b.key == "fairness_officers_only"]
+
+
+def test_the_officers_only_button_sets_the_role_filter(open_page, demo):
+    app = open_page(PAGE, query={"period": "pilot"})
+    caption = next(c.value for c in app.caption if "People reported" in c.value)
+    assert "People reported: every role (officers, staff, volunteers and people" in caption
+    app.button(key="fairness_officers_only").click().run()
+    assert not app.exception
+    assert app.sidebar.multiselect(key="f_subject_roles").value == ["officer"]
+    assert app.query_params["role"] == "officer"
+    app = open_chart_numbers(app)
+    check_shares(app, expected_counts(demo, *PILOT, roles=("officer",)))
 
 
 def test_empty_selection_shows_a_plain_message(open_page):

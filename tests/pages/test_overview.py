@@ -11,12 +11,14 @@ ENDING = {
 CASE_TO_ANSWER = {"case_to_answer_misconduct", "case_to_answer_gross_misconduct"}
 
 
-def expected(demo, first, last, forces=(), channels=()) -> dict[str, int]:
+def expected(demo, first, last, forces=(), channels=(), roles=()) -> dict[str, int]:
     """Headline counts worked out by hand from the extract (docs/metrics.md, cohort view)."""
     reports = demo["reports"]
     in_period = reports[reports["received_date"].between(first, last)]
     if channels:
         in_period = in_period[in_period["channel"].isin(channels)]
+    if roles:
+        in_period = in_period[in_period["subject_role"].isin(roles)]
     mine = in_period[in_period["subject_force"].isin(forces)] if forces else in_period
     referrals = demo["referrals"][demo["referrals"]["report_id"].isin(in_period["report_id"])]
     if forces:
@@ -72,6 +74,37 @@ def test_tiles_match_hand_counts(open_page, demo, query, first, last, forces, ch
         assert got[tile] == f"{want[tile]:,}", tile
     assert got["Online share"] == f"{want['online'] / want['Reports']:.0%}"
     assert got["Anonymous"] == f"{want['anonymous'] / want['Reports']:.0%}"
+
+
+def test_officers_alone_from_the_url(open_page, demo):
+    """role=officer: the reports about officers, and the referrals and outcomes of those."""
+    app = open_page("app_pages/overview.py", query={"period": "fy2025", "role": "officer"})
+    assert app.sidebar.multiselect(key="f_subject_roles").value == ["officer"]
+    first, last = pd.Timestamp("2025-04-01"), pd.Timestamp("2026-03-31")
+    want = expected(demo, first, last, roles=("officer",))
+    every_role = expected(demo, first, last)
+    assert 0 < want["Reports"] < every_role["Reports"]
+    got = shown(app)
+    for tile in COUNT_TILES:
+        assert got[tile] == f"{want[tile]:,}", tile
+    # compared with officers in the year before, too
+    then = expected(demo, pd.Timestamp("2024-04-01"), pd.Timestamp("2025-03-31"),
+                    roles=("officer",))  # fmt: skip
+    delta = (want["Reports"] - then["Reports"]) / then["Reports"] * 100
+    assert next(m for m in app.metric if m.label == "Reports").delta == f"{delta:+.0f}%"
+    assert any("role: officer" in caption.value for caption in app.caption)
+
+
+def test_choosing_roles_in_the_sidebar_changes_the_numbers(open_page, demo):
+    app = open_page("app_pages/overview.py", query={"period": "national"})
+    app.sidebar.multiselect(key="f_subject_roles").set_value(["staff", "volunteer"]).run()
+    assert not app.exception
+    want = expected(demo, pd.Timestamp("2024-03-14"), pd.Timestamp("2026-10-31"),
+                    roles=("staff", "volunteer"))  # fmt: skip
+    got = shown(app)
+    for tile in COUNT_TILES:
+        assert got[tile] == f"{want[tile]:,}", tile
+    assert app.query_params["role"] == ["staff", "volunteer"]
 
 
 def test_met_pilot_published_totals_and_path(open_page, demo):

@@ -341,7 +341,7 @@ def test_force_counts_from_the_grid_match_reports_by_force(page_db, forces, regi
     params = {
         "first_date": dt.date(2024, 4, 1), "last_date": dt.date(2025, 3, 31),
         "forces": list(forces), "regions": list(regions), "channels": ["online"],
-        "categories": [],
+        "categories": [], "subject_roles": [],
     }  # fmt: skip
     con = connect_read_only(page_db)
     try:

@@ -136,6 +136,16 @@ def test_a_force_user_sees_region_and_nation_for_whole_years_of_every_report_onl
     assert any("whole financial year" in c.value for c in app.caption)
 
 
+def test_a_force_user_choosing_a_role_of_the_person_reported_is_shown_its_own_force_only(app_as):
+    """Roles could be set against one another as categories can (officers and staff, less
+    officers, is staff): with a role chosen, the region and England and Wales are withheld."""
+    app = on(app_as("pcc@kent.example", {"period": "fy2025", "role": "officer"}), "forces")
+    table = counts_table(app)
+    assert (table[["South East", "England and Wales"]] == WITHHELD).all().all()
+    assert (table["Kent Police"] != WITHHELD).all()
+    assert any("every channel, category and role" in c.value for c in app.caption)
+
+
 def test_a_force_user_cannot_choose_another_force_on_the_forces_page(app_as):
     app = on(app_as("pcc@kent.example", {"focus": "metropolitan"}), "forces")
     assert app.selectbox(key="forces_focus").options == ["Kent"]

@@ -13,6 +13,19 @@ def test_filters_from_the_url_survive_a_page_change(open_page):
     assert app.query_params["force"] == "metropolitan"
 
 
+def test_the_role_of_the_person_reported_survives_a_page_change(open_page):
+    app = open_page("app_pages/overview.py", query={"period": "fy2024", "role": "officer"})
+    app.switch_page("app_pages/reports.py").run()
+    assert not app.exception
+    roles = app.sidebar.multiselect(key="f_subject_roles")
+    assert roles.value == ["officer"]
+    assert roles.label == "Role of the person reported"
+    assert roles.placeholder == "Officers, staff and volunteers"
+    assert app.query_params["role"] == "officer"
+    roles.set_value([]).run()
+    assert "role" not in app.query_params
+
+
 def test_a_changed_filter_is_written_to_the_url(open_page):
     app = open_page("app_pages/overview.py", query={"period": "national"})
     app.sidebar.selectbox(key="f_period").set_value("fy2024").run()
