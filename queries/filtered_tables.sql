@@ -162,11 +162,11 @@ from (
 -- awaiting_now: one row per referral awaiting the receiving force's decision (is_pending of
 -- cohort_referrals) at the as-at date, whatever the report period: the referrals of every
 -- report received up to the as-at date (every stored report: the as-at date is the latest
--- date stored) that match the force, region, channel and category filters. With the columns
+-- date stored) that match the force, region, channel, category and role filters. With the columns
 -- of cohort_referrals, then days_waiting, is_overdue (more than overdue_days),
 -- is_long_overdue (more than long_overdue_days), age_band_order and age_band (waiting_bands).
 create or replace macro memory.main.awaiting_now(
-    forces, regions, channels, categories, as_at, overdue_days, long_overdue_days
+    forces, regions, channels, categories, subject_roles, as_at, overdue_days, long_overdue_days
 ) as table
 with awaiting as (
     select
@@ -175,7 +175,8 @@ with awaiting as (
         memory.main.is_overdue(c.referred_date, as_at, overdue_days) as is_overdue,
         memory.main.is_overdue(c.referred_date, as_at, long_overdue_days) as is_long_overdue
     from memory.main.cohort_referrals(
-        '-infinity'::date, cast(as_at as date), forces, regions, channels, categories
+        '-infinity'::date, cast(as_at as date), forces, regions, channels, categories,
+        subject_roles
     ) c
     where c.is_pending
 )

@@ -4,13 +4,14 @@
 -- One row per force with at least one referral awaiting, and per age band (zeros included), in
 -- force name and band order: force_code, force_name, short_name, age_band_order, age_band,
 -- is_overdue and is_long_overdue (of the band's referrals), referrals (awaiting, in the band).
--- Parameters: $forces, $regions, $channels, $categories (see filtered_tables.sql; no period),
+-- Parameters: $forces, $regions, $channels, $categories, $subject_roles (see
+-- filtered_tables.sql; no period),
 -- $as_at, $overdue_days, $long_overdue_days.
 with awaiting as (
     select force::varchar as force_code, age_band_order
     from awaiting_now(
         $forces::varchar[], $regions::varchar[], $channels::varchar[], $categories::varchar[],
-        $as_at, $overdue_days, $long_overdue_days
+        $subject_roles::varchar[], $as_at, $overdue_days, $long_overdue_days
     )
 ),
 forces_awaiting as (
