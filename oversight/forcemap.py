@@ -144,17 +144,14 @@ def _signed(value: int) -> str:
 
 def class_edges(values: Collection[float], decimals: int = 1) -> list[float]:
     """The edges of up to five classes, each holding about a fifth of the values (quintiles),
-    rounded to the figures shown: the lowest edge at or under the smallest value and the
-    highest at or over the largest, so that the classes cover every value."""
+    rounded as the figures are shown: from the smallest value shown to the largest, so that the
+    classes cover every value."""
     if not values:
         return []
-    shown = np.round(np.asarray(sorted(values), dtype=float), decimals)
-    step = 10.0**-decimals
-    low = math.floor(round(shown[0] / step, 6)) * step
-    high = math.ceil(round(shown[-1] / step, 6)) * step
-    inner = np.round(np.quantile(shown, np.linspace(0, 1, CLASSES + 1)[1:-1]), decimals)
-    edges = sorted({round(low, decimals), round(high, decimals), *map(float, inner)})
-    edges = [e for e in edges if low <= e <= high]
+    # Python's round, as class_of and the figures' text round (correctly, unlike np.round)
+    shown = sorted(round(float(v), decimals) for v in values)
+    inner = np.quantile(shown, np.linspace(0, 1, CLASSES + 1)[1:-1])
+    edges = sorted({shown[0], shown[-1], *(round(float(q), decimals) for q in inner)})
     return edges if len(edges) > 1 else [edges[0], edges[0]]
 
 
