@@ -16,8 +16,8 @@ ATTRIBUTION = (
     "Source: Office for National Statistics licensed under the Open Government Licence v.3.0. "
     "Contains OS data © Crown copyright and database right 2023."
 )
-# Viridis (the palette of the dashboard's heat maps: colour-blind safe, light to dark in even
-# steps) at 0, 1/4, 1/2, 3/4 and 1
+# Viridis, the palette of the dashboard's heat maps (colour-blind safe, even steps of lightness),
+# at 0, 1/4, 1/2, 3/4 and 1: dark purple for the lowest class to yellow for the highest, as there
 CLASS_COLOURS = ("#440154", "#3b528b", "#21918c", "#5ec962", "#fde725")
 NO_FIGURE_COLOUR = "#d4d4d4"
 HATCH_COLOUR = "#595959"
@@ -165,7 +165,7 @@ def class_of(value: float, edges: list[float], decimals: int = 1) -> int:
 
 
 def class_colours(count: int) -> list[str]:
-    """count colours from CLASS_COLOURS, spread from the lightest to the darkest."""
+    """count colours from CLASS_COLOURS, spread from its first (lowest class) to its last."""
     if count == 1:
         return [CLASS_COLOURS[2]]
     picks = np.rint(np.linspace(0, len(CLASS_COLOURS) - 1, count)).astype(int)
