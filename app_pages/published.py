@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from oversight import charts, disclosure
+from oversight import charts, disclosure, forcemap
 from oversight.activity import recorded
 from oversight.dashboard import database_path, page_setup
 from oversight.ledger import version_of_ledger
@@ -140,6 +140,21 @@ st.plotly_chart(
 )
 if len(drawn) < len(months):
     st.caption(f"Months shown as {SUPPRESSED} in the table are left out of the chart.")
+
+st.subheader("Reports per 1,000 officers a year, by force")
+rate_map, outside = forcemap.release_map(published.tables["reports_by_force"], release.period.label)
+on_map, beside = st.columns([3, 2])
+on_map.markdown(rate_map, unsafe_allow_html=True)  # st.html would strip the SVG
+if outside:
+    beside.markdown(
+        "Not on the map of England and Wales, and with no officer figure here, so no rate:\n"
+        + "\n".join(f"- {line}" for line in outside)
+    )
+st.caption(
+    "Each colour holds about a fifth of the forces with a figure (a rate on the edge of two "
+    f"classes is in the lower one). Hatched: withheld ({SUPPRESSED}). Tidal estuaries belong to "
+    "no force and show as gaps. Each force's figure is in the table below."
+)
 
 if published.revisions:
     st.subheader("What changed on revision")

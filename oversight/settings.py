@@ -11,6 +11,11 @@ from oversight.constants import DEFAULT_THRESHOLD
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
 FORCES_CSV = DATA_DIR / "forces.csv"
+REFERENCE_DIR = DATA_DIR / "reference"
+# ONS Police Force Areas (December 2023) boundaries, for the map and for area sizes
+FORCE_AREAS_GEOJSON = REFERENCE_DIR / "police_force_areas.geojson"
+# Each force's most similar forces (scripts/build_peer_groups.py, or HMICFRS's list)
+PEER_GROUPS_CSV = REFERENCE_DIR / "peer_groups.csv"
 DEMO_DIR = DATA_DIR / "demo"
 QUERIES_DIR = PROJECT_ROOT / "queries"
 DEFAULT_DB = DATA_DIR / "oversight.duckdb"

@@ -4,6 +4,7 @@ counts worked out by hand from the demo extract."""
 
 import datetime as dt
 import shutil
+import xml.etree.ElementTree as ET
 
 import duckdb
 import pandas as pd
@@ -328,3 +329,35 @@ def test_the_publish_page_and_the_command_line_give_the_same_files(
     cli_cover = (tmp_path / "cli" / "README.md").read_text(encoding="utf-8")
     assert without_time(page_cover) == without_time(cli_cover)
     assert ("fewer than 7" in cli_cover) == public  # the setting, in public only
+
+
+def test_the_public_page_maps_the_released_rates(open_public):
+    """FY 2023/24: the map draws each force's released rate, hatches the forces whose rate is
+    withheld, lists the forces it cannot draw beside it, and carries the licence's attribution."""
+    app = open_public({"period": "fy2023"})
+    by_force = next(f.value for f in app.dataframe if "officer_years" in f.value)
+    figure = next(m.value for m in app.markdown if "<svg" in m.value)
+    assert "Office for National Statistics licensed under the Open Government Licence" in figure
+    svg = "{http://www.w3.org/2000/svg}"
+    drawn = {
+        path.get("data-force"): (path.get("fill"), path.find(f"{svg}title").text)
+        for path in ET.fromstring(figure).iter(f"{svg}path")
+    }
+    assert len(drawn) == 43
+    withheld = 0
+    for row in by_force.itertuples():
+        rate = row.reports_per_1000_officers_a_year
+        if row.force_code not in drawn:
+            # no officer figure (or a count withheld): listed beside the map with its reports
+            assert rate in ("", SUPPRESSED), row.force_code
+            beside = next(m.value for m in app.markdown if "Not on the map" in m.value)
+            assert f"- {row.force_name}: {row.reports} reports" in beside
+        elif rate == SUPPRESSED:
+            withheld += 1
+            assert drawn[row.force_code] == ("url(#forcemap-hatch)",
+                                             f"{row.force_name}: [c] withheld")  # fmt: skip
+        else:
+            fill, title = drawn[row.force_code]
+            assert fill.startswith("#")
+            assert title == f"{row.force_name}: {float(rate):.1f} reports per 1,000 officers a year"
+    assert withheld > 0

@@ -161,6 +161,36 @@ def test_public_pages_load_without_errors(served_public, browser, name):
     page.close()
 
 
+@pytest.mark.parametrize("width", (1400, 390))
+def test_public_map_draws_with_every_outside_request_blocked(served_public, browser, width):
+    """The map of forces on the Published figures page is inline SVG: it draws all 43 areas,
+    within the page's width, with every request to another host refused."""
+    context = browser.new_context(viewport={"width": width, "height": 1000})
+    context.route(
+        "**/*",
+        lambda route: (
+            route.continue_() if route.request.url.startswith(served_public) else route.abort()
+        ),
+    )
+    page = context.new_page()
+    page.goto(served_public)
+    page.get_by_role("heading", name="Reports per 1,000 officers a year, by force").wait_for(
+        timeout=60_000
+    )
+    _drawn(page, "published")
+    svg = page.get_by_role("img", name="Reports per 1,000 officers a year, by force")
+    box = svg.bounding_box()
+    assert 0 < box["width"] <= width and box["height"] > box["width"]
+    drawn = page.evaluate(
+        "() => [...document.querySelectorAll('svg[role=img] path[data-force]')]"
+        ".filter(p => p.getBBox().width > 0).length"
+    )
+    assert drawn == 43
+    page.get_by_text("Contains OS data © Crown copyright and database right 2023").wait_for()
+    page.get_by_text("Not on the map of England and Wales").wait_for()
+    context.close()
+
+
 def test_public_cannot_open_a_staff_page_by_its_address(served_public, browser):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(f"{served_public}/forces")
