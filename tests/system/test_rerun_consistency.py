@@ -67,9 +67,10 @@ def _read(element, shown: dict) -> None:
 
 
 def rerun(ws) -> Rerun:
-    """Ask the server to rerun the default page (the Overview) and read what it sends back."""
+    """Ask the server to rerun the Overview and read what it sends back."""
     request = BackMsg()
     request.rerun_script.query_string = ""
+    request.rerun_script.page_name = "overview"  # the root only redirects to it
     ws.send(request.SerializeToString())
     shown: dict = {}
     while True:
