@@ -61,13 +61,18 @@ def app_as(signed_in_db, roles_file, monkeypatch):
         app = AppTest.from_file(APP, default_timeout=120)
         app.secrets["auth"] = AUTH
         app.user = {"is_logged_in": True, "email": email} if email else {"is_logged_in": False}
-        for key, value in (query or {}).items():
-            app.query_params[key] = value
-        app.run()
-        assert not app.exception, app.exception
-        return app
+        return run_app(app, query)
 
     return opener
+
+
+def run_app(app: AppTest, query: dict | None = None) -> AppTest:
+    """Run app with query as the address's parameters; fail on any exception."""
+    for key, value in (query or {}).items():
+        app.query_params[key] = value
+    app.run()
+    assert not app.exception, app.exception
+    return app
 
 
 def pages(app: AppTest) -> list[str]:
@@ -116,3 +121,12 @@ def open_chart_numbers(app: AppTest) -> AppTest:
     app.run()
     assert not app.exception, app.exception
     return app
+
+
+def table(app, first_column: str, having: str | None = None) -> pd.DataFrame | None:
+    """The dataframe shown whose first column is first_column (and that has column having)."""
+    for frame in app.dataframe:
+        columns = list(frame.value.columns)
+        if columns[0] == first_column and (having is None or having in columns):
+            return frame.value
+    return None

@@ -13,7 +13,7 @@ from statsmodels.stats.proportion import proportion_confint
 from oversight.analysis.outcomes import ALL_SELECTED, outcomes_data
 from oversight.filters import Filters
 from oversight.settings import PROJECT_ROOT
-from tests.pages.conftest import AS_AT, open_chart_numbers
+from tests.pages.conftest import AS_AT, open_chart_numbers, table
 
 PAGE = "app_pages/outcomes.py"
 FORCES = pd.read_csv(PROJECT_ROOT / "data" / "forces.csv", dtype={"force_code": str})
@@ -125,15 +125,6 @@ def shown_days(value) -> str:
     if value is None or np.isinf(value) or pd.isna(value):
         return "not reached yet"
     return f"{value:,.1f}".removesuffix(".0")
-
-
-def table(app, first_column: str, having: str | None = None) -> pd.DataFrame | None:
-    """The dataframe shown whose first column is first_column (and that has column having)."""
-    for frame in app.dataframe:
-        columns = list(frame.value.columns)
-        if columns[0] == first_column and (having is None or having in columns):
-            return frame.value
-    return None
 
 
 def check_page(app, want) -> None:

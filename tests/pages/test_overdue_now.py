@@ -2,23 +2,13 @@
 demo extract counted with plain pandas, they stay the same whatever the period chosen, and a
 force sees its own referrals only."""
 
-import pandas as pd
 import pytest
 
 from tests.analysis.test_overdue_now import awaiting
-from tests.pages.conftest import pages
+from tests.pages.conftest import pages, table
 
 PAGE = "app_pages/outcomes.py"
 TILES = ["Awaiting a decision now", "Waiting over 28 days now", "Waiting over 56 days now"]
-
-
-def table(app, first_column: str, having: str | None = None) -> pd.DataFrame | None:
-    """The dataframe shown whose first column is first_column (and that has column having)."""
-    for frame in app.dataframe:
-        columns = list(frame.value.columns)
-        if columns[0] == first_column and (having is None or having in columns):
-            return frame.value
-    return None
 
 
 def shown(app) -> dict:

@@ -17,7 +17,7 @@ from oversight.ledger import ledger_path
 from oversight.snapshot.model import SUPPRESSED
 from oversight.snapshot.periods import PublicPeriod
 from oversight.snapshot.release import publish
-from tests.pages.conftest import APP
+from tests.pages.conftest import APP, run_app
 from tests.snapshot.test_snapshot import revised_extract
 from tests.snapshot.test_tables import expected_tables
 
@@ -61,12 +61,7 @@ def open_public(released_db, monkeypatch):
     def opener(query: dict | None = None, db_path=None) -> AppTest:
         monkeypatch.setenv("OVERSIGHT_DB", str(db_path or released_db))
         monkeypatch.setenv("OVERSIGHT_AUDIENCE", "public")
-        app = AppTest.from_file(APP, default_timeout=120)
-        for key, value in (query or {}).items():
-            app.query_params[key] = value
-        app.run()
-        assert not app.exception, app.exception
-        return app
+        return run_app(AppTest.from_file(APP, default_timeout=120), query)
 
     return opener
 
