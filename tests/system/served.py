@@ -21,18 +21,23 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _wait_until_healthy(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
+def wait_until_answering(
+    url: str, process: subprocess.Popen, name: str, timeout: float = 60, log: Path | None = None
+) -> None:
+    """Wait until url answers 200, failing if the process (name, for the message; its log, if
+    given, quoted) exits first or timeout seconds pass."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {process.returncode}")
+            said = f":\n{log.read_text()}" if log is not None else ""
+            raise RuntimeError(f"{name} exited with {process.returncode}{said}")
         try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+            with urllib.request.urlopen(url, timeout=2) as response:
                 if response.status == 200:
                     return
         except OSError:
-            time.sleep(0.3)
-    raise TimeoutError(f"streamlit did not answer at {url} within {timeout} s")
+            time.sleep(0.1)
+    raise TimeoutError(f"{name} did not answer at {url} within {timeout} s")
 
 
 @contextlib.contextmanager
@@ -75,7 +80,7 @@ def serve(
         process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=out, stderr=out)
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_healthy(url, process)
+        wait_until_answering(f"{url}/_stcore/health", process, "streamlit")
         yield url
     finally:
         process.terminate()

@@ -18,7 +18,6 @@ import json
 import secrets as random_secrets
 import subprocess
 import sys
-import time
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -28,7 +27,7 @@ from typing import NamedTuple
 
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Route, sync_playwright
 
-from tests.system.served import free_port, serve
+from tests.system.served import free_port, serve, wait_until_answering
 from tests.system.test_browser import CHROMIUM, CHROMIUM_ARGS
 
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
@@ -69,22 +68,6 @@ class Provider:
                 raise SignInError(f"PUT /users/{sub} answered {response.status}")
 
 
-def _wait_until_answering(url: str, process: subprocess.Popen, log: Path, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(
-                f"oidc-provider-mock exited with {process.returncode}:\n{log.read_text()}"
-            )
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.1)
-    raise TimeoutError(f"oidc-provider-mock did not answer at {url} within {timeout} s")
-
-
 @contextlib.contextmanager
 def oidc_provider(folder: Path, timeout: float = 30) -> Iterator[Provider]:
     """Run oidc-provider-mock on a free port of 127.0.0.1 (log in folder/oidc-provider.log),
@@ -104,7 +87,7 @@ def oidc_provider(folder: Path, timeout: float = 30) -> Iterator[Provider]:
         process = subprocess.Popen(command, stdout=out, stderr=out)
     provider = Provider(url=f"http://127.0.0.1:{port}", log=log)
     try:
-        _wait_until_answering(provider.metadata_url, process, log, timeout)
+        wait_until_answering(provider.metadata_url, process, "oidc-provider-mock", timeout, log)
         yield provider
     finally:
         process.terminate()
