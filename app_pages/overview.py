@@ -4,7 +4,9 @@ import streamlit as st
 
 from oversight import charts
 from oversight.analysis.overview import overview_data
+from oversight.analysis.reports import CHANNEL_LABEL_COLOURS
 from oversight.dashboard import nothing_to_show, page_setup, query, show_chart
+from oversight.numbers_columns import numbers_columns
 
 status, filters = page_setup()
 data = overview_data(query, filters, status.as_at_date, status.first_received_date)
@@ -28,25 +30,27 @@ for row in (data.tiles[:5], data.tiles[5:]):
         column.metric(tile.label, tile.shown, tile.change, help=tile.help, delta_color="off")
 
 st.subheader("The path of a report")
-path = data.path
 show_chart(
-    charts.funnel(path, "stage", "count", "How far reports have gone so far"),
-    path[["stage", "unit", "count", "share_of_stage_before"]],
+    charts.funnel(data.path, "stage", "count", "How far reports have gone so far", text="label"),
+    data.path_table,
     "report_path",
     filters,
     status,
-    "The first two stages count reports; the rest count referrals to forces (a report can be "
-    "passed to more than one force), so no share is given where the unit changes.",
+    data.path_note,
+    column_config={"Number": st.column_config.NumberColumn("Number", format="localized")},
 )
 
 st.subheader("Reports by month")
 show_chart(
-    charts.lines(
-        data.monthly, "month_start", "reports", "Reports received each month, by channel",
-        "Month received", "Reports", colour="channel", colours=charts.CHANNEL_COLOURS,
+    charts.series_by_group(
+        data.monthly, "month_start", "reports", "channel_label",
+        "Reports received each month, by channel", "Month received", "Reports",
+        colours=CHANNEL_LABEL_COLOURS,
     ),
-    data.monthly[["month", "channel", "reports"]],
+    data.monthly[["month", "channel", "reports", "days_covered", "partial"]],
     "reports_by_month",
     filters,
     status,
+    data.monthly_note,
+    column_config=numbers_columns(),
 )  # fmt: skip

@@ -1,5 +1,6 @@
 """Reports: volumes by channel, category, force (raw and per 1,000 officers), subject role,
-anonymity, duty status and setting; monthly and quarterly trends; force by category."""
+anonymity, duty status and setting; channel by category; monthly and quarterly trends; force by
+category."""
 
 import streamlit as st
 
@@ -7,15 +8,20 @@ from oversight import charts
 from oversight.activity import recorded
 from oversight.analysis.reports import (
     ATTRIBUTE_TITLES,
-    CATEGORY_LABELS,
-    CHANNEL_LABELS,
+    CATEGORY_LABEL_COLOURS,
+    CHANNEL_LABEL_COLOURS,
+    HEATMAP_COUNTS,
+    HEATMAP_SHARES,
+    heatmap_view,
     partial_note,
     reports_data,
 )
 from oversight.dashboard import current_session, nothing_to_show, page_setup, query, show_chart
 from oversight.exports import csv_bytes
+from oversight.numbers_columns import numbers_columns
 
 status, filters = page_setup()
+NUMBERS = numbers_columns()
 data = reports_data(query, filters, status.as_at_date)
 
 st.title("Reports")
@@ -25,73 +31,54 @@ if data.reports == 0:
     nothing_to_show()
     st.stop()
 
-phone, online, anonymous = (
-    data.count_and_share("channel", "phone"), data.count_and_share("channel", "online"),
-    data.count_and_share("anonymous", "anonymous"),
-)  # fmt: skip
-tiles = [
-    ("Reports", f"{data.reports:,}", None, "Reports received in the period."),
-    ("By phone", f"{phone[0]:,}", f"{phone[1]:.0%} of reports",
-     "Reports made by phone, and their share of all reports."),
-    ("Online", f"{online[0]:,}", f"{online[1]:.0%} of reports",
-     "Reports made online, and their share of all reports."),
-    ("Anonymous", f"{anonymous[0]:,}", f"{anonymous[1]:.0%} of reports",
-     "Reports whose reporter chose to stay anonymous, and their share of all reports."),
-]  # fmt: skip
-if data.force_not_known is not None:
-    tiles.append(
-        ("Force not known", f"{data.force_not_known:,}",
-         f"{data.force_not_known / data.reports:.0%} of reports",
-         "Reports that do not say which force the reported person works for. They count in "
-         "the national totals but under no force.")
-    )  # fmt: skip
-for column, (label, value, share, help_text) in zip(st.columns(len(tiles)), tiles, strict=True):
-    column.metric(label, value, share, help=help_text, delta_color="off", delta_arrow="off")
+tiles = data.tiles
+for column, tile in zip(st.columns(len(tiles)), tiles, strict=True):
+    column.metric(
+        tile.label, tile.value, tile.share, help=tile.help, delta_color="off", delta_arrow="off"
+    )
 
 st.subheader("What reports were about")
-carried = int(data.by_category["reports"].sum())
-several_count = data.several_categories
-note = (
-    f"A report can carry several categories and counts under each, so these bars add up to "
-    f"{carried:,} for {data.reports:,} reports: {several_count:,} reports "
-    f"({several_count / data.reports:.0%}) carry more than one. Percentages are shares of all "
-    "reports and add up to more than 100%."
-)
-if filters.categories:
-    note += (
-        " With a category filter, the reports chosen also show under the other categories they "
-        "carry."
-    )
 show_chart(
     charts.labelled_bars(
         data.by_category, "category_label", "reports",
         "Reports by category (a report can carry several)", "Reports carrying the category",
-        "Category",
-        colours={CATEGORY_LABELS[c]: colour for c, colour in charts.CATEGORY_COLOURS.items()},
-        share="share_of_reports",
+        "Category", colours=CATEGORY_LABEL_COLOURS, share="share_of_reports",
     ),
     data.by_category[["category", "reports", "share_of_reports"]],
-    "reports_by_category", filters, status, note,
+    "reports_by_category", filters, status, data.category_note(bool(filters.categories)),
+    column_config=NUMBERS,
 )  # fmt: skip
 
+st.markdown("**Reports by channel and category**")
+table = data.channel_category
+st.dataframe(
+    table.frame,
+    hide_index=True,
+    width="stretch",
+    column_config={
+        **{
+            name: st.column_config.NumberColumn(name, format="localized")
+            for name in table.count_columns
+        },
+        **{
+            name: st.column_config.NumberColumn(name, format="%.0f%%")
+            for name in table.share_columns
+        },
+    },
+)
+st.caption(table.note)
+
 st.subheader("How reports were made, who they were about, and the circumstances")
-attributes = data.by_attribute.assign(
-    colour=[
-        charts.CHANNEL_COLOURS[value] if attribute == "channel" else charts.OKABE_ITO["blue"]
-        for attribute, value in zip(data.by_attribute["attribute"].tolist(),
-                                    data.by_attribute["value"].tolist(), strict=True)
-    ]
-)  # fmt: skip
 show_chart(
     charts.labelled_bar_panels(
-        attributes, "attribute", "value_label", "reports",
+        data.by_attribute, "attribute", "value_label", "reports",
         "Reports by channel, reporter, role, duty and setting", "Reports",
         ATTRIBUTE_TITLES, share="share_of_reports", colour="colour",
     ),
     data.by_attribute[["attribute", "value", "reports", "share_of_reports"]],
     "reports_by_attribute", filters, status,
     "Each panel splits the same reports; percentages are shares of all reports, “not known” "
-    "included, and add up to 100% within a panel.",
+    "included, and add up to 100% within a panel.", column_config=NUMBERS,
 )  # fmt: skip
 
 st.subheader("Reports by force: counts and reports per 1,000 officers a year")
@@ -103,12 +90,8 @@ st.markdown(
     "it can sit beside other annual figures. A report counts for the force the reported person "
     "works for."
 )
-national = data.national_rate
-# a force user's queries read its own forces only: there is no England and Wales line to draw
-# (the Forces page gives it beside the force, where it is audited)
-own_only = current_session().role == "force"
-rated = data.rated_forces[data.rated_forces["force_code"] != "england_and_wales"]
-if rated.empty:
+rate_chart = data.rate_chart(own_force_only=current_session().role == "force")
+if rate_chart is None:
     st.info(
         "None of the chosen forces has an officer figure and days in the service in this "
         "period, so no rate per 1,000 officers a year can be shown. Their counts are in the "
@@ -117,20 +100,14 @@ if rated.empty:
 else:
     show_chart(
         charts.interval_dots(
-            rated, "short_name", "reports_per_1000_officers", "rate_low", "rate_high",
-            "Reports per 1,000 officers a year, by force, with 95% intervals",
-            "Reports per 1,000 officers a year", "Force",
-            reference=None if own_only else national["reports_per_1000_officers"],
-            reference_label=f"{national['label']}: {national['reports_per_1000_officers']:,.1f}",
+            rate_chart.points, "short_name", "reports_per_1000_officers", "rate_low",
+            "rate_high", "Reports per 1,000 officers a year, by force, with 95% intervals",
+            "Reports per 1,000 officers a year", "Force", reference=rate_chart.reference,
+            reference_label=rate_chart.reference_label,
             hover={"reports": "Reports", "officer_fte": "Officers (FTE)"},
         ),
-        (rated if own_only else data.rated_forces).drop(columns="short_name"),
-        "reports_per_1000_officers_by_force", filters, status,
-        data.rate_period.note() + (
-            " England and Wales: see the Forces page." if own_only else
-            " Dashed line: every force with an officer figure together (England and Wales), "
-            "with the same channel and category filters."
-        ),
+        rate_chart.numbers, "reports_per_1000_officers_by_force", filters, status,
+        rate_chart.note, column_config=NUMBERS,
     )  # fmt: skip
 
 if not data.rate_table.empty:
@@ -192,64 +169,48 @@ st.caption(
 )
 
 st.subheader("Reports over time")
-monthly_colours = {CHANNEL_LABELS[c]: colour for c, colour in charts.CHANNEL_COLOURS.items()}
 show_chart(
     charts.series_by_group(
         data.monthly, "month_start", "reports", "channel_label",
         "Reports received each month, by channel", "Month received", "Reports",
-        colours=monthly_colours,
+        colours=CHANNEL_LABEL_COLOURS,
     ),
     data.monthly[["month", "channel", "reports", "days_covered", "partial"]],
     "reports_by_month_and_channel", filters, status, partial_note(data.monthly, "months"),
+    column_config=NUMBERS,
 )  # fmt: skip
 show_chart(
     charts.series_by_group(
         data.quarterly, "label", "reports", "channel_label",
         "Reports received each quarter, by channel", "Quarter received", "Reports",
-        colours=monthly_colours, kind="bars",
+        colours=CHANNEL_LABEL_COLOURS, kind="bars",
     ),
     data.quarterly[["quarter_start", "label", "channel", "reports", "days_covered", "partial"]],
     "reports_by_quarter_and_channel", filters, status,
     "Calendar quarters (April–June is the first quarter of a financial year). "
-    + partial_note(data.quarterly, "quarters"),
+    + partial_note(data.quarterly, "quarters"), column_config=NUMBERS,
 )  # fmt: skip
 
 st.subheader("Categories reported, by force")
-view = st.radio(
-    "Show",
-    ["Counts", "Share of the force's reports"],
-    horizontal=True,
-    key="reports_heatmap_view",
-    help="Shares make forces of different sizes comparable: of the force's reports, the "
-    "percentage carrying each category.",
+view = heatmap_view(
+    data.force_category,
+    st.radio(
+        "Show",
+        [HEATMAP_COUNTS, HEATMAP_SHARES],
+        horizontal=True,
+        key="reports_heatmap_view",
+        help="Shares make forces of different sizes comparable: of the force's reports, the "
+        "percentage carrying each category.",
+    ),
 )
-grid = data.force_category
-if view == "Counts":
-    fig = charts.labelled_heatmap(
-        grid, "category_label", "short_name", "reports",
-        "Reports by force and category (a report can carry several)", "Category", "Force",
-        "Reports",
-    )  # fmt: skip
-    grid_note = (
-        "A report can carry several categories and counts under each, so a force's row adds "
-        "up to more than its reports. Raw counts mostly reflect force size."
-    )
-else:
-    grid = grid[grid["force_reports"] > 0]
-    fig = charts.labelled_heatmap(
-        grid, "category_label", "short_name", "share_of_force_reports",
-        "Share of each force's reports carrying each category (a report can carry several)",
-        "Category", "Force", "Share of the force's reports", percent=True,
-    )  # fmt: skip
-    grid_note = (
-        "A report can carry several categories, so a force's row adds up to more than 100%. "
-        "Forces with no reports in the selection are left out."
-    )
 show_chart(
-    fig,
-    grid[["force_code", "short_name", "category", "reports", "force_reports",
-          "share_of_force_reports"]],
-    "reports_by_force_and_category", filters, status, grid_note,
+    charts.labelled_heatmap(
+        view.grid, "category_label", "short_name", view.value, view.title, "Category", "Force",
+        view.legend, percent=view.percent,
+    ),
+    view.grid[["force_code", "short_name", "category", "reports", "force_reports",
+               "share_of_force_reports"]],
+    "reports_by_force_and_category", filters, status, view.note, column_config=NUMBERS,
 )  # fmt: skip
 
 with st.expander("How this is counted"):
@@ -263,6 +224,8 @@ From *Measures: what every number on the dashboard means* (docs/metrics.md):
 - **Anonymous reports**: reports with `anonymous` = true.
 - **Reports by category**: reports carrying the category (a report with two categories counts
   under both).
+- **Reports by channel and category**: a channel's reports carrying the category (a report with
+  two categories counts under both); its share is of the channel's reports.
 - **Force**: a report counts for its `subject_force` (the force the reported person works
   for). Reports with subject force `unknown` count in national totals and show as "Force not
   known".

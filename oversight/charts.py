@@ -317,8 +317,11 @@ def lines(
     return _one_pass_figure(traces, title, x_title, y_title, height=420)
 
 
-def funnel(frame: pd.DataFrame, stage: str, count: str, title: str) -> go.Figure:
-    """A funnel of counts by stage, each bar labelled with its count and share of the first."""
+def funnel(
+    frame: pd.DataFrame, stage: str, count: str, title: str, text: str | None = None
+) -> go.Figure:
+    """A funnel of counts by stage, each bar labelled with its count and share of the first, or
+    with the words of column text (then also its hover: plotly's own hover adds shares)."""
     stages = {
         "type": "funnel",
         "y": frame[stage],
@@ -327,6 +330,12 @@ def funnel(frame: pd.DataFrame, stage: str, count: str, title: str) -> go.Figure
         "marker": {"color": OKABE_ITO["blue"]},
         "connector": {"line": {"color": NEUTRAL}},
     }
+    if text is not None:
+        stages.update(
+            text=frame[text],
+            texttemplate="%{text}",
+            hovertemplate="%{y}<br>%{text}<extra></extra>",
+        )
     return _one_pass_figure([stages], title, "Number of reports or cases", "Stage", height=460)
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
+from oversight.analysis.reports import CHANNEL_LABELS
 from oversight.contract import CATEGORIES, CHANNELS, SUBJECT_ROLES
 from oversight.filters import (
     Filters,
@@ -154,7 +155,11 @@ def sidebar_filters(status: DataStatus, choices: ForceChoices) -> Filters:
                 placeholder="All your forces" if choices.fixed else "All forces",
             )
         chosen_channels = st.multiselect(
-            "Channel", list(CHANNELS), key="f_channels", placeholder="Phone and online"
+            "Channel",
+            list(CHANNELS),
+            key="f_channels",
+            format_func=CHANNEL_LABELS.get,
+            placeholder="Phone and online",
         )
         chosen_categories = st.multiselect(
             "Category",

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from oversight.analysis import QueryRunner
+from oversight.analysis.reports import monthly_table, partial_note, rate_period
 from oversight.filters import NATIONAL_LAUNCH, Filters
 from oversight.measures import kaplan_meier, km_quantile, percent_change
 
@@ -53,7 +54,22 @@ class OverviewData:
     comparison_note: str  # why no change is shown, or "" when it is
     tiles: list[Tile]
     path: pd.DataFrame
-    monthly: pd.DataFrame
+    monthly: pd.DataFrame  # reports.monthly_table: by month and channel, partial months marked
+
+    @property
+    def path_table(self) -> pd.DataFrame:
+        """The path of a report as its numbers table shows it, in plain words."""
+        return report_path_table(self.path)
+
+    @property
+    def path_note(self) -> str:
+        """The path chart's note."""
+        return report_path_note(self.path)
+
+    @property
+    def monthly_note(self) -> str:
+        """The monthly chart's note: which months are only partly inside the period."""
+        return partial_note(self.monthly, "months")
 
 
 def headline_counts(run: QueryRunner, filters: Filters, as_at: dt.date) -> pd.Series:
@@ -100,9 +116,14 @@ PATH_STAGES = (
 )
 
 
+# What each unit of the path is, in words: (one, several)
+UNIT_WORDS = {"reports": ("report", "reports"), "referrals": ("referral", "referrals")}
+
+
 def report_path(headline: pd.Series) -> pd.DataFrame:
     """How many reached each stage so far (one row per stage, in order), from the headline
-    counts, with each stage's share of the stage before."""
+    counts, with each stage's share of the stage before (with_stage_shares) and the words that
+    label its bar (label)."""
     path = pd.DataFrame(
         [
             (order, stage, unit, int(headline[column]))
@@ -110,17 +131,80 @@ def report_path(headline: pd.Series) -> pd.DataFrame:
         ],
         columns=["stage_order", "stage", "unit", "count"],
     )
-    return with_stage_shares(path)
+    path = with_stage_shares(path)
+    labels = []
+    for count, unit, share in zip(
+        path["count"].tolist(),
+        path["unit"].tolist(),
+        path["share_of_stage_before"].tolist(),
+        strict=True,
+    ):
+        one, several = UNIT_WORDS[unit]
+        label = f"{count:,} {one if count == 1 else several}"
+        if not math.isnan(share):
+            label += f"<br>{share:.0%} of the stage above"
+        labels.append(label)
+    return path.assign(label=labels)
 
 
 def with_stage_shares(path: pd.DataFrame) -> pd.DataFrame:
     """The path with each stage's count as a share of the stage before, where both count the
     same thing (reports, or referrals); empty where the unit changes, since a share of referrals
-    in reports is no conversion rate."""
+    in reports is no conversion rate. no_share_reason says, in words, why a stage has none."""
     before = path["count"].shift(1)
     same_unit = path["unit"].eq(path["unit"].shift(1))
     share = (path["count"] / before).where(same_unit & before.gt(0)).round(3)
-    return path.assign(share_of_stage_before=share)
+    units, counts = path["unit"].tolist(), path["count"].tolist()
+    reasons = [""] * len(path)
+    for at in range(len(path)):
+        if at == 0:
+            reasons[at] = "the first stage"
+        elif units[at] != units[at - 1]:
+            reasons[at] = f"counts {units[at]}, the stage above counts {units[at - 1]}"
+        elif counts[at - 1] == 0:
+            reasons[at] = "the stage above has none"
+    return path.assign(share_of_stage_before=share, no_share_reason=reasons)
+
+
+def report_path_table(path: pd.DataFrame) -> pd.DataFrame:
+    """report_path as a table for people: the stage, what it counts, how many, its share of
+    the stage above ("–" where there is none) and why there is none."""
+    return pd.DataFrame(
+        {
+            "Stage": path["stage"],
+            "Counts": [UNIT_WORDS[unit][1].capitalize() for unit in path["unit"].tolist()],
+            "Number": path["count"],
+            "Share of the stage above": [
+                "–" if math.isnan(share) else f"{share:.0%}"
+                for share in path["share_of_stage_before"].tolist()
+            ],
+            "Why no share": path["no_share_reason"],
+        }
+    )
+
+
+def report_path_note(path: pd.DataFrame) -> str:
+    """What the path chart shows, naming the stages where the unit changes (no share)."""
+    changes = [
+        stage
+        for stage, reason in zip(
+            path["stage"].tolist(), path["no_share_reason"].tolist(), strict=True
+        )
+        if reason.startswith("counts ")
+    ]
+    note = (
+        "The first two stages count reports; the rest count referrals to forces (a report can "
+        "be passed to more than one force, so there can be more referrals than reports). Each "
+        "bar gives its number and, where it counts the same thing as the stage above, its share "
+        "of that stage."
+    )
+    if changes:
+        quoted = " and ".join(f"“{stage}”" for stage in changes)
+        note += (
+            f" {quoted} counts referrals where the stage above counts reports, so no share is "
+            "given there: a share of referrals in reports would be no conversion rate."
+        )
+    return note
 
 
 def overview_data(
@@ -180,5 +264,7 @@ def overview_data(
         comparison_note=problem,
         tiles=tiles,
         path=report_path(now),
-        monthly=run("reports_by_month", **filters.sql_params()),
+        monthly=monthly_table(
+            run("reports_by_month", **filters.sql_params()), filters, rate_period(filters, as_at)
+        ),
     )

@@ -1,13 +1,16 @@
 """The Reports page: volumes by channel, category, force (raw and per 1,000 officers), subject
-role, anonymity, duty status and setting; trends by month and quarter; force by category."""
+role, anonymity, duty status and setting; channel by category; trends by month and quarter;
+force by category."""
 
 import datetime as dt
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
+from oversight import charts
 from oversight.analysis import QueryRunner
 from oversight.analysis.exposure import service_days
 from oversight.filters import NATIONAL_LAUNCH, Filters
@@ -22,6 +25,11 @@ CATEGORY_LABELS = {
     "other": "Other",
 }
 CHANNEL_LABELS = {"phone": "Phone", "online": "Online"}
+# each channel's and category's colour (charts.py), keyed by the label the charts show
+CHANNEL_LABEL_COLOURS = {CHANNEL_LABELS[c]: colour for c, colour in charts.CHANNEL_COLOURS.items()}
+CATEGORY_LABEL_COLOURS = {
+    CATEGORY_LABELS[c]: colour for c, colour in charts.CATEGORY_COLOURS.items()
+}
 ATTRIBUTE_LABELS = {
     "channel": "Channel",
     "subject_role": "Role",
@@ -59,6 +67,11 @@ FORCE_NOT_KNOWN = "force not known, so no officer figure"
 NATIONAL_LABEL = "England and Wales (43 forces)"
 NATIONAL_LABEL_WITH_PILOT = "England and Wales (43 forces, Met pilot included)"
 NATIONAL_LABEL_PILOT_ONLY = "England and Wales (only the Met was in the service)"
+# the force-by-category heat map's two views
+HEATMAP_COUNTS, HEATMAP_SHARES = "Counts", "Share of the force's reports"
+# the channel-by-category table's last row and its column for both channels together
+ALL_REPORTS_ROW = "All reports (each counted once)"
+BOTH_CHANNELS = "Phone and online"
 
 
 @dataclass(frozen=True)
@@ -104,6 +117,49 @@ class RatePeriod:
         return service_days(list(force_codes), self.first, self.last)
 
 
+class Tile(NamedTuple):
+    """One headline figure as the page's tile shows it."""
+
+    label: str
+    value: str  # the count, with thousands separators
+    share: str | None  # its share of all reports, in words
+    help: str
+
+
+@dataclass(frozen=True)
+class ChannelCategoryTable:
+    """The channel-by-category table as the page shows it: one row per category, then all
+    reports; for each channel its count and share of its reports, then both channels."""
+
+    frame: pd.DataFrame
+    count_columns: tuple[str, ...]
+    share_columns: tuple[str, ...]  # shares in percent (0..100)
+    note: str  # how to read it: categories add up to more than the reports
+
+
+@dataclass(frozen=True)
+class HeatmapView:
+    """The force-by-category heat map in one of its views (HEATMAP_COUNTS or HEATMAP_SHARES)."""
+
+    grid: pd.DataFrame
+    value: str  # the column drawn
+    title: str
+    legend: str
+    percent: bool
+    note: str
+
+
+@dataclass(frozen=True)
+class RateChart:
+    """The chart of reports per 1,000 officers a year by force, as a given user sees it."""
+
+    points: pd.DataFrame  # the forces with a rate, highest first
+    numbers: pd.DataFrame  # the numbers behind it (England and Wales included where drawn)
+    reference: float | None  # the England and Wales rate's line, if drawn
+    reference_label: str
+    note: str
+
+
 @dataclass(frozen=True)
 class ReportsData:
     """Everything the Reports page draws."""
@@ -121,6 +177,77 @@ class ReportsData:
     force_category: pd.DataFrame
     rate_table: pd.DataFrame  # the forces with a rate, as the page's table shows them
     no_rate_table: pd.DataFrame  # the forces without one, and why
+    by_channel_category: pd.DataFrame  # reports_by_channel_category with labels and shares
+    channel_category: ChannelCategoryTable
+
+    @property
+    def tiles(self) -> list[Tile]:
+        """The headline tiles: reports, by phone, online, anonymous, and force not known where
+        no force or region is chosen."""
+        tiles = [Tile("Reports", f"{self.reports:,}", None, "Reports received in the period.")]
+        for label, attribute, value, help_text in (
+            ("By phone", "channel", "phone",
+             "Reports made by phone, and their share of all reports."),
+            ("Online", "channel", "online",
+             "Reports made online, and their share of all reports."),
+            ("Anonymous", "anonymous", "anonymous",
+             "Reports whose reporter chose to stay anonymous, and their share of all reports."),
+        ):  # fmt: skip
+            count, share = self.count_and_share(attribute, value)
+            tiles.append(Tile(label, f"{count:,}", f"{share:.0%} of reports", help_text))
+        if self.force_not_known is not None:
+            tiles.append(
+                Tile(
+                    "Force not known",
+                    f"{self.force_not_known:,}",
+                    f"{self.force_not_known / self.reports:.0%} of reports",
+                    "Reports that do not say which force the reported person works for. They "
+                    "count in the national totals but under no force.",
+                )
+            )
+        return tiles
+
+    def rate_chart(self, own_force_only: bool) -> RateChart | None:
+        """The rate chart's parts (None where no chosen force has a rate). A force user
+        (own_force_only) reads its own forces only, so no England and Wales line is drawn:
+        the Forces page gives it beside the force, where it is audited."""
+        rated = self.rated_forces
+        points = rated[rated["force_code"] != "england_and_wales"]
+        if points.empty:
+            return None
+        national = self.national_rate
+        rate = national["reports_per_1000_officers"]
+        return RateChart(
+            points=points,
+            numbers=(points if own_force_only else rated).drop(columns="short_name"),
+            reference=None if own_force_only else rate,
+            reference_label=f"{national['label']}: {rate:,.1f}",
+            note=self.rate_period.note()
+            + (
+                " England and Wales: see the Forces page."
+                if own_force_only
+                else " Dashed line: every force with an officer figure together (England and "
+                "Wales), with the same channel and category filters."
+            ),
+        )
+
+    def category_note(self, category_chosen: bool) -> str:
+        """The note under the categories chart: why its bars add up to more than the reports
+        (category_chosen: whether the category filter is set)."""
+        carried = int(self.by_category["reports"].sum())
+        several = self.several_categories
+        note = (
+            f"A report can carry several categories and counts under each, so these bars add "
+            f"up to {carried:,} for {self.reports:,} reports: {several:,} reports "
+            f"({several / self.reports:.0%}) carry more than one. Percentages are shares of all "
+            "reports and add up to more than 100%."
+        )
+        if category_chosen:
+            note += (
+                " With a category filter, the reports chosen also show under the other "
+                "categories they carry."
+            )
+        return note
 
     def count_and_share(self, attribute: str, value: str) -> tuple[int, float]:
         """The reports with this value of the attribute, and their share of all reports."""
@@ -224,8 +351,94 @@ def attribute_table(counts: pd.DataFrame, total: int) -> pd.DataFrame:
             ),
             "reports": reports,
             "share_of_reports": reports / total if total else float("nan"),
+            # channels keep their colour on every page; the other panels are one colour
+            "colour": [
+                charts.CHANNEL_COLOURS[v] if a == "channel" else charts.OKABE_ITO["blue"]
+                for a, v in zip(attributes, values, strict=True)
+            ],
         }
     )
+
+
+def channel_category_counts(counts: pd.DataFrame, channels: tuple[str, ...]) -> pd.DataFrame:
+    """The rows of reports_by_channel_category for the channels chosen (all if none), with
+    channel_label, category_label and share_of_channel_reports: of the channel's reports, the
+    share carrying the category (0..1; empty where the channel has no reports)."""
+    if channels:
+        counts = counts[counts["channel"].isin(channels)].reset_index(drop=True)
+    reports = counts["reports"].to_numpy()
+    channel_reports = counts["channel_reports"].to_numpy()
+    return counts.assign(
+        channel_label=pd.array(
+            [CHANNEL_LABELS.get(c) for c in counts["channel"].tolist()], dtype="str"
+        ),
+        category_label=_category_labels(counts["category"].tolist()),
+        share_of_channel_reports=reports / np.where(channel_reports > 0, channel_reports, np.nan),
+    )
+
+
+def channel_category_table(counts: pd.DataFrame) -> ChannelCategoryTable:
+    """channel_category_counts as the page's table: a row per category and a last row of all
+    reports (each counted once); for each channel with reports, its count and the share of its
+    reports, then both channels together where there are two. A channel with no reports has no
+    share to give, so it is left out, and the note says so."""
+    labels = dict(zip(counts["channel"].tolist(), counts["channel_label"].tolist(), strict=True))
+    totals = dict(zip(counts["channel"].tolist(), counts["channel_reports"].tolist(), strict=True))
+    shown = [channel for channel, total in totals.items() if total > 0]
+    cells = {
+        (channel, category): reports
+        for channel, category, reports in zip(
+            counts["channel"].tolist(),
+            counts["category"].tolist(),
+            counts["reports"].tolist(),
+            strict=True,
+        )
+    }
+    categories = list(dict.fromkeys(counts["category"].tolist()))
+    columns: dict[str, list] = {
+        "Category": [CATEGORY_LABELS.get(c, c) for c in categories] + [ALL_REPORTS_ROW]
+    }
+    groups = [(labels[c], [c]) for c in shown]
+    if len(shown) > 1:
+        groups.append((BOTH_CHANNELS, shown))
+    count_columns, share_columns = [], []
+    for label, members in groups:
+        total = sum(totals[c] for c in members)
+        column = [sum(cells[c, category] for c in members) for category in categories] + [total]
+        share = f"Share of {label.lower()} reports" if len(members) == 1 else "Share of all reports"
+        columns[label] = column
+        columns[share] = [count / total * 100 for count in column]
+        count_columns.append(label)
+        share_columns.append(share)
+    frame = pd.DataFrame(columns).astype({"Category": "str"})
+    note = (
+        "A report can carry several categories and counts under each, so a channel's categories "
+        "add up to more than its reports (the last row counts each report once). Shares are of "
+        "the channel's reports, so the two channels' mixes of categories can be compared."
+    )
+    missing = [labels[c].lower() for c in totals if totals[c] == 0]
+    if missing:
+        note += f" No {' or '.join(missing)} reports match this selection."
+    return ChannelCategoryTable(frame, tuple(count_columns), tuple(share_columns), note)
+
+
+def heatmap_view(grid: pd.DataFrame, view: str) -> HeatmapView:
+    """The force-by-category grid (ReportsData.force_category) in view HEATMAP_COUNTS or
+    HEATMAP_SHARES; shares leave out forces with no reports (they have none to divide)."""
+    if view == HEATMAP_COUNTS:
+        return HeatmapView(
+            grid, "reports", "Reports by force and category (a report can carry several)",
+            "Reports", False,
+            "A report can carry several categories and counts under each, so a force's row "
+            "adds up to more than its reports. Raw counts mostly reflect force size.",
+        )  # fmt: skip
+    return HeatmapView(
+        grid[grid["force_reports"] > 0], "share_of_force_reports",
+        "Share of each force's reports carrying each category (a report can carry several)",
+        "Share of the force's reports", True,
+        "A report can carry several categories, so a force's row adds up to more than 100%. "
+        "Forces with no reports in the selection are left out.",
+    )  # fmt: skip
 
 
 def force_rates(counts: pd.DataFrame, period: RatePeriod) -> pd.DataFrame:
@@ -365,14 +578,17 @@ def time_table(
     label: pd.Series | list[str],
 ) -> pd.DataFrame:
     """Monthly or quarterly counts with their label, the days of each inside the period up to
-    the as-at date, and whether that is only part of it; spans after the as-at date dropped."""
+    the as-at date (days_covered, of span_days), and whether that is only part of it; spans
+    after the as-at date dropped."""
     starts = np.asarray(pd.to_datetime(counts[start]), dtype="datetime64[D]")
     ends = np.asarray(pd.to_datetime(end), dtype="datetime64[D]")
     days = _covered_days(starts, ends, span)
+    whole = (ends - starts).astype(np.int64) + 1
     frame = counts.assign(
         label=label,
         days_covered=days,
-        partial=days < (ends - starts).astype(np.int64) + 1,
+        span_days=whole,
+        partial=days < whole,
     )
     inside = days > 0
     return (frame if inside.all() else frame[inside]).reset_index(drop=True)
@@ -413,12 +629,14 @@ def _quarter_label(start: pd.Series) -> list[str]:
 
 
 def partial_note(frame: pd.DataFrame, unit: str) -> str:
-    """A sentence naming the months or quarters (unit, plural) only partly inside the period."""
+    """A sentence naming the months or quarters (unit, plural) only partly inside the period
+    or cut at the as-at date, so that a short one is not read as a dip ("" if none is)."""
     parts = {
-        f"{label} ({days} days)": None
-        for label, days, partial in zip(
+        f"{label} ({days} of its {whole} days)": None
+        for label, days, whole, partial in zip(
             frame["label"].tolist(),
             frame["days_covered"].tolist(),
+            frame["span_days"].tolist(),
             frame["partial"].tolist(),
             strict=True,
         )
@@ -427,8 +645,24 @@ def partial_note(frame: pd.DataFrame, unit: str) -> str:
     if not parts:
         return ""
     return (
-        f"{unit.capitalize()} only partly inside the period (or up to the as-at date) have "
-        f"lower counts for that reason: {', '.join(parts)}."
+        f"{unit.capitalize()} only partly inside the period, or cut at the as-at date, have "
+        f"lower counts for that reason alone: {', '.join(parts)}."
+    )
+
+
+def monthly_table(by_month: pd.DataFrame, filters: Filters, span: RatePeriod) -> pd.DataFrame:
+    """reports_by_month for the channels chosen (a channel left out by the filter would only
+    draw a line of zeros), with channel_label, the month's label ("Mar 2024") and the days of
+    it inside span (time_table): the monthly chart of the Reports page and the Overview."""
+    if filters.channels:
+        by_month = by_month[by_month["channel"].isin(filters.channels)].reset_index(drop=True)
+    months = np.asarray(pd.to_datetime(by_month["month_start"]), dtype="datetime64[M]")
+    return time_table(
+        _with_channel_labels(by_month),
+        "month_start",
+        (months + 1).astype("datetime64[D]") - 1,  # each month's last day
+        span,
+        [f"{month:%b %Y}" for month in by_month["month_start"].tolist()],
     )
 
 
@@ -481,16 +715,8 @@ def reports_data(run: QueryRunner, filters: Filters, as_at: dt.date | None) -> R
     by_quarter = quarters_from_months(by_month)
     if filters.channels:
         # a channel left out by the filter would only draw a line of zeros
-        by_month = by_month[by_month["channel"].isin(filters.channels)].reset_index(drop=True)
         by_quarter = by_quarter[by_quarter["channel"].isin(filters.channels)].reset_index(drop=True)
-    months = np.asarray(pd.to_datetime(by_month["month_start"]), dtype="datetime64[M]")
-    monthly = time_table(
-        _with_channel_labels(by_month),
-        "month_start",
-        (months + 1).astype("datetime64[D]") - 1,  # each month's last day
-        span,
-        by_month["month"],
-    )
+    monthly = monthly_table(by_month, filters, span)
     quarterly = time_table(
         _with_channel_labels(by_quarter),
         "quarter_start",
@@ -512,6 +738,9 @@ def reports_data(run: QueryRunner, filters: Filters, as_at: dt.date | None) -> R
     if span.last < NATIONAL_LAUNCH:
         label = NATIONAL_LABEL_PILOT_ONLY
     national = national_rate(everywhere, label)
+    by_channel_category = channel_category_counts(
+        run("reports_by_channel_category", **params), filters.channels
+    )
     return ReportsData(
         reports=total,
         by_category=by_category,
@@ -526,4 +755,6 @@ def reports_data(run: QueryRunner, filters: Filters, as_at: dt.date | None) -> R
         monthly=monthly,
         quarterly=quarterly,
         force_category=force_category,
+        by_channel_category=by_channel_category,
+        channel_category=channel_category_table(by_channel_category),
     )
