@@ -3,6 +3,8 @@
 import pandas as pd
 import pytest
 
+from tests.pages.conftest import chart_spec, column_formats, table
+
 ENDING = {
     "no_case_to_answer", "false_allegation", "no_further_action", "reflective_practice",
     "management_advice", "written_warning", "final_written_warning", "reduction_in_rank",
@@ -116,8 +118,8 @@ def test_met_pilot_published_totals_and_path(open_page, demo):
     assert (got["Reports"], got["Passed to a force"], got["Investigations"]) == (
         "2,878", "867", "728"
     )  # fmt: skip
-    path = next(d.value for d in app.dataframe if "stage" in d.value.columns)
-    counts = dict(zip(path["stage"], path["count"], strict=True))
+    path = table(app, "Stage")
+    counts = dict(zip(path["Stage"], path["Number"], strict=True))
     assert counts["Reports received"] == 2878
     assert counts["Passed to a force"] == 867
     assert counts["Investigated"] == 728
@@ -170,14 +172,65 @@ def test_only_report_tiles_are_compared_with_the_period_before(open_page):
         assert not deltas[later_stage], later_stage
 
 
-def test_stage_shares_only_between_stages_that_count_the_same_thing():
-    from oversight.analysis.overview import with_stage_shares
+def test_report_path_labels_and_table_agree_in_plain_words(open_page, demo):
+    """Defect 2: shares of the stage above only where both stages count the same thing, "–"
+    with the reason where not, and no None or column names."""
+    app = open_page("app_pages/overview.py", query={"period": "fy2024"}, chart_numbers=True)
+    want = expected(demo, pd.Timestamp("2024-04-01"), pd.Timestamp("2025-03-31"))
+    reports, passed, investigated = (want["Reports"], want["Passed to a force"],
+                                     want["Investigations"])  # fmt: skip
+    funnel = chart_spec(app, "How far reports have gone so far")["data"][0]
+    assert funnel["texttemplate"] == "%{text}"  # not plotly's share of the first stage
+    assert "percent" not in funnel["hovertemplate"]
+    assert funnel["text"][:3] == [
+        f"{reports:,} reports",
+        f"{passed:,} reports<br>{passed / reports:.0%} of the stage above",
+        f"{investigated:,} referrals",  # referrals after reports: no share
+    ]
+    path = table(app, "Stage")
+    assert list(path.columns) == [
+        "Stage", "Counts", "Number", "Share of the stage above", "Why no share",
+    ]  # fmt: skip
+    assert path["Number"].tolist()[:3] == [reports, passed, investigated]
+    shares = path["Share of the stage above"].tolist()
+    assert shares[:3] == ["–", f"{passed / reports:.0%}", "–"]
+    assert path["Why no share"].tolist()[:3] == [
+        "the first stage", "", "counts referrals, the stage above counts reports",
+    ]  # fmt: skip
+    # every bar with a share says it, and the table gives the same
+    for label, share in zip(funnel["text"], shares, strict=True):
+        assert (share == "–") == ("of the stage above" not in label)
+        if share != "–":
+            assert label.endswith(f"<br>{share} of the stage above")
+    cells = [str(cell) for cell in path.to_numpy().ravel()]
+    assert not any(cell in ("None", "nan", "NaN") for cell in cells)
+    assert not any("_" in name for name in path.columns)
+    assert column_formats(app, "Stage")["Number"] == "localized"
+    caption = next(c.value for c in app.caption if "“Investigated” counts referrals" in c.value)
+    assert "share of reports received" not in caption
 
-    path = pd.DataFrame({
-        "stage": ["Reports received", "Passed to a force", "Investigated", "Case to answer"],
-        "unit": ["reports", "reports", "referrals", "referrals"],
-        "count": [200, 50, 40, 10],
-    })  # fmt: skip
-    shares = with_stage_shares(path)["share_of_stage_before"].tolist()
-    assert shares[1:] == [0.25, pytest.approx(float("nan"), nan_ok=True), 0.25]
-    assert pd.isna(shares[0]) and pd.isna(shares[2])
+
+def test_partial_first_month_is_noted(open_page, demo):
+    """Defect 9: from the national launch (14 March 2024), March has 18 of its 31 days."""
+    app = open_page("app_pages/overview.py", query={"period": "national"}, chart_numbers=True)
+    notes = [c.value for c in app.caption if "only partly inside the period" in c.value]
+    assert len(notes) == 1 and notes[0].endswith(": Mar 2024 (18 of its 31 days).")
+    months = table(app, "month")
+    march = demo["reports"]["received_date"].between("2024-03-14", "2024-03-31")
+    assert months[months["month"] == "2024-03"]["reports"].sum() == march.sum()
+    assert column_formats(app, "month")["reports"] == "localized"
+    # financial year 2024/25: whole months, inside the as-at date
+    whole = open_page("app_pages/overview.py", query={"period": "fy2024"})
+    assert not any("only partly inside the period" in c.value for c in whole.caption)
+
+
+def test_channels_are_named_alike_on_the_overview_and_the_reports_page(open_page):
+    """Defect 8: "Phone" and "Online" in the charts' legends and in the sidebar."""
+    overview = open_page("app_pages/overview.py", query={"period": "fy2024"})
+    monthly = chart_spec(overview, "Reports received each month, by channel")
+    assert [trace["name"] for trace in monthly["data"]] == ["Phone", "Online"]
+    assert overview.sidebar.multiselect(key="f_channels").options == ["Phone", "Online"]
+    reports = open_page("app_pages/reports.py", query={"period": "fy2024"})
+    for title in ("Reports received each month", "Reports received each quarter"):
+        names = {trace["name"] for trace in chart_spec(reports, title)["data"]}
+        assert names == {"Phone", "Online"}, title

@@ -1,26 +1,18 @@
 """Reports page: volumes by channel, category, force (counts and per 1,000 officers), subject
-and circumstances, month, quarter and force by category, checked against plain pandas counts of
-the demo extract; and the analysis function's trickier logic on tiny hand-made frames."""
-
-import datetime as dt
+and circumstances, channel by category, month, quarter and force by category, checked against
+plain pandas counts of the demo extract (the analysis functions on hand-made data:
+tests/analysis/test_reports.py)."""
 
 import pandas as pd
 import pytest
 from scipy import stats
 
 from oversight.analysis.reports import (
-    FORCE_NOT_KNOWN,
+    ALL_REPORTS_ROW,
+    CATEGORY_LABELS,
     NO_OFFICER_FIGURE,
-    RatePeriod,
-    force_counts,
-    force_rates,
-    national_rate,
-    quarters_from_months,
-    rated_forces,
-    time_table,
 )
-from oversight.db import connect_read_only, run_query
-from tests.pages.conftest import open_chart_numbers
+from tests.pages.conftest import column_formats, open_chart_numbers
 
 PAGE = "app_pages/reports.py"
 
@@ -188,6 +180,58 @@ def test_filters_change_numbers_as_counted_by_hand(
         assert count == exploded.get((force, category), 0), (force, category)
 
 
+@pytest.mark.parametrize(
+    ("query", "first", "last", "forces", "channels", "categories"),
+    [
+        ({}, "2000-01-01", "2100-12-31", (), (), ()),
+        ({"period": "fy2025", "force": ["kent", "essex"]}, "2025-04-01", "2026-03-31",
+         ("kent", "essex"), (), ()),
+        ({"period": "national", "channel": "online", "category": "domestic_abuse"},
+         "2024-03-14", "2026-10-31", (), ("online",), ("domestic_abuse",)),
+    ],
+    ids=["everything", "kent-essex-fy2025", "online-domestic-abuse-national"],
+)  # fmt: skip
+def test_channel_by_category_table_matches_hand_counts(
+    open_page, demo, query, first, last, forces, channels, categories
+):
+    """Each channel's reports carrying each category (a report with two categories counts
+    under both), its reports each counted once, and the shares of them, counted with pandas."""
+    app = open_reports(open_page, query)
+    mine = selected(demo, first, last, forces, channels, categories)
+    shown = table(app, "Category")
+    assert shown["Category"].tolist() == list(CATEGORY_LABELS.values()) + [ALL_REPORTS_ROW]
+    assert "None" not in shown.astype(str).to_numpy().ravel().tolist()
+    labels = {"phone": "Phone", "online": "Online"}
+    for channel in channels or ("phone", "online"):
+        of_channel = mine[mine["channel"] == channel]
+        carried = of_channel["category_list"].explode().value_counts()
+        want = [int(carried.get(code, 0)) for code in CATEGORY_LABELS] + [len(of_channel)]
+        label = labels[channel]
+        assert shown[label].tolist() == want, channel
+        assert shown[f"Share of {label.lower()} reports"].tolist() == pytest.approx(
+            [count / len(of_channel) * 100 for count in want]
+        )
+    if not channels:
+        carried = mine["category_list"].explode().value_counts()
+        want = [int(carried.get(code, 0)) for code in CATEGORY_LABELS] + [len(mine)]
+        assert shown["Phone and online"].tolist() == want
+        assert shown["Phone"].iat[-1] + shown["Online"].iat[-1] == len(mine)
+        assert sum(want[:-1]) > len(mine)  # a report can carry several
+    else:
+        assert "Phone" not in shown.columns and "Phone and online" not in shown.columns
+    formats = column_formats(app, "Category")
+    for name in shown.columns[1:]:
+        assert formats[name] == ("%.0f%%" if name.startswith("Share") else "localized"), name
+
+
+def test_count_tables_have_thousands_separators(open_page):
+    app = open_reports(open_page, {"period": "national"})
+    assert column_formats(app, "force_name")["reports"] == "localized"  # forces with a rate
+    assert column_formats(app, "category")["reports"] == "localized"  # numbers of a chart
+    assert column_formats(app, "month")["reports"] == "localized"
+    assert column_formats(app, "category")["share_of_reports"] == "percent"
+
+
 def test_sidebar_channel_change_changes_counts(open_page, demo):
     app = open_reports(open_page, {"period": "fy2024"})
     before = metrics(app)["Reports"]
@@ -215,14 +259,6 @@ def test_force_with_no_reports_shows_plain_message(open_page):
     assert not app.get("plotly_chart")
 
 
-# The analysis function's logic on tiny hand-made frames.
-
-
-def hand_counts(rows) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=["force_code", "force_name", "short_name", "officer_fte",
-                                       "reports"])  # fmt: skip
-
-
 def test_pilot_rates_are_the_met_alone_and_annual(open_page, demo):
     """Over the pilot only the Met was in the service: it alone has a rate, a year's worth over
     its 458 days; every other force with an officer figure says it was not in the service."""
@@ -242,114 +278,3 @@ def test_pilot_rates_are_the_met_alone_and_annual(open_page, demo):
     no_rate = table(app, "rate_note").set_index("force_name")
     assert no_rate.loc["Kent Police", "rate_note"] == "not in the service in this period"
     assert no_rate.loc["Police Scotland", "rate_note"] == NO_OFFICER_FIGURE
-
-
-def test_force_rates_count_only_days_in_the_service():
-    """A period across the national launch: the Met counts all 31 days of March 2024, a force
-    that joined on 14 March its 18 days; rates are a year's worth of each."""
-    counts = hand_counts([
-        ("metropolitan", "Metropolitan Police Service", "Met", 3000.0, 31),
-        ("kent", "Kent Police", "Kent", 1461.0, 9),
-    ])  # fmt: skip
-    rates = force_rates(counts, RatePeriod(dt.date(2024, 3, 1), dt.date(2024, 3, 31)))
-    assert rates["days_in_service"].tolist() == [31, 18]
-    assert rates["officer_years"].tolist() == pytest.approx(
-        [3000 * 31 / 365.25, 1461 * 18 / 365.25]
-    )
-    assert rates["reports_per_1000_officers"].tolist() == pytest.approx(
-        [31 / (3000 * 31 / 365.25) * 1000, 9 / (1461 * 18 / 365.25) * 1000]
-    )
-    national = national_rate(rates)
-    assert national["officer_years"] == pytest.approx((3000 * 31 + 1461 * 18) / 365.25)
-    assert national["reports_per_1000_officers"] == pytest.approx(
-        40 / ((3000 * 31 + 1461 * 18) / 365.25) * 1000
-    )
-
-
-def test_force_rates_give_reasons_not_zeros():
-    counts = hand_counts([
-        ("a", "Force A", "A", 2000.0, 10),
-        ("b", "Force B", "B", None, 7),
-        ("c", "Force C", "C", 500.0, 0),
-        ("unknown", "Force not known", "Force not known", None, 3),
-    ])  # fmt: skip
-    # financial year 2024/25: 365 days in the service for every force, so a year is 365.25/365
-    year = 365.25 / 365
-    rates = force_rates(counts, RatePeriod(dt.date(2024, 4, 1), dt.date(2025, 3, 31)))
-    rates = rates.set_index("force_code")
-    assert rates.loc["a", "reports_per_1000_officers"] == pytest.approx(5.0 * year)
-    assert rates.loc["a", ["rate_low", "rate_high"]].tolist() == pytest.approx(
-        [stats.chi2.ppf(0.025, 20) / 4 * year, stats.chi2.ppf(0.975, 22) / 4 * year]
-    )
-    assert rates.loc["c", "reports_per_1000_officers"] == 0.0  # a real zero: no reports
-    assert rates.loc["c", "rate_low"] == 0.0 and rates.loc["c", "rate_high"] > 0
-    assert pd.isna(rates.loc["b", "reports_per_1000_officers"])
-    assert rates.loc["b", "rate_note"] == NO_OFFICER_FIGURE
-    assert rates.loc["unknown", "rate_note"] == FORCE_NOT_KNOWN
-    assert rates.loc[["a", "c"], "rate_note"].tolist() == ["", ""]
-
-    national = national_rate(rates.reset_index())
-    assert (national["reports"], national["officer_fte"]) == (10, 2500.0)
-    assert national["officer_years"] == pytest.approx(2500.0 / year)
-    assert national["reports_per_1000_officers"] == pytest.approx(4.0 * year)
-    shown = rated_forces(rates.reset_index(), national)
-    assert shown["force_code"].tolist() == ["a", "c", "england_and_wales"]
-
-
-def test_time_table_marks_partial_spans_and_drops_those_after_as_at():
-    counts = pd.DataFrame(
-        {
-            "month_start": pd.to_datetime(["2025-01-01", "2025-02-01", "2025-03-01",
-                                           "2025-04-01"]),
-            "reports": [5, 9, 4, 0],
-        }
-    )  # fmt: skip
-    ends = counts["month_start"] + pd.offsets.MonthEnd(0)
-    span = RatePeriod(dt.date(2025, 1, 20), dt.date(2025, 3, 10))  # cut at the as-at date
-    frame = time_table(counts, "month_start", ends, span, counts["month_start"].dt.month)
-    assert frame["label"].tolist() == [1, 2, 3]
-    assert frame["days_covered"].tolist() == [12, 28, 10]
-    assert frame["partial"].tolist() == [True, False, True]
-    assert span.days == 50 and not span.includes_pilot
-    assert RatePeriod(dt.date(2024, 3, 13), dt.date(2024, 3, 31)).includes_pilot
-    assert span.note().startswith("Reports per 1,000 officers a year over the period")
-
-
-def test_quarters_are_summed_from_every_month_by_channel():
-    months = pd.DataFrame(
-        {
-            "month_start": [dt.date(2024, m, 1) for m in (2, 2, 3, 3, 4, 4)],
-            "channel": ["phone", "online"] * 3,
-            "reports": [1, 2, 3, 4, 5, 6],
-        }
-    )
-    quarters = quarters_from_months(months)
-    assert quarters.to_dict("list") == {
-        "quarter_start": [dt.date(2024, 1, 1)] * 2 + [dt.date(2024, 4, 1)] * 2,
-        "quarter_end": [dt.date(2024, 3, 31)] * 2 + [dt.date(2024, 6, 30)] * 2,
-        "channel": ["phone", "online", "phone", "online"],
-        "reports": [4, 6, 5, 6],
-    }
-
-
-@pytest.mark.parametrize(
-    ("forces", "regions"), [((), ()), (("kent", "btp"), ()), ((), ("London",))]
-)
-def test_force_counts_from_the_grid_match_reports_by_force(page_db, forces, regions):
-    """The page takes force totals from the force-by-category grid (one pass over the reports);
-    they must be exactly what queries/reports_by_force.sql returns."""
-    params = {
-        "first_date": dt.date(2024, 4, 1), "last_date": dt.date(2025, 3, 31),
-        "forces": list(forces), "regions": list(regions), "channels": ["online"],
-        "categories": [], "subject_roles": [],
-    }  # fmt: skip
-    con = connect_read_only(page_db)
-    try:
-        direct = run_query(con, "reports_by_force", **params)
-        derived = force_counts(
-            run_query(con, "reports_by_force_category", **params),
-            run_query(con, "forces_reference"),
-        )
-    finally:
-        con.close()
-    pd.testing.assert_frame_equal(derived, direct, check_dtype=False)
