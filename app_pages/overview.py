@@ -31,7 +31,7 @@ for row in (data.tiles[:5], data.tiles[5:]):
 
 st.subheader("The path of a report")
 show_chart(
-    charts.funnel(data.path, "stage", "count", "How far reports have gone so far", text="label"),
+    charts.stage_bars(data.path, "stage", "count", "label", "How far reports have gone so far"),
     data.path_table,
     "report_path",
     filters,
@@ -47,7 +47,7 @@ show_chart(
         "Reports received each month, by channel", "Month received", "Reports",
         colours=CHANNEL_LABEL_COLOURS,
     ),
-    data.monthly[["month", "channel", "reports", "days_covered", "partial"]],
+    data.monthly[["month", "channel_label", "reports", "days_covered", "partial"]],
     "reports_by_month",
     filters,
     status,

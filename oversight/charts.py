@@ -317,11 +317,8 @@ def lines(
     return _one_pass_figure(traces, title, x_title, y_title, height=420)
 
 
-def funnel(
-    frame: pd.DataFrame, stage: str, count: str, title: str, text: str | None = None
-) -> go.Figure:
-    """A funnel of counts by stage, each bar labelled with its count and share of the first, or
-    with the words of column text (then also its hover: plotly's own hover adds shares)."""
+def funnel(frame: pd.DataFrame, stage: str, count: str, title: str) -> go.Figure:
+    """A funnel of counts by stage, each bar labelled with its count and share of the first."""
     stages = {
         "type": "funnel",
         "y": frame[stage],
@@ -330,13 +327,42 @@ def funnel(
         "marker": {"color": OKABE_ITO["blue"]},
         "connector": {"line": {"color": NEUTRAL}},
     }
-    if text is not None:
-        stages.update(
-            text=frame[text],
-            texttemplate="%{text}",
-            hovertemplate="%{y}<br>%{text}<extra></extra>",
-        )
     return _one_pass_figure([stages], title, "Number of reports or cases", "Stage", height=460)
+
+
+def stage_bars(frame: pd.DataFrame, stage: str, count: str, words: str, title: str) -> go.Figure:
+    """A bar per stage, in order from the top, each named with its stage and the words of
+    column words above it, across the whole width: long words fit a phone's width, where names
+    beside the bars would leave the bars no room. No axis: the words give the numbers."""
+    names = frame[stage].tolist()
+    bars = {
+        "type": "bar",
+        "orientation": "h",
+        "y": names,
+        "x": frame[count].tolist(),
+        "marker": {"color": OKABE_ITO["blue"]},
+        "customdata": frame[words].tolist(),
+        "hovertemplate": "%{y}<br>%{customdata}<extra></extra>",
+    }
+    slot, gap = 84, 0.6  # pixels per stage, and the share of it left for the words
+    annotations = [
+        {
+            "x": 0, "xref": "paper", "xanchor": "left", "y": name, "yref": "y",
+            "yanchor": "bottom", "yshift": slot * (1 - gap) / 2 + 1, "align": "left",
+            "showarrow": False, "text": f"<b>{name}</b><br>{said}",
+        }
+        for name, said in zip(names, bars["customdata"], strict=True)
+    ]  # fmt: skip
+    hidden = {"showticklabels": False, "showgrid": False, "showline": False, "ticks": "",
+              "zeroline": False, "title": {"text": ""}}  # fmt: skip
+    return _one_pass_figure(
+        [bars], title, "", "", height=slot * len(names) + 100,
+        layout={
+            "bargap": gap, "annotations": annotations, "margin": {"t": 90},
+            "xaxis": {**hidden, "rangemode": "tozero"},
+            "yaxis": {**hidden, "autorange": "reversed"},
+        },
+    )  # fmt: skip
 
 
 def funnel_plot(

@@ -142,7 +142,7 @@ def report_path(headline: pd.Series) -> pd.DataFrame:
         one, several = UNIT_WORDS[unit]
         label = f"{count:,} {one if count == 1 else several}"
         if not math.isnan(share):
-            label += f"<br>{share:.0%} of the stage above"
+            label += f", {share:.0%} of the stage above"
         labels.append(label)
     return path.assign(label=labels)
 
@@ -160,7 +160,7 @@ def with_stage_shares(path: pd.DataFrame) -> pd.DataFrame:
         if at == 0:
             reasons[at] = "the first stage"
         elif units[at] != units[at - 1]:
-            reasons[at] = f"counts {units[at]}, the stage above counts {units[at - 1]}"
+            reasons[at] = f"the stage above counts {units[at - 1]}"
         elif counts[at - 1] == 0:
             reasons[at] = "the stage above has none"
     return path.assign(share_of_stage_before=share, no_share_reason=reasons)
@@ -190,7 +190,7 @@ def report_path_note(path: pd.DataFrame) -> str:
         for stage, reason in zip(
             path["stage"].tolist(), path["no_share_reason"].tolist(), strict=True
         )
-        if reason.startswith("counts ")
+        if reason.startswith("the stage above counts")
     ]
     note = (
         "The first two stages count reports; the rest count referrals to forces (a report can "

@@ -219,7 +219,10 @@ class ReportsData:
         rate = national["reports_per_1000_officers"]
         return RateChart(
             points=points,
-            numbers=(points if own_force_only else rated).drop(columns="short_name"),
+            # in the chart's words: names, not codes
+            numbers=(points if own_force_only else rated).drop(
+                columns=["force_code", "short_name"]
+            ),
             reference=None if own_force_only else rate,
             reference_label=f"{national['label']}: {rate:,.1f}",
             note=self.rate_period.note()

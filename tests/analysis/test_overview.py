@@ -31,12 +31,12 @@ def test_bars_give_shares_only_between_stages_that_count_the_same_thing():
     path = report_path(HEADLINE)
     assert path["label"].tolist() == [
         "200 reports",
-        "50 reports<br>25% of the stage above",
+        "50 reports, 25% of the stage above",
         "40 referrals",  # referrals, where the stage above counts reports: no share
-        "10 referrals<br>25% of the stage above",
-        "4 referrals<br>40% of the stage above",
-        "1 referral<br>25% of the stage above",
-        "0 referrals<br>0% of the stage above",
+        "10 referrals, 25% of the stage above",
+        "4 referrals, 40% of the stage above",
+        "1 referral, 25% of the stage above",
+        "0 referrals, 0% of the stage above",
     ]
 
 
@@ -51,8 +51,7 @@ def test_table_in_plain_words():
         "–", "25%", "–", "25%", "40%", "25%", "0%",
     ]  # fmt: skip
     assert table["Why no share"].tolist() == [
-        "the first stage", "", "counts referrals, the stage above counts reports", "", "", "",
-        "",
+        "the first stage", "", "the stage above counts reports", "", "", "", "",
     ]  # fmt: skip
 
 
@@ -63,7 +62,7 @@ def test_a_stage_after_none_has_no_share_and_says_why():
     table = report_path_table(report_path(headline))
     assert table["Share of the stage above"].tolist()[3:] == ["–"] * 4
     assert table["Why no share"].tolist()[3:] == ["the stage above has none"] * 4
-    assert "<br>" not in "".join(report_path(headline)["label"].tolist()[2:])
+    assert "stage above" not in "".join(report_path(headline)["label"].tolist()[3:])
 
 
 def test_note_names_the_stage_where_the_unit_changes():

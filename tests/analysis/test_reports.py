@@ -141,12 +141,13 @@ def test_rate_chart_with_and_without_england_and_wales(tiny_run):
     data = reports_data(tiny_run, LAUNCH_TO_AS_AT, AS_AT)
     everyone = data.rate_chart(own_force_only=False)
     assert "england_and_wales" not in everyone.points["force_code"].tolist()
-    assert everyone.numbers["force_code"].tolist()[-1] == "england_and_wales"
+    assert everyone.numbers["force_name"].tolist()[-1] == "England and Wales (43 forces)"
+    assert "force_code" not in everyone.numbers.columns  # names, not codes
     assert everyone.reference == data.national_rate["reports_per_1000_officers"]
     assert everyone.note.endswith("with the same channel and category filters.")
     own = data.rate_chart(own_force_only=True)
     assert own.reference is None
-    assert "england_and_wales" not in own.numbers["force_code"].tolist()
+    assert not any(name.startswith("England") for name in own.numbers["force_name"].tolist())
     assert own.note.endswith("England and Wales: see the Forces page.")
     # Police Scotland has no officer figure, so no rate to draw
     scotland = reports_data(tiny_run, LAUNCH_TO_AS_AT.with_forces(("police_scotland",)), AS_AT)

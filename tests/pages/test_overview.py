@@ -179,13 +179,18 @@ def test_report_path_labels_and_table_agree_in_plain_words(open_page, demo):
     want = expected(demo, pd.Timestamp("2024-04-01"), pd.Timestamp("2025-03-31"))
     reports, passed, investigated = (want["Reports"], want["Passed to a force"],
                                      want["Investigations"])  # fmt: skip
-    funnel = chart_spec(app, "How far reports have gone so far")["data"][0]
-    assert funnel["texttemplate"] == "%{text}"  # not plotly's share of the first stage
-    assert "percent" not in funnel["hovertemplate"]
-    assert funnel["text"][:3] == [
+    chart = chart_spec(app, "How far reports have gone so far")
+    bars = chart["data"][0]
+    assert "text" not in bars and "texttemplate" not in bars  # no share of the first stage
+    assert bars["customdata"][:3] == [
         f"{reports:,} reports",
-        f"{passed:,} reports<br>{passed / reports:.0%} of the stage above",
+        f"{passed:,} reports, {passed / reports:.0%} of the stage above",
         f"{investigated:,} referrals",  # referrals after reports: no share
+    ]
+    named = [note["text"] for note in chart["layout"]["annotations"]]
+    assert named[:2] == [
+        f"<b>Reports received</b><br>{reports:,} reports",
+        f"<b>Passed to a force</b><br>{bars['customdata'][1]}",
     ]
     path = table(app, "Stage")
     assert list(path.columns) == [
@@ -195,13 +200,13 @@ def test_report_path_labels_and_table_agree_in_plain_words(open_page, demo):
     shares = path["Share of the stage above"].tolist()
     assert shares[:3] == ["–", f"{passed / reports:.0%}", "–"]
     assert path["Why no share"].tolist()[:3] == [
-        "the first stage", "", "counts referrals, the stage above counts reports",
+        "the first stage", "", "the stage above counts reports",
     ]  # fmt: skip
     # every bar with a share says it, and the table gives the same
-    for label, share in zip(funnel["text"], shares, strict=True):
+    for label, share in zip(bars["customdata"], shares, strict=True):
         assert (share == "–") == ("of the stage above" not in label)
         if share != "–":
-            assert label.endswith(f"<br>{share} of the stage above")
+            assert label.endswith(f", {share} of the stage above")
     cells = [str(cell) for cell in path.to_numpy().ravel()]
     assert not any(cell in ("None", "nan", "NaN") for cell in cells)
     assert not any("_" in name for name in path.columns)

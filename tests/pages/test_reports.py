@@ -9,8 +9,10 @@ from scipy import stats
 
 from oversight.analysis.reports import (
     ALL_REPORTS_ROW,
+    ATTRIBUTE_LABELS,
     CATEGORY_LABELS,
     NO_OFFICER_FIGURE,
+    VALUE_LABELS,
 )
 from tests.pages.conftest import column_formats, open_chart_numbers
 
@@ -70,6 +72,29 @@ def table(app, *columns: str) -> pd.DataFrame:
     return frames[0]
 
 
+def shown_by_category(app) -> pd.Series:
+    """The category chart's numbers: reports by category code."""
+    shown = table(app, "category_label", "share_of_reports").set_index("category_label")
+    return pd.Series({code: shown.loc[label, "reports"] for code, label in CATEGORY_LABELS.items()})
+
+
+def rate_numbers(app) -> pd.DataFrame:
+    """The numbers behind the rate chart (not the page's table of forces, which has regions)."""
+    frames = [
+        f.value for f in app.dataframe
+        if "reports_per_1000_officers" in f.value.columns and "region_name" not in f.value.columns
+    ]  # fmt: skip
+    assert len(frames) == 1
+    return frames[0]
+
+
+def panel(panels: pd.DataFrame, attribute: str) -> pd.Series:
+    """One panel of the attributes chart's numbers: reports by the attribute's value code."""
+    shown = panels[panels["attribute_label"] == ATTRIBUTE_LABELS[attribute]]
+    labels = shown.set_index("value_label")["reports"]
+    return pd.Series({code: labels[label] for code, label in VALUE_LABELS[attribute].items()})
+
+
 def test_whole_period_matches_hand_counts(open_page, demo):
     app = open_reports(open_page)
     assert not app.exception
@@ -79,9 +104,9 @@ def test_whole_period_matches_hand_counts(open_page, demo):
     assert shown["By phone"] == f"{(mine['channel'] == 'phone').sum():,}"
     assert shown["Force not known"] == f"{(mine['subject_force'] == 'unknown').sum():,}"
 
-    categories = table(app, "category", "share_of_reports").set_index("category")["reports"]
+    categories = shown_by_category(app)
     carried = mine["category_list"].explode().value_counts()
-    assert categories.to_dict() == {code: int(carried.get(code, 0)) for code in categories.index}
+    assert categories.to_dict() == {code: int(carried.get(code, 0)) for code in CATEGORY_LABELS}
     assert categories.sum() > len(mine)  # a report can carry several
 
     # forces without an officer figure and "Force not known" have no rate, with the reason
@@ -120,7 +145,7 @@ def test_filters_change_numbers_as_counted_by_hand(
     assert "Force not known" not in shown  # a force is chosen: unknown matches no force
 
     # category counts: every category the chosen reports carry
-    categories_shown = table(app, "category", "share_of_reports").set_index("category")["reports"]
+    categories_shown = shown_by_category(app)
     carried = mine["category_list"].explode().value_counts()
     for code, count in categories_shown.items():
         assert count == carried.get(code, 0), code
@@ -131,7 +156,7 @@ def test_filters_change_numbers_as_counted_by_hand(
     # force was in the service for the whole of both periods
     days = (pd.Timestamp(last) - pd.Timestamp(first)).days + 1
     forces_ref = demo["forces"].set_index("force_code")
-    rates = table(app, "force_code", "reports_per_1000_officers").set_index("force_name")
+    rates = rate_numbers(app).set_index("force_name")
     rates = rates[~rates.index.str.startswith("England and Wales")]
     assert len(rates) == len(forces)
     for force in forces:
@@ -145,9 +170,8 @@ def test_filters_change_numbers_as_counted_by_hand(
     # England and Wales: every force with an officer figure, same channel and category filters
     nation = selected(demo, first, last, (), channels, categories)
     with_figure = forces_ref[forces_ref["officer_fte"].notna()]
-    national = (
-        table(app, "force_code", "officer_fte").set_index("force_code").loc["england_and_wales"]
-    )
+    national = rate_numbers(app).iloc[-1]  # last, after the forces
+    assert national["force_name"].startswith("England and Wales")
     assert national["reports"] == nation["subject_force"].isin(with_figure.index).sum()
     assert national["officer_fte"] == pytest.approx(with_figure["officer_fte"].sum())
     assert national["officer_years"] == pytest.approx(
@@ -155,13 +179,13 @@ def test_filters_change_numbers_as_counted_by_hand(
     )
 
     # subject role, duty status and setting split the same reports
-    panels = table(app, "attribute", "value")
+    panels = table(app, "attribute_label", "value_label")
     for attribute in ("subject_role", "duty_status", "setting"):
-        split = panels[panels["attribute"] == attribute].set_index("value")["reports"]
+        split = panel(panels, attribute)
         # an empty optional column means "unknown" (docs/data-contract.md)
         by_hand = mine[attribute].replace("", "unknown").value_counts()
         assert split.to_dict() == {v: int(by_hand.get(v, 0)) for v in split.index}, attribute
-    anonymous = panels[panels["attribute"] == "anonymous"].set_index("value")["reports"]
+    anonymous = panel(panels, "anonymous")
     assert anonymous.to_dict() == {
         "anonymous": (mine["anonymous"] == "true").sum(),
         "named": (mine["anonymous"] == "false").sum(),
@@ -171,13 +195,19 @@ def test_filters_change_numbers_as_counted_by_hand(
     quarters = table(app, "quarter_start")
     starts = mine["received_date"].dt.to_period("Q").dt.start_time
     by_hand = mine.groupby([starts, "channel"]).size()
+    channels_by_label = {"Phone": "phone", "Online": "online"}
     for row in quarters.itertuples():
-        assert row.reports == by_hand.get((pd.Timestamp(row.quarter_start), row.channel), 0)
-    grid = table(app, "share_of_force_reports").set_index(["force_code", "category"])
+        channel = channels_by_label[row.channel_label]
+        assert row.reports == by_hand.get((pd.Timestamp(row.quarter_start), channel), 0)
+    grid = table(app, "share_of_force_reports")
+    short_names = demo["forces"].set_index("force_code")["short_name"]
     exploded = mine.explode("category_list").groupby(["subject_force", "category_list"]).size()
     assert len(grid) == len(forces) * 6
-    for (force, category), count in grid["reports"].items():
-        assert count == exploded.get((force, category), 0), (force, category)
+    for force in forces:
+        for code, label in CATEGORY_LABELS.items():
+            cell = grid[(grid["short_name"] == short_names[force])
+                        & (grid["category_label"] == label)]  # fmt: skip
+            assert cell["reports"].tolist() == [exploded.get((force, code), 0)], (force, code)
 
 
 @pytest.mark.parametrize(
@@ -227,9 +257,9 @@ def test_channel_by_category_table_matches_hand_counts(
 def test_count_tables_have_thousands_separators(open_page):
     app = open_reports(open_page, {"period": "national"})
     assert column_formats(app, "force_name")["reports"] == "localized"  # forces with a rate
-    assert column_formats(app, "category")["reports"] == "localized"  # numbers of a chart
+    assert column_formats(app, "category_label")["reports"] == "localized"  # chart numbers
     assert column_formats(app, "month")["reports"] == "localized"
-    assert column_formats(app, "category")["share_of_reports"] == "percent"
+    assert column_formats(app, "category_label")["share_of_reports"] == "percent"
 
 
 def test_sidebar_channel_change_changes_counts(open_page, demo):
@@ -239,13 +269,14 @@ def test_sidebar_channel_change_changes_counts(open_page, demo):
     assert not app.exception
     mine = selected(demo, "2024-04-01", "2025-03-31", channels=("phone",))
     assert metrics(app)["Reports"] == f"{len(mine):,}" != before
-    months = table(app, "month").groupby("channel")["reports"].sum()
-    assert months.to_dict() == {"phone": len(mine)}
+    months = table(app, "month").groupby("channel_label")["reports"].sum()
+    assert months.to_dict() == {"Phone": len(mine)}
     app.radio(key="reports_heatmap_view").set_value("Share of the force's reports").run()
     assert not app.exception
     shares = table(app, "share_of_force_reports")
     assert (shares["force_reports"] > 0).all()  # forces with no reports have no share to show
-    kent = shares[(shares["force_code"] == "kent") & (shares["category"] == "other")].iloc[0]
+    kent = shares[(shares["short_name"] == "Kent") & (shares["category_label"] == "Other")]
+    kent = kent.iloc[0]
     kent_reports = mine[mine["subject_force"] == "kent"]
     carrying = kent_reports["category_list"].map(lambda carried: "other" in carried).sum()
     assert kent["share_of_force_reports"] == pytest.approx(carrying / len(kent_reports))
@@ -265,16 +296,16 @@ def test_pilot_rates_are_the_met_alone_and_annual(open_page, demo):
     app = open_reports(open_page, {"period": "pilot"})
     mine = selected(demo, "2022-11-29", "2024-02-29")
     met = demo["forces"].set_index("force_code").loc["metropolitan"]
-    rates = table(app, "force_code", "reports_per_1000_officers").set_index("force_code")
-    assert rates.index.tolist() == ["metropolitan", "england_and_wales"]
+    rates = rate_numbers(app).set_index("force_name")
+    assert rates.index.tolist() == [
+        "Metropolitan Police Service", "England and Wales (only the Met was in the service)",
+    ]  # fmt: skip
     days = (pd.Timestamp("2024-02-29") - pd.Timestamp("2022-11-29")).days + 1
     assert days == 458
     rate, low, high = poisson_rate(len(mine), met["officer_fte"], days)
-    for code in rates.index:  # England and Wales is the Met alone
-        assert rates.loc[code, "reports_per_1000_officers"] == pytest.approx(rate, rel=1e-9)
-        assert rates.loc[code, ["rate_low", "rate_high"]].tolist() == pytest.approx([low, high])
-    names = table(app, "force_code", "force_name").set_index("force_code")["force_name"]
-    assert names["england_and_wales"] == "England and Wales (only the Met was in the service)"
+    for name in rates.index:  # England and Wales is the Met alone
+        assert rates.loc[name, "reports_per_1000_officers"] == pytest.approx(rate, rel=1e-9)
+        assert rates.loc[name, ["rate_low", "rate_high"]].tolist() == pytest.approx([low, high])
     no_rate = table(app, "rate_note").set_index("force_name")
     assert no_rate.loc["Kent Police", "rate_note"] == "not in the service in this period"
     assert no_rate.loc["Police Scotland", "rate_note"] == NO_OFFICER_FIGURE
