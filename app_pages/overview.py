@@ -37,7 +37,10 @@ show_chart(
     filters,
     status,
     data.path_note,
-    column_config={"Number": st.column_config.NumberColumn("Number", format="localized")},
+    column_config={
+        "Number": st.column_config.NumberColumn("Number", format="localized"),
+        "Why no share": st.column_config.TextColumn("Why no share", width="large"),
+    },
 )
 
 st.subheader("Reports by month")

@@ -56,6 +56,8 @@ st.dataframe(
     hide_index=True,
     width="stretch",
     column_config={
+        # the categories stay in view while a phone scrolls the channels sideways
+        "Category": st.column_config.TextColumn("Category", pinned=True),
         **{
             name: st.column_config.NumberColumn(name, format="localized")
             for name in table.count_columns

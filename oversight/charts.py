@@ -350,6 +350,7 @@ def stage_bars(frame: pd.DataFrame, stage: str, count: str, words: str, title: s
             "x": 0, "xref": "paper", "xanchor": "left", "y": name, "yref": "y",
             "yanchor": "bottom", "yshift": slot * (1 - gap) / 2 + 1, "align": "left",
             "showarrow": False, "text": f"<b>{name}</b><br>{said}",
+            "font": {"size": 13, "color": "#31333F"},  # the words carry the numbers: full contrast
         }
         for name, said in zip(names, bars["customdata"], strict=True)
     ]  # fmt: skip
