@@ -12,8 +12,8 @@ from oversight.analysis.overdue_now import overdue_now
 from oversight.analysis.reports import CATEGORY_LABELS
 from oversight.db import connect_read_only, run_query
 from oversight.filters import Filters
-from oversight.ingest import import_extract
-from tests.ingest.helpers import REFERRAL, REPORT, row, write_extract
+from tests.analysis.conftest import tiny_database
+from tests.ingest.helpers import REFERRAL, REPORT, row
 
 FY2024 = Filters(dt.date(2024, 4, 1), dt.date(2025, 3, 31))
 PILOT = Filters(dt.date(2022, 11, 29), dt.date(2024, 2, 29))
@@ -147,12 +147,10 @@ REFERRALS = [
 @pytest.fixture(scope="module")
 def tiny_run(tmp_path_factory):
     folder = tmp_path_factory.mktemp("overdue_now")
-    files = write_extract(folder, reports=REPORTS, referrals=REFERRALS)
-    db_path = folder / "tiny.duckdb"
-    import_extract(files, db_path, now=dt.datetime(2024, 10, 1))
-    con = connect_read_only(db_path)
-    yield functools.partial(run_query, con)
-    con.close()
+    with tiny_database(
+        folder, dt.datetime(2024, 10, 1), reports=REPORTS, referrals=REFERRALS
+    ) as run:
+        yield run
 
 
 def test_the_bands_edges_by_hand(tiny_run):

@@ -4,7 +4,6 @@ a tiny extract imported through the real importer and on small hand-made frames,
 value worked out by hand."""
 
 import datetime as dt
-import functools
 
 import pandas as pd
 import pytest
@@ -32,8 +31,8 @@ from oversight.analysis.reports import (
 )
 from oversight.db import connect_read_only, run_query
 from oversight.filters import Filters
-from oversight.ingest import import_extract
-from tests.ingest.helpers import REPORT, row, write_extract
+from tests.analysis.conftest import tiny_database
+from tests.ingest.helpers import REPORT, row
 
 # Five reports from the national launch (14 March 2024) to the as-at date, 30 April 2024.
 AS_AT = dt.date(2024, 4, 30)
@@ -57,12 +56,8 @@ CATEGORY_ROWS = ["Corrupt exchange", "Abuse of position", "Sexual misconduct", "
 @pytest.fixture(scope="module")
 def tiny_run(tmp_path_factory):
     folder = tmp_path_factory.mktemp("reports")
-    files = write_extract(folder, reports=REPORTS)
-    db_path = folder / "tiny.duckdb"
-    import_extract(files, db_path, now=dt.datetime(2024, 5, 1))
-    con = connect_read_only(db_path)
-    yield functools.partial(run_query, con)
-    con.close()
+    with tiny_database(folder, dt.datetime(2024, 5, 1), reports=REPORTS) as run:
+        yield run
 
 
 def test_channel_by_category_by_hand(tiny_run):
