@@ -4,7 +4,7 @@ import streamlit as st
 
 from oversight import charts
 from oversight.analysis.overview import overview_data
-from oversight.analysis.reports import CHANNEL_LABEL_COLOURS
+from oversight.analysis.reports import CHANNEL_LABEL_COLOURS, in_words
 from oversight.dashboard import nothing_to_show, page_setup, query, show_chart
 from oversight.numbers_columns import numbers_columns
 
@@ -50,7 +50,7 @@ show_chart(
         "Reports received each month, by channel", "Month received", "Reports",
         colours=CHANNEL_LABEL_COLOURS,
     ),
-    data.monthly[["month", "channel_label", "reports", "days_covered", "partial"]],
+    in_words(data.monthly, ["month", "channel_label", "reports", "days_covered", "partial"]),
     "reports_by_month",
     filters,
     status,

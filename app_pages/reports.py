@@ -13,6 +13,7 @@ from oversight.analysis.reports import (
     HEATMAP_COUNTS,
     HEATMAP_SHARES,
     heatmap_view,
+    in_words,
     partial_note,
     reports_data,
 )
@@ -44,7 +45,7 @@ show_chart(
         "Reports by category (a report can carry several)", "Reports carrying the category",
         "Category", colours=CATEGORY_LABEL_COLOURS, share="share_of_reports",
     ),
-    data.by_category[["category_label", "reports", "share_of_reports"]],
+    in_words(data.by_category, ["category_label", "reports", "share_of_reports"]),
     "reports_by_category", filters, status, data.category_note(bool(filters.categories)),
     column_config=NUMBERS,
 )  # fmt: skip
@@ -77,7 +78,8 @@ show_chart(
         "Reports by channel, reporter, role, duty and setting", "Reports",
         ATTRIBUTE_TITLES, share="share_of_reports", colour="colour",
     ),
-    data.by_attribute[["attribute_label", "value_label", "reports", "share_of_reports"]],
+    in_words(data.by_attribute,
+             ["attribute_label", "value_label", "reports", "share_of_reports"]),
     "reports_by_attribute", filters, status,
     "Each panel splits the same reports; percentages are shares of all reports, “not known” "
     "included, and add up to 100% within a panel.", column_config=NUMBERS,
@@ -177,7 +179,7 @@ show_chart(
         "Reports received each month, by channel", "Month received", "Reports",
         colours=CHANNEL_LABEL_COLOURS,
     ),
-    data.monthly[["month", "channel_label", "reports", "days_covered", "partial"]],
+    in_words(data.monthly, ["month", "channel_label", "reports", "days_covered", "partial"]),
     "reports_by_month_and_channel", filters, status, partial_note(data.monthly, "months"),
     column_config=NUMBERS,
 )  # fmt: skip
@@ -187,8 +189,8 @@ show_chart(
         "Reports received each quarter, by channel", "Quarter received", "Reports",
         colours=CHANNEL_LABEL_COLOURS, kind="bars",
     ),
-    data.quarterly[["quarter_start", "label", "channel_label", "reports", "days_covered",
-                   "partial"]],
+    in_words(data.quarterly, ["quarter_start", "label", "channel_label", "reports",
+                             "days_covered", "partial"]),
     "reports_by_quarter_and_channel", filters, status,
     "Calendar quarters (April–June is the first quarter of a financial year). "
     + partial_note(data.quarterly, "quarters"), column_config=NUMBERS,
@@ -211,8 +213,8 @@ show_chart(
         view.grid, "category_label", "short_name", view.value, view.title, "Category", "Force",
         view.legend, percent=view.percent,
     ),
-    view.grid[["short_name", "category_label", "reports", "force_reports",
-               "share_of_force_reports"]],
+    in_words(view.grid, ["short_name", "category_label", "reports", "force_reports",
+                         "share_of_force_reports"]),
     "reports_by_force_and_category", filters, status, view.note, column_config=NUMBERS,
 )  # fmt: skip
 

@@ -27,12 +27,12 @@ WORDS = {
     "month": "Month",
     "quarter_start": "Quarter from",
     "label": "Quarter",
-    "channel_label": "Channel",
-    "category_label": "Category",
-    "attribute_label": "Split by",
-    "value_label": "Value",
+    "channel": "Channel",
+    "category": "Category",
+    "attribute": "Split by",
+    "value": "Value",
+    "force": "Force",
     "force_name": "Force",
-    "short_name": "Force",
     "partial": "Only partly inside the period",
 }
 

@@ -363,6 +363,23 @@ def attribute_table(counts: pd.DataFrame, total: int) -> pd.DataFrame:
     )
 
 
+# A label column, in a table of numbers behind a chart, is named for what it holds.
+WORD_COLUMNS = {
+    "channel_label": "channel",
+    "category_label": "category",
+    "attribute_label": "attribute",
+    "value_label": "value",
+    "short_name": "force",
+}
+
+
+def in_words(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """The columns of frame as a table of the numbers behind a chart: in the chart's words
+    ("Phone", "Kent"), each label column named for what it holds (channel_label as channel),
+    so the table on screen and its CSV say what the chart says."""
+    return frame[columns].rename(columns={c: WORD_COLUMNS[c] for c in columns if c in WORD_COLUMNS})
+
+
 def channel_category_counts(counts: pd.DataFrame, channels: tuple[str, ...]) -> pd.DataFrame:
     """The rows of reports_by_channel_category for the channels chosen (all if none), with
     channel_label, category_label and share_of_channel_reports: of the channel's reports, the

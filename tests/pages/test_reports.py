@@ -74,7 +74,7 @@ def table(app, *columns: str) -> pd.DataFrame:
 
 def shown_by_category(app) -> pd.Series:
     """The category chart's numbers: reports by category code."""
-    shown = table(app, "category_label", "share_of_reports").set_index("category_label")
+    shown = table(app, "category", "share_of_reports").set_index("category")
     return pd.Series({code: shown.loc[label, "reports"] for code, label in CATEGORY_LABELS.items()})
 
 
@@ -90,8 +90,8 @@ def rate_numbers(app) -> pd.DataFrame:
 
 def panel(panels: pd.DataFrame, attribute: str) -> pd.Series:
     """One panel of the attributes chart's numbers: reports by the attribute's value code."""
-    shown = panels[panels["attribute_label"] == ATTRIBUTE_LABELS[attribute]]
-    labels = shown.set_index("value_label")["reports"]
+    shown = panels[panels["attribute"] == ATTRIBUTE_LABELS[attribute]]
+    labels = shown.set_index("value")["reports"]
     return pd.Series({code: labels[label] for code, label in VALUE_LABELS[attribute].items()})
 
 
@@ -179,7 +179,7 @@ def test_filters_change_numbers_as_counted_by_hand(
     )
 
     # subject role, duty status and setting split the same reports
-    panels = table(app, "attribute_label", "value_label")
+    panels = table(app, "attribute", "value")
     for attribute in ("subject_role", "duty_status", "setting"):
         split = panel(panels, attribute)
         # an empty optional column means "unknown" (docs/data-contract.md)
@@ -197,7 +197,7 @@ def test_filters_change_numbers_as_counted_by_hand(
     by_hand = mine.groupby([starts, "channel"]).size()
     channels_by_label = {"Phone": "phone", "Online": "online"}
     for row in quarters.itertuples():
-        channel = channels_by_label[row.channel_label]
+        channel = channels_by_label[row.channel]
         assert row.reports == by_hand.get((pd.Timestamp(row.quarter_start), channel), 0)
     grid = table(app, "share_of_force_reports")
     short_names = demo["forces"].set_index("force_code")["short_name"]
@@ -205,8 +205,7 @@ def test_filters_change_numbers_as_counted_by_hand(
     assert len(grid) == len(forces) * 6
     for force in forces:
         for code, label in CATEGORY_LABELS.items():
-            cell = grid[(grid["short_name"] == short_names[force])
-                        & (grid["category_label"] == label)]  # fmt: skip
+            cell = grid[(grid["force"] == short_names[force]) & (grid["category"] == label)]
             assert cell["reports"].tolist() == [exploded.get((force, code), 0)], (force, code)
 
 
@@ -257,9 +256,9 @@ def test_channel_by_category_table_matches_hand_counts(
 def test_count_tables_have_thousands_separators(open_page):
     app = open_reports(open_page, {"period": "national"})
     assert column_formats(app, "force_name")["reports"] == "localized"  # forces with a rate
-    assert column_formats(app, "category_label")["reports"] == "localized"  # chart numbers
+    assert column_formats(app, "category")["reports"] == "localized"  # numbers of a chart
     assert column_formats(app, "month")["reports"] == "localized"
-    assert column_formats(app, "category_label")["share_of_reports"] == "percent"
+    assert column_formats(app, "category")["share_of_reports"] == "percent"
 
 
 def test_sidebar_channel_change_changes_counts(open_page, demo):
@@ -269,14 +268,13 @@ def test_sidebar_channel_change_changes_counts(open_page, demo):
     assert not app.exception
     mine = selected(demo, "2024-04-01", "2025-03-31", channels=("phone",))
     assert metrics(app)["Reports"] == f"{len(mine):,}" != before
-    months = table(app, "month").groupby("channel_label")["reports"].sum()
+    months = table(app, "month").groupby("channel")["reports"].sum()
     assert months.to_dict() == {"Phone": len(mine)}
     app.radio(key="reports_heatmap_view").set_value("Share of the force's reports").run()
     assert not app.exception
     shares = table(app, "share_of_force_reports")
     assert (shares["force_reports"] > 0).all()  # forces with no reports have no share to show
-    kent = shares[(shares["short_name"] == "Kent") & (shares["category_label"] == "Other")]
-    kent = kent.iloc[0]
+    kent = shares[(shares["force"] == "Kent") & (shares["category"] == "Other")].iloc[0]
     kent_reports = mine[mine["subject_force"] == "kent"]
     carrying = kent_reports["category_list"].map(lambda carried: "other" in carried).sum()
     assert kent["share_of_force_reports"] == pytest.approx(carrying / len(kent_reports))
