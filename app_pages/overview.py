@@ -6,7 +6,6 @@ from oversight import charts
 from oversight.analysis.overview import overview_data
 from oversight.analysis.reports import CHANNEL_LABEL_COLOURS, in_words
 from oversight.dashboard import nothing_to_show, page_setup, query, show_chart
-from oversight.numbers_columns import numbers_columns
 
 status, filters = page_setup()
 data = overview_data(query, filters, status.as_at_date, status.first_received_date)
@@ -29,7 +28,7 @@ for row in (data.tiles[:5], data.tiles[5:]):
     for column, tile in zip(st.columns(len(row)), row, strict=True):
         column.metric(tile.label, tile.shown, tile.change, help=tile.help, delta_color="off")
 
-st.subheader("The path of a report")
+st.header("The path of a report")
 show_chart(
     charts.stage_bars(data.path, "stage", "count", "label", "How far reports have gone so far"),
     data.path_table,
@@ -37,13 +36,9 @@ show_chart(
     filters,
     status,
     data.path_note,
-    column_config={
-        "Number": st.column_config.NumberColumn("Number", format="localized"),
-        "Why no share": st.column_config.TextColumn("Why no share", width="large"),
-    },
 )
 
-st.subheader("Reports by month")
+st.header("Reports by month")
 show_chart(
     charts.series_by_group(
         data.monthly, "month_start", "reports", "channel_label",
@@ -55,5 +50,4 @@ show_chart(
     filters,
     status,
     data.monthly_note,
-    column_config=numbers_columns(),
 )  # fmt: skip

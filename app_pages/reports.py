@@ -19,10 +19,8 @@ from oversight.analysis.reports import (
 )
 from oversight.dashboard import current_session, nothing_to_show, page_setup, query, show_chart
 from oversight.exports import csv_bytes
-from oversight.numbers_columns import numbers_columns
 
 status, filters = page_setup()
-NUMBERS = numbers_columns()
 data = reports_data(query, filters, status.as_at_date)
 
 st.title("Reports")
@@ -38,7 +36,7 @@ for column, tile in zip(st.columns(len(tiles)), tiles, strict=True):
         tile.label, tile.value, tile.share, help=tile.help, delta_color="off", delta_arrow="off"
     )
 
-st.subheader("What reports were about")
+st.header("What reports were about")
 show_chart(
     charts.labelled_bars(
         data.by_category, "category_label", "reports",
@@ -47,7 +45,6 @@ show_chart(
     ),
     in_words(data.by_category, ["category_label", "reports", "share_of_reports"]),
     "reports_by_category", filters, status, data.category_note(bool(filters.categories)),
-    column_config=NUMBERS,
 )  # fmt: skip
 
 st.markdown("**Reports by channel and category**")
@@ -71,7 +68,7 @@ st.dataframe(
 )
 st.caption(table.note)
 
-st.subheader("How reports were made, who they were about, and the circumstances")
+st.header("How reports were made, who they were about, and the circumstances")
 show_chart(
     charts.labelled_bar_panels(
         data.by_attribute, "attribute", "value_label", "reports",
@@ -82,10 +79,10 @@ show_chart(
              ["attribute_label", "value_label", "reports", "share_of_reports"]),
     "reports_by_attribute", filters, status,
     "Each panel splits the same reports; percentages are shares of all reports, “not known” "
-    "included, and add up to 100% within a panel.", column_config=NUMBERS,
+    "included, and add up to 100% within a panel.",
 )  # fmt: skip
 
-st.subheader("Reports by force: counts and reports per 1,000 officers a year")
+st.header("Reports by force: counts and reports per 1,000 officers a year")
 st.markdown(
     "Forces differ greatly in size, so they are compared by **reports per 1,000 officers a "
     f"year** over the period {data.rate_period.describe()}, with a 95% interval, not by raw "
@@ -111,7 +108,7 @@ else:
             hover={"reports": "Reports", "officer_fte": "Officers (FTE)"},
         ),
         rate_chart.numbers, "reports_per_1000_officers_by_force", filters, status,
-        rate_chart.note, column_config=NUMBERS,
+        rate_chart.note,
     )  # fmt: skip
 
 if not data.rate_table.empty:
@@ -172,7 +169,7 @@ st.caption(
     "reason, never as 0; in the CSV it is left empty."
 )
 
-st.subheader("Reports over time")
+st.header("Reports over time")
 show_chart(
     charts.series_by_group(
         data.monthly, "month_start", "reports", "channel_label",
@@ -181,7 +178,6 @@ show_chart(
     ),
     in_words(data.monthly, ["month", "channel_label", "reports", "days_covered", "partial"]),
     "reports_by_month_and_channel", filters, status, partial_note(data.monthly, "months"),
-    column_config=NUMBERS,
 )  # fmt: skip
 show_chart(
     charts.series_by_group(
@@ -193,10 +189,10 @@ show_chart(
                              "days_covered", "partial"]),
     "reports_by_quarter_and_channel", filters, status,
     "Calendar quarters (April–June is the first quarter of a financial year). "
-    + partial_note(data.quarterly, "quarters"), column_config=NUMBERS,
+    + partial_note(data.quarterly, "quarters"),
 )  # fmt: skip
 
-st.subheader("Categories reported, by force")
+st.header("Categories reported, by force")
 view = heatmap_view(
     data.force_category,
     st.radio(
@@ -215,7 +211,7 @@ show_chart(
     ),
     in_words(view.grid, ["short_name", "category_label", "reports", "force_reports",
                          "share_of_force_reports"]),
-    "reports_by_force_and_category", filters, status, view.note, column_config=NUMBERS,
+    "reports_by_force_and_category", filters, status, view.note,
 )  # fmt: skip
 
 with st.expander("How this is counted"):

@@ -375,10 +375,8 @@ def show_chart(
     filters: Filters,
     status: DataStatus,
     note: str = "",
-    column_config: dict | None = None,
 ) -> None:
-    """A chart with its caption, and its numbers as a table and as a CSV download;
-    column_config (st.dataframe's) formats the table, not the file."""
+    """A chart with its caption, and its numbers as a table and as a CSV download."""
     st.plotly_chart(fig, width="stretch", config={"displaylogo": False})
     st.caption(chart_caption(filters, status, note))
     # drawn only while open: opening it reruns the page (from the cache), and every other rerun
@@ -388,12 +386,7 @@ def show_chart(
     ) as numbers_box:
         if numbers_box.open:
             # neutralised here too: the table's own toolbar download does not neutralise formulas
-            st.dataframe(
-                neutralise_formulas(numbers),
-                hide_index=True,
-                width="stretch",
-                column_config=column_config,
-            )
+            st.dataframe(neutralise_formulas(numbers), hide_index=True, width="stretch")
             st.download_button(
                 "Download these numbers (CSV)",
                 # written only when clicked, not on every rerun

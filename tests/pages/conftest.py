@@ -1,7 +1,6 @@
 """Fixtures for the page tests: the demo database (tests/conftest.py) and a helper to open a
 page in AppTest."""
 
-import json
 import shutil
 from pathlib import Path
 
@@ -131,24 +130,3 @@ def table(app, first_column: str, having: str | None = None) -> pd.DataFrame | N
         if columns[0] == first_column and (having is None or having in columns):
             return frame.value
     return None
-
-
-def chart_spec(app, title_start: str) -> dict:
-    """The plotly figure whose title starts with title_start, as sent to the browser."""
-    for chart in app.get("plotly_chart"):
-        spec = json.loads(chart.proto.spec)
-        if spec["layout"]["title"]["text"].startswith(title_start):
-            return spec
-    raise AssertionError(f"no chart titled {title_start!r}")
-
-
-def column_formats(app, first_column: str) -> dict[str, str]:
-    """The number format of each column of the table shown whose first column is
-    first_column, as st.dataframe's column_config sends it."""
-    frame = next(f for f in app.dataframe if list(f.value.columns)[0] == first_column)
-    config = json.loads(frame.proto.columns)
-    return {
-        name: column.get("type_config", {}).get("format")
-        for name, column in config.items()
-        if name != "_index"
-    }

@@ -14,7 +14,8 @@ from oversight.analysis.reports import (
     NO_OFFICER_FIGURE,
     VALUE_LABELS,
 )
-from tests.pages.conftest import column_formats, open_chart_numbers
+from tests.pages.conftest import open_chart_numbers
+from tests.pages.shown import column_formats
 
 PAGE = "app_pages/reports.py"
 
@@ -254,11 +255,14 @@ def test_channel_by_category_table_matches_hand_counts(
 
 
 def test_count_tables_have_thousands_separators(open_page):
+    """The page's own tables of counts (the tables of a chart's numbers are formatted by
+    dashboard.show_chart)."""
     app = open_reports(open_page, {"period": "national"})
-    assert column_formats(app, "force_name")["reports"] == "localized"  # forces with a rate
-    assert column_formats(app, "category")["reports"] == "localized"  # numbers of a chart
-    assert column_formats(app, "month")["reports"] == "localized"
-    assert column_formats(app, "category")["share_of_reports"] == "percent"
+    forces = column_formats(app, "force_name", having="region_name")  # forces with a rate
+    assert forces["reports"] == forces["officer_fte"] == "localized"
+    assert column_formats(app, "force_name", having="rate_note")["reports"] == "localized"
+    table = column_formats(app, "Category")  # channel by category
+    assert table["Phone"] == table["Online"] == table["Phone and online"] == "localized"
 
 
 def test_sidebar_channel_change_changes_counts(open_page, demo):
