@@ -158,27 +158,30 @@ def with_stage_shares(path: pd.DataFrame) -> pd.DataFrame:
     reasons = [""] * len(path)
     for at in range(len(path)):
         if at == 0:
-            reasons[at] = "the first stage"
+            reasons[at] = "first stage"
         elif units[at] != units[at - 1]:
-            reasons[at] = f"the stage above counts {units[at - 1]}"
+            reasons[at] = f"stage above counts {units[at - 1]}"
         elif counts[at - 1] == 0:
-            reasons[at] = "the stage above has none"
+            reasons[at] = "none in the stage above"
     return path.assign(share_of_stage_before=share, no_share_reason=reasons)
 
 
 def report_path_table(path: pd.DataFrame) -> pd.DataFrame:
-    """report_path as a table for people: the stage, what it counts, how many, its share of
-    the stage above ("–" where there is none) and why there is none."""
+    """report_path as a table for people: the stage, what it counts, how many, and its share of
+    the stage above, or "–" and why there is none (as the Outcomes page gives a missing rate)."""
     return pd.DataFrame(
         {
             "Stage": path["stage"],
             "Counts": [UNIT_WORDS[unit][1].capitalize() for unit in path["unit"].tolist()],
             "Number": path["count"],
             "Share of the stage above": [
-                "–" if math.isnan(share) else f"{share:.0%}"
-                for share in path["share_of_stage_before"].tolist()
+                f"– ({reason})" if math.isnan(share) else f"{share:.0%}"
+                for share, reason in zip(
+                    path["share_of_stage_before"].tolist(),
+                    path["no_share_reason"].tolist(),
+                    strict=True,
+                )
             ],
-            "Why no share": path["no_share_reason"],
         }
     )
 
@@ -190,7 +193,7 @@ def report_path_note(path: pd.DataFrame) -> str:
         for stage, reason in zip(
             path["stage"].tolist(), path["no_share_reason"].tolist(), strict=True
         )
-        if reason.startswith("the stage above counts")
+        if reason.startswith("stage above counts")
     ]
     note = (
         "The first two stages count reports; the rest count referrals to forces (a report can "
