@@ -11,6 +11,7 @@ so that it holds only figures the disclosure rules let out.
 
 import dataclasses
 import datetime as dt
+import difflib
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -26,9 +27,9 @@ from oversight.analysis.forces import (
     MEASURES,
     NATION_LABEL,
     NATIONS,
+    forces_data,
     shown_rate,
 )
-from oversight.analysis.forces import forces_data as forces_page_data
 from oversight.analysis.outcomes import outcomes_data
 from oversight.analysis.overdue_now import overdue_now
 from oversight.analysis.overview import headline_counts
@@ -165,11 +166,11 @@ def check_force(code: str, reference: pd.DataFrame) -> str:
     names = force_names(reference)
     if code in names:
         return names[code]
-    close = [c for c in names if c.startswith(code[:3].lower())][:3] if code else []
+    close = difflib.get_close_matches(code.lower(), list(names), n=3, cutoff=0.6)
     hint = f" Did you mean {' or '.join(close)}?" if close else ""
     raise BriefingError(
         f"No force has the code {code!r}.{hint} The codes are the force_code column of "
-        "data/forces.csv (kent, metropolitan, west-midlands, ...)."
+        "data/forces.csv (kent, metropolitan, west_midlands, ...)."
     )
 
 
@@ -295,7 +296,7 @@ def internal_briefing(
         if focus not in own or every_force is None:
             raise BriefingError(f"A briefing on {focus} is not one of your forces' briefings.")
         data = force_user_view(
-            forces_page_data(every_force, filters, as_at, focus, "quarter"),
+            forces_data(every_force, filters, as_at, focus, "quarter"),
             own, threshold, filters,
         )  # fmt: skip
         peers, peers_note = (
@@ -303,7 +304,7 @@ def internal_briefing(
             ("Other forces one by one are shown only as published: see the published figures."),
         )
     else:
-        data = forces_page_data(run, filters, as_at, focus, "quarter")
+        data = forces_data(run, filters, as_at, focus, "quarter")
         peers, peers_note = _peer_codes(focus)
     mine = filters.with_forces((focus,))
     outcomes = outcomes_data(run, mine, as_at)

@@ -115,8 +115,7 @@ def _number(value) -> float | None:
 
 def period_text(briefing: Briefing, long: bool = False) -> str:
     """The period in words: its months in public, its days internally."""
-    words = period_words(briefing.first_date, briefing.last_date, briefing.public, long)
-    return f"{briefing.period_label} ({words})" if briefing.period_label else words
+    return period_words(briefing.first_date, briefing.last_date, briefing.public, long)
 
 
 def as_at_text(briefing: Briefing, long: bool = False) -> str:
@@ -164,6 +163,7 @@ def _header(briefing: Briefing) -> str:
     facts = [
         ("Force", briefing.force_name),
         ("Period", f"{period_text(briefing, long=True)}: reports received"),
+        *([("Released as", briefing.period_label)] if briefing.period_label else []),
         ("As at", f"{as_at_text(briefing, long=True)}: referrals and outcomes so far"),
     ]
     if briefing.selection:
@@ -181,8 +181,13 @@ def _header(briefing: Briefing) -> str:
         + "\n".join(_banners(briefing))
         + f'\n<dl class="facts">{listed}</dl>\n'
         "<p>For the accountability meeting with the chief constable: the force's figures beside "
-        "its region and England and Wales, and questions the figures raise. Every figure is the "
-        "dashboard's own, computed by the same functions as its pages.</p>\n</header>"
+        "its region and England and Wales, and questions the figures raise. "
+        + (
+            "Every figure is worked out from the published tables of the period alone."
+            if briefing.public
+            else "Every figure is the dashboard's own, computed by the same functions as its pages."
+        )
+        + "</p>\n</header>"
     )
 
 
@@ -196,10 +201,13 @@ def _navigation(sections: list[tuple[str, str]]) -> str:
 
 def _questions(briefing: Briefing) -> list[str]:
     if not briefing.questions:
+        waited = (
+            "" if briefing.waiting is None else f"no referral has waited over {OVERDUE_DAYS} days, "
+        )
         return [
-            "<p>The figures raise no question that they can support on their own: no referral "
-            f"has waited over {OVERDUE_DAYS} days, no rate differs from England and Wales's by "
-            "more than chance would make it, and nothing else stands out.</p>"
+            "<p>The figures raise no question that they can support on their own: "
+            f"{waited}no rate differs from England and Wales's by more than chance would make "
+            "it, and nothing else stands out.</p>"
         ]
     items = "".join(f"<li>{_e(q)}</li>" for q in briefing.questions)
     count = len(briefing.questions)
@@ -318,8 +326,12 @@ def _peers(briefing: Briefing) -> list[str]:
         *body,
         table(briefing.peers, f"Most similar forces' rates, {period_text(briefing)}"),
         _note(
-            "Each force's own rate with its 95% interval, as the Forces page's table of every "
-            "force gives it."
+            "Each force's own rate with its 95% interval, "
+            + (
+                "worked out from the published tables."
+                if briefing.public
+                else "as the Forces page's table of every force gives it."
+            )
         ),
     ]
 
