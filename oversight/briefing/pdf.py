@@ -7,6 +7,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from oversight.settings import chromium_setting
+
 # Where the browser may be: its names on PATH, then Debian's own (the tests' CHROMIUM).
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
@@ -17,8 +19,8 @@ GET_PDF = (
     "the briefing again."
 )
 HOW_TO_PDF = (
-    "No PDF was made: headless chromium was not found (looked for "
-    f"{', '.join(CHROMIUM_NAMES)} on PATH and {DEBIAN_CHROMIUM}). {GET_PDF}"
+    "No PDF was made: headless chromium was not found (OVERSIGHT_CHROMIUM, else "
+    f"{', '.join(CHROMIUM_NAMES)} on PATH, else {DEBIAN_CHROMIUM}). {GET_PDF}"
 )
 
 
@@ -27,7 +29,12 @@ class PdfError(Exception):
 
 
 def find_chromium() -> str | None:
-    """The path of a chromium (or Chrome) that can print headless, or None."""
+    """The chromium (or Chrome) to print with: OVERSIGHT_CHROMIUM where set (None if it names no
+    program that can be run), else the first of CHROMIUM_NAMES on PATH, else Debian's; None
+    where there is none."""
+    chosen = chromium_setting()
+    if chosen is not None:
+        return shutil.which(chosen)
     for name in CHROMIUM_NAMES:
         found = shutil.which(name)
         if found:
