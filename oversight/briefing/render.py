@@ -23,6 +23,9 @@ from oversight.snapshot.commentary import as_at_words, format_date, period_words
 from oversight.snapshot.report import CSS as REPORT_CSS
 
 NOT_SHOWN = "–"
+NUM_CLASS = ' class="num"'
+# Tables of this many columns or more may be wider than a phone's screen.
+WIDE_TABLE = 5
 CSS = (
     REPORT_CSS
     + """
@@ -30,11 +33,13 @@ ol.questions { margin: 2mm 0 4mm; padding-left: 7mm; }
 ol.questions li { margin: 1.5mm 0; font-size: 11.5pt; }
 .figures { grid-template-columns: repeat(5, 1fr); }
 caption { text-align: left; font-weight: bold; font-size: 10pt; padding: 1mm 0; }
-td.text, th.text { white-space: normal; }
+.table-scroll { overflow-x: auto; }
+.table-scroll:focus { outline: 3px solid var(--accent); outline-offset: 2px; }
 @media (max-width: 700px) {
   .figures { grid-template-columns: repeat(2, 1fr); }
   nav ol { columns: 1; }
-  table { display: block; overflow-x: auto; }
+  table { font-size: 8.5pt; }
+  th, td { padding: 1mm 1mm; }
 }
 """
 )
@@ -74,20 +79,27 @@ def table(frame: pd.DataFrame, caption: str, numeric: tuple[str, ...] = ()) -> s
     """A table with a caption, column headers and the first column as row headers."""
     columns = list(frame.columns)
     head = "".join(
-        f'<th scope="col"{" class=num" if c in numeric else ""}>{_e(c)}</th>' for c in columns
+        f'<th scope="col"{NUM_CLASS if c in numeric else ""}>{_e(c)}</th>' for c in columns
     )
     rows = []
     for record in frame.itertuples(index=False, name=None):
         cells = []
         for at, (column, value) in enumerate(zip(columns, record, strict=True)):
-            css = ' class="num"' if column in numeric else ""
+            css = NUM_CLASS if column in numeric else ""
             tag, scope = ("th", ' scope="row"') if at == 0 else ("td", "")
             cells.append(f"<{tag}{scope}{css}>{_e(_cell(value))}</{tag}>")
         rows.append(f"<tr>{''.join(cells)}</tr>")
-    return (
+    markup = (
         f"<table><caption>{_e(caption)}</caption><thead><tr>{head}</tr></thead><tbody>"
         + "".join(rows)
         + "</tbody></table>"
+    )
+    if len(columns) < WIDE_TABLE:
+        return markup
+    # a wide table scrolls sideways on a phone, in a region the keyboard can reach and scroll
+    return (
+        f'<div class="table-scroll" role="region" tabindex="0" aria-label="{_e(caption)}">'
+        f"{markup}</div>"
     )
 
 
