@@ -276,12 +276,14 @@ def command_briefing(args: argparse.Namespace) -> int:
         finally:
             con.close()
         written = write_briefing(briefing, Path(args.out))
-    except (BriefingError, DatabaseError, LedgerError) as error:
-        print(f"No briefing written: {error}", file=sys.stderr)
-        return 1
-    except OSError as error:
-        print(f"No briefing written: cannot write to {args.out}: {error.strerror or error}",
-              file=sys.stderr)  # fmt: skip
+    except (BriefingError, DatabaseError, LedgerError, OSError) as error:
+        # an OSError here is the folder's (the database's own failures are DatabaseError)
+        cause = (
+            f"cannot write to {args.out}: {error.strerror or error}"
+            if isinstance(error, OSError)
+            else error
+        )
+        print(f"No briefing written: {cause}", file=sys.stderr)
         return 1
     kind = "a public (disclosure-controlled)" if briefing.public else "an internal (exact figures)"
     print(f"Wrote {kind} briefing on {briefing.force_name}, reports received "

@@ -175,16 +175,9 @@ def check_force(code: str, reference: pd.DataFrame) -> str:
 
 
 def _selection(filters: Filters) -> str:
-    parts = [
-        f"{name}: {', '.join(values)}"
-        for name, values in (
-            ("channel", filters.channels),
-            ("category", filters.categories),
-            ("role", filters.subject_roles),
-        )
-        if values
-    ]
-    return "; ".join(parts)
+    """The channel, category and role filters in words ("" for none)."""
+    # describe() begins with the period, which the briefing names on its own
+    return filters.with_forces(()).describe().partition("; ")[2]
 
 
 def _peer_codes(focus: str) -> tuple[tuple[str, ...], str]:

@@ -7,6 +7,7 @@ a title and a description, and its numbers are in a table beside it.
 """
 
 import math
+from collections.abc import Sequence
 from html import escape
 
 import pandas as pd
@@ -21,6 +22,7 @@ from oversight.disclosure import SUPPRESSED, rules
 from oversight.snapshot import svg
 from oversight.snapshot.commentary import as_at_words, format_date, period_words
 from oversight.snapshot.report import CSS as REPORT_CSS
+from oversight.snapshot.report import html_document
 
 NOT_SHOWN = "–"
 NUM_CLASS = ' class="num"'
@@ -384,14 +386,7 @@ def _volume_trend(briefing: Briefing) -> list[str]:
     chart_title = f"{y_title}, each quarter: {briefing.force_name}" + (
         f" beside {NATION_LABEL}" if len(series) > 1 else ""
     )
-    described = "; ".join(
-        f"{line.name}: "
-        + ", ".join(
-            f"{p} {NOT_SHOWN if v is None else label.format(v)}"
-            for p, v in zip(periods, line.values, strict=True)
-        )
-        for line in series
-    )
+    described = svg.series_text(series, periods, label.format, NOT_SHOWN)
     chart = svg.line_chart(
         "chart-volume-trend", chart_title, f"Line chart. {described}.", _quarter_labels(periods),
         series, "Quarter the reports were received", y_title, point_names=periods,
@@ -433,17 +428,12 @@ def _conversion_trend(briefing: Briefing) -> list[str]:
         ), "circle" if at == 0 else "square", at > 0)
         for at, ((key, name), colour) in enumerate(zip(stages, colours, strict=True))
     ]  # fmt: skip
-    described = "; ".join(
-        f"{line.name}: "
-        + ", ".join(f"{p} {NOT_SHOWN if v is None else f'{v:.1f}%'}"
-                    for p, v in zip(periods, line.values, strict=True))
-        for line in series
-    )  # fmt: skip
+    described = svg.series_text(series, periods, "{:.1f}%".format, NOT_SHOWN)
     chart_title = f"Conversion rates of each quarter's reports, so far: {briefing.force_name}"
     chart = svg.line_chart(
         "chart-conversion-trend", chart_title, f"Line chart, percent. {described}.",
         _quarter_labels(periods), series, "Quarter the reports were received", "Percent",
-        point_names=periods, value_label=lambda v: f"{v:.1f}%",
+        point_names=periods, value_label="{:.1f}%".format,
     )  # fmt: skip
 
     def with_interval(key: str) -> list[str]:
@@ -492,6 +482,28 @@ def _trends(briefing: Briefing) -> list[str]:
     return [*_volume_trend(briefing), *_conversion_trend(briefing)]
 
 
+def _count_chart(
+    chart_id: str, chart_title: str, caption: str, groups: tuple[str, list[str]],
+    counts: tuple[str, Sequence, Sequence], colour: str,
+) -> list[str]:  # fmt: skip
+    """Bars of counts, each labelled with its count and share, and the same as a table.
+
+    groups: the table's first column (its header and the groups' labels); counts: the counts'
+    header, the counts and their shares (0..1)."""
+    (group_header, labels), (count_header, values, shares) = groups, counts
+    texts = [f"{int(n):,} ({percent(share)})" for n, share in zip(values, shares, strict=True)]
+    described = "; ".join(f"{label}: {text}" for label, text in zip(labels, texts, strict=True))
+    chart = svg.bar_chart(
+        chart_id, chart_title, f"Horizontal bars: {described}.", labels,
+        [float(n) for n in values], texts, count_header, colour, whole_ticks=True,
+    )  # fmt: skip
+    return [
+        _figure(chart, caption),
+        table(pd.DataFrame({group_header: labels, count_header: texts}), chart_title,
+              (count_header,)),
+    ]  # fmt: skip
+
+
 def _outcomes(briefing: Briefing) -> list[str]:
     figures = pd.DataFrame(
         {"Outcome": [f.label for f in briefing.outcome_figures],
@@ -509,24 +521,13 @@ def _outcomes(briefing: Briefing) -> list[str]:
             group[:1].upper() + group[1:] + (" (still open)" if still_open else "")
             for group, still_open in zip(mix["outcome_group"], mix["still_open"], strict=True)
         ]
-        texts = [
-            f"{int(cases):,} ({percent(share)})"
-            for cases, share in zip(mix["cases"], mix["share"], strict=True)
-        ]
         chart_title = f"Outcome of {total:,} investigation{'s' if total != 1 else ''}, so far"
-        chart = svg.bar_chart(
+        body += _count_chart(
             "chart-outcome-mix", chart_title,
-            "Horizontal bars, each investigation under its furthest outcome: "
-            + "; ".join(f"{a}: {b}" for a, b in zip(labels, texts, strict=True)) + ".",
-            labels, [float(c) for c in mix["cases"]], texts, "Investigations",
-            OUTCOME_GROUP_COLOURS["dismissed or would have been"], whole_ticks=True,
+            f"{chart_title}: each investigation counts once, under its furthest outcome.",
+            ("Furthest outcome", labels), ("Investigations", mix["cases"], mix["share"]),
+            OUTCOME_GROUP_COLOURS["dismissed or would have been"],
         )  # fmt: skip
-        body += [
-            _figure(chart, f"{chart_title}: each investigation counts once, under its "
-                    "furthest outcome."),
-            table(pd.DataFrame({"Furthest outcome": labels, "Investigations": texts}),
-                  "Investigations by furthest outcome", ("Investigations",)),
-        ]  # fmt: skip
     conversions = briefing.conversions
     body.append(
         table(
@@ -608,7 +609,8 @@ def _waiting(briefing: Briefing) -> list[str]:
         f"<p>As at {_e(as_at_text(briefing))}, whatever the period: <strong>"
         f"{waiting.awaiting:,}</strong> referral{'s' if waiting.awaiting != 1 else ''} "
         f"await{'s' if waiting.awaiting == 1 else ''} {_e(briefing.force_name)}'s decision; "
-        f"<strong>{waiting.overdue:,}</strong> have waited over {OVERDUE_DAYS} days and "
+        f"<strong>{waiting.overdue:,}</strong> {'has' if waiting.overdue == 1 else 'have'} "
+        f"waited over {OVERDUE_DAYS} days and "
         f"<strong>{waiting.long_overdue:,}</strong> over {LONG_OVERDUE_DAYS} days"
         + (f"; the longest {waiting.longest_days:,} days" if waiting.longest_days else "")
         + ".</p>"
@@ -616,24 +618,14 @@ def _waiting(briefing: Briefing) -> list[str]:
     if waiting.awaiting == 0:
         return [lead]
     bands = waiting.by_band
-    texts = [
-        f"{int(n):,} ({percent(s)})"
-        for n, s in zip(bands["referrals"], bands["share"], strict=True)
-    ]
     chart_title = f"Referrals awaiting a decision, by days waiting, as at {as_at_text(briefing)}"
-    chart = svg.bar_chart(
-        "chart-waiting", chart_title,
-        "Horizontal bars: " + "; ".join(
-            f"{band}: {text}" for band, text in zip(bands["age_band"], texts, strict=True)
-        ) + ".",
-        bands["age_band"].tolist(), [float(n) for n in bands["referrals"]], texts,
-        "Referrals awaiting a decision", OKABE_ITO["vermillion"], whole_ticks=True,
-    )  # fmt: skip
     return [
         lead,
-        _figure(chart, f"{chart_title}: days since the referral was made."),
-        table(pd.DataFrame({"Days waiting": bands["age_band"], "Referrals awaiting": texts}),
-              "Referrals awaiting the force's decision now", ("Referrals awaiting",)),
+        *_count_chart(
+            "chart-waiting", chart_title, f"{chart_title}: days since the referral was made.",
+            ("Days waiting", bands["age_band"].tolist()),
+            ("Referrals awaiting", bands["referrals"], bands["share"]), OKABE_ITO["vermillion"],
+        ),
     ]  # fmt: skip
 
 
@@ -754,27 +746,15 @@ def render(briefing: Briefing) -> str:
         sections.append(("left-out", "Not in the public briefing", _left_out(briefing)))
     sections.append(("method", "How these figures are counted", _method(briefing)))
     status = "public" if briefing.public else "internal, not for publication"
-    policy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'"
-    return "\n".join(
+    return html_document(
+        f"{title(briefing)} ({status})",
+        CSS,
         [
-            "<!DOCTYPE html>",
-            '<html lang="en-GB">',
-            "<head>",
-            '<meta charset="utf-8">',
-            f'<meta http-equiv="Content-Security-Policy" content="{policy}">',
-            '<meta name="viewport" content="width=device-width, initial-scale=1">',
-            f"<title>{_e(title(briefing))} ({status})</title>",
-            '<link rel="icon" href="data:,">',
-            f"<style>{CSS}</style>",
-            "</head>",
-            "<body>",
             _header(briefing),
             _navigation([(anchor, name) for anchor, name, _ in sections]),
             "<main>",
             *(_section(anchor, name, body) for anchor, name, body in sections),
             "</main>",
-            "</body>",
-            "</html>",
-            "",
-        ]
+        ],
+        __version__,
     )

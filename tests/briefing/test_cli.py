@@ -6,23 +6,15 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 
 import pytest
 
 from oversight import audit
-from oversight.settings import PROJECT_ROOT
+from tests.system.test_cli import oversight
 
 
-def oversight(*args: str, **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "oversight", *args],
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, **env},
-    )
+def briefing(*args: str, **env: str) -> subprocess.CompletedProcess:
+    return oversight("briefing", *args, env={**os.environ, **env})
 
 
 @pytest.mark.parametrize(
@@ -43,7 +35,7 @@ def oversight(*args: str, **env: str) -> subprocess.CompletedProcess:
 )  # fmt: skip
 def test_refusals_are_plain(tiny_db, tmp_path, args, status, said):
     out = tmp_path / "out"
-    result = oversight("briefing", "--db", str(tiny_db), "--out", str(out), *args)
+    result = briefing("--db", str(tiny_db), "--out", str(out), *args)
     assert result.returncode == status
     assert said in result.stderr
     assert "Traceback" not in result.stderr
@@ -51,7 +43,7 @@ def test_refusals_are_plain(tiny_db, tmp_path, args, status, said):
 
 
 def test_no_database(tmp_path):
-    result = oversight("briefing", "--db", str(tmp_path / "none.duckdb"), "--force", "kent",
+    result = briefing("--db", str(tmp_path / "none.duckdb"), "--force", "kent",
                        "--out", str(tmp_path / "out"))  # fmt: skip
     assert result.returncode == 1
     assert "No database at" in result.stderr and "Traceback" not in result.stderr
@@ -62,7 +54,7 @@ def test_without_chromium_the_html_and_how_to_get_the_pdf(tiny_db, tmp_path):
     shutil.copy(tiny_db, db_path)
     out = tmp_path / "briefing"
     missing = str(tmp_path / "no-chromium")
-    result = oversight("briefing", "--db", str(db_path), "--force", "kent", "--year", "2024",
+    result = briefing("--db", str(db_path), "--force", "kent", "--year", "2024",
                        "--out", str(out), OVERSIGHT_CHROMIUM=missing)  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in out.iterdir()) == ["briefing.html"]
@@ -85,7 +77,7 @@ def test_a_public_briefing_from_the_command_line(tiny_db, tmp_path):
     db_path = tmp_path / "data.duckdb"
     shutil.copy(tiny_db, db_path)
     out = tmp_path / "briefing"
-    result = oversight("briefing", "--db", str(db_path), "--force", "kent", "--year", "2024",
+    result = briefing("--db", str(db_path), "--force", "kent", "--year", "2024",
                        "--public", "--out", str(out), OVERSIGHT_CHROMIUM="none")  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "Wrote a public (disclosure-controlled) briefing on Kent Police" in result.stdout

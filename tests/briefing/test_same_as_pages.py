@@ -8,12 +8,10 @@ import functools
 import io
 import json
 import shutil
-import threading
 import zipfile
 
 import pandas as pd
 import pytest
-from streamlit.runtime.media_file_manager import MediaFileManager
 
 from oversight import audit
 from oversight.briefing.content import internal_briefing
@@ -22,6 +20,7 @@ from oversight.db import connect_read_only, run_query
 from oversight.filters import Filters
 from oversight.status import read_status
 from tests.pages.conftest import open_chart_numbers, table
+from tests.pages.test_force_snapshot import on_another_thread
 
 FY2025 = Filters(dt.date(2025, 4, 1), dt.date(2026, 3, 31), "fy2025")
 BUTTON = "Download a briefing on this force (zip: printable HTML and PDF)"
@@ -120,20 +119,6 @@ def test_each_quarter_is_the_outcomes_page_with_that_quarter_chosen(open_page, k
     assert outcome["Cases measured"] == quarter["outcome_cases"]
 
 
-@pytest.fixture
-def made_on_click(monkeypatch) -> dict:
-    """Each download button's deferred data by file name (AppTest cannot click one)."""
-    kept: dict = {}
-    register = MediaFileManager.add_deferred
-
-    def keep(self, data, mimetype, coordinates, file_name=None, **kwargs):
-        kept[file_name] = data
-        return register(self, data, mimetype, coordinates, file_name=file_name, **kwargs)
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", keep)
-    return kept
-
-
 def test_a_force_users_button_gives_the_briefing_on_record(
     app_as, demo_database, tmp_path, made_on_click, kent
 ):
@@ -144,12 +129,8 @@ def test_a_force_users_button_gives_the_briefing_on_record(
     assert not app.exception, app.exception
     assert BUTTON in [b.proto.label for b in app.get("download_button")]
     name = "oversight_briefing_kent_2025-04-01_2026-03-31.zip"
-    made: list[bytes] = []
     # made on the click, on a thread with no session, as Streamlit makes it
-    thread = threading.Thread(target=lambda: made.append(made_on_click[name]()))
-    thread.start()
-    thread.join()
-    with zipfile.ZipFile(io.BytesIO(made[0])) as archive:
+    with zipfile.ZipFile(io.BytesIO(on_another_thread(made_on_click[name]))) as archive:
         folder = name.removesuffix(".zip")
         names = set(archive.namelist())
         html = archive.read(f"{folder}/briefing.html").decode()
