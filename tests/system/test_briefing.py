@@ -6,6 +6,7 @@ chromium is missing: scripts/test.sh installs it."""
 import datetime as dt
 import functools
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -49,9 +50,12 @@ def briefings(demo_database, tmp_path_factory) -> dict[str, Path]:
 
 
 def test_the_command_line_prints_the_pdf(demo_database, tmp_path):
+    # a copy: the command puts the briefing on the audit log, in a ledger beside the database
+    db_path = tmp_path / "demo.duckdb"
+    shutil.copy(demo_database, db_path)
     out = tmp_path / "briefing"
     result = subprocess.run(
-        [sys.executable, "-m", "oversight", "briefing", "--db", str(demo_database), "--force",
+        [sys.executable, "-m", "oversight", "briefing", "--db", str(db_path), "--force",
          "kent", "--year", "2025", "--out", str(out)],
         cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
