@@ -14,6 +14,7 @@ from oversight.analysis.forces import (
     NATION_LABEL,
     forces_data,
 )
+from oversight.briefing.download import briefing_button
 from oversight.dashboard import (
     current_session,
     forces_reference,
@@ -244,6 +245,7 @@ else:
             "are shown as counts and not beside the rate for England and Wales." + part_note,
         )  # fmt: skip
 
+briefing_button(focus, filters, status)
 if own_only:
     st.download_button(
         "Download your force's counts and rates (CSV)",
