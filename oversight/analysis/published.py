@@ -10,11 +10,10 @@ later) is still shown: its columns and codes in words made from their names.
 import csv
 import dataclasses
 import functools
-import math
 import numbers
 import re
 from dataclasses import dataclass
-from fractions import Fraction
+from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
@@ -68,9 +67,15 @@ DECIMALS = {"reports_per_1000_officers_a_year": 1}
 # --- cells ----------------------------------------------------------------------------------
 
 
+def rounded(number: float, decimals: int = 0) -> Decimal:
+    """A published number to so many decimal places, halves rounded up, as written in the
+    release (73.45 -> 73.5, where binary floating point would give 73.4)."""
+    return Decimal(repr(float(number))).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
+
+
 def whole_days(days: float) -> int:
     """Days as a whole number, halves rounded up (340.5 -> 341)."""
-    return math.floor(Fraction(days) + Fraction(1, 2))
+    return int(rounded(days))
 
 
 def is_days(column: str) -> bool:
@@ -108,10 +113,9 @@ def cell_text(value, column: str) -> str:
         return str(value)
     if is_days(column):
         return f"{whole_days(number):,}"
-    decimals = DECIMALS.get(column, 0)
-    if decimals == 0 and isinstance(value, numbers.Integral):
+    if isinstance(value, numbers.Integral):
         return f"{int(value):,}"
-    return f"{number:,.{decimals}f}"
+    return f"{rounded(number, DECIMALS.get(column, 0)):,}"
 
 
 def numeric_columns(shown: pd.DataFrame) -> list[str]:
