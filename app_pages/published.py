@@ -328,7 +328,7 @@ def every_force_page() -> None:
         "choose a force above for its own page."
     )
     table(
-        shown.people_table("reports_by_force", by_force),
+        shown.force_table(published),
         "Reports about people working for each force, its officers (full-time equivalent, "
         "31 March 2025) and reports per 1,000 officers a year: reports over the officer-years "
         "counted (its officers times the years it was in the service within the period). "
@@ -376,10 +376,9 @@ st.caption(
     "The released files, exactly as published: each table as a CSV file (codes and exact "
     f"decimals, for reuse; {SUPPRESSED} marks a withheld figure), and the whole release."
 )
-downloads = st.container(horizontal=True, gap="xsmall")
 for spec in TABLES:
     if f"{spec.name}.csv" in files:
-        downloads.download_button(
+        st.download_button(
             f"{spec.title} ({spec.name}.csv)",
             # as released, byte for byte
             data=recorded(f"{spec.name}.csv", files[f"{spec.name}.csv"]),

@@ -45,7 +45,7 @@ def labelled_bars(bars: Bars, x_title: str, colours: list[str] | None = None) ->
         [bar], "", x_title, "", height=70 + ROW_HEIGHT * len(bars.labels),
         layout={
             "xaxis": {"range": [0, _top(bars.values) * ROOM_FOR_TEXT], "fixedrange": True,
-                      "tickformat": ",~g"},
+                      "tickformat": ",~g", "nticks": 5},
             "yaxis": {"autorange": "reversed", "automargin": True, "fixedrange": True},
             "margin": {"t": 10, "r": TEXT_MARGIN},
         },

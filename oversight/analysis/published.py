@@ -60,8 +60,10 @@ VALUE_LABELS = {
     "category": CATEGORY_LABELS,
     "channel": CHANNEL_LABELS,
 }
+RATE_COLUMN = "reports_per_1000_officers_a_year"
+RATE_WORDS = "Per 1,000 officers a year"  # beside "Reports": the heading a phone has room for
 # Decimal places a non-count number is shown with; any other is shown whole.
-DECIMALS = {"reports_per_1000_officers_a_year": 1}
+DECIMALS = {RATE_COLUMN: 1}
 
 
 # --- cells ----------------------------------------------------------------------------------
@@ -423,6 +425,17 @@ def revisions_table(snapshot: Snapshot) -> pd.DataFrame:
     )
 
 
+def force_table(snapshot: Snapshot) -> pd.DataFrame:
+    """Reports by force in words, the rate next to the force's name (on a phone the columns
+    after the first few are off the screen)."""
+    frame = snapshot.tables["reports_by_force"]
+    first = ["force_code", "force_name", RATE_COLUMN]
+    table = people_table(
+        "reports_by_force", frame[first + [c for c in frame.columns if c not in first]]
+    )
+    return table.rename(columns={column_label("reports_by_force", RATE_COLUMN): RATE_WORDS})
+
+
 # --- a force's own figures ------------------------------------------------------------------
 
 
@@ -460,8 +473,7 @@ class ForceFigures:
 
 
 # The rate first: on a phone the columns after the first few are off the screen.
-RATE_COLUMNS = ("reports_per_1000_officers_a_year", "reports", "officer_fte")
-RATE_WORDS = "Per 1,000 officers a year"
+RATE_COLUMNS = (RATE_COLUMN, "reports", "officer_fte")
 OUTCOME_COLUMNS = (
     "referrals",
     "investigations",
@@ -478,11 +490,11 @@ def _england_and_wales(by_force: pd.DataFrame) -> dict[str, object]:
     national = national_rate(by_force)
     rated = by_force[[as_number(v) is not None for v in by_force["officer_fte"]]]
     if national is None:
-        return {"reports": None, "officer_fte": None, "reports_per_1000_officers_a_year": None}
+        return {"reports": None, "officer_fte": None, RATE_COLUMN: None}
     return {
         "reports": int(sum(int(v) for v in rated["reports"])),
         "officer_fte": sum(float(v) for v in rated["officer_fte"]),
-        "reports_per_1000_officers_a_year": national[0],
+        RATE_COLUMN: national[0],
     }
 
 
@@ -536,10 +548,9 @@ def force_figures(snapshot: Snapshot, code: str, peers: tuple[str, ...]) -> Forc
     )
     own = by_force.loc[code]
     own_outcomes = outcome_row(forces[code], code)
-    rate_column = "reports_per_1000_officers_a_year"
     tiles = [
         Tile("Reports", cell_text(own["reports"], "reports")),
-        Tile("Per 1,000 officers", cell_text(own[rate_column], rate_column),
+        Tile("Per 1,000 officers", cell_text(own[RATE_COLUMN], RATE_COLUMN),
              help="Reports per 1,000 officers a year"),
         *(Tile(column_label("outcomes_by_force", c), cell_text(own_outcomes[c], c))
           for c in OUTCOME_COLUMNS[:-1]),
@@ -550,10 +561,10 @@ def force_figures(snapshot: Snapshot, code: str, peers: tuple[str, ...]) -> Forc
         peers=peers,
         tiles=tiles,
         rates=people_table("reports_by_force", rates).rename(
-            columns={column_label("reports_by_force", rate_column): RATE_WORDS}
+            columns={column_label("reports_by_force", RATE_COLUMN): RATE_WORDS}
         ),
         rate_bars=_bars(
-            list(zip(rates["force_name"], rates[rate_column], strict=True)), rate_column
+            list(zip(rates["force_name"], rates[RATE_COLUMN], strict=True)), RATE_COLUMN
         ),
         outcomes=people_table("outcomes_by_force", outcome_rows),
         marks=marks_note(pd.concat([rates, outcome_rows]), snapshot.threshold),

@@ -221,6 +221,8 @@ def test_released_rates_are_a_year_over_the_days_in_the_service(open_public, dem
     )
     assert exact.loc["kent", "officer_years"] == round(officers["kent"] * 18 / 365.25, 2)
     assert "force_code" not in shown.columns and "Officer-years counted" in shown.columns
+    # the rate next to the name: on a phone the columns after the first few are off the screen
+    assert list(shown.columns)[0] == "Per 1,000 officers a year"
     hidden = 0
     for row in exact.itertuples():
         mine = shown.loc[row.force_name]
@@ -228,11 +230,11 @@ def test_released_rates_are_a_year_over_the_days_in_the_service(open_public, dem
         assert mine["Officer-years counted"] == ("–" if pd.isna(years) else whole(years))
         if mine["Reports"] == SUPPRESSED:
             hidden += 1
-            assert mine["Reports per 1,000 officers a year"] in (SUPPRESSED, "–")
+            assert mine["Per 1,000 officers a year"] in (SUPPRESSED, "–")
         else:
             assert mine["Reports"] == f"{row.reports:,}"
             wanted = "–" if pd.isna(rate) else one_place(f"{rate:.2f}")
-            assert mine["Reports per 1,000 officers a year"] == wanted, row.Index
+            assert mine["Per 1,000 officers a year"] == wanted, row.Index
     assert hidden > 0
 
 
