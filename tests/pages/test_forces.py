@@ -355,6 +355,7 @@ def test_comparators_from_every_force_equal_querying_each_selection(page_db):
         assert list(data.comparison.columns) == [
             "measure",
             "West Midlands Police",
+            "Most similar forces",
             "West Midlands",
             "England and Wales",
         ]
