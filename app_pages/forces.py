@@ -127,18 +127,8 @@ else:
 
     st.subheader(force_page.comparators_heading(data))
     st.caption(force_page.peers_note(data))
-    if data.region_name is None:
-        st.caption(
-            f"{force_name} is not a force of a region of England and Wales, so it is compared "
-            f"with {NATION_LABEL} only (– for the region)."
-        )
     st.dataframe(data.rate_table, hide_index=True, width="stretch", placeholder="–")
-    if not data.has_officer_figure:
-        st.caption(
-            f"– {force_name} has no officer figure: it is outside the Home Office police "
-            "workforce statistics for England and Wales, so it has no rate per 1,000 officers."
-        )
-    st.caption(force_page.rates_caption(text))
+    st.caption(force_page.rates_caption(data, text))
     comparison = data.comparison.rename(columns={"measure": "Count"})
     st.dataframe(
         comparison,
@@ -156,7 +146,7 @@ else:
             proportions,
             "measure",
             "rate",
-            f"{force_name} beside its comparators: conversion rates so far, with 95% intervals",
+            f"Conversion rates so far: {force_name} beside its comparators",
             "Rate",
             "Percent",
             colour="group",
@@ -169,8 +159,8 @@ else:
         f"rates_{focus}",
         shown_filters,
         status,
-        f"Proportions in percent, so far as at {text.as_at}. A missing bar has no cases to divide "
-        "by (see the table above).",
+        f"Proportions in percent with 95% intervals, so far as at {text.as_at}. A missing bar "
+        "has no cases to divide by (see the table above).",
     )  # fmt: skip
 
     if data.peers:
@@ -198,7 +188,7 @@ else:
             show_chart(
                 charts.interval_dots(
                     dots, "group", "rate", "rate_low", "rate_high",
-                    f"{chosen_measure.label}: {force_name} and each of its most similar forces",
+                    f"{force_name} and its most similar forces",
                     chosen_measure.titled, "Force or group",
                     reference=nation_rate.iat[0] if len(nation_rate) else None,
                     reference_label=NATION_LABEL,
@@ -209,7 +199,10 @@ else:
                 status,
                 force_page.peer_dots_caption(data, peer_measure, text),
             )  # fmt: skip
-            st.dataframe(data.peer_table, hide_index=True, width="stretch")
+            peer_table = data.peer_table
+            st.dataframe(
+                peer_table, hide_index=True, width="stretch", height=38 + 35 * len(peer_table)
+            )
             st.caption(
                 f"Every measure with its 95% interval: {force_name}, each of its most similar "
                 "forces, their pooled figure, its region and England and Wales."
@@ -224,8 +217,7 @@ else:
         show_chart(
             charts.lines(
                 trend, "period_start", "rate",
-                f"Reports per 1,000 officers a year, each {data.trend_unit}: {force_name} "
-                "beside its comparators",
+                f"Reports per 1,000 officers a year: {force_name} beside its comparators",
                 unit, "Reports per 1,000 officers a year", colour="group",
                 colours=data.group_colours, band=("rate_low", "rate_high"),
             ),
@@ -257,7 +249,7 @@ else:
         show_chart(
             charts.lines(
                 lines, "period_start", "value",
-                f"{trend_label}, each {data.trend_unit}: {force_name} beside its comparators",
+                f"{trend_label}: {force_name} beside its comparators",
                 unit, "Days" if trend_measure_unit == "days" else "Percent", colour="group",
                 colours=data.group_colours, band=("band_low", "band_high"),
             ),
@@ -331,47 +323,24 @@ right.radio(
 )
 measure = MEASURES[chosen]
 fun = data.funnel
-unit_text = measure.unit
 if fun.target is None or fun.points.empty:
     nothing_to_show(f"forces with {measure.denominator_label.lower()}")
 elif fun.too_few:
-    st.info(
-        f"Only one force, {fun.points['force'].iat[0]}, was in the service over this period "
-        f"({text.period}) with a rate to compare, so there is no funnel: one force cannot be "
-        f"compared with others. Its rate and 95% interval are in the table below. {fun.left_out}"
-    )
+    st.info(force_page.no_funnel_message(fun, text))
 else:
-    target_text = (
-        f"{NATION_LABEL}: {fun.target:,.1f} {unit_text}"
-        if measure.kind == "poisson"
-        else f"{NATION_LABEL}: {fun.target:.1f}%"
-    )
-    y_title = measure.titled
-    numbers = fun.points.rename(
-        columns={
-            "numerator": measure.numerator_label,
-            "denominator": measure.denominator_label,
-            "rate": measure.titled,
-        }
-    )
     show_chart(
         charts.funnel_plot_focused(
             fun.points, fun.limits, "denominator", "rate", "force", fun.target,
             f"{measure.label} of every force against its size, with limits around "
             f"{NATION_LABEL}",
-            f"{measure.denominator_label} (log scale)", y_title, highlight=names[focus],
-            target_label=target_text,
+            f"{measure.denominator_label} (log scale)", measure.titled, highlight=names[focus],
+            target_label=force_page.funnel_target_text(fun),
         ),
-        numbers,
+        force_page.funnel_numbers(fun),
         f"funnel_{chosen}",
         filters.with_forces(()),
         status,
-        "Dotted lines: 95% limits; dashed: 99.8% limits around the rate for England and Wales. "
-        "A force outside the 99.8% limits differs by more than the limits allow for. "
-        + (f"So far, as at {text.as_at}. " if measure.kind == "proportion" else "")
-        + fun.spread_note
-        + (" " if fun.spread_note else "")
-        + fun.left_out,
+        force_page.funnel_caption(fun, text),
     )  # fmt: skip
 
 shown = data.forces_table(chosen)
@@ -386,17 +355,7 @@ st.dataframe(
         for column, number_format in force_page.forces_table_formats(measure).items()
     },
 )
-st.caption(
-    f"Every force, {text.period}; sort by any column. {measure.label} with its 95% interval"
-    + (
-        ""
-        if fun.too_few
-        else f", and where the force sits against the funnel limits around {NATION_LABEL} "
-        f"({'allowing for over-dispersion' if fun.widened else 'chance alone'})"
-    )
-    + ". Reports whose force is not known, and forces not yet in the service, are listed but "
-    "not compared."
-)
+st.caption(force_page.forces_table_caption(fun, text))
 st.download_button(
     "Download every force's counts and rates (CSV)",
     # made only when asked for: it places every force on every measure, not just the one shown

@@ -20,6 +20,7 @@ from oversight.analysis.forces import (
     NATION_LABEL,
     PEERS_LABEL,
     ForcesData,
+    Funnel,
     Measure,
 )
 from oversight.filters import Filters
@@ -114,7 +115,7 @@ def selection_caption(text: PageText, own_only: bool) -> str:
 
 def comparators_heading(data: ForcesData) -> str:
     """The heading over the force's comparison with its groups."""
-    groups = [PEERS_LABEL.lower()] if data.peers else []
+    groups = [f"its {PEERS_LABEL.lower()}"] if data.peers else []
     groups += [data.region_name or "its region", NATION_LABEL]
     return "Beside " + ", ".join(groups[:-1]) + " and " + groups[-1]
 
@@ -134,9 +135,21 @@ def peers_note(data: ForcesData) -> str:
     )
 
 
-def rates_caption(text: PageText) -> str:
-    """What the rates table holds and how its intervals are made."""
-    return (
+def rates_caption(data: ForcesData, text: PageText) -> str:
+    """What the rates table holds, how its intervals are made, and why a comparator or a rate
+    is missing."""
+    missing = ""
+    if data.region_name is None:
+        missing += (
+            f"{text.force_name} is not a force of a region of England and Wales, so it is "
+            f"compared with {NATION_LABEL} only (– for the region). "
+        )
+    if not data.has_officer_figure:
+        missing += (
+            f"– {text.force_name} has no officer figure: it is outside the Home Office police "
+            "workforce statistics for England and Wales, so it has no rate per 1,000 officers. "
+        )
+    return missing + (
         f"Rates so far, as at {text.as_at}, with 95% intervals in brackets (the range of rates "
         f"that fit the counts once chance is allowed for). Reports per 1,000 officers a year: "
         f"reports received {text.period} per 1,000 police officers (full-time equivalent at "
@@ -293,6 +306,63 @@ def withheld_lines_note(data: ForcesData, trend: pd.DataFrame, own_only: bool) -
     return (
         f" No line for {' or '.join(gone)}: with your own force's figures, some {data.trend_unit} "
         "would show a small count for other forces, or a count of one other force."
+    )
+
+
+def no_funnel_message(fun: Funnel, text: PageText) -> str:
+    """Why there is no funnel when only one force can be compared."""
+    return (
+        f"Only one force, {fun.points['force'].iat[0]}, was in the service over this period "
+        f"({text.period}) with a rate to compare, so there is no funnel: one force cannot be "
+        f"compared with others. Its rate and 95% interval are in the table below. {fun.left_out}"
+    )
+
+
+def funnel_target_text(fun: Funnel) -> str:
+    """The England and Wales rate the funnel's limits are drawn around, in words."""
+    if fun.measure.kind == "poisson":
+        return f"{NATION_LABEL}: {fun.target:,.1f} {fun.measure.unit}"
+    return f"{NATION_LABEL}: {fun.target:.1f}%"
+
+
+def funnel_numbers(fun: Funnel) -> pd.DataFrame:
+    """The numbers behind the funnel plot, its counts and rate named as the measure names
+    them."""
+    measure = fun.measure
+    return fun.points.rename(
+        columns={
+            "numerator": measure.numerator_label,
+            "denominator": measure.denominator_label,
+            "rate": measure.titled,
+        }
+    )
+
+
+def funnel_caption(fun: Funnel, text: PageText) -> str:
+    """What the funnel plot's lines are, and how many forces fall outside them."""
+    return (
+        "Dotted lines: 95% limits; dashed: 99.8% limits around the rate for England and Wales. "
+        "A force outside the 99.8% limits differs by more than the limits allow for. "
+        + (f"So far, as at {text.as_at}. " if fun.measure.kind == "proportion" else "")
+        + fun.spread_note
+        + (" " if fun.spread_note else "")
+        + fun.left_out
+    )
+
+
+def forces_table_caption(fun: Funnel, text: PageText) -> str:
+    """What the every-force table holds."""
+    return (
+        f"Every force, {text.period}; sort by any column. {fun.measure.label} with its 95% "
+        "interval"
+        + (
+            ""
+            if fun.too_few
+            else f", and where the force sits against the funnel limits around {NATION_LABEL} "
+            f"({'allowing for over-dispersion' if fun.widened else 'chance alone'})"
+        )
+        + ". Reports whose force is not known, and forces not yet in the service, are listed but "
+        "not compared."
     )
 
 
