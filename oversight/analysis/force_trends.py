@@ -9,6 +9,7 @@ median of "Times", with the interval of "Times" (Brookmeyer and Crowley).
 """
 
 import datetime as dt
+import functools
 import math
 from dataclasses import dataclass
 
@@ -79,11 +80,11 @@ class TrendPeriods:
     def months(self) -> int:
         return UNIT_MONTHS[self.unit]
 
-    @property
+    @functools.cached_property
     def ends(self) -> list[dt.date]:
         return [period_end(start, self.months) for start in self.starts]
 
-    @property
+    @functools.cached_property
     def labels(self) -> list[str]:
         return [period_label(start, self.unit) for start in self.starts]
 
@@ -126,24 +127,42 @@ def median_days_with_interval(days, ended, cases) -> tuple[float, float, float]:
     if not len(cases) or float(np.sum(cases)) == 0:
         return math.nan, math.nan, math.nan
     curve = kaplan_meier(days, np.asarray(ended, dtype=int), cases)
-    median = float(km_quantile(curve, 0.5))
-    low = float(km_quantile(curve.assign(survival=curve["survival_low"]), 0.5))
-    high = float(km_quantile(curve.assign(survival=curve["survival_high"]), 0.5))
-    return median, low, high
+    # the curve and the band's two edges, each read as a curve (km_quantile reads day and
+    # survival only)
+    return tuple(
+        float(km_quantile({"day": curve["day"], "survival": curve[column]}, 0.5))
+        for column in ("survival", "survival_low", "survival_high")
+    )
 
 
 def counts_by_period(
-    periods: TrendPeriods, by_month: pd.DataFrame, columns: tuple[str, ...]
+    periods: TrendPeriods, by_month: pd.DataFrame, columns: tuple[str, ...], codes: list[str]
 ) -> pd.DataFrame:
     """A by-force, by-month frame (force_code, month_start and columns) summed into the
-    trend's months or quarters: one row per force per period that has any row, with
-    period_start. Months outside the periods are dropped."""
+    trend's months or quarters: one row per force of codes per period (forces, then periods),
+    with force_code and period_start; zeros where a force has none. Other forces' rows and
+    months outside the periods are left out."""
+    size = len(periods.starts)
     period, inside = periods.index(by_month["month_start"])
-    kept = by_month.loc[inside, ["force_code", *columns]].assign(period=period[inside])
-    summed = kept.groupby(["force_code", "period"], as_index=False)[list(columns)].sum()
-    starts = pd.to_datetime(pd.Series(periods.starts, dtype=object))
-    period_start = starts.iloc[summed["period"]].reset_index(drop=True)
-    return summed.drop(columns="period").assign(period_start=period_start.to_numpy())
+    position = {code: at for at, code in enumerate(codes)}
+    force = np.array([position.get(code, -1) for code in by_month["force_code"].tolist()])
+    keep = inside & (force >= 0)
+    cell = force[keep] * size + period[keep]
+    summed = {
+        column: np.bincount(
+            cell, weights=by_month[column].to_numpy()[keep], minlength=len(codes) * size
+        ).astype(np.int64)
+        for column in columns
+    }
+    return pd.DataFrame(
+        {
+            "force_code": np.repeat(np.array(codes, dtype=object), size),
+            "period_start": pd.to_datetime(
+                pd.Series(list(periods.starts) * len(codes), dtype=object)
+            ),  # fmt: skip
+            **summed,
+        }
+    )
 
 
 def conversion_trend(
@@ -171,25 +190,43 @@ def conversion_trend(
     size = len(periods.starts)
     period, inside = periods.index(conversions["month_start"])
     rates = {key: RATES[key] for key in TREND_MEASURES if key != MEDIAN_DAYS}
+    # every group's and rate's counts per period, stacked so that proportion_table runs once
+    counted = {
+        column: np.stack(
+            [
+                np.bincount(
+                    period[rows & inside],
+                    weights=conversions[column].to_numpy()[rows & inside],
+                    minlength=size,
+                )
+                for _, _, rows in groups
+            ]
+        ).astype(np.int64)
+        if groups
+        else np.zeros((0, size), dtype=np.int64)
+        for column in {column for pair in rates.values() for column in pair}
+    }
+    x = np.concatenate([counted[numerator] for numerator, _ in rates.values()]).ravel()
+    n = np.concatenate([counted[denominator] for _, denominator in rates.values()]).ravel()
+    table = proportion_table(pd.DataFrame({"x": x, "n": n}), "x", "n")
+    stacked = [table[c].to_numpy() for c in ("rate", "rate_low", "rate_high")]
+    stacked_notes = table["rate_note"].tolist()
     columns: dict[str, list] = {
         name: []
         for name in ("group_kind", "group", "measure_key", "numerator", "denominator", "value",
                      "low", "high", "note")
     }  # fmt: skip
-    for kind, label, rows in groups:
-        keep = rows & inside
-
-        def per_period(column: str, keep=keep) -> np.ndarray:
-            values = conversions[column].to_numpy()[keep]
-            return np.bincount(period[keep], weights=values, minlength=size).astype(np.int64)
-
-        for key, (numerator, denominator) in rates.items():
-            x, n = per_period(numerator), per_period(denominator)
-            table = proportion_table(pd.DataFrame({"x": x, "n": n}), "x", "n")
-            _extend(columns, kind, label, key, x, n, table["rate"], table["rate_low"],
-                    table["rate_high"], table["rate_note"])  # fmt: skip
-        medians = _medians_by_period(periods, durations.get(kind))
-        _extend(columns, kind, label, MEDIAN_DAYS, *medians)
+    for at, (kind, label, _) in enumerate(groups):
+        for rate_at, key in enumerate(rates):
+            # the stacked rows: rates, then groups, then periods
+            part = slice(
+                (rate_at * len(groups) + at) * size, (rate_at * len(groups) + at + 1) * size
+            )
+            _extend(columns, kind, label, key, x[part], n[part], *(v[part] for v in stacked),
+                    stacked_notes[part])  # fmt: skip
+        _extend(
+            columns, kind, label, MEDIAN_DAYS, *_medians_by_period(periods, durations.get(kind))
+        )
     groups_count = len(groups) * len(TREND_MEASURES)
     return pd.DataFrame(
         {
@@ -238,14 +275,16 @@ def _medians_by_period(periods: TrendPeriods, durations: pd.DataFrame | None) ->
     notes = [NO_INVESTIGATIONS] * size
     if durations is not None and not durations.empty:
         period, inside = periods.index(durations["month_start"])
-        frame = durations.loc[inside].assign(period=period[inside])
-        for at, rows in frame.groupby("period"):
-            cases = rows["cases"].to_numpy()
-            ended = rows["ended"].to_numpy(dtype=bool)
-            at = int(at)
-            ended_count[at], cases_count[at] = int(cases[ended].sum()), int(cases.sum())
+        period = period[inside]
+        days = durations["days"].to_numpy()[inside]
+        ended = durations["ended"].to_numpy(dtype=bool)[inside]
+        cases = durations["cases"].to_numpy()[inside]
+        for at in np.unique(period).tolist():
+            rows = period == at
+            ended_count[at] = int(cases[rows & ended].sum())
+            cases_count[at] = int(cases[rows].sum())
             medians[at], lows[at], highs[at] = median_days_with_interval(
-                rows["days"].to_numpy(), ended, cases
+                days[rows], ended[rows], cases[rows]
             )
             notes[at] = (
                 MEDIAN_NOT_REACHED

@@ -112,10 +112,9 @@ class _Audit:
         self.other = other
         kinds = ["force", *(k for k in AUDIT_ORDER if k in set(data.counts["group_kind"]))]
         self.kinds = kinds[1:]
+        members = {kind: _members(data, kind) for kind in kinds}
         self.vectors = {
-            kind: np.array([code in _members(data, kind) for code in self.codes])[other].astype(
-                np.int64
-            )
+            kind: np.array([code in members[kind] for code in self.codes], dtype=np.int64)[other]
             for kind in kinds
         }
 

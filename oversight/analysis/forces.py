@@ -470,21 +470,20 @@ def forces_data(
         ),
         peer_rates=peer_rates(rates_frame, all_forces, peers),
         conversion_trend=conversion_trend(periods, conversions, durations, conversion_groups),
-        trend_counts_by_force=_trend_counts_by_force(periods, monthly, conversions),
+        trend_counts_by_force=_trend_counts_by_force(
+            periods, monthly, conversions, all_forces["force_code"].tolist()
+        ),
     )
 
 
 def _trend_counts_by_force(
-    periods: TrendPeriods, monthly: pd.DataFrame, conversions: pd.DataFrame
+    periods: TrendPeriods, monthly: pd.DataFrame, conversions: pd.DataFrame, codes: list[str]
 ) -> pd.DataFrame:
     """Every force's reports and conversion counts in each month or quarter of the trend (zeros
     where it has none): what the trends' lines add up, for the audit of a force user's view."""
-    reports = counts_by_period(periods, monthly, ("reports",))
-    converted = counts_by_period(periods, conversions, CONVERSION_COLUMNS)
-    both = reports.merge(converted, on=["force_code", "period_start"], how="outer")
-    columns = ["reports", *CONVERSION_COLUMNS]
-    both[columns] = both[columns].fillna(0).astype(np.int64)
-    return both[["force_code", "period_start", *columns]]
+    reports = counts_by_period(periods, monthly, ("reports",), codes)
+    converted = counts_by_period(periods, conversions, CONVERSION_COLUMNS, codes)
+    return pd.concat([reports, converted[list(CONVERSION_COLUMNS)]], axis=1)
 
 
 def peer_rates(
@@ -493,40 +492,49 @@ def peer_rates(
     """Every measure for the force, each of its most similar forces (group_kind "peer", in rank
     order), the peers pooled, its region and England and Wales: ForcesData.rates' columns,
     measures in MEASURES' order, with force_code ("" for a group). Rates in display units."""
-    parts = []
-    own = rates.assign(force_code="")
-    by_code = all_forces.set_index("force_code")
-    ranked = [code for code in peers if code in by_code.index]
+    codes = all_forces["force_code"].tolist()
+    rows = [codes.index(code) for code in peers if code in codes]
+    ranked = [codes[at] for at in rows]
+    names = all_forces["force"].to_numpy()[rows].tolist()
+    groups = {column: rates[column].tolist() for column in rates.columns}
+    kinds = groups["group_kind"]
+    columns: dict[str, list] = {column: [] for column in [*rates.columns, "force_code"]}
     for measure in MEASURES.values():
-        groups = own.loc[own["measure_key"] == measure.key]
-        rows = by_code.loc[ranked]
-        values = {suffix: rows[f"{measure.key}{suffix}"].to_numpy(dtype=float) for suffix in
-                  ("", "_low", "_high")}  # fmt: skip
-        notes = rows[f"{measure.key}_note"].tolist()
-        one_by_one = pd.DataFrame(
-            {
-                "measure_key": measure.key,
-                "measure": measure.label,
-                "group_kind": "peer",
-                "group": rows["force"].to_numpy(),
-                "numerator": rows[measure.numerator].to_numpy(),
-                "denominator": rows[measure.denominator].to_numpy(),
-                "rate": values[""] * measure.scale,
-                "rate_low": values["_low"] * measure.scale,
-                "rate_high": values["_high"] * measure.scale,
-                "rate_note": notes,
-                "shown": [
-                    shown_rate(*numbers, note, measure)
-                    for *numbers, note in zip(
-                        values[""], values["_low"], values["_high"], notes, strict=True
-                    )
-                ],  # fmt: skip
-                "force_code": ranked,
-            }
-        )
+        at = [i for i, key in enumerate(groups["measure_key"]) if key == measure.key]
+        values = {
+            suffix: all_forces[f"{measure.key}{suffix}"].to_numpy(dtype=float)[rows]
+            for suffix in ("", "_low", "_high")
+        }
+        notes = all_forces[f"{measure.key}_note"].to_numpy()[rows].tolist()
+        one_by_one = {
+            "measure_key": [measure.key] * len(rows),
+            "measure": [measure.label] * len(rows),
+            "group_kind": ["peer"] * len(rows),
+            "group": names,
+            "numerator": all_forces[measure.numerator].to_numpy()[rows].tolist(),
+            "denominator": all_forces[measure.denominator].to_numpy()[rows].tolist(),
+            "rate": (values[""] * measure.scale).tolist(),
+            "rate_low": (values["_low"] * measure.scale).tolist(),
+            "rate_high": (values["_high"] * measure.scale).tolist(),
+            "rate_note": notes,
+            "shown": [
+                shown_rate(*numbers, note, measure)
+                for *numbers, note in zip(
+                    values[""], values["_low"], values["_high"], notes, strict=True
+                )
+            ],  # fmt: skip
+            "force_code": ranked,
+        }
         # the force first, then its peers one by one, then the groups
-        parts += [groups.iloc[:1], one_by_one, groups.iloc[1:]]
-    frame = pd.concat(parts, ignore_index=True)
+        force = [i for i in at if kinds[i] == "force"]
+        rest = [i for i in at if kinds[i] != "force"]
+        for column, values_out in columns.items():
+            if column == "force_code":
+                values_out += [""] * len(force) + ranked + [""] * len(rest)
+            else:
+                own = groups[column]
+                values_out += [own[i] for i in force] + one_by_one[column] + [own[i] for i in rest]
+    frame = pd.DataFrame(columns)
     for column in ("measure_key", "measure", "group_kind", "group", "rate_note", "shown",
                    "force_code"):  # fmt: skip
         frame[column] = frame[column].astype("str")

@@ -34,11 +34,12 @@ Z = stats.norm.ppf(0.975)
 
 
 def wilson(x: int, n: int) -> tuple[float, float]:
-    """The 95% Wilson score interval, by its formula."""
+    """The 95% Wilson score interval, by its formula (its ends are exactly 0 and 1 at x = 0 and
+    x = n, where rounding would leave -0.0)."""
     p = x / n
     centre = (p + Z * Z / (2 * n)) / (1 + Z * Z / n)
     half = Z / (1 + Z * Z / n) * math.sqrt(p * (1 - p) / n + Z * Z / (4 * n * n))
-    return centre - half, centre + half
+    return max(centre - half, 0.0), min(centre + half, 1.0)
 
 
 def test_trend_periods_are_calendar_quarters_cut_at_the_as_at_date():
