@@ -302,6 +302,8 @@ def lines(
                 "fill": "toself",
                 "fillcolor": colour_value,
                 "opacity": 0.15,
+                # no markers: plotly would mark each corner of a short band
+                "mode": "lines",
                 "line": {"width": 0, "shape": shape},
                 "hoverinfo": "skip",
                 "showlegend": False,
