@@ -5,7 +5,8 @@
 -- add up over forces and months to those of stage_counts_by_force, for a force's trend beside
 -- the sum over its peers or nation. Months with no referral are absent.
 -- One row per force per month with at least one referral: force_code, month_start (date),
--- referrals_not_transferred, investigations, investigations_with_finding, case_to_answer.
+-- referrals_not_transferred, investigations, investigations_with_finding, case_to_answer,
+-- investigations_ended (investigations with an outcome that ends the case: not open cases).
 -- Parameters: the filters ($first_date ... $subject_roles, see filtered_tables.sql).
 with referrals as (
     select
@@ -14,7 +15,8 @@ with referrals as (
         is_transferred,
         is_investigation,
         is_investigation_with_finding,
-        is_case_to_answer
+        is_case_to_answer,
+        is_open_case
     from cohort_referrals(
         $first_date, $last_date, $forces::varchar[], $regions::varchar[],
         $channels::varchar[], $categories::varchar[], $subject_roles::varchar[]
@@ -26,7 +28,8 @@ select
     count(*) filter (where not is_transferred) as referrals_not_transferred,
     count(*) filter (where is_investigation) as investigations,
     count(*) filter (where is_investigation_with_finding) as investigations_with_finding,
-    count(*) filter (where is_case_to_answer) as case_to_answer
+    count(*) filter (where is_case_to_answer) as case_to_answer,
+    count(*) filter (where is_investigation and not is_open_case) as investigations_ended
 from referrals
 group by all
 order by force_code, month_start

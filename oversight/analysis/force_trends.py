@@ -21,12 +21,15 @@ from oversight.measures import kaplan_meier, km_quantile, proportion_table
 from oversight.rates import RATES
 
 UNIT_MONTHS = {"month": 1, "quarter": 3}
-# The counts behind the conversion trend (queries/conversion_counts_by_force_and_month.sql)
+# The counts behind the conversion trend (queries/conversion_counts_by_force_and_month.sql):
+# the rates' numerators and denominators, and the investigations ended that the median days to
+# outcome counts
 CONVERSION_COLUMNS = (
     "referrals_not_transferred",
     "investigations",
     "investigations_with_finding",
     "case_to_answer",
+    "investigations_ended",
 )
 MEDIAN_DAYS = "median_days_to_outcome"
 # What the conversion trend shows, in the order of a referral's path: key -> label, unit

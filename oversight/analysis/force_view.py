@@ -50,6 +50,8 @@ SUMS = (
 AUDIT_ORDER = ("region", "nation", "peers")
 # The counts behind each trend chart: reports per 1,000 officers, and conversion and timeliness
 REPORTS_TREND_COLUMNS = ("reports",)
+# A trend count that is not a cell of the counts table, and the cells it can be worked out from
+TABLE_CELLS = {"investigations_ended": ("investigations", "open_cases")}
 
 
 def _members(data: ForcesData, kind: str) -> set[str]:
@@ -174,10 +176,11 @@ def trend_lines_shown(
     if len(own) != 1 or data.focus not in own or by_force is None:
         return set()
     audit = _Audit(data, own)
+    # the counts table's cells each trend count adds up to (investigations ended: those less
+    # open cases)
+    cells = {cell for column in columns for cell in TABLE_CELLS.get(column, (column,))}
     allowed = {
-        kind
-        for kind in audit.kinds
-        if kind != "region" and not set(columns) & withheld.get(kind, set())
+        kind for kind in audit.kinds if kind != "region" and not cells & withheld.get(kind, set())
     }
     for column in columns:
         per_period = by_force.pivot_table(

@@ -14,6 +14,7 @@ from scipy import stats
 
 from oversight.analysis.force_page import choose_focus, forces_table_formats
 from oversight.analysis.force_trends import (
+    CONVERSION_COLUMNS,
     MEDIAN_NOT_REACHED,
     NO_INVESTIGATIONS,
     UPPER_NOT_REACHED,
@@ -333,6 +334,12 @@ def test_trend_counts_by_force_add_up_to_the_trend_lines(demo_run):
         assert summed["investigations"].reindex(rate["period_start"], fill_value=0).tolist() == (
             rate["numerator"].tolist()
         ), kind
+        median = data.conversion_trend
+        median = median.loc[(median["group_kind"] == kind)
+                            & (median["measure_key"] == "median_days_to_outcome")]  # fmt: skip
+        assert summed["investigations_ended"].reindex(median["period_start"]).tolist() == (
+            median["numerator"].tolist()
+        ), kind
 
 
 def test_a_joint_unit_and_a_force_user_of_another_force_get_no_comparator_lines(demo_run):
@@ -348,6 +355,9 @@ def test_a_joint_unit_and_a_force_user_of_another_force_get_no_comparator_lines(
     # a cell withheld in the counts table takes its line away
     withheld = {"peers": {"reports"}}
     assert trend_lines_shown(data, ("kent",), 5, withheld, ("reports",)) == {"nation"}
+    # the trend's investigations ended, less its investigations, are open cases: withheld with them
+    open_cases = {"peers": {"open_cases"}}
+    assert trend_lines_shown(data, ("kent",), 5, open_cases, CONVERSION_COLUMNS) == {"nation"}
     view = force_user_view(data, ("kent", "essex"), 5, FY2025)
     assert set(view.trend["group_kind"]) == set(view.conversion_trend["group_kind"]) == {"force"}
     # the peers one by one, and other forces' counts by quarter, are gone
