@@ -291,16 +291,19 @@ def lines(
     traces = []
     for name, rows in rows_by_name.items():
         colour_value = (colours or {}).get(name, OKABE_ITO["blue"])
-        if band:
-            # the band's outline: along the top, then back along the bottom
-            band_x = [x_list[i] for i in rows]
+        # the band's outline: along the top, then back along the bottom; one outline per run
+        # of rows with both ends (a missing end would cut across the chart)
+        for run in _band_runs(rows, low_list, high_list) if band else []:
+            band_x = [x_list[i] for i in run]
             traces.append({
                 "type": "scatter",
                 "x": band_x + band_x[::-1],
-                "y": [high_list[i] for i in rows] + [low_list[i] for i in rows][::-1],
+                "y": [high_list[i] for i in run] + [low_list[i] for i in run][::-1],
                 "fill": "toself",
                 "fillcolor": colour_value,
                 "opacity": 0.15,
+                # no markers: plotly would mark each corner of a short band
+                "mode": "lines",
                 "line": {"width": 0, "shape": shape},
                 "hoverinfo": "skip",
                 "showlegend": False,
@@ -315,6 +318,17 @@ def lines(
             "showlegend": name is not None,
         })  # fmt: skip
     return _one_pass_figure(traces, title, x_title, y_title, height=420)
+
+
+def _band_runs(rows, low: list, high: list) -> list[list[int]]:
+    """The rows split into runs of consecutive rows whose band has both ends."""
+    runs: list[list[int]] = [[]]
+    for i in rows:
+        if pd.notna(low[i]) and pd.notna(high[i]):
+            runs[-1].append(i)
+        elif runs[-1]:
+            runs.append([])
+    return [run for run in runs if run]
 
 
 def funnel(frame: pd.DataFrame, stage: str, count: str, title: str) -> go.Figure:
