@@ -13,6 +13,7 @@ import os
 
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 from plotly.subplots import make_subplots
@@ -367,11 +368,13 @@ CASES = [
 
 
 def _public_builders() -> set[str]:
+    """The public functions of charts.py that build a figure (not those that read one)."""
     return {
         name
         for name, value in vars(charts).items()
         if inspect.isfunction(value) and not name.startswith("_")
         and value.__module__ == charts.__name__
+        and inspect.signature(value).return_annotation is go.Figure
     }  # fmt: skip
 
 
@@ -419,10 +422,11 @@ def test_stage_shares_panels_sit_where_make_subplots_puts_them(count):
     layout = charts.stage_shares(
         _shares(groups), "stage", "group", "share_percent", "Shares", "Share (%)", SUBJECT
     ).to_dict()["layout"]
-    columns = 2 if count <= 4 else 3
+    columns = 2
     rows = -(-count // columns)
     expected = make_subplots(
-        rows=rows, cols=columns, subplot_titles=groups, horizontal_spacing=0.06,
+        rows=rows, cols=columns, subplot_titles=groups,
+        horizontal_spacing=charts.STAGE_PANEL_SPACING,
         vertical_spacing=0.22 if rows > 1 else 0.1,
     ).to_dict()["layout"]  # fmt: skip
     axes = [key for key in expected if key.startswith(("xaxis", "yaxis"))]
