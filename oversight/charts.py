@@ -861,13 +861,10 @@ def labelled_heatmap(
         layout={
             "margin": {"t": 10, "b": 10},
             "yaxis": {"autorange": "reversed", "showgrid": False},
-            # column labels on top, next to the first rows, wrapped; plotly slants them where
-            # they would overlap (on a phone), and keeps them level where they fit
-            "xaxis": {
-                "side": "top", "showgrid": False,
-                "tickvals": columns,
-                "ticktext": [str(c).replace(" ", "<br>", 1) for c in columns],
-            },
+            # column labels on top, next to the first rows, each on one line: plotly keeps them
+            # level where they fit and turns them upright where they would overlap (on a
+            # phone; a label on two lines, turned, met its neighbour)
+            "xaxis": {"side": "top", "showgrid": False},
         },
         summary=summary,
     )  # fmt: skip
@@ -942,10 +939,16 @@ def labelled_bar_panels(
     shares = frame[share].tolist() if share else None
     bar_colours = frame[colour].tolist() if colour else None
     bar_height, gap = 30, 46  # pixels per bar, and above each panel for its title
-    height = 70 + 50 + sum(len(rows) * bar_height + gap for rows in rows_by_name.values())
-    plot = height - 70 - 50
+    # the first panel's title in the top margin; the scale and its title in the bottom one
+    margin = {"t": 24, "b": 60}
+    height = (
+        sum(margin.values())
+        - gap
+        + sum(len(rows) * bar_height + gap for rows in rows_by_name.values())
+    )
+    plot = height - sum(margin.values())
     top = max(float(frame[count].max()), 1.0) * (1.35 if share else 1.2)
-    traces, layout = [], {"annotations": [], "showlegend": False}
+    traces, layout = [], {"annotations": [], "showlegend": False, "margin": margin}
     upper = 1.0
     for i, (name, rows) in enumerate(rows_by_name.items(), start=1):
         lower = upper - len(rows) * bar_height / plot
