@@ -364,7 +364,7 @@ def bars(
             bar["marker"] = {"color": colour_value}
         traces.append(bar)
     layout = {"barmode": "stack" if stacked else "group"}
-    summary = _bars_summary(frame, x, y, y_title, colour, stacked)
+    summary = _bars_summary(frame, x, y, x_title, y_title, colour, stacked)
     if horizontal:
         layout["yaxis"] = {"autorange": "reversed"}
         layout["xaxis"] = dict(_NUMBERS)
@@ -379,21 +379,31 @@ def bars(
 
 
 def _bars_summary(
-    frame: pd.DataFrame, x: str, y: str, y_title: str, colour: str | None, stacked: bool
+    frame: pd.DataFrame,
+    x: str,
+    y: str,
+    x_title: str,
+    y_title: str,
+    colour: str | None,
+    stacked: bool,
 ) -> str:
     """bars' summary: the highest and lowest bar, or, stacked, the highest and lowest total
-    (and the total of all)."""
+    (and the total of all). A value axis titled by its unit alone ("Percent") is named by the
+    other axis's title ("Rate")."""
     unit = _unit(y_title)
+    what = _measure(y_title)
+    if what.lower() == "percent":
+        what = _measure(x_title)
     if colour is None or not stacked:
         labels = frame[x].tolist()
         if colour is not None:
             labels = [f"{name}, {at}" for at, name in zip(labels, frame[colour].tolist(),
                                                           strict=True)]  # fmt: skip
-        return _extremes(_measure(y_title), labels, frame[y].tolist(), unit)
+        return _extremes(what, labels, frame[y].tolist(), unit)
     totals: dict = {}
     for at, value in zip(frame[x].tolist(), frame[y].tolist(), strict=True):
         totals[at] = totals.get(at, 0) + (0 if pd.isna(value) else value)
-    text = _extremes(_measure(y_title), list(totals), list(totals.values()), unit)
+    text = _extremes(what, list(totals), list(totals.values()), unit)
     return f"{text[:-1]}; {_number(sum(totals.values()), unit=unit)} in all."
 
 
@@ -769,6 +779,7 @@ def interval_dots(
                 "line": {"color": OKABE_ITO["black"], "width": 1.5, "dash": "dash"},
             }
         ]
+        extra_layout["margin"] = {"t": 30}  # the line's label sits above the plot
         extra_layout["annotations"] = [
             {
                 "xref": "x",
@@ -1120,7 +1131,8 @@ def stage_shares(
     columns = 2
     rows = -(-len(groups) // columns)
     cells = _subplot_grid(rows, columns, STAGE_PANEL_SPACING, 0.22 if rows > 1 else 0.1)
-    traces, layout, tops = [], {"annotations": []}, []
+    # the top row's panel titles sit above the plot
+    traces, layout, tops = [], {"annotations": [], "margin": {"t": 30}}, []
     for index, name in enumerate(groups):
         x_domain, y_domain = cells[index]
         suffix = "" if index == 0 else str(index + 1)
