@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from oversight.constants import OVERDUE_DAYS
+
 # What a column holds, and so how it is shown:
 #   count    whole numbers (thousands separators on screen)
 #   share    a 0..1 share, shown and written as a percentage to one decimal place
@@ -90,8 +92,8 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "min_days": ("From day", "count"),
     "max_days": ("To day", "count"),
     "pending": ("Awaiting a decision", "count"),
-    "overdue": ("Overdue (over 28 days)", "count"),
-    "within_28_days": ("Within 28 days", "count"),
+    "overdue": (f"Overdue (over {OVERDUE_DAYS} days)", "count"),
+    "within_28_days": (f"Within {OVERDUE_DAYS} days", "count"),
     "oldest_days": ("Oldest (days waiting)", "count"),
     # fairness
     "entered": ("Entered the step", "count"),
