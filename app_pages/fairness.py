@@ -96,8 +96,9 @@ else:
         f"relative_rates_by_{chosen.key}",
         filters,
         status,
-        f"Each point is a group's rate of moving on divided by {chosen.reference_name}'s, with "
-        "its 95% interval; an interval that does not cross the dashed line marks a difference "
+        shares=("rate", "rate_low", "rate_high"),  # shares of the group, shown as percentages
+        note=f"Each point is a group's rate of moving on divided by {chosen.reference_name}'s, "
+        "with its 95% interval; an interval that does not cross the dashed line marks a difference "
         f"beyond chance. Groups with fewer than {MIN_ENTERING} at a step, and subjects whose "
         f"{chosen.label.lower()} is not stated, are not drawn (see the table).",
     )  # fmt: skip

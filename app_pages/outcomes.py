@@ -438,7 +438,8 @@ else:
         f"{as_at} and are overdue."
     )
     # one row per force and status: every force's overdue referrals, then those within 28 days
-    pending_forces = pending["force_name"].tolist()
+    # (forces by their short names, as every chart names them)
+    pending_forces = pending["short_name"].tolist()
     long_pending = pd.DataFrame({
         "force_name": pending_forces * 2,
         "status": [f"Overdue (over {OVERDUE_AFTER_DAYS} days)"] * len(pending_forces)
@@ -456,13 +457,13 @@ else:
             },
             horizontal=True,
         ),
-        # pending_by_force holds force_code, force_name, pending, overdue, within_28_days and
-        # oldest_days: all of it is the chart's numbers
+        # pending_by_force holds force_code, force_name, short_name, pending, overdue,
+        # within_28_days and oldest_days: all of it is the chart's numbers
         pending,
         "pending_referrals_by_force", filters, status,
         "The referrals of the reports received in the period (its cohort), as every figure "
         "above; Overdue now, below, counts every referral awaiting a decision, whatever the "
-        "period. Forces with the most overdue referrals first. oldest_days: days since the "
+        "period. Forces with the most overdue referrals first. Oldest: days since the "
         "oldest pending referral was made.",
     )  # fmt: skip
 
