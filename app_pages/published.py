@@ -114,7 +114,7 @@ for row in (TILES[:5], TILES[5:]):
 
 for heading, sentences in commentary(published):
     if sentences:
-        st.subheader(heading)
+        st.header(heading)
         st.markdown("\n".join(f"- {text}" for text in sentences))
 
 months = published.tables["reports_by_month"]
@@ -123,7 +123,7 @@ drawn = months[months["reports"] != SUPPRESSED].assign(
     reports=lambda f: f["reports"].astype(int),
     month_name=lambda f: [format_month(pd.Timestamp(m).date()) for m in f["month"]],
 )
-st.subheader("Reports by month")
+st.header("Reports by month")
 st.plotly_chart(
     charts.lines(
         drawn,
@@ -141,7 +141,7 @@ st.plotly_chart(
 if len(drawn) < len(months):
     st.caption(f"Months shown as {SUPPRESSED} in the table are left out of the chart.")
 
-st.subheader("Reports per 1,000 officers a year, by force")
+st.header("Reports per 1,000 officers a year, by force")
 rate_map, outside = forcemap.release_map(published.tables["reports_by_force"], release.period.label)
 on_map, beside = st.columns([3, 2])
 on_map.markdown(rate_map, unsafe_allow_html=True)  # st.html would strip the SVG
@@ -157,7 +157,7 @@ st.caption(
 )
 
 if published.revisions:
-    st.subheader("What changed on revision")
+    st.header("What changed on revision")
     st.caption(f"{len(published.revisions)} figures changed since the earlier release.")
     changes = pd.DataFrame(
         [(r.table, r.row, r.column, r.old, r.new) for r in published.revisions],
@@ -166,7 +166,7 @@ if published.revisions:
     st.dataframe(changes, hide_index=True, width="stretch")
 
 for spec in TABLES:
-    st.subheader(spec.title)
+    st.header(spec.title)
     st.caption(spec.description)
     st.dataframe(table_text(published.tables[spec.name], spec), hide_index=True, width="stretch")
     st.download_button(
@@ -179,7 +179,7 @@ for spec in TABLES:
         on_click="ignore",
     )
 
-st.subheader("Everything in one file")
+st.header("Everything in one file")
 _download_zip()
 with st.expander("How small numbers are protected"):
     st.markdown("\n".join(f"- {rule}" for rule in disclosure.rules(published.threshold)))
