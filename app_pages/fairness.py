@@ -43,7 +43,7 @@ if data.total_reports == 0:
     nothing_to_show()
     st.stop()
 
-st.subheader("What the numbers say")
+st.header("What the numbers say")
 st.markdown("\n\n".join(data.reading))
 caution = (
     "Read with care. A difference in rates shows where to look, not its cause: groups can "
@@ -60,7 +60,7 @@ if status.synthetic:
     )
 st.info(caution, icon=":material/info:")
 
-st.subheader(f"Relative rate at each step, against {chosen.reference_name}")
+st.header(f"Relative rate at each step, against {chosen.reference_name}")
 rates = data.rates
 rate_notes = rates["relative_rate_note"].tolist()
 # Only the rows with a ratio, and only the columns the chart draws, built from plain lists: on
@@ -151,7 +151,7 @@ st.dataframe(
     },
 )
 
-st.subheader("Each group's share of each stage")
+st.header("Each group's share of each stage")
 shares = data.shares
 share_notes = shares["share_note"].tolist()
 no_share = list(dict.fromkeys(note for note in share_notes if note))

@@ -27,7 +27,7 @@ for row in (data.tiles[:5], data.tiles[5:]):
     for column, tile in zip(st.columns(len(row)), row, strict=True):
         column.metric(tile.label, tile.shown, tile.change, help=tile.help, delta_color="off")
 
-st.subheader("The path of a report")
+st.header("The path of a report")
 path = data.path
 show_chart(
     charts.funnel(path, "stage", "count", "How far reports have gone so far"),
@@ -39,7 +39,7 @@ show_chart(
     "passed to more than one force), so no share is given where the unit changes.",
 )
 
-st.subheader("Reports by month")
+st.header("Reports by month")
 show_chart(
     charts.lines(
         data.monthly, "month_start", "reports", "Reports received each month, by channel",

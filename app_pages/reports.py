@@ -48,7 +48,7 @@ if data.force_not_known is not None:
 for column, (label, value, share, help_text) in zip(st.columns(len(tiles)), tiles, strict=True):
     column.metric(label, value, share, help=help_text, delta_color="off", delta_arrow="off")
 
-st.subheader("What reports were about")
+st.header("What reports were about")
 carried = int(data.by_category["reports"].sum())
 several_count = data.several_categories
 note = (
@@ -74,7 +74,7 @@ show_chart(
     "reports_by_category", filters, status, note,
 )  # fmt: skip
 
-st.subheader("How reports were made, who they were about, and the circumstances")
+st.header("How reports were made, who they were about, and the circumstances")
 attributes = data.by_attribute.assign(
     colour=[
         charts.CHANNEL_COLOURS[value] if attribute == "channel" else charts.OKABE_ITO["blue"]
@@ -94,7 +94,7 @@ show_chart(
     "included, and add up to 100% within a panel.",
 )  # fmt: skip
 
-st.subheader("Reports by force: counts and reports per 1,000 officers a year")
+st.header("Reports by force: counts and reports per 1,000 officers a year")
 st.markdown(
     "Forces differ greatly in size, so they are compared by **reports per 1,000 officers a "
     f"year** over the period {data.rate_period.describe()}, with a 95% interval, not by raw "
@@ -191,7 +191,7 @@ st.caption(
     "reason, never as 0; in the CSV it is left empty."
 )
 
-st.subheader("Reports over time")
+st.header("Reports over time")
 monthly_colours = {CHANNEL_LABELS[c]: colour for c, colour in charts.CHANNEL_COLOURS.items()}
 show_chart(
     charts.series_by_group(
@@ -214,7 +214,7 @@ show_chart(
     + partial_note(data.quarterly, "quarters"),
 )  # fmt: skip
 
-st.subheader("Categories reported, by force")
+st.header("Categories reported, by force")
 view = st.radio(
     "Show",
     ["Counts", "Share of the force's reports"],

@@ -97,6 +97,7 @@ dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 0.8mm 5mm
 dl.facts dt { font-weight: bold; }
 dl.facts dd { margin: 0; }
 nav ol { margin: 1mm 0; padding-left: 6mm; columns: 2; }
+nav a { display: inline-block; padding: 4px 0; }  /* 24 px targets (WCAG 2.5.8) */
 .figures { display: grid; grid-template-columns: repeat(4, 1fr); gap: 3mm; margin: 3mm 0 4mm; }
 .figure-card { border: 1px solid var(--rule); border-top: 4px solid var(--accent);
   padding: 2mm 3mm; break-inside: avoid; }
