@@ -33,8 +33,14 @@ from oversight.ingest import import_extract
 from tests.ingest.helpers import OUTCOME, REFERRAL, REPORT, row, write_extract
 
 # the page tests' fixtures, to open the Forces and Outcomes pages beside a briefing
-from tests.pages.conftest import app_as, open_page, page_db, roles_file, signed_in_db  # noqa: F401
-from tests.pages.test_force_snapshot import made_on_click  # noqa: F401
+from tests.pages.conftest import (  # noqa: F401
+    app_as,
+    made_on_click,
+    open_page,
+    page_db,
+    roles_file,
+    signed_in_db,
+)
 
 AS_AT = dt.date(2025, 6, 30)
 MAY_2024 = "2024-05-01T10:00"
