@@ -8,16 +8,22 @@ has the published figures and the definitions; force users their own force's pag
 staff every page and Publish; admins Import and the audit log as well.
 """
 
+from pathlib import Path
+
 import streamlit as st
 
 from oversight import access, activity
 from oversight.dashboard import ensure_database, stored_data_status
 from oversight.settings import SettingError, audience
 
-st.set_page_config(page_title="Oversight", page_icon=":material/policy:", layout="wide")
+ASSETS = Path(__file__).parent / "oversight" / "assets"
+# an SVG file, sent inline as a data: address: a ":material/...:" icon makes every browser fetch
+# the favicon from fonts.gstatic.com, and the dashboard makes no request outside its server
+st.set_page_config(page_title="Oversight", page_icon=str(ASSETS / "favicon.svg"), layout="wide")
 # .streamlit/config.toml says the same, but only when streamlit is started from this folder:
 # visitors never see a traceback, wherever it is started from
 st.set_option("client.showErrorDetails", "none")
+st.html(ASSETS / "dashboard.css")  # what the theme cannot say: focus outlines, target sizes
 
 
 def _synthetic() -> bool:

@@ -4,10 +4,12 @@ import streamlit as st
 
 from oversight import disclosure
 from oversight.dashboard import current_session, is_public, page_setup, query
+from oversight.documents import FRAME_STYLE, demoted, framed_tables
 from oversight.exports import neutralise_formulas
 from oversight.settings import DATA_DIR, PROJECT_ROOT, disclosure_threshold
 
 status, _ = page_setup()
+st.html(f"<style>{FRAME_STYLE}</style>")  # the documents' tables keep within the page
 # data quality and imports cover every force: for national staff and administrators only
 every_force = current_session().role in ("national", "admin")
 st.title("About the data")
@@ -56,15 +58,16 @@ elif every_force:
 st.header("How every number is counted")
 
 
-def demoted(markdown: str) -> str:
-    """The document with every heading two levels down, to sit under this page's headers."""
-    return "\n".join("##" + line if line.startswith("#") else line for line in markdown.split("\n"))
+def shown_document(path) -> None:
+    # unsafe_allow_html for the tables' frames only: the documents are the project's own files
+    text = framed_tables(demoted(path.read_text(encoding="utf-8")))
+    st.markdown(text, unsafe_allow_html=True)
 
 
-st.markdown(demoted((PROJECT_ROOT / "docs" / "metrics.md").read_text(encoding="utf-8")))
+shown_document(PROJECT_ROOT / "docs" / "metrics.md")
 
 st.header("Sources and licences")
-st.markdown(demoted((DATA_DIR / "SOURCES.md").read_text(encoding="utf-8")))
+shown_document(DATA_DIR / "SOURCES.md")
 
 if every_force:
     st.header("Import history")

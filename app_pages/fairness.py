@@ -43,7 +43,7 @@ if data.total_reports == 0:
     nothing_to_show()
     st.stop()
 
-st.subheader("What the numbers say")
+st.header("What the numbers say")
 st.markdown("\n\n".join(data.reading))
 caution = (
     "Read with care. A difference in rates shows where to look, not its cause: groups can "
@@ -60,7 +60,7 @@ if status.synthetic:
     )
 st.info(caution, icon=":material/info:")
 
-st.subheader(f"Relative rate at each step, against {chosen.reference_name}")
+st.header(f"Relative rate at each step, against {chosen.reference_name}")
 rates = data.rates
 rate_notes = rates["relative_rate_note"].tolist()
 # Only the rows with a ratio, and only the columns the chart draws, built from plain lists: on
@@ -96,8 +96,9 @@ else:
         f"relative_rates_by_{chosen.key}",
         filters,
         status,
-        f"Each point is a group's rate of moving on divided by {chosen.reference_name}'s, with "
-        "its 95% interval; an interval that does not cross the dashed line marks a difference "
+        shares=("rate", "rate_low", "rate_high"),  # shares of the group, shown as percentages
+        note=f"Each point is a group's rate of moving on divided by {chosen.reference_name}'s, "
+        "with its 95% interval; an interval that does not cross the dashed line marks a difference "
         f"beyond chance. Groups with fewer than {MIN_ENTERING} at a step, and subjects whose "
         f"{chosen.label.lower()} is not stated, are not drawn (see the table).",
     )  # fmt: skip
@@ -150,7 +151,7 @@ st.dataframe(
     },
 )
 
-st.subheader("Each group's share of each stage")
+st.header("Each group's share of each stage")
 shares = data.shares
 share_notes = shares["share_note"].tolist()
 no_share = list(dict.fromkeys(note for note in share_notes if note))

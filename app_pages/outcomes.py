@@ -46,7 +46,7 @@ st.caption(
 def show_overdue_now() -> None:
     """Every referral awaiting the receiving force's decision at the as-at date, whatever the
     period: headline counts, by age band and force, and the list of those waiting over 28 days."""
-    st.subheader("Overdue now")
+    st.header("Overdue now")
     now = overdue_now(query, filters, status.as_at_date)
     st.caption(
         f"Whatever the period chosen: every referral awaiting the receiving force's decision as "
@@ -167,7 +167,7 @@ for row in (tiles[:3], tiles[3:]):
     for column, (label, value, help_text) in zip(st.columns(len(row)), row, strict=True):
         column.metric(label, value, help=help_text)
 
-st.subheader(f"Conversion at each stage, so far, as at {as_at}")
+st.header(f"Conversion at each stage, so far, as at {as_at}")
 conversions = data.conversions
 # The frames below are built once from plain columns: on frames this small, pandas' per-call
 # overhead (assign, filter, select, rename) is what a rerun spends its time on.
@@ -235,7 +235,7 @@ st.dataframe(
     key="conversion_table",
 )  # fmt: skip
 
-st.subheader("What has happened to investigations so far")
+st.header("What has happened to investigations so far")
 if data.investigations == 0:
     nothing_to_show("investigations")
 else:
@@ -264,7 +264,7 @@ else:
         "or would have been had they not left the service.",
     )  # fmt: skip
 
-st.subheader("How long until a case ends")
+st.header("How long until a case ends")
 st.selectbox(
     "Split the curve by",
     list(SPLIT_LABELS),
@@ -335,7 +335,7 @@ else:
         key="curve_summary",
     )
 
-st.subheader("Timeliness")
+st.header("Timeliness")
 timeliness = data.timeliness
 timed_cases = timeliness["cases"].tolist()
 st.dataframe(
@@ -379,7 +379,7 @@ st.download_button(
     on_click="ignore",
 )
 
-st.subheader("How long open cases have been open")
+st.header("How long open cases have been open")
 if data.open_cases == 0:
     st.info(f"No investigations of these reports are open as at {as_at}.")
 else:
@@ -426,7 +426,7 @@ else:
             on_click="ignore",
         )
 
-st.subheader("Referrals awaiting a force decision")
+st.header("Referrals awaiting a force decision")
 pending = data.pending_by_force
 if pending.empty:
     st.info(f"No referrals of these reports are awaiting a force decision as at {as_at}.")
@@ -438,7 +438,8 @@ else:
         f"{as_at} and are overdue."
     )
     # one row per force and status: every force's overdue referrals, then those within 28 days
-    pending_forces = pending["force_name"].tolist()
+    # (forces by their short names, as every chart names them)
+    pending_forces = pending["short_name"].tolist()
     long_pending = pd.DataFrame({
         "force_name": pending_forces * 2,
         "status": [f"Overdue (over {OVERDUE_AFTER_DAYS} days)"] * len(pending_forces)
@@ -456,19 +457,19 @@ else:
             },
             horizontal=True,
         ),
-        # pending_by_force holds force_code, force_name, pending, overdue, within_28_days and
-        # oldest_days: all of it is the chart's numbers
+        # pending_by_force holds force_code, force_name, short_name, pending, overdue,
+        # within_28_days and oldest_days: all of it is the chart's numbers
         pending,
         "pending_referrals_by_force", filters, status,
         "The referrals of the reports received in the period (its cohort), as every figure "
         "above; Overdue now, below, counts every referral awaiting a decision, whatever the "
-        "period. Forces with the most overdue referrals first. oldest_days: days since the "
+        "period. Forces with the most overdue referrals first. Oldest: days since the "
         "oldest pending referral was made.",
     )  # fmt: skip
 
 show_overdue_now()
 
-st.subheader("False allegations found")
+st.header("False allegations found")
 fa_count, fa_out_of = int(false_allegation["numerator"]), int(false_allegation["denominator"])
 if false_allegation["rate_note"]:
     st.markdown(

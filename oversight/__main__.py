@@ -260,6 +260,51 @@ def command_publish(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_briefing(args: argparse.Namespace) -> int:
+    from oversight.briefing.content import BriefingError
+    from oversight.briefing.render import as_at_text, period_text
+    from oversight.briefing.sources import database_briefing
+    from oversight.briefing.write import write_briefing
+
+    db_path = _stored_database(args)
+    if db_path is None:
+        return 1
+    try:
+        con = connect_read_only(db_path)
+        try:
+            briefing = database_briefing(con, db_path, args.force, args.period, args.public)
+        finally:
+            con.close()
+        written = write_briefing(briefing, Path(args.out))
+    except (BriefingError, DatabaseError, LedgerError, OSError) as error:
+        # an OSError here is the folder's (the database's own failures are DatabaseError)
+        cause = (
+            f"cannot write to {args.out}: {error.strerror or error}"
+            if isinstance(error, OSError)
+            else error
+        )
+        print(f"No briefing written: {cause}", file=sys.stderr)
+        return 1
+    kind = "a public (disclosure-controlled)" if briefing.public else "an internal (exact figures)"
+    print(f"Wrote {kind} briefing on {briefing.force_name}, reports received "
+          f"{period_text(briefing)}, as at {as_at_text(briefing)}, to {args.out}:")  # fmt: skip
+    for path in (written.html, written.pdf):
+        if path is not None:
+            print(f"  {path.name}")
+    count = len(briefing.questions)
+    print(f"Questions for the chief constable: {count or 'none'} (each only where the figures "
+          "support it).")  # fmt: skip
+    if written.pdf is None:
+        print(written.pdf_problem)
+    if briefing.synthetic:
+        print("Built from SYNTHETIC demonstration data.")
+    _on_record(db_path, audit.BRIEFING, {
+        "force": briefing.force, "public": briefing.public,
+        "period": f"{briefing.first_date} to {briefing.last_date}",
+    })  # fmt: skip
+    return 0
+
+
 def _stored_database(args: argparse.Namespace) -> Path | None:
     """The database to read, or None (said on standard error) where there is none."""
     db_path = resolve_db_path(args.db)
@@ -441,6 +486,31 @@ def parser() -> argparse.ArgumentParser:
                      help="release an already released period again (at the annual "
                      "revision point)")  # fmt: skip
     pub.set_defaults(run=command_publish)
+
+    brief = commands.add_parser(
+        "briefing",
+        help="write a briefing on one force (HTML and PDF) for its accountability meeting",
+        description="Write briefing.html (self-contained, printable, inline SVG charts) and "
+        "briefing.pdf (printed from it by headless chromium, where it is installed) into DIR: "
+        "the force's figures beside its region, England and Wales and its most similar forces, "
+        "trends, outcomes, timeliness, referrals overdue now, fairness, and questions for the "
+        "chief constable written from the figures. Internal (exact) by default, for a year, a "
+        "quarter or everything stored; with --public, disclosure-controlled, for a year or a "
+        "quarter only, and without subject characteristics.",
+    )
+    brief.add_argument(
+        "--force",
+        required=True,
+        metavar="CODE",
+        help="the force's code in data/forces.csv (kent, metropolitan, ...)",
+    )
+    brief.add_argument("--out", required=True, metavar="DIR",
+                       help="folder to write into (made if need be)")  # fmt: skip
+    brief.add_argument("--db", help=DB_HELP)
+    _period_options(brief, required=False)
+    brief.add_argument("--public", action="store_true",
+                       help="apply the public disclosure rules and periods")  # fmt: skip
+    brief.set_defaults(run=command_briefing)
     return main
 
 
@@ -454,6 +524,7 @@ FAILED = {
     "status": "Status not shown",
     "snapshot": "No snapshot written",
     "publish": "Nothing released",
+    "briefing": "No briefing written",
 }
 WRITES_DATABASE = {"demo", "import"}
 

@@ -3,10 +3,17 @@
 Colours come from the Okabe-Ito palette (Okabe and Ito 2008, safe for the common colour-vision
 deficiencies); a channel, category, assessment or outcome keeps its colour on every page.
 Every builder takes a title that says what the chart shows and axis titles with units.
+
+Charts are drawn for a phone's width (390 px) as well as a desktop's: the title is not drawn in
+the figure (a plotly title does not wrap, so a long one was cut) but kept with a one-line
+summary of what the chart shows in layout.meta, for the page to write above and below it as
+text (title_and_summary); legends sit in a row above the plot or under it, never beside it.
+The summary is the chart's text alternative for a screen reader, beside its table.
 """
 
 import math
 import os
+import textwrap
 from collections import defaultdict
 
 import numpy as np
@@ -160,15 +167,18 @@ def _figure(data: list[dict], layout: dict) -> go.Figure:
 
 
 _AXIS = {"showline": True, "linecolor": "#444", "gridcolor": "#eee"}
+# A numeric axis: thousands separators on its ticks, and in the hover one decimal at most
+_NUMBERS = {"tickformat": ",", "hoverformat": ",.1~f"}
 
 
 def _style(title: str, x_title: str, y_title: str, height: int) -> dict:
-    """The layout every chart shares: title at the top left, the legend in a row above the plot,
-    plain axes on white, the count axis from zero (a new dict on each call: callers change it)."""
+    """The layout every chart shares: the title (and the summary, added by _one_pass_figure)
+    in meta for the page to write, the legend in a row above the plot, plain axes on white, the
+    count axis from zero (a new dict on each call: callers change it)."""
     return {
-        "title": {"text": title, "x": 0, "xanchor": "left"},
+        "meta": {"title": title},
         "font": {"family": FONT, "size": 13},
-        "margin": {"l": 10, "r": 10, "t": 60, "b": 10},
+        "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
         "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
         "xaxis": {"title": {"text": x_title}, **_AXIS},
         "yaxis": {"title": {"text": y_title}, **_AXIS, "rangemode": "tozero"},
@@ -219,6 +229,102 @@ def _hline(y: float, line: dict) -> dict:
     }  # fmt: skip
 
 
+def title_and_summary(fig: go.Figure) -> tuple[str, str]:
+    """A chart's title and its one-line summary, as the builders keep them in layout.meta."""
+    if isinstance(fig, PlainFigure):
+        meta = fig._plain_layout.get("meta") or {}
+    else:
+        meta = fig.layout.meta or {}
+    return str(meta.get("title", "")), str(meta.get("summary", ""))
+
+
+def _number(value, decimals: int | None = None, unit: str = "") -> str:
+    """A number as the chart shows it: with thousands separators, whole where it is whole and
+    else to one decimal place (or to decimals); "–" where there is none."""
+    if value is None or pd.isna(value):
+        return "–"
+    value = float(value)
+    if decimals is None:
+        decimals = 0 if value.is_integer() else 1
+    return f"{value:,.{decimals}f}{unit}"
+
+
+def _label(value) -> str:
+    """A category or a date as a summary names it (a month as "Mar 2025")."""
+    if isinstance(value, pd.Timestamp | np.datetime64) or hasattr(value, "strftime"):
+        return f"{pd.Timestamp(value):%b %Y}"
+    return str(value).replace("<br>", " ")
+
+
+def _wrapped(label, width: int = 22) -> str:
+    """A long category name in lines of about width characters, so that on a phone it does
+    not take the width its bar needs."""
+    text = str(label)
+    if len(text) <= width:
+        return text
+    return "<br>".join(textwrap.wrap(text, width))
+
+
+def _measure(title: str) -> str:
+    """An axis title without its bracketed note: "Rate (%)" is "Rate"."""
+    return title.split(" (")[0].strip()
+
+
+def _unit(title: str) -> str:
+    """ "%" where an axis title says its values are percentages, else nothing."""
+    return "%" if "(%)" in title or title.strip().lower() == "percent" else ""
+
+
+def _extremes(
+    what: str,
+    labels: list,
+    values: list,
+    unit: str = "",
+    decimals: int | None = None,
+    shares: list | None = None,
+) -> str:
+    """What the highest and the lowest are, in words: "Reports: highest Kent (106), lowest
+    Essex (36)" (each with its share as a percentage where shares are given)."""
+    known = [
+        (label, value, shares[at] if shares else None)
+        for at, (label, value) in enumerate(zip(labels, values, strict=True))
+        if value is not None and not pd.isna(value)
+    ]
+    if not known:
+        return f"{what}: nothing to show."
+
+    def one(item) -> str:
+        label, value, share = item
+        shown = _number(value, decimals, unit)
+        if share is not None and not pd.isna(share):
+            shown += f", {share:.0%}"
+        return f"{_label(label)} ({shown})"
+
+    if len(known) == 1:
+        return f"{what}: {one(known[0])}."
+    high = max(known, key=lambda item: item[1])
+    low = min(known, key=lambda item: item[1])
+    return f"{what}: highest {one(high)}, lowest {one(low)}."
+
+
+def _series_summary(what: str, series: dict, unit: str = "") -> str:
+    """Each series' highest point and its latest, in words; series maps a name (None for a
+    chart of one series) to its (x values, y values)."""
+    parts = []
+    for name, (xs, ys) in series.items():
+        points = [(x, y) for x, y in zip(xs, ys, strict=True) if not pd.isna(y)]
+        if not points:
+            continue
+        top = max(points, key=lambda point: point[1])
+        last = points[-1]
+        text = (
+            f"highest {_number(top[1], unit=unit)} ({_label(top[0])}), "
+            f"latest {_number(last[1], unit=unit)} ({_label(last[0])})"
+        )
+        parts.append(text if name is None else f"{name} {text}")
+    return f"{what}: {'; '.join(parts) or 'nothing to show'}."
+
+
 def bars(
     frame: pd.DataFrame,
     x: str,
@@ -258,13 +364,47 @@ def bars(
             bar["marker"] = {"color": colour_value}
         traces.append(bar)
     layout = {"barmode": "stack" if stacked else "group"}
+    summary = _bars_summary(frame, x, y, x_title, y_title, colour, stacked)
     if horizontal:
         layout["yaxis"] = {"autorange": "reversed"}
+        layout["xaxis"] = dict(_NUMBERS)
         return _one_pass_figure(
             traces, title, y_title, x_title, height=max(320, 22 * frame[x].nunique()),
-            layout=layout,
+            layout=layout, summary=summary,
         )  # fmt: skip
-    return _one_pass_figure(traces, title, x_title, y_title, height=420, layout=layout)
+    layout["yaxis"] = dict(_NUMBERS)
+    return _one_pass_figure(
+        traces, title, x_title, y_title, height=420, layout=layout, summary=summary
+    )
+
+
+def _bars_summary(
+    frame: pd.DataFrame,
+    x: str,
+    y: str,
+    x_title: str,
+    y_title: str,
+    colour: str | None,
+    stacked: bool,
+) -> str:
+    """bars' summary: the highest and lowest bar, or, stacked, the highest and lowest total
+    (and the total of all). A value axis titled by its unit alone ("Percent") is named by the
+    other axis's title ("Rate")."""
+    unit = _unit(y_title)
+    what = _measure(y_title)
+    if what.lower() == "percent":
+        what = _measure(x_title)
+    if colour is None or not stacked:
+        labels = frame[x].tolist()
+        if colour is not None:
+            labels = [f"{name}, {at}" for at, name in zip(labels, frame[colour].tolist(),
+                                                          strict=True)]  # fmt: skip
+        return _extremes(what, labels, frame[y].tolist(), unit)
+    totals: dict = {}
+    for at, value in zip(frame[x].tolist(), frame[y].tolist(), strict=True):
+        totals[at] = totals.get(at, 0) + (0 if pd.isna(value) else value)
+    text = _extremes(what, list(totals), list(totals.values()), unit)
+    return f"{text[:-1]}; {_number(sum(totals.values()), unit=unit)} in all."
 
 
 def lines(
@@ -291,16 +431,19 @@ def lines(
     traces = []
     for name, rows in rows_by_name.items():
         colour_value = (colours or {}).get(name, OKABE_ITO["blue"])
-        if band:
-            # the band's outline: along the top, then back along the bottom
-            band_x = [x_list[i] for i in rows]
+        # the band's outline: along the top, then back along the bottom; one outline per run
+        # of rows with both ends (a missing end would cut across the chart)
+        for run in _band_runs(rows, low_list, high_list) if band else []:
+            band_x = [x_list[i] for i in run]
             traces.append({
                 "type": "scatter",
                 "x": band_x + band_x[::-1],
-                "y": [high_list[i] for i in rows] + [low_list[i] for i in rows][::-1],
+                "y": [high_list[i] for i in run] + [low_list[i] for i in run][::-1],
                 "fill": "toself",
                 "fillcolor": colour_value,
                 "opacity": 0.15,
+                # no markers: plotly would mark each corner of a short band
+                "mode": "lines",
                 "line": {"width": 0, "shape": shape},
                 "hoverinfo": "skip",
                 "showlegend": False,
@@ -314,20 +457,48 @@ def lines(
             "line": {"color": colour_value, "shape": shape, "width": 2},
             "showlegend": name is not None,
         })  # fmt: skip
-    return _one_pass_figure(traces, title, x_title, y_title, height=420)
+    x_all = frame[x].tolist()  # dates as Timestamps, as numpy's tolist would not keep them
+    summary = _series_summary(
+        _measure(y_title),
+        {name: ([x_all[i] for i in rows], y_values[rows].tolist())
+         for name, rows in rows_by_name.items()},
+        _unit(y_title),
+    )  # fmt: skip
+    return _one_pass_figure(
+        traces, title, x_title, y_title, height=420, layout={"yaxis": dict(_NUMBERS)},
+        summary=summary,
+    )  # fmt: skip
+
+
+def _band_runs(rows, low: list, high: list) -> list[list[int]]:
+    """The rows split into runs of consecutive rows whose band has both ends."""
+    runs: list[list[int]] = [[]]
+    for i in rows:
+        if pd.notna(low[i]) and pd.notna(high[i]):
+            runs[-1].append(i)
+        elif runs[-1]:
+            runs.append([])
+    return [run for run in runs if run]
 
 
 def funnel(frame: pd.DataFrame, stage: str, count: str, title: str) -> go.Figure:
     """A funnel of counts by stage, each bar labelled with its count and share of the first."""
     stages = {
         "type": "funnel",
-        "y": frame[stage],
+        "y": [_wrapped(name) for name in frame[stage].tolist()],
         "x": frame[count],
         "texttemplate": "%{value:,}<br>%{percentInitial:.0%}",
         "marker": {"color": OKABE_ITO["blue"]},
         "connector": {"line": {"color": NEUTRAL}},
     }
-    return _one_pass_figure([stages], title, "Number of reports or cases", "Stage", height=460)
+    summary = "; ".join(
+        f"{stage_name}: {_number(value)}"
+        for stage_name, value in zip(frame[stage].tolist(), frame[count].tolist(), strict=True)
+    )
+    return _one_pass_figure(
+        [stages], title, "Number of reports or cases", "Stage", height=460,
+        layout={"xaxis": dict(_NUMBERS)}, summary=summary + ".",
+    )  # fmt: skip
 
 
 def stage_bars(frame: pd.DataFrame, stage: str, count: str, words: str, title: str) -> go.Figure:
@@ -356,13 +527,18 @@ def stage_bars(frame: pd.DataFrame, stage: str, count: str, words: str, title: s
     ]  # fmt: skip
     hidden = {"showticklabels": False, "showgrid": False, "showline": False, "ticks": "",
               "zeroline": False, "title": {"text": ""}}  # fmt: skip
+    summary = "; ".join(
+        f"{name}: {said}" for name, said in zip(names, bars["customdata"], strict=True)
+    )
     return _one_pass_figure(
-        [bars], title, "", "", height=slot * len(names) + 100,
+        [bars], title, "", "", height=slot * len(names) + 40,
         layout={
-            "bargap": gap, "annotations": annotations, "margin": {"t": 90},
+            # room above the first bar for its words
+            "bargap": gap, "annotations": annotations, "margin": {"t": 30},
             "xaxis": {**hidden, "rangemode": "tozero"},
             "yaxis": {**hidden, "autorange": "reversed"},
         },
+        summary=f"{summary}.",
     )  # fmt: skip
 
 
@@ -385,7 +561,35 @@ def funnel_plot(
     traces, layout = _funnel_plot_parts(
         points, limits, x, y, label, target, x_title, y_title, highlight
     )
-    return _one_pass_figure(traces, title, x_title, y_title, height=480, layout=layout)
+    summary = _funnel_summary(points, y, label, y_title, highlight, f"target {target:,.1f}")
+    return _one_pass_figure(
+        traces, title, x_title, y_title, height=480, layout=layout, summary=summary
+    )
+
+
+def _funnel_summary(
+    points: pd.DataFrame, y: str, label: str, y_title: str, highlight: str | None, target: str
+) -> str:
+    """A funnel plot's summary: the highest and lowest unit, the highlighted one, the target."""
+    unit = _unit(y_title)
+    text = _extremes(_measure(y_title), points[label].tolist(), points[y].tolist(), unit)[:-1]
+    chosen = points[points[label] == highlight] if highlight else points.iloc[:0]
+    if not chosen.empty:
+        text += f"; {highlight} {_number(chosen[y].iat[0], 1, unit)}"
+    return f"{text}; {target}." if target else f"{text}."
+
+
+def _log_ticks(low: float, high: float) -> list[float]:
+    """Ticks for a log axis from low to high, at 1, 2 and 5 times a power of ten (500, 1,000,
+    2,000, 5,000, ...), rather than plotly's unlabelled minor digits ("5 6 7 8 9 1000 2")."""
+    if not (low > 0 and high >= low and math.isfinite(high)):
+        return []
+    ticks = [
+        step * 10.0**power
+        for power in range(math.floor(math.log10(low)), math.ceil(math.log10(high)) + 1)
+        for step in (1, 2, 5)
+    ]
+    return [tick for tick in ticks if low <= tick <= high]
 
 
 def _funnel_plot_parts(
@@ -495,8 +699,14 @@ def relative_rates(
     values = [1.0, *shown[low].tolist(), *shown[high].tolist()]
     bottom, top = min(values) / 1.2, max(values) * 1.2
     steps = list(dict.fromkeys(columns[stage].tolist()))  # every step, drawn or not
+    summary = _extremes(
+        _measure(y_title),
+        [f"{name} at {step}" for name, step in zip(shown[group].tolist(), shown[stage].tolist(),
+                                                   strict=True)],
+        shown[ratio].tolist(), decimals=2,
+    )  # fmt: skip
     return _one_pass_figure(
-        traces, title, x_title, y_title, height=460,
+        traces, title, x_title, y_title, height=460, summary=summary,
         layout={
             "shapes": [_hline(1, reference)],
             "scattermode": "group",
@@ -528,7 +738,7 @@ def labelled_bars(
     bar = {
         "type": "bar",
         "x": counts,
-        "y": labels,
+        "y": [_wrapped(name) for name in labels],
         "orientation": "h",
         "marker": {"color": [(colours or {}).get(name, OKABE_ITO["blue"]) for name in labels]},
         "text": _count_labels(counts, frame[share].tolist() if share else None),
@@ -541,9 +751,11 @@ def labelled_bars(
     return _one_pass_figure(
         [bar], title, x_title, y_title, height=max(220, 110 + 34 * len(frame)),
         layout={
-            "xaxis": {"range": [0, top * (1.35 if share else 1.2)]},
+            "xaxis": {"range": [0, top * (1.35 if share else 1.2)], **_NUMBERS},
             "yaxis": {"autorange": "reversed"},
         },
+        summary=_extremes(_measure(x_title), labels, counts,
+                          shares=frame[share].tolist() if share else None),
     )  # fmt: skip
 
 
@@ -604,9 +816,11 @@ def interval_dots(
         "hovertemplate": "<br>".join(lines) + "<extra></extra>",
         "showlegend": False,
     }
-    extra_layout: dict = {"yaxis": {"autorange": "reversed", "type": "category"}}
+    extra_layout: dict = {
+        "yaxis": {"autorange": "reversed", "type": "category"}, "xaxis": dict(_NUMBERS),
+    }  # fmt: skip
     if x_range is not None:
-        extra_layout["xaxis"] = {"range": list(x_range)}
+        extra_layout["xaxis"]["range"] = list(x_range)
     if reference is not None and pd.notna(reference):
         extra_layout["shapes"] = [
             {
@@ -620,6 +834,7 @@ def interval_dots(
                 "line": {"color": OKABE_ITO["black"], "width": 1.5, "dash": "dash"},
             }
         ]
+        extra_layout["margin"] = {"t": 30}  # the line's label sits above the plot
         extra_layout["annotations"] = [
             {
                 "xref": "x",
@@ -633,6 +848,10 @@ def interval_dots(
                 "font": {"color": "#222"},
             }
         ]
+    summary = _extremes(_measure(x_title), frame[label].tolist(), frame[value].tolist(),
+                        _unit(x_title), decimals=1)  # fmt: skip
+    if reference is not None and pd.notna(reference) and reference_label:
+        summary = f"{summary[:-1]}; {reference_label}."
     return _one_pass_figure(
         [dots],
         title,
@@ -640,6 +859,7 @@ def interval_dots(
         y_title,
         height=max(320, 120 + 20 * len(frame)),
         layout=extra_layout,
+        summary=summary,
     )
 
 
@@ -666,8 +886,6 @@ def labelled_heatmap(
     Raises:
         ValueError: If two rows hold the same cell (as pandas' pivot would).
     """
-    from textwrap import wrap
-
     x_values, y_values = frame[x].tolist(), frame[y].tolist()
     columns, rows = list(dict.fromkeys(x_values)), list(dict.fromkeys(y_values))
     z_by_cell = dict(zip(zip(y_values, x_values, strict=True), frame[z].tolist(), strict=True))
@@ -680,26 +898,41 @@ def labelled_heatmap(
         "x": columns,
         "y": rows,
         "colorscale": _VIRIDIS,
-        "colorbar": {"title": {"text": "<br>".join(wrap(z_title, 14))}, "tickformat": number},
+        # the scale in a band under the grid, not beside it: on a phone the grid needs the width
+        "colorbar": {
+            "title": {"text": z_title, "side": "top"},
+            "tickformat": number,
+            "orientation": "h",
+            "thickness": 12,
+            "x": 0,
+            "xanchor": "left",
+            "y": -0.02,
+            "yanchor": "top",
+        },
         "texttemplate": f"%{{z:{number}}}",
         "hovertemplate": f"{y_title}: %{{y}}<br>{x_title}: %{{x}}<br>{z_title}: "
         f"%{{z:{number}}}<extra></extra>",
         "xgap": 1,
         "ygap": 1,
     }
+    values = frame[z].tolist()
+    summary = _extremes(
+        _measure(z_title), [f"{row}, {column}" for row, column in zip(y_values, x_values,
+                                                                       strict=True)],
+        [v * 100 if percent and not pd.isna(v) else v for v in values],
+        "%" if percent else "", 0,
+    )  # fmt: skip
     return _one_pass_figure(
-        [cells], title, x_title, y_title, height=max(360, 170 + 22 * len(rows)),
+        [cells], title, x_title, y_title, height=max(360, 200 + 22 * len(rows)),
         layout={
-            "margin": {"t": 130},
-            "title": {"y": 0.995, "yanchor": "top"},
+            "margin": {"t": 10, "b": 10},
             "yaxis": {"autorange": "reversed", "showgrid": False},
-            # column labels on top, next to the first rows, wrapped so they need no slant
-            "xaxis": {
-                "side": "top", "showgrid": False, "tickangle": 0,
-                "tickvals": columns,
-                "ticktext": [str(c).replace(" ", "<br>", 1) for c in columns],
-            },
+            # column labels on top, next to the first rows, each on one line: plotly keeps them
+            # level where they fit and turns them upright where they would overlap (on a
+            # phone; a label on two lines, turned, met its neighbour)
+            "xaxis": {"side": "top", "showgrid": False},
         },
+        summary=summary,
     )  # fmt: skip
 
 
@@ -741,7 +974,15 @@ def series_by_group(
     if kind == "bars":
         # keep the frame's order of x (labels such as "Oct–Dec 2022" do not sort as text)
         layout["xaxis"] = {"categoryorder": "array", "categoryarray": list(dict.fromkeys(x_values))}
-    return _one_pass_figure(traces, title, x_title, y_title, height=420, layout=layout)
+    layout["yaxis"] = dict(_NUMBERS)
+    summary = _series_summary(
+        _measure(y_title),
+        {trace["name"]: (trace["x"], trace["y"]) for trace in traces},
+        _unit(y_title),
+    )
+    return _one_pass_figure(
+        traces, title, x_title, y_title, height=420, layout=layout, summary=summary
+    )
 
 
 def labelled_bar_panels(
@@ -764,10 +1005,16 @@ def labelled_bar_panels(
     shares = frame[share].tolist() if share else None
     bar_colours = frame[colour].tolist() if colour else None
     bar_height, gap = 30, 46  # pixels per bar, and above each panel for its title
-    height = 70 + 50 + sum(len(rows) * bar_height + gap for rows in rows_by_name.values())
-    plot = height - 70 - 50
+    # the first panel's title in the top margin; the scale and its title in the bottom one
+    margin = {"t": 24, "b": 60}
+    height = (
+        sum(margin.values())
+        - gap
+        + sum(len(rows) * bar_height + gap for rows in rows_by_name.values())
+    )
+    plot = height - sum(margin.values())
     top = max(float(frame[count].max()), 1.0) * (1.35 if share else 1.2)
-    traces, layout = [], {"annotations": [], "showlegend": False}
+    traces, layout = [], {"annotations": [], "showlegend": False, "margin": margin}
     upper = 1.0
     for i, (name, rows) in enumerate(rows_by_name.items(), start=1):
         lower = upper - len(rows) * bar_height / plot
@@ -786,7 +1033,7 @@ def labelled_bar_panels(
         last = i == len(rows_by_name)
         layout[f"xaxis{suffix}"] = {
             "anchor": f"y{suffix}", "range": [0, top], "showline": True, "linecolor": "#444",
-            "gridcolor": "#eee", "showticklabels": last,
+            "gridcolor": "#eee", "showticklabels": last, **_NUMBERS,
             "title": {"text": x_title if last else ""},
         }  # fmt: skip
         layout[f"yaxis{suffix}"] = {
@@ -799,7 +1046,15 @@ def labelled_bar_panels(
             "showarrow": False, "font": {"size": 13},
         })  # fmt: skip
         upper = lower - gap / plot
-    return _one_pass_figure(traces, title, x_title, "", height=height, layout=layout)
+    largest = []
+    for rows in rows_by_name.values():
+        biggest = max(rows, key=lambda r: counts[r])
+        shown = _number(counts[biggest]) + (f", {shares[biggest]:.0%}" if share else "")
+        largest.append(f"{labels[biggest]} ({shown})")
+    summary = f"{_measure(x_title)}, the largest of each panel: {'; '.join(largest)}."
+    return _one_pass_figure(
+        traces, title, x_title, "", height=height, layout=layout, summary=summary
+    )
 
 
 def _one_pass_figure(
@@ -809,12 +1064,14 @@ def _one_pass_figure(
     y_title: str,
     height: int,
     layout: dict | None = None,
+    summary: str = "",
 ) -> go.Figure:
     """A figure in _style, built from plain dicts in one step (see _figure): plotly would
     validate each add_* and update_* call separately, which costs tens of milliseconds per chart
     on every rerun. layout entries that are dicts are merged into the style's, others replace
-    it."""
+    it. summary is the chart's one line in words (kept in meta with the title)."""
     spec = _style(title, x_title, y_title, height)
+    spec["meta"]["summary"] = summary
     for key, value in (layout or {}).items():
         if isinstance(value, dict) and isinstance(spec.get(key), dict):
             spec[key] = {**spec[key], **value}
@@ -895,11 +1152,19 @@ def funnel_plot_focused(
             "name": target_label,
             "hoverinfo": "skip",
         })  # fmt: skip
-    layout["xaxis"] = {"type": "log"}
-    # five legend entries would wrap over the title: the legend goes under the plot
-    layout["legend"] = {"orientation": "h", "yanchor": "top", "y": -0.22, "x": 0}
-    layout["margin"] = {"b": 90}
-    return _one_pass_figure(traces, title, x_title, y_title, height=540, layout=layout)
+    sizes = [value for value in [*points[x].tolist(), *limits[x].tolist()] if value > 0]
+    layout["xaxis"] = {
+        "type": "log", "tickvals": _log_ticks(min(sizes, default=0), max(sizes, default=0)),
+        **_NUMBERS,
+    }  # fmt: skip
+    layout["yaxis"] = dict(_NUMBERS)
+    summary = _funnel_summary(points, y, label, y_title, highlight, target_label)
+    return _one_pass_figure(
+        traces, title, x_title, y_title, height=540, layout=layout, summary=summary
+    )
+
+
+STAGE_PANEL_SPACING = 0.16  # between stage_shares' panels side by side, as a share of the width
 
 
 def stage_shares(
@@ -916,10 +1181,13 @@ def stage_shares(
     rows_by_name = _rows_by_group(frame[group].tolist())
     stages, shares = frame[stage].tolist(), frame[share].to_numpy()
     groups = list(rows_by_name)
-    columns = 2 if len(groups) <= 4 else 3
+    # two panels a row, wide apart: on a phone a third panel left no room for any panel's
+    # scale and its stages' names
+    columns = 2
     rows = -(-len(groups) // columns)
-    cells = _subplot_grid(rows, columns, 0.06, 0.22 if rows > 1 else 0.1)
-    traces, layout, tops = [], {"annotations": []}, []
+    cells = _subplot_grid(rows, columns, STAGE_PANEL_SPACING, 0.22 if rows > 1 else 0.1)
+    # the top row's panel titles sit above the plot
+    traces, layout, tops = [], {"annotations": [], "margin": {"t": 30}}, []
     for index, name in enumerate(groups):
         x_domain, y_domain = cells[index]
         suffix = "" if index == 0 else str(index + 1)
@@ -959,7 +1227,16 @@ def stage_shares(
         top = tops[index] if index < len(groups) else None  # cells past the last are empty
         if pd.notna(top) and top > 0:
             layout[f"yaxis{suffix}"]["range"] = [0, top * 1.25]
-    return _one_pass_figure(traces, title, "", y_title, height=300 * rows + 80, layout=layout)
+    steps = list(dict.fromkeys(stages))
+    shifts = ", ".join(
+        f"{name} {_number(shares[rows_by_name[name][0]], 1, '%')} to "
+        f"{_number(shares[rows_by_name[name][-1]], 1, '%')}"
+        for name in groups
+    )
+    summary = f"{_measure(y_title)}, from {steps[0]} to {steps[-1]}: {shifts}." if groups else ""
+    return _one_pass_figure(
+        traces, title, "", y_title, height=300 * rows + 80, layout=layout, summary=summary
+    )
 
 
 def _subplot_grid(
@@ -1022,10 +1299,12 @@ def survival_steps(
     shapes, annotations = [], []
     for share, text in ((0.5, "half still open"), (0.1, "one in ten still open")):
         shapes.append(_hline(share, {"color": NEUTRAL, "width": 1, "dash": "dot"}))
-        # the line's label above its right end (where add_hline's "top right" puts it)
+        # the line's label under its right end: the median and 90th percentile labels sit
+        # above the line, and on a phone the two met
         annotations.append({
             "text": text, "xref": "x domain", "x": 1, "xanchor": "right", "yref": "y",
-            "y": share, "yanchor": "bottom", "showarrow": False, "font": {"color": "#555"},
+            "y": share, "yanchor": "top", "showarrow": False, "font": {"color": "#555"},
+            "bgcolor": "rgba(255,255,255,0.85)",
         })  # fmt: skip
     # each column taken once, as floats (the curves are sent as compact binary float arrays)
     columns = {
@@ -1069,13 +1348,22 @@ def survival_steps(
         "shapes": shapes,
         "annotations": annotations,
         "yaxis": {"range": [0, 1.02], "tickformat": ".0%", "rangemode": "normal"},
-        "xaxis": {"rangemode": "tozero"},
+        "xaxis": {"rangemode": "tozero", **_NUMBERS},
     }
-    if len(groups) > 2:
-        # a legend of many names beside the plot, where it cannot cover the title
-        layout["legend"] = {"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1.0,
-                            "yanchor": "top"}  # fmt: skip
-    return _one_pass_figure(traces, title, x_title, y_title, height=480, layout=layout)
+    return _one_pass_figure(
+        traces, title, x_title, y_title, height=480, layout=layout,
+        summary=_survival_summary(groups, days_marked),
+    )  # fmt: skip
+
+
+def _survival_summary(groups: list, days_marked: dict) -> str:
+    """survival_steps' summary: the day by which half of each group's cases had ended."""
+    parts = []
+    for name in groups:
+        median = days_marked.get(name, (None, None))[0]
+        reached = median is not None and pd.notna(median)
+        parts.append(f"{name} {'day ' + _number(median, 0) if reached else 'not yet'}")
+    return f"Half of the cases had ended by: {', '.join(parts)}."
 
 
 def _step_rows(survival: np.ndarray, rows: list[int]) -> np.ndarray:

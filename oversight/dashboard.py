@@ -21,9 +21,11 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from oversight import chart_numbers
 from oversight.access import Session, current_session
 from oversight.activity import note_view, recorded
 from oversight.analysis import QueryRunner
+from oversight.charts import title_and_summary
 from oversight.db import (
     DatabaseError,
     DatabaseVersionError,
@@ -33,7 +35,7 @@ from oversight.db import (
     run_query,
 )
 from oversight.demo import build_demo_database
-from oversight.exports import csv_bytes, neutralise_formulas
+from oversight.exports import csv_with_about, neutralise_formulas
 from oversight.filters import Filters
 from oversight.settings import (
     SettingError,
@@ -368,6 +370,58 @@ def chart_caption(filters: Filters, status: DataStatus, note: str = "") -> str:
     return f"{text} {note}".strip()
 
 
+def with_force_names(filters: Filters) -> Filters:
+    """filters with its forces' names, where it has forces without them (a page's own choice,
+    such as Filters.with_forces), so that words say "Kent", never the code "kent"."""
+    if not filters.forces or len(filters.force_labels) == len(filters.forces):
+        return filters
+    reference = forces_reference()
+    names = dict(zip(reference["force_code"], reference["short_name"], strict=True))
+    return filters.with_force_labels(names)
+
+
+def chart_file(
+    numbers: pd.DataFrame,
+    title: str,
+    filters: Filters,
+    status: DataStatus,
+    note: str = "",
+    shares: tuple[str, ...] = (),
+    labels: dict[str, str] | None = None,
+) -> bytes:
+    """A chart's numbers as the CSV file people download: what it is and which filters made it
+    (an "About this file" block), then the table as the screen shows it, in words, in the
+    screen's units (percentages), rounded."""
+    about = [
+        ("Chart", title),
+        *filters.about(),
+        ("Data as at", f"{status.as_at_date:%d %b %Y}"),
+    ]
+    if status.synthetic:
+        about.append(("Data", "Synthetic demonstration data: no person, report or case is real"))
+    if note:
+        about.append(("Note", note))
+    return csv_with_about(about, chart_numbers.for_people(numbers, shares, labels))
+
+
+def _numbers_columns(
+    numbers: pd.DataFrame, shares: tuple[str, ...], labels: dict[str, str] | None
+) -> dict:
+    """The table's column settings: each heading in words, numbers as the download rounds them
+    (shares as percentages), counts with thousands separators."""
+    formats = {"count": "localized", "share": "percent", "percent": "%.1f", "rate": "%.1f",
+               "ratio": "%.2f", "number": "%.1f"}  # fmt: skip
+    settings = {}
+    for column in chart_numbers.columns(numbers, shares, labels):
+        if column.kind in formats:
+            settings[column.name] = st.column_config.NumberColumn(
+                column.label, format=formats[column.kind]
+            )
+        else:
+            settings[column.name] = st.column_config.Column(column.label)
+    return settings
+
+
 def show_chart(
     fig: go.Figure,
     numbers: pd.DataFrame,
@@ -375,9 +429,26 @@ def show_chart(
     filters: Filters,
     status: DataStatus,
     note: str = "",
+    shares: tuple[str, ...] = (),
+    labels: dict[str, str] | None = None,
 ) -> None:
-    """A chart with its caption, and its numbers as a table and as a CSV download."""
-    st.plotly_chart(fig, width="stretch", config={"displaylogo": False})
+    """A chart with its title and one-line summary as text, its caption, and its numbers as a
+    table and as a CSV download.
+
+    The title and the summary (from the chart's builder) are written as text rather than drawn
+    in the chart: a phone's width cuts a chart's title, and a screen reader cannot read the
+    chart. The numbers' headings are in words and their units those of the screen; shares
+    names columns of 0..1 shares that their names do not mark (oversight/chart_numbers.py), and
+    labels gives headings of a page's own.
+    """
+    title, summary = title_and_summary(fig)
+    filters = with_force_names(filters)
+    if title:
+        st.markdown(f"**{_markdown_text(title)}**")
+    # no plotly toolbar: on a phone it covered the legend; the numbers are in the table below
+    st.plotly_chart(fig, width="stretch", config={"displaylogo": False, "displayModeBar": False})
+    if summary:
+        st.markdown(_markdown_text(summary))
     st.caption(chart_caption(filters, status, note))
     # drawn only while open: opening it reruns the page (from the cache), and every other rerun
     # skips turning the numbers into a table and sending them to the browser
@@ -386,21 +457,36 @@ def show_chart(
     ) as numbers_box:
         if numbers_box.open:
             # neutralised here too: the table's own toolbar download does not neutralise formulas
-            st.dataframe(neutralise_formulas(numbers), hide_index=True, width="stretch")
+            st.dataframe(
+                neutralise_formulas(numbers),
+                hide_index=True,
+                width="stretch",
+                column_config=_numbers_columns(numbers, shares, labels),
+                placeholder="–",
+            )
             st.download_button(
                 "Download these numbers (CSV)",
                 # written only when clicked, not on every rerun
                 data=recorded(
                     f"{file_stem}.csv",
-                    functools.partial(csv_bytes, numbers),
+                    functools.partial(
+                        chart_file, numbers, title, filters, status, note, shares, labels
+                    ),
                     filters=filters.describe(),
                 ),  # fmt: skip
-                file_name=f"{file_stem}_{filters.first_date}_{filters.last_date}.csv",
+                file_name=f"{file_stem}_{filters.file_tag()}.csv",
                 mime="text/csv",
                 key=f"download_{file_stem}",
                 # no rerun on a download: a rerun can clear the file before the browser fetches it
                 on_click="ignore",
             )
+
+
+def _markdown_text(text: str) -> str:
+    """text shown as it is by st.markdown: its markdown and LaTeX signs escaped."""
+    for sign in ("\\", "*", "_", "`", "$", "[", "]", "#", "<", ">"):
+        text = text.replace(sign, "\\" + sign)
+    return text
 
 
 def nothing_to_show(what: str = "reports") -> None:

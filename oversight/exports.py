@@ -1,5 +1,8 @@
 """Files people download and open in a spreadsheet: CSV text that is safe to open in Excel."""
 
+import csv
+import io
+
 import pandas as pd
 
 # A cell starting with one of these is run as a formula by spreadsheet programs (OWASP, "CSV
@@ -39,3 +42,23 @@ def _runs_as_formula(cell) -> bool:
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """frame as UTF-8 CSV (with a byte-order mark, so Excel reads accents), formulas neutralised."""
     return neutralise_formulas(frame).to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+
+
+def csv_with_about(about: list[tuple[str, str]], frame: pd.DataFrame) -> bytes:
+    """frame as csv_bytes gives it, under a short "About this file" block: one row per fact
+    (what, value: the chart, the filters, the as-at date), then an empty row, then the table.
+
+    Plain rows rather than "#" comment lines: a spreadsheet shows each fact in two cells and the
+    table under them, and a program reads the table by skipping to the first empty row. Every
+    cell is neutralised as the table's are.
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["About this file"])
+    for what, value in about:
+        writer.writerow(["'" + c if _runs_as_formula(c) else c for c in (what, value)])
+    writer.writerow([])
+    head = out.getvalue()
+    return (head + neutralise_formulas(frame).to_csv(index=False, lineterminator="\n")).encode(
+        "utf-8-sig"
+    )

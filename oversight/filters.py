@@ -5,6 +5,7 @@ pass Filters.sql_params() to every query, and a snapshot can build the same Filt
 """
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field, replace
 
 from oversight.constants import NATIONAL_LAUNCH, PILOT_FIRST, PILOT_LAST
@@ -69,6 +70,10 @@ class Filters:
             "subject_roles": list(self.subject_roles),
         }
 
+    def with_force_labels(self, names: dict[str, str]) -> "Filters":
+        """The same filters with their forces' names from names (code to name), for words."""
+        return replace(self, force_labels=tuple(names.get(code, code) for code in self.forces))
+
     def describe(self) -> str:
         """The filters in words, as a sentence, for chart captions and downloads."""
         parts = [f"Reports received {self.first_date:%d %b %Y} to {self.last_date:%d %b %Y}"]
@@ -77,12 +82,53 @@ class Filters:
             ("force", forces),
             ("region", self.regions),
             ("channel", self.channels),
-            ("category", self.categories),
+            ("category", tuple(c.replace("_", " ") for c in self.categories)),
             ("role", self.subject_roles),
         ):
             if values:
                 parts.append(f"{name}: {', '.join(values)}")
         return "; ".join(parts)
+
+    def about(self) -> list[tuple[str, str]]:
+        """The filters as (what, chosen) rows in words, every filter named ("All" where none is
+        chosen): for the head of a downloaded file, so that it says what it holds."""
+        forces = self.force_labels if len(self.force_labels) == len(self.forces) else self.forces
+        chosen = (
+            ("Force", forces),
+            ("Region", self.regions),
+            ("Channel", tuple(c.capitalize() for c in self.channels)),
+            ("Category", tuple(c.replace("_", " ").capitalize() for c in self.categories)),
+            ("Role of the person reported",
+             tuple(SUBJECT_ROLE_PLURALS[r].capitalize() for r in self.subject_roles)),
+        )  # fmt: skip
+        return [
+            ("Reports received", f"{self.first_date:%d %b %Y} to {self.last_date:%d %b %Y}"),
+            *((name, ", ".join(values) or "All") for name, values in chosen),
+        ]
+
+    def file_tag(self) -> str:
+        """The filters in a file name: short and safe (lower-case letters, digits, "_" and "-"),
+        e.g. "kent_phone_2025-04-01_2026-03-31". A filter of many values is counted rather than
+        listed ("5-forces"), so the name stays short."""
+        parts = [
+            _tag(values, noun)
+            for values, noun in (
+                (self.forces, "forces"),
+                (self.regions, "regions"),
+                (self.channels, "channels"),
+                (self.categories, "categories"),
+                (self.subject_roles, "roles"),
+            )
+            if values
+        ]
+        return "_".join([*parts, self.first_date.isoformat(), self.last_date.isoformat()])
+
+
+def _tag(values: tuple[str, ...], noun: str, most: int = 2) -> str:
+    """Up to `most` values joined by "-", each made safe for a file name; more are counted."""
+    if len(values) > most:
+        return f"{len(values)}-{noun}"
+    return "-".join(re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") for value in values)
 
 
 # Who each subject_role is, in the plural, for sentences ("reports about officers only").
@@ -119,21 +165,21 @@ def period_presets(first: dt.date, last: dt.date, as_at: dt.date) -> dict[str, P
     presets = [
         Period("all", "All stored reports", first, last),
         Period("last12", "Last 12 months", _months_before(as_at, 12), as_at),
-        Period("national", "Since national launch (14 Mar 2024)", NATIONAL_LAUNCH, as_at),
-        Period("pilot", "Met pilot (29 Nov 2022 – 29 Feb 2024)", PILOT_FIRST, PILOT_LAST),
+        # short enough for the sidebar's select box: the dates are in the caption under it
+        Period("national", "Since national launch", NATIONAL_LAUNCH, as_at),
+        Period("pilot", "Met pilot", PILOT_FIRST, PILOT_LAST),
     ]
     start = first.year if first.month >= 4 else first.year - 1
     for year in range(start, last.year + 1):
         period = financial_year(year)
         if period.first > last:
             continue
-        # a year the data covers only in part says so, and spans only the days it covers
+        # a year the data covers only in part says so (briefly: the sidebar's caption gives its
+        # dates), and spans only the days it covers
         if period.first < first:
-            period = Period(period.key, f"{period.label} (from {first:%d %b %Y})", first,
-                            period.last)  # fmt: skip
+            period = Period(period.key, f"{period.label} (part)", first, period.last)
         if period.last > as_at:
-            period = Period(period.key, f"{period.label} (to {as_at:%d %b %Y})", period.first,
-                            as_at)  # fmt: skip
+            period = Period(period.key, f"{period.label} (so far)", period.first, as_at)
         presets.append(period)
     return {period.key: period for period in presets}
 

@@ -113,3 +113,9 @@ def check_dashboard_settings() -> None:
     resolve_db_path()
     disclosure_threshold()
     import_memory_limit()  # read when the dashboard builds the demo
+
+
+def chromium_setting() -> str | None:
+    """OVERSIGHT_CHROMIUM: the chromium (or Chrome) that prints briefings to PDF; unset or
+    empty: look for one on PATH, then at /usr/bin/chromium (oversight/briefing/pdf.py)."""
+    return os.environ.get("OVERSIGHT_CHROMIUM", "").strip() or None

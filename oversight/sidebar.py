@@ -3,6 +3,14 @@
 Streamlit clears query parameters when the user moves to another page, so the filters live in
 session state (the sidebar's widgets, drawn on every page by app.py) and are written back to
 the URL on every run. On a session's first run they are read from the URL.
+
+The browser's Back and Forward buttons go back through the filters chosen. Streamlit 1.67
+pushes a history entry each time a run changes the query string, and on Back or Forward reruns
+the page with that entry's query string (writes made during that rerun replace the entry
+rather than add one). So a URL whose filters differ from the ones this session last wrote
+means the user went back or forward: its filters win over the widgets' state, and the view
+changes. (A URL with no filters at all is a page change, which clears them: the session's
+filters are kept.)
 """
 
 import datetime as dt
@@ -24,6 +32,7 @@ from oversight.status import DataStatus
 
 CUSTOM = "custom"
 SAVED = "filters_chosen"
+WRITTEN = "filters_written"  # the filters' query parameters this session last put in the URL
 # The range the custom-date picker allows (the service began in November 2022).
 EARLIEST, LATEST = dt.date(2015, 1, 1), dt.date(2035, 12, 31)
 URL_KEYS = ("period", "from", "to", "force", "region", "channel", "category", "role")
@@ -42,8 +51,9 @@ def _url_query() -> dict[str, list[str]]:
     return {key: st.query_params.get_all(key) for key in st.query_params}
 
 
-def _seed_widgets(filters: Filters) -> None:
-    """Give every filter widget its value: what it holds now, else what filters hold.
+def _seed_widgets(filters: Filters, overwrite: bool = False) -> None:
+    """Give every filter widget its value: what it holds now, else what filters hold (always
+    what filters hold when overwrite is set: the user went back or forward in the browser).
 
     Writing each key back on every run keeps it when Streamlit would clean up the widget's
     state on a page change.
@@ -58,7 +68,20 @@ def _seed_widgets(filters: Filters) -> None:
         "f_subject_roles": list(filters.subject_roles),
     }
     for key, seed in seeds.items():
-        st.session_state[key] = st.session_state.get(key, seed)
+        st.session_state[key] = seed if overwrite else st.session_state.get(key, seed)
+
+
+def _filters_in(query: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The filters' own parameters of a URL query (no page's own, such as focus)."""
+    return {key: query[key] for key in URL_KEYS if query.get(key)}
+
+
+def _went_back_or_forward(query: dict[str, list[str]]) -> bool:
+    """Whether the URL's filters are not the ones this session last wrote: the user moved
+    through the browser's history (a URL without filters is a page change)."""
+    written = st.session_state.get(WRITTEN)
+    in_url = _filters_in(query)
+    return written is not None and bool(in_url) and in_url != written
 
 
 def choose_subject_roles(roles: tuple[str, ...]) -> None:
@@ -109,12 +132,15 @@ def sidebar_filters(status: DataStatus, choices: ForceChoices) -> Filters:
     )
     force_names = dict(choices.names)
     regions = list(choices.regions)
-    # A new session reads the URL. A page change clears the URL and may drop the widgets'
-    # state: restore what this session chose before, and hold each value over the change.
-    chosen = st.session_state.get(SAVED) or filters_from_query(
-        _url_query(), presets, set(force_names), set(regions)
+    # A new session reads the URL, and so does Back or Forward. A page change clears the URL
+    # and may drop the widgets' state: restore what this session chose before, and hold each
+    # value over the change.
+    query = _url_query()
+    moved = _went_back_or_forward(query)
+    chosen = (None if moved else st.session_state.get(SAVED)) or filters_from_query(
+        query, presets, set(force_names), set(regions)
     )
-    _seed_widgets(chosen)
+    _seed_widgets(chosen, overwrite=moved)
 
     with st.sidebar:
         st.header("Filters")
@@ -196,14 +222,16 @@ def sidebar_filters(status: DataStatus, choices: ForceChoices) -> Filters:
 
 
 def _write_url(wanted: dict[str, list[str]]) -> None:
-    """Put the filters in the URL, leaving any other key (a page's own, e.g. focus) alone."""
-    for key in URL_KEYS:
-        current = st.query_params.get_all(key)
-        if current != wanted.get(key, []):
-            if key in wanted:
-                st.query_params[key] = wanted[key]
-            else:
-                del st.query_params[key]
+    """Put the filters in the URL, leaving any other key (a page's own, e.g. focus) alone.
+
+    In one write: each write of st.query_params that changes the URL adds a browser history
+    entry, so a change of several filters at once must be one step back, not several.
+    """
+    query = _url_query()
+    if _filters_in(query) != wanted:
+        others = {key: values for key, values in query.items() if key not in URL_KEYS}
+        st.query_params.from_dict({**others, **wanted})
+    st.session_state[WRITTEN] = wanted
 
 
 def _date_range(all_data: Period) -> tuple[dt.date, dt.date]:

@@ -2,8 +2,8 @@
 -- receiving force, cohort view: referrals still pending, and those pending more than
 -- $overdue_days (28) after referred_at at the as-at date (overdue).
 -- One row per force with at least one pending referral, most overdue first: force_code,
--- force_name, pending, overdue, within_28_days (not overdue yet), oldest_days (days since the
--- oldest pending referral was made).
+-- force_name, short_name (as charts name forces), pending, overdue, within_28_days (not overdue
+-- yet), oldest_days (days since the oldest pending referral was made).
 -- Parameters: the filters ($first_date ... $subject_roles, see filtered_tables.sql), $as_at,
 -- $overdue_days.
 with pending as (
@@ -20,6 +20,7 @@ with pending as (
 select
     p.force_code,
     f.force_name,
+    f.short_name,
     count(*) as pending,
     count(*) filter (where p.is_overdue) as overdue,
     count(*) filter (where not p.is_overdue) as within_28_days,

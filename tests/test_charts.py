@@ -13,6 +13,7 @@ import os
 
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 from plotly.subplots import make_subplots
@@ -371,11 +372,13 @@ CASES = [
 
 
 def _public_builders() -> set[str]:
+    """The public functions of charts.py that build a figure (not those that read one)."""
     return {
         name
         for name, value in vars(charts).items()
         if inspect.isfunction(value) and not name.startswith("_")
         and value.__module__ == charts.__name__
+        and inspect.signature(value).return_annotation is go.Figure
     }  # fmt: skip
 
 
@@ -423,10 +426,11 @@ def test_stage_shares_panels_sit_where_make_subplots_puts_them(count):
     layout = charts.stage_shares(
         _shares(groups), "stage", "group", "share_percent", "Shares", "Share (%)", SUBJECT
     ).to_dict()["layout"]
-    columns = 2 if count <= 4 else 3
+    columns = 2
     rows = -(-count // columns)
     expected = make_subplots(
-        rows=rows, cols=columns, subplot_titles=groups, horizontal_spacing=0.06,
+        rows=rows, cols=columns, subplot_titles=groups,
+        horizontal_spacing=charts.STAGE_PANEL_SPACING,
         vertical_spacing=0.22 if rows > 1 else 0.1,
     ).to_dict()["layout"]  # fmt: skip
     axes = [key for key in expected if key.startswith(("xaxis", "yaxis"))]
@@ -461,3 +465,87 @@ def test_survival_steps_draws_only_where_the_curve_changes(monkeypatch):
     assert list(curve.x) == [0, 40, 120, 300, 600]
     assert list(curve.y) == [1.0, 0.8, 0.55, 0.3, 0.08]
     assert [row[0] for row in curve.customdata] == [200, 160, 110, 60, 16]
+
+
+@pytest.mark.parametrize(("builder", "args", "kwargs"), [c[1:] for c in CASES],
+                         ids=[c[0] for c in CASES])  # fmt: skip
+def test_the_title_and_summary_are_text_for_the_page(builder, args, kwargs):
+    """No title is drawn in the chart (on a phone plotly cut it: "…role, duty and settin"):
+    the page writes it, and the one-line summary, as text (charts.title_and_summary)."""
+    fig = getattr(charts, builder)(*args, **kwargs)
+    layout = _sent(fig)["layout"]
+    assert "text" not in layout.get("title", {})
+    title, summary = charts.title_and_summary(fig)
+    assert title and title in [arg for arg in args if isinstance(arg, str)]
+    assert summary.endswith(".") and "nan" not in summary.lower()
+
+
+def test_summaries_say_what_the_numbers_say():
+    """Worked out by hand from the small frames above."""
+    # pending: Kent 12 + 3, Essex 7 + 0
+    stacked = charts.bars(_pending(), "force_name", "referrals", "Pending", "Force", "Referrals",
+                          colour="status", horizontal=True)  # fmt: skip
+    assert charts.title_and_summary(stacked)[1] == (
+        "Referrals: highest Kent Police (15), lowest Essex Police (7); 22 in all."
+    )
+    mix = charts.labelled_bars(_mix(), "label", "cases", "Outcomes", "Investigations", "Outcome",
+                               share="share")  # fmt: skip
+    assert charts.title_and_summary(mix)[1] == (
+        "Investigations: highest No case to answer (876, 68%), lowest Dismissed or would have "
+        "been (40, 3%)."
+    )
+    grid = charts.labelled_heatmap(_grid(), "category_label", "short_name", "share", "Shares",
+                                   "Category", "Force", "Share (%)", percent=True)  # fmt: skip
+    assert charts.title_and_summary(grid)[1] == (  # 272 / 640 and 92 / 830
+        "Share: highest Kent, Abuse of position (42%), lowest Avon and Somerset, Corrupt "
+        "exchange (11%)."
+    )
+    monthly = charts.lines(_monthly(), "month_start", "reports", "Monthly", "Month", "Reports",
+                           colour="channel_label")  # fmt: skip
+    assert charts.title_and_summary(monthly)[1] == (
+        "Reports: Phone highest 130 (Jun 2024), latest 130 (Jun 2024); Online highest 71 "
+        "(Jun 2024), latest 71 (Jun 2024)."
+    )
+    path = charts.funnel(_path(), "stage", "count", "Path")
+    assert charts.title_and_summary(path)[1] == (
+        "Reports received: 35,055; Passed to a force: 9,994; Investigated: 6,125; Dismissed: 212."
+    )
+    split = charts.survival_steps(_curves([ALL, "Kent"], band=False), _marks([ALL, "Kent"]),
+                                  "T", "Days", "Share")  # fmt: skip
+    assert charts.title_and_summary(split)[1] == (
+        f"Half of the cases had ended by: {ALL} day 284, Kent not yet."
+    )
+
+
+def test_a_log_axis_is_labelled_at_1_2_and_5_times_powers_of_ten():
+    """Not plotly's "5 6 7 8 9 1000 2 3 4": 500, 1,000, 2,000, 5,000, 10,000, 20,000."""
+    assert charts._log_ticks(480.0, 35_000.0) == [500, 1000, 2000, 5000, 10000, 20000]
+    assert charts._log_ticks(12.0, 90.0) == [20, 50]
+    assert charts._log_ticks(0.0, 10.0) == []
+    points, limits = _funnel()
+    axis = _sent(charts.funnel_plot_focused(
+        points, limits, "denominator", "rate", "force", 19.65, "Funnel", "Officers", "Rate",
+    ))["layout"]["xaxis"]  # fmt: skip
+    assert axis["tickvals"] == [500, 1000, 2000, 5000, 10000, 20000]
+    assert axis["tickformat"] == ","  # 1,000 with its separator
+
+
+def test_counts_have_thousands_separators_on_axes_and_in_hover():
+    for fig in (
+        charts.bars(_pending(), "force_name", "referrals", "P", "Force", "Referrals"),
+        charts.labelled_bars(_mix(), "label", "cases", "O", "Investigations", "Outcome"),
+        charts.series_by_group(
+            _monthly(), "month_start", "reports", "channel_label", "M", "Month", "Reports"
+        ),  # fmt: skip
+    ):
+        layout = _sent(fig)["layout"]
+        value_axis = layout["xaxis"] if "," in layout["xaxis"].get("tickformat", "") else None
+        value_axis = value_axis or layout["yaxis"]
+        assert value_axis["tickformat"] == "," and value_axis["hoverformat"] == ",.1~f"
+
+
+def test_long_category_names_wrap_so_a_phone_keeps_room_for_the_bars():
+    frame = _mix().assign(label=["Case to answer, awaiting proceedings (still open)", "No", "X"])
+    bar = _sent(charts.labelled_bars(frame, "label", "cases", "O", "Investigations", "Outcome"))
+    assert bar["data"][0]["y"][0] == "Case to answer,<br>awaiting proceedings<br>(still open)"
+    assert bar["data"][0]["y"][1:] == ["No", "X"]

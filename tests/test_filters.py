@@ -96,9 +96,18 @@ def test_describe_names_the_forces_when_their_names_are_known():
 
 def test_financial_years_the_data_covers_in_part_say_so_and_are_clipped():
     assert PRESETS["fy2022"].first == FIRST
-    assert PRESETS["fy2022"].label == "Financial year 2022/23 (from 29 Nov 2022)"
+    assert PRESETS["fy2022"].label == "Financial year 2022/23 (part)"
     assert PRESETS["fy2026"].last == AS_AT
-    assert PRESETS["fy2026"].label == "Financial year 2026/27 (to 31 Oct 2026)"
+    assert PRESETS["fy2026"].label == "Financial year 2026/27 (so far)"
+
+
+def test_preset_labels_fit_the_sidebar():
+    """The sidebar's select box shows about 32 characters before it cuts a label ("Since
+    national launch (14 Mar 20…"); the dates are in the caption under it. (The browser test,
+    tests/system/test_charts_browser.py, checks that each label is shown whole.)"""
+    assert PRESETS["national"].label == "Since national launch"
+    assert PRESETS["pilot"].label == "Met pilot"
+    assert max(len(period.label) for period in PRESETS.values()) <= 31
 
 
 def test_the_role_of_the_person_reported_round_trips_through_the_url():

@@ -17,8 +17,15 @@ import pandas as pd
 
 from oversight.analysis import QueryRunner
 from oversight.analysis.exposure import service_days
+from oversight.analysis.force_trends import (
+    CONVERSION_COLUMNS,
+    TrendPeriods,
+    conversion_trend,
+    counts_by_period,
+    trend_periods,
+)
 from oversight.analysis.reports import rate_period
-from oversight.charts import GROUP_COLOURS
+from oversight.charts import GROUP_COLOURS, OKABE_ITO
 from oversight.constants import NATIONAL_LAUNCH
 from oversight.filters import Filters
 from oversight.measures import (
@@ -33,10 +40,21 @@ from oversight.measures import (
     proportion_table,
     rate_per_1000,
 )
+from oversight.peers import peers_of
 from oversight.rates import RATES
 
 DEFAULT_FOCUS = "metropolitan"
 NATION_LABEL = "England and Wales"
+# the force's most similar forces (data/reference/peer_groups.csv), pooled: their counts added
+# up, over their denominators added up, as the region's are
+PEERS_LABEL = "Most similar forces"
+# the colour of each kind of group on every chart of the page
+GROUP_KIND_COLOURS = {
+    "force": GROUP_COLOURS["force"],
+    "peers": OKABE_ITO["bluish_green"],
+    "region": GROUP_COLOURS["region"],
+    "nation": GROUP_COLOURS["national"],
+}
 NATIONS = ("england", "wales")
 UNKNOWN_FORCE = "unknown"
 NO_OFFICER_FIGURE = (
@@ -256,6 +274,17 @@ class ForcesData:
     # one row per force (and force not known): counts, rates, and the funnel measure's flag
     all_forces: pd.DataFrame
     funnel: Funnel  # every force on the chosen measure
+    peers: tuple[str, ...] = ()  # the force's most similar forces, most similar first
+    peer_names: tuple[str, ...] = ()  # their short names, in the same order
+    # every measure for the force, each peer (group_kind "peer"), the peers pooled, the region
+    # and England and Wales (peer_rates)
+    peer_rates: pd.DataFrame | None = None
+    # investigation rate, case-to-answer rate and median days to outcome per month or quarter
+    # for the force, its peers pooled and England and Wales (force_trends.conversion_trend)
+    conversion_trend: pd.DataFrame | None = None
+    # every force's counts per month or quarter of the trends, for the audit of a force user's
+    # view (force_view), which keeps its own forces' rows only
+    trend_counts_by_force: pd.DataFrame | None = None
 
     @property
     def has_reports(self) -> bool:
@@ -312,12 +341,18 @@ class ForcesData:
 
     @property
     def group_colours(self) -> dict[str, str]:
-        """The palette's colour for the force, its region and England and Wales, by label."""
-        kinds = {"force": "force", "region": "region", "nation": "national"}
+        """The palette's colour for the force, its peers, its region and England and Wales, by
+        label."""
         return {
-            group: GROUP_COLOURS[kinds[kind]]
+            group: GROUP_KIND_COLOURS[kind]
             for group, kind in zip(self.counts["group"], self.counts["group_kind"], strict=True)
         }
+
+    @property
+    def peer_table(self) -> pd.DataFrame:
+        """The force, each of its most similar forces, the peers pooled, its region and England
+        and Wales: one row each, one column per measure (peer_table)."""
+        return peer_table(self.peer_rates)
 
     @property
     def has_officer_figure(self) -> bool:
@@ -366,12 +401,19 @@ def forces_data(
         run("stage_counts_by_force", **every_force.sql_params()), span.first, span.last
     )
     monthly = run("monthly_reports_by_force", **every_force.sql_params())
+    conversions = run("conversion_counts_by_force_and_month", **every_force.sql_params())
+    try:
+        peers = peers_of(focus)
+    except ValueError:  # a force of the database that data/forces.csv does not hold
+        peers = ()
     # the force's full name, as a short name can equal its region's (West Midlands)
     groups = [("force", str(focus_row["force_name"]), filters.with_forces((focus,)))]
+    if peers:
+        groups.append(("peers", PEERS_LABEL, filters.with_forces(peers)))
     if region is not None:
         groups.append(("region", region, filters.with_forces((), (region,))))
     groups.append(("nation", NATION_LABEL, filters.with_forces(nation_codes)))
-    # the groups' three rows are kept as lists until the frame is made: each is read often
+    # the groups' rows are kept as lists until the frame is made: each is read often
     all_forces, group_columns = _rated_together(stage_counts, _group_counts(stage_counts, groups))
     if pd.isna(focus_row["officer_fte"]):
         group_columns["reports_per_1000_officers_note"][0] = "no officer figure"
@@ -385,6 +427,9 @@ def forces_data(
         all_forces, measure, targets[measure_key], drawn_tau2(spread, adjusted)
     )
 
+    # the trends leave out the region (the page compares it for the whole period only)
+    trended = [(kind, label, chosen) for kind, label, chosen in groups if kind != "region"]
+    periods = trend_periods(filters, as_at, trend_unit)
     trend_groups = [
         (
             kind,
@@ -392,11 +437,19 @@ def forces_data(
             selection_mask(stage_counts, chosen),
             selection_mask(monthly, chosen, reference),
         )
-        for kind, label, chosen in groups
-        if kind != "region"
+        for kind, label, chosen in trended
+    ]
+    durations = {
+        kind: run("outcome_durations_by_month", **chosen.sql_params(), as_at=as_at)
+        for kind, _, chosen in trended
+    }
+    conversion_groups = [
+        (kind, label, selection_mask(conversions, chosen, reference))
+        for kind, label, chosen in trended
     ]
     fte_dates = reference["officer_fte_date"].dropna()
     rates = _rates_long(group_columns)
+    rates_frame = pd.DataFrame(rates)
     return ForcesData(
         focus=focus,
         focus_name=str(focus_row["force_name"]),
@@ -405,13 +458,98 @@ def forces_data(
         officer_fte_date=pd.Timestamp(fte_dates.max()).date() if len(fte_dates) else None,
         counts=pd.DataFrame(group_columns),
         comparison=_comparison(group_columns),
-        rates=pd.DataFrame(rates),
+        rates=rates_frame,
         rate_table=_rate_table(rates["shown"], group_columns["group"]),
-        trend=_trend(filters, monthly, stage_counts, trend_groups, trend_unit, as_at),
-        trend_unit=trend_unit,
+        trend=_trend(periods, monthly, stage_counts, trend_groups),
+        trend_unit=periods.unit,
         all_forces=all_forces,
         funnel=funnel(all_forces, measure, targets[measure_key], spread, adjusted),
+        peers=peers,
+        peer_names=tuple(
+            str(reference["short_name"].iat[codes.index(code)]) for code in peers if code in codes
+        ),
+        peer_rates=peer_rates(rates_frame, all_forces, peers),
+        conversion_trend=conversion_trend(periods, conversions, durations, conversion_groups),
+        trend_counts_by_force=_trend_counts_by_force(
+            periods, monthly, conversions, all_forces["force_code"].tolist()
+        ),
     )
+
+
+def _trend_counts_by_force(
+    periods: TrendPeriods, monthly: pd.DataFrame, conversions: pd.DataFrame, codes: list[str]
+) -> pd.DataFrame:
+    """Every force's reports and conversion counts in each month or quarter of the trend (zeros
+    where it has none): what the trends' lines add up, for the audit of a force user's view."""
+    reports = counts_by_period(periods, monthly, ("reports",), codes)
+    converted = counts_by_period(periods, conversions, CONVERSION_COLUMNS, codes)
+    return pd.concat([reports, converted[list(CONVERSION_COLUMNS)]], axis=1)
+
+
+def peer_rates(
+    rates: pd.DataFrame, all_forces: pd.DataFrame, peers: tuple[str, ...]
+) -> pd.DataFrame:
+    """Every measure for the force, each of its most similar forces (group_kind "peer", in rank
+    order), the peers pooled, its region and England and Wales: ForcesData.rates' columns,
+    measures in MEASURES' order, with force_code ("" for a group). Rates in display units."""
+    codes = all_forces["force_code"].tolist()
+    rows = [codes.index(code) for code in peers if code in codes]
+    ranked = [codes[at] for at in rows]
+    names = all_forces["force"].to_numpy()[rows].tolist()
+    groups = {column: rates[column].tolist() for column in rates.columns}
+    kinds = groups["group_kind"]
+    columns: dict[str, list] = {column: [] for column in [*rates.columns, "force_code"]}
+    for measure in MEASURES.values():
+        at = [i for i, key in enumerate(groups["measure_key"]) if key == measure.key]
+        values = {
+            suffix: all_forces[f"{measure.key}{suffix}"].to_numpy(dtype=float)[rows]
+            for suffix in ("", "_low", "_high")
+        }
+        notes = all_forces[f"{measure.key}_note"].to_numpy()[rows].tolist()
+        one_by_one = {
+            "measure_key": [measure.key] * len(rows),
+            "measure": [measure.label] * len(rows),
+            "group_kind": ["peer"] * len(rows),
+            "group": names,
+            "numerator": all_forces[measure.numerator].to_numpy()[rows].tolist(),
+            "denominator": all_forces[measure.denominator].to_numpy()[rows].tolist(),
+            "rate": (values[""] * measure.scale).tolist(),
+            "rate_low": (values["_low"] * measure.scale).tolist(),
+            "rate_high": (values["_high"] * measure.scale).tolist(),
+            "rate_note": notes,
+            "shown": [
+                shown_rate(*numbers, note, measure)
+                for *numbers, note in zip(
+                    values[""], values["_low"], values["_high"], notes, strict=True
+                )
+            ],  # fmt: skip
+            "force_code": ranked,
+        }
+        # the force first, then its peers one by one, then the groups
+        force = [i for i in at if kinds[i] == "force"]
+        rest = [i for i in at if kinds[i] != "force"]
+        for column, values_out in columns.items():
+            if column == "force_code":
+                values_out += [""] * len(force) + ranked + [""] * len(rest)
+            else:
+                own = groups[column]
+                values_out += [own[i] for i in force] + one_by_one[column] + [own[i] for i in rest]
+    frame = pd.DataFrame(columns)
+    for column in ("measure_key", "measure", "group_kind", "group", "rate_note", "shown",
+                   "force_code"):  # fmt: skip
+        frame[column] = frame[column].astype("str")
+    return frame
+
+
+def peer_table(peer_rates: pd.DataFrame) -> pd.DataFrame:
+    """One row per force or group of peer_rates (its label under "Force or group"), one column
+    per measure: the rate with its 95% interval as text, or "–" with the reason."""
+    labels = list(dict.fromkeys(peer_rates["group"]))
+    table = {"Force or group": labels}
+    for key, rows in peer_rates.groupby("measure_key", sort=False):
+        shown = dict(zip(rows["group"], rows["shown"], strict=True))
+        table[MEASURES[key].label] = [shown.get(label, "–") for label in labels]
+    return pd.DataFrame(table)
 
 
 def selection_mask(
@@ -841,57 +979,28 @@ def _rate_table(shown: list[str], groups: list[str]) -> pd.DataFrame:
     return pd.DataFrame(table)
 
 
-def _period_starts(first: dt.date, last: dt.date, unit: str) -> list[dt.date]:
-    months = 3 if unit == "quarter" else 1
-    month0 = (first.month - 1) // months * months + 1
-    start = dt.date(first.year, month0, 1)
-    starts = []
-    while start <= last:
-        starts.append(start)
-        year, month = divmod(start.year * 12 + start.month - 1 + months, 12)
-        start = dt.date(year, month + 1, 1)
-    return starts
-
-
-def _period_label(start: dt.date, unit: str) -> str:
-    if unit == "month":
-        return f"{start:%b %Y}"
-    end = dt.date(start.year, start.month + 2, 1)
-    return f"{start:%b}–{end:%b %Y}"
-
-
 def _trend(
-    filters: Filters,
+    periods: TrendPeriods,
     monthly: pd.DataFrame,
     stage_counts: pd.DataFrame,
     groups: list[tuple[str, str, np.ndarray, np.ndarray]],
-    unit: str,
-    as_at: dt.date,
 ) -> pd.DataFrame:
-    """Reports per month or quarter for the force and England and Wales, per 1,000 officers a
-    year, up to the as-at date (no month after it is drawn as a zero).
+    """Reports per month or quarter (periods) for the force, its most similar forces and England
+    and Wales, per 1,000 officers a year.
 
     groups holds, for each group, its kind, label and which rows of stage_counts (with
     officer_fte) and of monthly_reports_by_force are its forces'. Each month's or quarter's rate
     counts only its days inside the period on which each force was in the service; one that the
     period covers only in part is flagged.
     """
-    unit = unit if unit in ("month", "quarter") else "quarter"
-    last = min(filters.last_date, as_at)
-    starts = _period_starts(filters.first_date, last, unit)
-    months = 3 if unit == "quarter" else 1
-    ends = [_period_end(start, months) for start in starts]
-    # each row's period: its month's distance from the first period's start, in periods
-    month = np.asarray(pd.to_datetime(monthly["month_start"]), dtype="datetime64[M]")
-    first_month = np.datetime64(starts[0] if starts else filters.first_date, "M")
-    period = (month - first_month).astype(np.int64) // months
-    inside = (period >= 0) & (period < len(starts))
+    starts, ends = list(periods.starts), periods.ends
+    period, inside = periods.index(monthly["month_start"])
     reports = monthly["reports"].to_numpy()
     # days of each force (row) in the service in each period (column), within the period chosen
     days = service_days(
         stage_counts["force_code"].tolist(),
-        np.maximum(np.array(starts, dtype="datetime64[D]"), np.datetime64(filters.first_date)),
-        np.minimum(np.array(ends, dtype="datetime64[D]"), np.datetime64(last)),
+        np.maximum(np.array(starts, dtype="datetime64[D]"), np.datetime64(periods.first)),
+        np.minimum(np.array(ends, dtype="datetime64[D]"), np.datetime64(periods.last)),
     ).reshape(len(stage_counts), len(starts))
     fte = stage_counts["officer_fte"].to_numpy(dtype=float)
     counted, officers, exposure, kinds, labels = [], [], [], [], []
@@ -912,13 +1021,11 @@ def _trend(
     reports_per_period = np.concatenate(counted) if counted else np.array([], dtype=np.int64)
     officer_years_per_period = np.concatenate(exposure) if exposure else np.array([])
     rates = rate_per_1000(reports_per_period, officer_years_per_period, officers=officers)
-    whole = [
-        start >= filters.first_date and end <= last for start, end in zip(starts, ends, strict=True)
-    ]
+    whole = periods.whole
     return pd.DataFrame(
         {
             "period_start": pd.to_datetime(pd.Series(starts * len(groups), dtype=object)),
-            "period": [_period_label(start, unit) for start in starts] * len(groups),
+            "period": periods.labels * len(groups),
             "whole_period": whole * len(groups),
             # text columns declared, so that an empty trend (a period after the as-at date)
             # still has them as text
@@ -939,8 +1046,3 @@ def _trend(
             ),
         }
     )
-
-
-def _period_end(start: dt.date, months: int) -> dt.date:
-    year, month = divmod(start.year * 12 + start.month - 1 + months, 12)
-    return dt.date(year, month + 1, 1) - dt.timedelta(days=1)

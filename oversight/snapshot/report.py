@@ -97,6 +97,7 @@ dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 0.8mm 5mm
 dl.facts dt { font-weight: bold; }
 dl.facts dd { margin: 0; }
 nav ol { margin: 1mm 0; padding-left: 6mm; columns: 2; }
+nav a { display: inline-block; padding: 4px 0; }  /* 24 px targets (WCAG 2.5.8) */
 .figures { display: grid; grid-template-columns: repeat(4, 1fr); gap: 3mm; margin: 3mm 0 4mm; }
 .figure-card { border: 1px solid var(--rule); border-top: 4px solid var(--accent);
   padding: 2mm 3mm; break-inside: avoid; }
@@ -514,14 +515,7 @@ def monthly_chart(snapshot: Snapshot) -> str | None:
         )
     labels, names = _month_labels(months)
     period = f"{names[0]} to {names[-1]}" if len(names) > 1 else names[0]
-    described = "; ".join(
-        f"{line.name}: "
-        + ", ".join(
-            f"{name} {SUPPRESSED if value is None else format_count(value)}"
-            for name, value in zip(names, line.values, strict=True)
-        )
-        for line in series
-    )
+    described = svg.series_text(series, names, format_count, SUPPRESSED)
     title = f"Reports received each month by channel, {period}"
     chart = svg.line_chart(
         "chart-reports-by-month",
@@ -877,11 +871,9 @@ def _coverage(snapshot: Snapshot) -> str:
     )
 
 
-def render_report(snapshot: Snapshot) -> str:
-    """The report as one self-contained HTML document."""
-    status = "public" if snapshot.public else "internal, not for publication"
-    title = f"{_document_title(snapshot)} ({status})"
-    # No request of any kind is allowed: styles are inline, images are inline SVG.
+def html_document(title: str, css: str, body: list[str], software_version: str) -> str:
+    """One self-contained HTML document (the report, a briefing): no request of any kind is
+    allowed, since styles are inline and images are inline SVG."""
     policy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'"
     return "\n".join(
         [
@@ -891,12 +883,28 @@ def render_report(snapshot: Snapshot) -> str:
             '<meta charset="utf-8">',
             f'<meta http-equiv="Content-Security-Policy" content="{policy}">',
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
-            f'<meta name="generator" content="Oversight {_e(snapshot.software_version)}">',
+            f'<meta name="generator" content="Oversight {_e(software_version)}">',
             f"<title>{_e(title)}</title>",
             '<link rel="icon" href="data:,">',
-            f"<style>{CSS}</style>",
+            f"<style>{css}</style>",
             "</head>",
             "<body>",
+            *body,
+            "</body>",
+            "</html>",
+            "",
+        ]
+    )
+
+
+def render_report(snapshot: Snapshot) -> str:
+    """The report as one self-contained HTML document."""
+    status = "public" if snapshot.public else "internal, not for publication"
+    title = f"{_document_title(snapshot)} ({status})"
+    return html_document(
+        title,
+        CSS,
+        [
             _header(snapshot),
             _navigation(),
             "<main>",
@@ -907,10 +915,8 @@ def render_report(snapshot: Snapshot) -> str:
             _revisions_section(snapshot),
             _methodology_section(snapshot),
             "</main>",
-            "</body>",
-            "</html>",
-            "",
-        ]
+        ],
+        snapshot.software_version,
     )
 
 

@@ -107,6 +107,22 @@ def _marker(kind: str, x: float, y: float, colour: str, tooltip: str) -> str:
     return f'<circle cx="{_n(x)}" cy="{_n(y)}" r="4" fill="{colour}">{tip}</circle>'
 
 
+def series_text(
+    series: Sequence[Series], names: Sequence[str], value_label: Callable[[float], str],
+    missing: str,
+) -> str:  # fmt: skip
+    """Every line's values in words, for a line chart's description: "Phone: Apr 2025 12,
+    May 2025 9; Online: ..." (missing for a value not drawn)."""
+    return "; ".join(
+        f"{line.name}: "
+        + ", ".join(
+            f"{name} {missing if value is None else value_label(value)}"
+            for name, value in zip(names, line.values, strict=True)
+        )
+        for line in series
+    )
+
+
 def _legend_line(x: float, y: float, series: Series) -> list[str]:
     dash = ' stroke-dasharray="6 4"' if series.dashed else ""
     return [

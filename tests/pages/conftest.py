@@ -2,10 +2,12 @@
 page in AppTest."""
 
 import shutil
+import threading
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from oversight.settings import PROJECT_ROOT
@@ -130,3 +132,27 @@ def table(app, first_column: str, having: str | None = None) -> pd.DataFrame | N
         if columns[0] == first_column and (having is None or having in columns):
             return frame.value
     return None
+
+
+@pytest.fixture
+def made_on_click(monkeypatch) -> dict:
+    """Each download button's deferred data by file name: Streamlit keeps it to run on the
+    click, which AppTest cannot make."""
+    kept: dict = {}
+    register = MediaFileManager.add_deferred
+
+    def keep(self, data, mimetype, coordinates, file_name=None, **kwargs):
+        kept[file_name] = data
+        return register(self, data, mimetype, coordinates, file_name=file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", keep)
+    return kept
+
+
+def on_another_thread(make) -> bytes:
+    """make() run as Streamlit runs a download's deferred data: on a thread of its own."""
+    made: list[bytes] = []
+    thread = threading.Thread(target=lambda: made.append(make()))
+    thread.start()
+    thread.join()
+    return made[0]

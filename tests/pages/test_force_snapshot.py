@@ -5,38 +5,12 @@ the audit log as a snapshot."""
 import io
 import json
 import shutil
-import threading
 import zipfile
 
-import pytest
-from streamlit.runtime.media_file_manager import MediaFileManager
-
 from oversight import audit
+from tests.pages.conftest import on_another_thread
 
 LABEL = "Download your force's snapshot (zip: tables, spreadsheet, report, cover note)"
-
-
-@pytest.fixture
-def made_on_click(monkeypatch) -> dict:
-    """Each download button's deferred data by file name: Streamlit keeps it to run on the
-    click, which AppTest cannot make."""
-    kept: dict = {}
-    register = MediaFileManager.add_deferred
-
-    def keep(self, data, mimetype, coordinates, file_name=None, **kwargs):
-        kept[file_name] = data
-        return register(self, data, mimetype, coordinates, file_name=file_name, **kwargs)
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", keep)
-    return kept
-
-
-def on_another_thread(make) -> bytes:
-    made: list[bytes] = []
-    thread = threading.Thread(target=lambda: made.append(make()))
-    thread.start()
-    thread.join()
-    return made[0]
 
 
 def test_the_snapshot_download_is_kents_alone_and_on_record(

@@ -1,6 +1,8 @@
 """Forces page: a force beside its region and England and Wales, and every force on a funnel
 plot, checked against plain pandas counts of the demo extract and limits worked out by hand."""
 
+import itertools
+import json
 import math
 
 import numpy as np
@@ -9,7 +11,9 @@ import pytest
 from scipy import stats
 
 from oversight.analysis.forces import MEASURES, add_rates, funnel
-from tests.pages.conftest import open_chart_numbers
+from oversight.settings import PROJECT_ROOT
+from tests.analysis.test_forces import hand_median_interval, wilson
+from tests.pages.conftest import AS_AT, open_chart_numbers, table
 
 FY2024 = ("2024-04-01", "2025-03-31")
 CASE_TO_ANSWER = {"case_to_answer_misconduct", "case_to_answer_gross_misconduct"}
@@ -126,14 +130,8 @@ def test_filter_change_moves_the_force_and_its_comparators(open_page, demo):
 
     # the rates table: Kent's dissemination rate with its Wilson interval, worked by hand
     x, n = kent["Passed on (disseminated)"], kent["Reports"]
-    z = stats.norm.ppf(0.975)
-    p = x / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
     rates = frame_with(app, "Rate (95% interval)").set_index("Rate (95% interval)")
-    assert rates.loc["Dissemination rate", "Kent Police"] == (
-        f"{p:.1%} ({centre - half:.1%} to {centre + half:.1%})"
-    )
+    assert rates.loc["Dissemination rate", "Kent Police"] == proportion_text(x, n)
     check_funnel_limits_by_hand(app, demo, first, last, ["online"])
 
 
@@ -355,6 +353,7 @@ def test_comparators_from_every_force_equal_querying_each_selection(page_db):
         assert list(data.comparison.columns) == [
             "measure",
             "West Midlands Police",
+            "Most similar forces",
             "West Midlands",
             "England and Wales",
         ]
@@ -419,3 +418,151 @@ def test_trend_rates_are_annual_over_each_quarters_days_in_the_service(page_db, 
     assert national.loc[last_quarter, "rate"] == pytest.approx(reports / years * 1000)
     # before the launch the nation is the Met alone, over each quarter's 91 or 92 days
     assert national.loc["Apr–Jun 2023", "officer_years"] == pytest.approx(met * 91 / 365.25)
+
+
+FY2025 = ("2025-04-01", "2026-03-31")
+PEER_GROUPS = pd.read_csv(PROJECT_ROOT / "data" / "reference" / "peer_groups.csv")
+KENT_PEERS = list(
+    PEER_GROUPS.loc[PEER_GROUPS["force_code"] == "kent"].sort_values("rank")["peer_code"]
+)
+
+
+def poisson_text(reports: int, officer_years: float) -> str:
+    """A rate per 1,000 officers a year with its exact Poisson interval (chi-square), as the
+    page writes it."""
+    low = stats.chi2.ppf(0.025, 2 * reports) / 2 if reports else 0.0
+    high = stats.chi2.ppf(0.975, 2 * reports + 2) / 2
+    scale = 1000 / officer_years
+    return f"{reports * scale:,.1f} ({low * scale:,.1f} to {high * scale:,.1f})"
+
+
+def proportion_text(x: int, n: int) -> str:
+    low, high = wilson(x, n)
+    return f"{x / n:.1%} ({low:.1%} to {high:.1%})"
+
+
+def officer_years_of(demo, codes, days: int) -> float:
+    forces = demo["forces"].set_index("force_code")
+    return float(forces.loc[codes, "officer_fte"].sum()) * days / 365.25
+
+
+def test_kent_beside_its_most_similar_forces_pooled_and_one_by_one(open_page, demo):
+    """2025/26: the peers' column is their counts added up, and their rates those sums over
+    the sums of their denominators, with intervals worked out here; each peer's own row too.
+    Counts show thousands separators; captions name Kent in words."""
+    app = open_forces(open_page, {"period": "fy2025", "focus": "kent"})
+    first, last = FY2025
+    assert KENT_PEERS == ["essex", "lancashire", "hampshire", "sussex", "avon_and_somerset",
+                          "thames_valley", "south_wales"]  # fmt: skip
+    pooled = expected(demo, first, last, KENT_PEERS)
+    counts = frame_with(app, "Count").set_index("Count")
+    assert counts["Most similar forces"].to_dict() == {k: pooled[k] for k in counts.index}
+    assert counts.loc["Reports", "Most similar forces"] == sum(
+        expected(demo, first, last, [code])["Reports"] for code in KENT_PEERS
+    )
+    config = json.loads(next(d for d in app.dataframe if "Count" in d.value.columns).proto.columns)
+    assert config["Most similar forces"]["type_config"]["format"] == "%,d"
+
+    rates = frame_with(app, "Rate (95% interval)").set_index("Rate (95% interval)")
+    peers = rates["Most similar forces"]
+    investigations = pooled["Investigations"]
+    not_transferred = pooled["Referrals received"] - pooled["Transferred"]
+    assert peers["Investigation rate"] == proportion_text(investigations, not_transferred)
+    assert peers["Case-to-answer rate"] == proportion_text(
+        pooled["Case to answer"], pooled["with finding"]
+    )
+    assert peers["Reports per 1,000 officers a year"] == poisson_text(
+        pooled["Reports"], officer_years_of(demo, KENT_PEERS, 365)
+    )
+
+    one_by_one = table(app, "Force or group", having="Dismissal rate").set_index("Force or group")
+    names = demo["forces"].set_index("force_code")["short_name"]
+    assert list(one_by_one.index) == ["Kent Police", *names[KENT_PEERS], "Most similar forces",
+                                      "South East", "England and Wales"]  # fmt: skip
+    for code in KENT_PEERS:
+        own = expected(demo, first, last, [code])
+        row = one_by_one.loc[names[code]]
+        assert row["Dismissal rate"] == proportion_text(own["Dismissals"], own["Investigations"])
+        assert row["Reports per 1,000 officers a year"] == poisson_text(
+            own["Reports"], officer_years_of(demo, [code], 365)
+        )
+    assert (
+        one_by_one.loc["Most similar forces", "Investigation rate"] == peers["Investigation rate"]
+    )
+
+    captions = [c.value for c in app.caption]
+    assert any("; force: Kent." in c for c in captions)
+    assert not any("force: kent" in c for c in captions)
+    assert any(c.startswith("Most similar forces: Essex, Lancashire, Hampshire") for c in captions)
+
+
+def referrals_of_quarter(demo, first, last, forces):
+    """Referrals received by the forces, of reports received first to last, with their report's
+    received date and their outcomes' dates, worked out with pandas."""
+    reports = demo["reports"]
+    in_quarter = reports[reports["received_date"].between(first, last)]
+    referrals = demo["referrals"]
+    chosen = referrals[
+        referrals["report_id"].isin(in_quarter["report_id"]) & referrals["force"].isin(forces)
+    ]
+    return chosen.merge(in_quarter[["report_id", "received_date"]], on="report_id")
+
+
+def test_conversion_and_time_to_outcome_by_quarter_checked_by_hand(open_page, demo):
+    """Apr–Jun and Jul–Sep 2025, by quarter: Kent's, its peers' and England and Wales's
+    investigation rates, case-to-answer rates and Kaplan-Meier median days to outcome (open
+    cases counted to the as-at date), with their intervals, worked out with pandas."""
+    app = open_forces(open_page, {"period": "fy2025", "focus": "kent"})
+    app.radio(key="forces_trend_unit").set_value("quarter").run()
+    app = open_chart_numbers(app)
+    assert not app.exception
+    forces = demo["forces"]
+    nation = list(forces.loc[forces["nation"].isin(["england", "wales"]), "force_code"])
+    outcomes = demo["outcomes"]
+    ended_on = outcomes[outcomes["outcome"].isin(ENDING)].groupby("referral_id")["decided_date"]
+    rates = frame_with(app, "Referrals not transferred").set_index(["Quarter", "Force or group"])
+    answers = frame_with(app, "Investigations with a finding").set_index(
+        ["Quarter", "Force or group"]
+    )
+    medians = frame_with(app, "Investigations ended").set_index(["Quarter", "Force or group"])
+    groups = (("Kent Police", ["kent"]), ("Most similar forces", KENT_PEERS),
+              ("England and Wales", nation))  # fmt: skip
+    quarters = (("Apr–Jun 2025", "2025-04-01", "2025-06-30"),
+                ("Jul–Sep 2025", "2025-07-01", "2025-09-30"))  # fmt: skip
+    for (group, codes), (quarter, first, last) in itertools.product(groups, quarters):
+        referrals = referrals_of_quarter(demo, first, last, codes)
+        investigations = referrals[referrals["assessment"] == "investigation"]
+        not_transferred = int((referrals["assessment"] != "transferred").sum())
+        row = rates.loc[(quarter, group)]
+        assert (row["Investigations"], row["Referrals not transferred"]) == (
+            len(investigations),
+            not_transferred,
+        )
+        low, high = wilson(len(investigations), not_transferred)
+        assert row["Investigation rate (%)"] == round(
+            len(investigations) / not_transferred * 100, 1
+        )
+        assert (row["95% from"], row["95% to"]) == (round(low * 100, 1), round(high * 100, 1))
+        found = set(outcomes.loc[outcomes["outcome"].isin(FINDINGS), "referral_id"])
+        answered = set(outcomes.loc[outcomes["outcome"].isin(CASE_TO_ANSWER), "referral_id"])
+        with_finding = investigations["referral_id"].isin(found)
+        row = answers.loc[(quarter, group)]
+        assert (row["Case to answer"], row["Investigations with a finding"]) == (
+            int(investigations["referral_id"].isin(answered).sum()),
+            int(with_finding.sum()),
+        )
+
+        ended = investigations["referral_id"].map(ended_on.min())
+        days = ((ended.fillna(AS_AT) - investigations["received_date"]).dt.days).tolist()
+        median, low, high = hand_median_interval(days, ended.notna().astype(int).tolist())
+        row = medians.loc[(quarter, group)]
+        assert (row["Investigations ended"], row["Investigations"]) == (
+            int(ended.notna().sum()),
+            len(investigations),
+        )
+        for column, value in (("Median days to outcome", median), ("95% from", low),
+                              ("95% to", high)):  # fmt: skip
+            assert (math.isnan(value) and pd.isna(row[column])) or row[column] == value, column
+    # Kent's median in Apr–Jun 2025 is shown; in Jul–Sep fewer than half had ended
+    assert not math.isnan(medians.loc[("Apr–Jun 2025", "Kent Police"), "Median days to outcome"])
+    assert math.isnan(medians.loc[("Jul–Sep 2025", "Kent Police"), "Median days to outcome"])

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from tests.pages.conftest import table
-from tests.pages.shown import chart_spec
+from tests.pages.shown import chart_spec, column_formats
 
 ENDING = {
     "no_case_to_answer", "false_allegation", "no_further_action", "reflective_practice",
@@ -208,6 +208,7 @@ def test_report_path_labels_and_table_agree_in_plain_words(open_page, demo):
     cells = [str(cell) for cell in path.to_numpy().ravel()]
     assert not any(cell in ("None", "nan", "NaN") for cell in cells)
     assert not any("_" in name for name in path.columns)
+    assert column_formats(app, "Stage")["Number"] == "localized"  # thousands separators
     caption = next(c.value for c in app.caption if "“Investigated” counts referrals" in c.value)
     assert "share of reports received" not in caption
 
@@ -220,6 +221,7 @@ def test_partial_first_month_is_noted(open_page, demo):
     months = table(app, "month")
     march = demo["reports"]["received_date"].between("2024-03-14", "2024-03-31")
     assert months[months["month"] == "2024-03"]["reports"].sum() == march.sum()
+    assert column_formats(app, "month")["reports"] == "localized"
     # financial year 2024/25: whole months, inside the as-at date
     whole = open_page("app_pages/overview.py", query={"period": "fy2024"})
     assert not any("only partly inside the period" in c.value for c in whole.caption)

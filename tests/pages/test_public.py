@@ -2,9 +2,14 @@
 the public sees only releases from the register, as they were published, checked against
 counts worked out by hand from the demo extract."""
 
+import csv
 import datetime as dt
+import io
+import json
+import re
 import shutil
 import xml.etree.ElementTree as ET
+from decimal import ROUND_HALF_UP, Decimal
 
 import duckdb
 import pandas as pd
@@ -14,10 +19,11 @@ from streamlit.testing.v1 import AppTest
 from oversight.db import connect_read_only
 from oversight.ingest import import_extract
 from oversight.ledger import ledger_path
+from oversight.settings import FORCES_CSV, PEER_GROUPS_CSV
 from oversight.snapshot.model import SUPPRESSED
 from oversight.snapshot.periods import PublicPeriod
 from oversight.snapshot.release import publish
-from tests.pages.conftest import APP, run_app
+from tests.pages.conftest import APP, run_app, table
 from tests.snapshot.test_snapshot import revised_extract
 from tests.snapshot.test_tables import expected_tables
 
@@ -31,7 +37,7 @@ TILES = {
     "Dismissals": "dismissals",
     "Removed from policing": "removed_from_policing",
     "Open cases": "open_cases",
-    "Awaiting a force's decision": "awaiting_force_decision",
+    "Awaiting a decision": "awaiting_force_decision",
 }
 YEARS = {"fy2024": (dt.date(2024, 4, 1), dt.date(2025, 3, 31)),
          "fy2023": (dt.date(2023, 4, 1), dt.date(2024, 3, 31))}  # fmt: skip
@@ -166,45 +172,80 @@ def test_a_revised_release_says_so(open_public, demo_files, tmp_path):
     assert "first released in November 2026" in caption
 
 
-def test_no_table_shows_a_count_from_1_to_4(open_public):
-    app = open_public({"period": "fy2024"})
-    assert len(app.dataframe) == 6
-    hidden = 0
+# The columns of the tables shown that hold counts, by their headings on the page.
+COUNT_HEADINGS = (
+    "Number",
+    "Reports",
+    "Referrals received",
+    "Investigations",
+    "Case to answer",
+    "Dismissals",
+    "Would have been dismissed",
+    "Cases measured",
+    "Phone",
+    "Online",
+)
+
+
+def shown_counts(app: AppTest) -> list[str]:
+    """Every count the page shows: the tiles' figures and the count columns of its tables."""
+    cells = [metric.value for metric in app.metric]
     for frame in app.dataframe:
-        table = frame.value
-        for column in ("value", "reports", "referrals", "investigations", "case_to_answer",
-                       "dismissals", "would_have_been_dismissed", "cases"):  # fmt: skip
-            if column in table:
-                for cell in table[column]:
-                    hidden += cell == SUPPRESSED
-                    assert cell == SUPPRESSED or not 1 <= int(cell) <= 4, (column, cell)
-    assert hidden > 0
+        for column in frame.value.columns:
+            if column in COUNT_HEADINGS:
+                cells += list(frame.value[column])
+    return cells
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_no_count_from_1_to_4_is_shown_and_counts_have_thousands_separators(open_public, year):
+    app = open_public({"period": year})
+    counts = shown_counts(app)
+    assert SUPPRESSED in counts
+    for cell in counts:
+        assert cell == SUPPRESSED or re.fullmatch(r"0|[1-9]\d{0,2}(,\d{3})*", cell), cell
+        assert cell == SUPPRESSED or not 1 <= int(cell.replace(",", "")) <= 4, cell
+    assert any("," in cell for cell in counts)
 
 
 def test_released_rates_are_a_year_over_the_days_in_the_service(open_public, demo):
     """FY 2023/24 spans the national launch: the Met's rate is over all 366 days, every other
-    force's over its 18 from 14 March 2024 (worked out by hand in expected_tables), with the
-    officer-years beside it, and [c] where the count of reports is."""
+    force's over its 18 from 14 March 2024 (worked out by hand in expected_tables), shown to one
+    decimal place by force name, with the officers, and [c] where the count of reports is."""
     app = open_public({"period": "fy2023"})
-    by_force = next(f.value for f in app.dataframe if "officer_years" in f.value)
-    shown = by_force.set_index("force_code")
+    shown = table(app, "Force", "Officers (full-time equivalent)").set_index("Force")
     exact = expected_tables(demo, *YEARS["fy2023"])["reports_by_force"].set_index("force_code")
     officers = exact["officer_fte"]
     assert exact.loc["metropolitan", "officer_years"] == round(
         officers["metropolitan"] * 366 / 365.25, 2
     )
     assert exact.loc["kent", "officer_years"] == round(officers["kent"] * 18 / 365.25, 2)
+    assert "force_code" not in shown.columns and "Officer-years counted" in shown.columns
+    # the rate next to the name: on a phone the columns after the first few are off the screen
+    assert list(shown.columns)[0] == "Per 1,000 officers a year"
     hidden = 0
-    for code, row in exact.iterrows():
-        years, rate = row["officer_years"], row["reports_per_1000_officers_a_year"]
-        assert shown.loc[code, "officer_years"] == ("" if pd.isna(years) else f"{years:.2f}")
-        if shown.loc[code, "reports"] == SUPPRESSED:
+    for row in exact.itertuples():
+        mine = shown.loc[row.force_name]
+        years, rate = row.officer_years, row.reports_per_1000_officers_a_year
+        assert mine["Officer-years counted"] == ("–" if pd.isna(years) else whole(years))
+        if mine["Reports"] == SUPPRESSED:
             hidden += 1
-            assert shown.loc[code, "reports_per_1000_officers_a_year"] in (SUPPRESSED, "")
+            assert mine["Per 1,000 officers a year"] in (SUPPRESSED, "–")
         else:
-            wanted = "" if pd.isna(rate) else f"{rate:.2f}"
-            assert shown.loc[code, "reports_per_1000_officers_a_year"] == wanted, code
+            assert mine["Reports"] == f"{row.reports:,}"
+            wanted = "–" if pd.isna(rate) else one_place(f"{rate:.2f}")
+            assert mine["Per 1,000 officers a year"] == wanted, row.Index
     assert hidden > 0
+
+
+def whole(number) -> str:
+    """A published number as the page shows it whole: halves up, thousands separated."""
+    return f"{Decimal(str(number)).quantize(Decimal(1), ROUND_HALF_UP):,}"
+
+
+def one_place(text: str) -> str:
+    """A published rate (its CSV text) as the page shows it: one decimal place, halves up."""
+    return f"{Decimal(text).quantize(Decimal('0.1'), ROUND_HALF_UP):,}"
 
 
 def test_the_public_page_names_no_day(open_public):
@@ -263,7 +304,9 @@ def test_a_missing_database_tells_the_public_nothing_internal(tmp_path, monkeypa
 
 
 def test_publish_page_offers_fixed_periods_in_public_and_any_dates_internally(open_page, demo):
-    app = open_page("app_pages/publish.py")
+    # the address names a public period, as a browser's does (AppTest keeps the sidebar's
+    # period=all in it, which the Publish page would follow to an internal snapshot)
+    app = open_page("app_pages/publish.py", {"period": "fy2024"})
     options = app.selectbox(key="publish_public_period").options
     assert options[:3] == ["April to June 2026 (2026/27 quarter 1)", "Financial year 2025/26",
                            "January to March 2026 (2025/26 quarter 4)"]  # fmt: skip
@@ -300,7 +343,7 @@ def test_the_publish_page_and_the_command_line_give_the_same_files(
     from tests.system.test_cli import oversight
 
     monkeypatch.setenv("OVERSIGHT_DISCLOSURE_THRESHOLD", "7")
-    app = open_page("app_pages/publish.py")
+    app = open_page("app_pages/publish.py", {"period": "fy2024"})
     if public:
         app.selectbox(key="publish_public_period").set_value("fy2024").run()
     else:
@@ -326,11 +369,11 @@ def test_the_publish_page_and_the_command_line_give_the_same_files(
     assert ("fewer than 7" in cli_cover) == public  # the setting, in public only
 
 
-def test_the_public_page_maps_the_released_rates(open_public):
+def test_the_public_page_maps_the_released_rates(open_public, released_db):
     """FY 2023/24: the map draws each force's released rate, hatches the forces whose rate is
     withheld, lists the forces it cannot draw beside it, and carries the licence's attribution."""
     app = open_public({"period": "fy2023"})
-    by_force = next(f.value for f in app.dataframe if "officer_years" in f.value)
+    by_force = released_csv(released_db, "fy2023", "reports_by_force")
     figure = next(m.value for m in app.markdown if "<svg" in m.value)
     assert "Office for National Statistics licensed under the Open Government Licence" in figure
     svg = "{http://www.w3.org/2000/svg}"
@@ -340,19 +383,278 @@ def test_the_public_page_maps_the_released_rates(open_public):
     }
     assert len(drawn) == 43
     withheld = 0
-    for row in by_force.itertuples():
-        rate = row.reports_per_1000_officers_a_year
-        if row.force_code not in drawn:
+    for row in by_force:
+        rate = row["reports_per_1000_officers_a_year"]
+        if row["force_code"] not in drawn:
             # no officer figure (or a count withheld): listed beside the map with its reports
-            assert rate in ("", SUPPRESSED), row.force_code
+            assert rate in ("", SUPPRESSED), row["force_code"]
             beside = next(m.value for m in app.markdown if "Not on the map" in m.value)
-            assert f"- {row.force_name}: {row.reports} reports" in beside
+            reports = row["reports"] if row["reports"] == SUPPRESSED else f"{int(row['reports']):,}"
+            assert f"- {row['force_name']}: {reports} reports" in beside
         elif rate == SUPPRESSED:
             withheld += 1
-            assert drawn[row.force_code] == ("url(#forcemap-hatch)",
-                                             f"{row.force_name}: [c] withheld")  # fmt: skip
+            assert drawn[row["force_code"]] == ("url(#forcemap-hatch)",
+                                                f"{row['force_name']}: [c] withheld")  # fmt: skip
         else:
-            fill, title = drawn[row.force_code]
+            fill, title = drawn[row["force_code"]]
             assert fill.startswith("#")
-            assert title == f"{row.force_name}: {float(rate):.1f} reports per 1,000 officers a year"
+            assert title == (
+                f"{row['force_name']}: {float(rate):.1f} reports per 1,000 officers a year"
+            )
     assert withheld > 0
+
+
+def released_csv(db_path, period: str, name: str) -> list[dict[str, str]]:
+    """A table of the latest release of the period, read from the register's own copy of the
+    file with the csv module (not through the page's reader)."""
+    with duckdb.connect(str(ledger_path(db_path)), read_only=True) as con:
+        content = con.execute(
+            "select content from release_files join releases using (release_id) "
+            "where period_key = $period and file_name = $file order by release_id desc limit 1",
+            {"period": period, "file": f"{name}.csv"},
+        ).fetchone()[0]
+    return list(csv.DictReader(io.StringIO(bytes(content).decode("utf-8"))))
+
+
+def count(text: str) -> str:
+    """A released count as the page shows it."""
+    return text if text == SUPPRESSED else f"{int(text):,}"
+
+
+def reference(path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def peers_in_rank_order(force: str) -> list[str]:
+    rows = [r for r in reference(PEER_GROUPS_CSV) if r["force_code"] == force]
+    return [r["peer_code"] for r in sorted(rows, key=lambda r: int(r["rank"]))]
+
+
+def test_a_force_page_shows_its_released_figures_beside_england_and_wales_and_each_peer(
+    open_public, released_db
+):
+    """?force=kent: Kent's released figures, England and Wales's rate worked out from the
+    released table (its forces' reports over their officer-years), every force's counts
+    (the headline) and each of Kent's 7 peers, one by one, in rank order: every figure equal
+    to the released CSV file's, read here with the csv module."""
+    app = open_public({"period": "fy2024", "force": "kent"})
+    by_force = {r["force_code"]: r for r in released_csv(released_db, "fy2024", "reports_by_force")}
+    outcomes = {r["force_code"]: r for r in released_csv(released_db, "fy2024",
+                                                         "outcomes_by_force")}  # fmt: skip
+    headline = {r["measure"]: r["value"] for r in released_csv(released_db, "fy2024", "headline")}
+    short = {r["force_code"]: r["short_name"] for r in reference(FORCES_CSV)}
+    peers = peers_in_rank_order("kent")
+    assert len(peers) == 7
+    kent = by_force["kent"]
+
+    assert [h.value for h in app.header][0] == "Kent Police"
+    assert tiles(app) == {
+        "Reports": count(kent["reports"]),
+        "Per 1,000 officers": one_place(kent["reports_per_1000_officers_a_year"]),
+        "Referrals received": count(outcomes["kent"]["referrals"]),
+        "Investigations": count(outcomes["kent"]["investigations"]),
+        "Case to answer": count(outcomes["kent"]["case_to_answer"]),
+        "Dismissals": count(outcomes["kent"]["dismissals"]),
+    }
+
+    with_officers = [r for r in by_force.values() if r["officer_fte"]]
+    assert len(with_officers) == 43 and all(r["reports"] != SUPPRESSED for r in with_officers)
+    reports = sum(int(r["reports"]) for r in with_officers)
+    years = sum(Decimal(r["officer_years"]) for r in with_officers)
+    national = f"{Decimal(reports) * 1000 / years:.2f}"
+
+    def rate_row(name: str, row: dict) -> dict:
+        return {
+            "Force": name,
+            "Per 1,000 officers a year": one_place(row["reports_per_1000_officers_a_year"]),
+            "Reports": count(row["reports"]),
+            "Officers (full-time equivalent)": whole(row["officer_fte"]),
+        }
+
+    rates = table(app, "Force", "Per 1,000 officers a year")
+    assert rates.to_dict("records") == [
+        rate_row("Kent", kent),
+        {"Force": "England and Wales", "Per 1,000 officers a year": one_place(national),
+         "Reports": f"{reports:,}",
+         "Officers (full-time equivalent)": whole(sum(Decimal(r["officer_fte"])
+                                                      for r in with_officers))},
+        *(rate_row(short[p], by_force[p]) for p in peers),
+    ]  # fmt: skip
+
+    columns = ("referrals", "investigations", "case_to_answer", "dismissals",
+               "would_have_been_dismissed")  # fmt: skip
+    headings = ("Referrals received", "Investigations", "Case to answer", "Dismissals",
+                "Would have been dismissed")  # fmt: skip
+
+    def outcome_row(name: str, row: dict | None) -> dict:
+        cells = {h: count(row[c]) if row else "0" for h, c in zip(headings, columns, strict=True)}
+        return {"Force": name, **cells}
+
+    shown = table(app, "Force", "Referrals received")
+    assert shown.to_dict("records") == [
+        outcome_row("Kent", outcomes["kent"]),
+        outcome_row("Every force in the service", headline),
+        *(outcome_row(short[p], outcomes.get(p)) for p in peers),
+    ]
+    # Kent's dismissals are withheld in this release: shown as such, and said what it means
+    assert outcomes["kent"]["dismissals"] == SUPPRESSED
+    assert tiles(app)["Dismissals"] == SUPPRESSED
+    words = " ".join(c.value for c in app.caption)
+    assert f"{SUPPRESSED} means withheld: fewer than 5" in words
+    assert "No figure is given for the similar forces together" in words
+    # the force's chart draws the same rates, Kent first, no bar where a rate is withheld
+    chart = json.loads(app.get("plotly_chart")[0].proto.spec)["data"][0]
+    assert chart["y"][:2] == ["Kent", "England and Wales"]
+    assert chart["text"] == list(rates["Per 1,000 officers a year"])
+
+
+def test_the_force_chooser_sets_the_address_and_keeps_it_across_periods(open_public):
+    app = open_public({"period": "fy2024"})
+    assert app.selectbox(key="public_force").value == ""
+    assert "force" not in app.query_params
+    app.selectbox(key="public_force").set_value("essex").run()
+    assert not app.exception
+    assert app.query_params["force"] in ("essex", ["essex"])
+    assert [h.value for h in app.header][0] == "Essex Police"
+    app.selectbox(key="public_period").set_value("fy2023").run()
+    assert [h.value for h in app.header][0] == "Essex Police"
+    app.selectbox(key="public_force").set_value("").run()
+    assert "force" not in app.query_params
+    assert "What the figures say" in [h.value for h in app.header]
+
+
+def test_a_force_code_is_read_in_any_case(open_public):
+    app = open_public({"period": "fy2024", "force": " KENT "})
+    assert [h.value for h in app.header][0] == "Kent Police"
+
+
+@pytest.mark.parametrize("asked", ["nowhere", "unknown", "<b>kent</b>"])
+def test_an_unknown_force_code_gets_a_plain_message(open_public, released_db, asked):
+    """A code that is no force of the release ("unknown" is the release's "Force not known"
+    row, not a force): a plain message that does not repeat the address, and every force's
+    figures."""
+    app = open_public({"period": "fy2024", "force": asked})
+    messages = [i.value for i in app.info]
+    assert len(messages) == 1 and "not in these figures" in messages[0]
+    assert asked not in messages[0]
+    assert "force" not in app.query_params
+    headline = {r["measure"]: r["value"] for r in released_csv(released_db, "fy2024", "headline")}
+    assert tiles(app)["Reports"] == count(headline["reports"])
+
+
+def test_a_force_outside_england_and_wales_has_no_peers_and_says_so(open_public, released_db):
+    app = open_public({"period": "fy2024", "force": "police_scotland"})
+    assert [h.value for h in app.header][0] == "Police Scotland"
+    rates = table(app, "Force", "Per 1,000 officers a year")
+    assert list(rates["Force"]) == ["Police Scotland", "England and Wales"]
+    # no officer figure, so no rate: shown as not worked out, not as 0
+    assert rates.iloc[0]["Per 1,000 officers a year"] == "–"
+    assert "no group of most similar forces" in " ".join(c.value for c in app.caption)
+
+
+def shown_text(app: AppTest) -> list[str]:
+    """Every word the page shows but the files it offers: headings, captions, prose, tiles,
+    choices, tables (headings and cells) and charts (labels, legends, axis titles)."""
+    texts = [e.value for e in [*app.title, *app.header, *app.subheader, *app.caption, *app.info]]
+    # the map is checked on its own (its SVG names each area by an attribute)
+    texts += [m.value for m in app.markdown if "<svg" not in m.value]
+    texts += [m.label for m in app.metric] + [m.value for m in app.metric]
+    texts += [e.label for e in app.expander]
+    for box in app.selectbox:
+        texts += [box.label, *box.options]
+    for frame in app.dataframe:
+        texts += [str(c) for c in frame.value.columns]
+        texts += [str(v) for v in frame.value.to_numpy().ravel()]
+    for chart in app.get("plotly_chart"):
+        spec = json.loads(chart.proto.spec)
+        for trace in spec["data"]:
+            texts += [str(v) for v in (trace.get("y", []), trace.get("x", []))[0]
+                      if isinstance(v, str)]  # fmt: skip
+            texts += [str(trace.get("name", "")), *map(str, trace.get("text", []))]
+        for key, axis in spec["layout"].items():
+            if key.startswith(("xaxis", "yaxis")):
+                texts.append(str(axis.get("title", {}).get("text", "")))
+        texts.append(chart.proto.alt)
+    return texts
+
+
+CODE_NAME = re.compile(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b")
+
+
+@pytest.mark.parametrize("query", [{"period": "fy2024"}, {"period": "fy2023"},
+                                   {"period": "fy2024", "force": "kent"}])  # fmt: skip
+def test_no_code_name_is_shown(open_public, query):
+    """No snake_case name of a column, measure or force (force_code, disseminated_reports,
+    avon_and_somerset), and no force's one-word code (kent, btp) where a name belongs."""
+    texts = shown_text(open_public(query))
+    codes = {r["force_code"] for r in reference(FORCES_CSV)} | {"unknown"}
+    found = [t for t in texts if CODE_NAME.search(t) or codes & set(re.findall(r"[\w]+", t))]
+    assert found == []
+    # what is shown is what a reader needs: force names, plain headings
+    assert "Force" in texts
+
+
+def test_days_are_whole(open_public, released_db):
+    """FY 2024/25: half of the dismissals came within 340.5 days (the released median): shown
+    as 341 in the table, the chart and the sentence; no fraction of a day anywhere."""
+    app = open_public({"period": "fy2024"})
+    released = {r["measure"]: r for r in released_csv(released_db, "fy2024", "timeliness")}
+    assert released["days_to_dismissal"]["median_days"] == "340.5"
+    times = table(app, "Stage", "Cases measured").set_index("Stage")
+    for measure, stage in (("days_to_dissemination", "Report to referral"),
+                           ("days_to_finding", "Referral to finding"),
+                           ("days_to_outcome", "Report to outcome (Kaplan–Meier)"),
+                           ("days_to_dismissal", "Report to dismissal")):  # fmt: skip
+        for column, heading in (("median_days", "Half took no longer than (days)"),
+                                ("p90_days", "9 in 10 took no longer than (days)")):  # fmt: skip
+            assert times.loc[stage, heading] == whole(released[measure][column])
+    assert times.loc["Report to dismissal", "Half took no longer than (days)"] == "341"
+    text = " ".join(shown_text(app))
+    assert "within 341 days of the report" in text
+    assert not re.search(r"\d\.\d+ days?\b", text), re.search(r"\d\.\d+ days?\b", text)
+
+
+def test_withheld_cells_are_shown_as_withheld_never_as_0(open_public, released_db):
+    """The force tables as released, cell by cell in words: [c] where the file has [c]."""
+    app = open_public({"period": "fy2024"})
+    outcomes = released_csv(released_db, "fy2024", "outcomes_by_force")
+    shown = table(app, "Force", "Referrals received")
+    headings = {"Referrals received": "referrals", "Investigations": "investigations",
+                "Case to answer": "case_to_answer", "Dismissals": "dismissals",
+                "Would have been dismissed": "would_have_been_dismissed"}  # fmt: skip
+    assert list(shown["Force"]) == [r["force_name"] for r in outcomes]
+    withheld = 0
+    for mine, row in zip(shown.to_dict("records"), outcomes, strict=True):
+        for heading, column in headings.items():
+            assert mine[heading] == count(row[column])
+            withheld += row[column] == SUPPRESSED
+    assert withheld > 0
+    assert any(f"{SUPPRESSED} means withheld" in c.value for c in app.caption)
+
+
+def test_a_new_released_table_is_shown_in_words(open_public, released_db, monkeypatch):
+    """A table the page has no words of its own for (as a later release may add) is shown all
+    the same, its columns and codes in words made from their names."""
+    from oversight.snapshot import model, reading
+
+    columns = ("force_code", "force_name", "dismissals", "median_days")
+    extra = model.TableSpec("decided_by_force", columns, "Outcomes decided in the period", "")
+    monkeypatch.setattr(model, "TABLES", (*model.TABLES, extra))
+    original = reading.released_snapshot
+
+    def with_extra(files):
+        snapshot = original(files)
+        snapshot.tables["decided_by_force"] = pd.DataFrame(
+            {"force_code": ["kent"], "force_name": ["Kent Police"], "dismissals": [SUPPRESSED],
+             "median_days": [120.5]}
+        )  # fmt: skip
+        return snapshot
+
+    monkeypatch.setattr(reading, "released_snapshot", with_extra)
+    app = open_public({"period": "fy2024"})
+    assert "Outcomes decided in the period" in [h.value for h in app.header]
+    shown = table(app, "Force", "Half took no longer than (days)")
+    assert shown.to_dict("records") == [
+        {"Force": "Kent Police", "Dismissals": SUPPRESSED, "Half took no longer than (days)": "121"}
+    ]

@@ -5,7 +5,9 @@ Each test is an attack that works on the demo data; it fails while the attack wo
 
 import datetime as dt
 import functools
+import itertools
 
+import pandas as pd
 import pytest
 
 from oversight.access import signed_in_session
@@ -14,6 +16,7 @@ from oversight.analysis.forces import COUNT_LABELS, forces_data
 from oversight.db import connect_read_only, run_query
 from oversight.filters import Filters
 from oversight.roles import parse_roles
+from oversight.settings import PROJECT_ROOT
 from oversight.status import data_status
 from tests.pages.conftest import ROLES, open_chart_numbers
 
@@ -121,3 +124,100 @@ def test_the_trend_for_england_and_wales_is_not_the_met_alone(demo_run):
     pilot = nation.index < "2024-01-01"  # quarters wholly before the national launch
     met_alone = (nation[pilot] - kent.reindex(nation.index[pilot]).fillna(0)).gt(0)
     assert not met_alone.any(), f"the Met's reports by quarter: {nation[pilot].tolist()}"
+
+
+FORCES = pd.read_csv(PROJECT_ROOT / "data" / "forces.csv")
+PEER_GROUPS = pd.read_csv(PROJECT_ROOT / "data" / "reference" / "peer_groups.csv")
+NATION = set(FORCES.loc[FORCES["nation"].isin(["england", "wales"]), "force_code"])
+
+
+def comparators_of(code: str) -> dict[str, set[str]]:
+    """The forces each comparator column adds up, read from the reference files."""
+    force = FORCES.set_index("force_code").loc[code]
+    peers = set(PEER_GROUPS.loc[PEER_GROUPS["force_code"] == code, "peer_code"])
+    region = set(FORCES.loc[FORCES["region_name"] == force["region_name"], "force_code"])
+    return {
+        "Most similar forces": peers,
+        str(force["region_name"]): region if pd.notna(force["region_name"]) else set(),
+        "England and Wales": NATION,
+    }
+
+
+def small_counts_read_off(data, view, own: tuple[str, ...]) -> list[tuple]:
+    """What a user who knows its own forces' counts reads off the comparators shown: each less
+    its own forces, and two of them set against each other (one less the other where it holds
+    it, else their difference; England and Wales less a region and peers that do not overlap).
+    Each (count, comparators, value) found from 1 to 4."""
+    known = data.all_forces.set_index("force_code")
+    table = view.comparison.set_index("measure")
+    found = []
+    for key, label in COUNT_LABELS.items():
+        others = {}
+        for group, members in comparators_of(view.focus).items():
+            if group in table.columns and table.at[label, group] != WITHHELD:
+                mine = int(known.loc[sorted(members & set(own)), key].sum())
+                others[group] = (_number(table.at[label, group]) - mine, members - set(own))
+        for group, (value, _) in others.items():
+            if 0 < value < THRESHOLD:
+                found.append((label, group, value))
+        for (a, (x, _)), (b, (y, _)) in itertools.combinations(others.items(), 2):
+            if 0 < abs(x - y) < THRESHOLD:
+                found.append((label, f"{a} against {b}", x - y))
+        if len(others) == 3:
+            (peers, (p, pm)), (region, (r, rm)), (nation, (n, _)) = others.items()
+            if not pm & rm and 0 < n - p - r < THRESHOLD:
+                found.append((label, "England and Wales less the region and the peers", n - p - r))
+    return found
+
+
+def test_a_kent_force_user_cannot_set_its_peers_against_its_region(demo_run):
+    """Kent's peers (Essex, Lancashire, Hampshire, Sussex, Avon and Somerset, Thames Valley,
+    South Wales) share three forces with the South East. In 2025/26 their dismissals (11) and the
+    South East's less Kent's (11 - 3) differ by 3: the peers' cell is withheld, and nothing shown
+    sets one comparator against another to give 1 to 4."""
+    exercised = []
+    for year in (2024, 2025):
+        data, view = _year(demo_run, ("kent",), year)
+        assert not small_counts_read_off(data, view, ("kent",)), year
+        # the same figures unaudited: the attack works on them
+        exercised += small_counts_read_off(data, data, ("kent",))
+    assert ("Dismissals", "Most similar forces against South East", 3) in exercised
+    data, view = _year(demo_run, ("kent",), 2025)
+    assert view.comparison.set_index("measure").at["Dismissals", "Most similar forces"] == WITHHELD
+
+
+def test_no_force_user_reads_a_small_count_off_its_peers_region_and_nation(demo_run):
+    """Every force of England and Wales, as a user of that force alone, in 2025/26."""
+    run, as_at = demo_run
+    answers = {}
+
+    def remembered(name, **params):
+        # every force's queries are the same but for its own and its peers' durations
+        key = (name, repr(sorted(params.items())))
+        if key not in answers:
+            answers[key] = run(name, **params)
+        return answers[key]
+
+    found = {}
+    for code in sorted(NATION):
+        data, view = _year((remembered, as_at), (code,), 2025)
+        if read := small_counts_read_off(data, view, (code,)):
+            found[code] = read
+        # the peers one by one, other forces' counts by quarter and the funnel: not shown
+        assert "peer" not in set(view.peer_rates["group_kind"])
+        assert set(view.all_forces["force_code"]) == {code}
+        assert set(view.trend_counts_by_force["force_code"]) <= {code}
+    assert not found
+
+
+def test_a_force_user_sees_no_peer_one_by_one_on_the_page(app_as):
+    app = app_as("pcc@kent.example", {"period": "fy2025"})
+    app.switch_page("app_pages/forces.py").run()
+    app = open_chart_numbers(app)
+    assert not app.exception, app.exception
+    assert "Its most similar forces one by one" in [h.value for h in app.subheader]
+    assert any("shown as they are published" in m.value for m in app.markdown)
+    assert not [d for d in app.dataframe if "Force or group" in d.value.columns
+                and "Dismissal rate" in d.value.columns]  # fmt: skip
+    counts = next(d.value for d in app.dataframe if "Count" in d.value.columns)
+    assert counts.set_index("Count").at["Dismissals", "Most similar forces"] == WITHHELD

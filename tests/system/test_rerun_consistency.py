@@ -23,7 +23,9 @@ from oversight.ingest import import_extract
 from tests.system.served import serve
 
 SESSIONS = 3
-SECONDS = 25
+IMPORTS = 20
+RERUNS = 100
+LIMIT_SECONDS = 300  # only a safeguard: the test runs until it has seen enough, however slow
 MONTHLY_TITLE = "Reports received each month, by channel"
 PATH_TITLE = "How far reports have gone so far"
 
@@ -57,7 +59,7 @@ def _read(element, shown: dict) -> None:
         shown["tile"] = int(element.metric.body.replace(",", ""))
     elif kind == "plotly_chart":
         spec = json.loads(element.plotly_chart.spec)
-        title = spec["layout"]["title"]["text"]
+        title = spec["layout"]["meta"]["title"]  # oversight/charts.py keeps it there
         if title == PATH_TITLE:
             shown["path_first"] = int(_numbers(spec["data"][0]["x"])[0])
         elif title == MONTHLY_TITLE:
@@ -83,26 +85,26 @@ def rerun(ws) -> Rerun:
             return Rerun(**{field: shown.get(field) for field in Rerun.__dataclass_fields__})
 
 
-def session(url: str, deadline: float, runs: list[Rerun]) -> None:
-    """One visitor: connect, then rerun the Overview again and again until the deadline."""
+def session(url: str, done: threading.Event, runs: list[Rerun]) -> None:
+    """One visitor: connect, then rerun the Overview again and again until told to stop."""
     stream = url.replace("http://", "ws://") + "/_stcore/stream"
     try:
         with connect(stream, subprotocols=["streamlit"], max_size=None) as ws:
-            while time.monotonic() < deadline:
+            while not done.is_set():
                 runs.append(rerun(ws))
     except Exception as error:  # recorded: an exception in a thread would be lost
         runs.append(Rerun(None, None, None, error=repr(error)))
 
 
-def keep_importing(extracts: list[list[Path]], db_path: Path, stop: threading.Event) -> int:
-    """Replace the database with each extract in turn until stopped; return how many imports."""
-    count = 0
+def keep_importing(
+    extracts: list[list[Path]], db_path: Path, done: threading.Event, imports: list[int]
+) -> None:
+    """Replace the database with each extract in turn until stopped, counting the imports."""
     rng = random.Random(9)
-    while not stop.is_set():
-        import_extract(extracts[count % 2], db_path, synthetic=True, replace=True)
-        count += 1
+    while not done.is_set():
+        import_extract(extracts[imports[0] % 2], db_path, synthetic=True, replace=True)
+        imports[0] += 1
         time.sleep(rng.uniform(0, 0.3))  # swaps fall at varied moments of the reruns
-    return count
 
 
 @pytest.fixture(scope="module")
@@ -118,27 +120,33 @@ def test_every_rerun_reads_one_database_version_while_imports_run(two_extracts, 
     totals = {len(pd.read_csv(paths[0], dtype=str)) for paths in two_extracts}
     db_path = tmp_path / "live.duckdb"
     import_extract(two_extracts[0], db_path, synthetic=True, replace=True)
-    stop = threading.Event()
-    imports: list[int] = []
+    done = threading.Event()
+    imports = [0]
     runs: list[Rerun] = []
     with serve(db_path, tmp_path / "server.log", OVERSIGHT_VALIDATE_CHARTS="0") as url:
-        deadline = time.monotonic() + SECONDS
         visitors = [
-            threading.Thread(target=session, args=(url, deadline, runs)) for _ in range(SESSIONS)
+            threading.Thread(target=session, args=(url, done, runs)) for _ in range(SESSIONS)
         ]
         importer = threading.Thread(
-            target=lambda: imports.append(keep_importing(two_extracts, db_path, stop))
+            target=keep_importing, args=(two_extracts, db_path, done, imports)
         )
         importer.start()
         for visitor in visitors:
             visitor.start()
+        # on a busy machine it takes longer to see enough swaps, so wait for them, not a clock
+        limit = time.monotonic() + LIMIT_SECONDS
+        while time.monotonic() < limit and (imports[0] < IMPORTS or len(runs) < RERUNS):
+            if not importer.is_alive() or not all(visitor.is_alive() for visitor in visitors):
+                break
+            time.sleep(0.2)
+        done.set()
         for visitor in visitors:
             visitor.join()
-        stop.set()
         importer.join()
     mixed = [run for run in runs if not run.consistent]
-    imported = imports[0] if imports else 0
+    imported = imports[0]
     print(f"{len(runs)} reruns checked during {imported} imports: {len(mixed)} mixed versions")
-    assert imported >= 20 and len(runs) >= 100, "the importer or the visitors stopped early"
+    errors = [run.error for run in runs if run.error]
+    assert imported >= IMPORTS and len(runs) >= RERUNS, f"stopped early: {errors[:3]}"
     assert not mixed, f"{len(mixed)} of {len(runs)} reruns mixed two versions: {mixed[:5]}"
     assert {run.tile for run in runs} == totals  # both versions were seen, and only they

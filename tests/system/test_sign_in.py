@@ -14,8 +14,8 @@ import pytest
 from playwright.sync_api import expect
 
 from oversight import audit
+from tests.system.axe import violations
 from tests.system.signin import browser_context, chromium, serve_with_sign_in, sign_in, sign_out
-from tests.system.test_browser import _axe_violations
 
 pytestmark = pytest.mark.browser
 
@@ -98,7 +98,7 @@ def test_a_browser_that_has_not_signed_in_gets_the_public_view_only(signin_app, 
             assert title(page) == "Published figures", path
             assert nav_links(page) == ["Published figures", "About the data"]
         page.get_by_role("button", name="Sign in", exact=True).wait_for()
-        assert _axe_violations(page) == []
+        assert violations(page) == []
         received = b"".join(frames)
         assert received, "no websocket frames were captured"
         assert not [m for m in STAFF_MARKERS if m in received]
@@ -124,7 +124,7 @@ def test_a_kent_user_sees_kent_and_cannot_reach_more(signin_app, browser, demo):
         page.goto(f"{signin_app.url}/forces?focus=metropolitan&period=fy2025")
         settled(page)
         assert main_h2(page)[0] == "Kent Police"
-        assert _axe_violations(page) == []  # the signed-in sidebar, the withheld cells
+        assert violations(page) == []  # the signed-in sidebar, the withheld cells
         assert "Every force" not in main_h2(page)
         # pages of other roles, by address: the role's first page instead
         for path in ("/publish", "/import_data", "/audit_log"):
@@ -197,7 +197,7 @@ def test_an_admin_imports_and_finds_it_in_the_audit_log(
         )
         page.get_by_role("button", name="Import these files").click(timeout=120_000)
         page.get_by_text("Imported: import").wait_for(timeout=120_000)
-        assert _axe_violations(page) == []
+        assert violations(page) == []
         page.goto(f"{served.url}/overview")
         settled(page)
         expect(metric(page, "Reports")).to_have_text(f"{demo_counts['reports']:,}",
@@ -205,7 +205,7 @@ def test_an_admin_imports_and_finds_it_in_the_audit_log(
         page.goto(f"{served.url}/audit_log")
         settled(page)
         assert title(page) == "Audit log"
-        assert _axe_violations(page) == []
+        assert violations(page) == []
         with page.expect_download() as download:
             page.get_by_role("button", name="Download the audit log (CSV)").click()
         log = download.value.path().read_text()
