@@ -7,6 +7,7 @@ import math
 import pandas as pd
 import pytest
 
+from oversight import charts
 from oversight.analysis.overview import (
     report_path,
     report_path_note,
@@ -75,3 +76,17 @@ def test_stage_shares_only_between_stages_that_count_the_same_thing():
     assert shares[1] == 0.25 and shares[3] == 0.25
     assert math.isnan(shares[0]) and math.isnan(shares[2])
     assert shares[1:] == [0.25, pytest.approx(float("nan"), nan_ok=True), 0.25]
+
+
+def test_the_path_chart_names_each_stage_and_sums_up_first_and_last():
+    fig = charts.stage_bars(report_path(HEADLINE), "stage", "count", "label", "The path")
+    layout = fig.to_dict()["layout"]
+    assert [note["text"] for note in layout["annotations"]][:2] == [
+        "<b>Reports received</b><br>200 reports",
+        "<b>Passed to a force</b><br>50 reports, 25% of the stage above",
+    ]
+    assert charts.title_and_summary(fig) == (
+        "The path",
+        "7 stages, from Reports received: 200 reports, to Barred from policing: 0 referrals, 0% "
+        "of the stage above.",
+    )
