@@ -15,6 +15,7 @@ from playwright.sync_api import Page
 from oversight.settings import PROJECT_ROOT
 
 AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+WIDTHS = (1400, 390)  # a desktop and a phone
 # WCAG 2.2 A and AA (axe runs no WCAG 2.2 rule unless asked), and its best practices
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 SEVERE = {"serious", "critical"}

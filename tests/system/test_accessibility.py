@@ -22,14 +22,13 @@ from playwright.sync_api import Browser, Page, Route
 from oversight.db import connect_read_only, run_query
 from oversight.snapshot.build import force_snapshot
 from oversight.snapshot.write import write_snapshot
-from tests.system.axe import Exemption, violations
+from tests.system.axe import WIDTHS, Exemption, violations
 from tests.system.signin import LOOPBACK_HOSTS, chromium, serve_with_sign_in, sign_in
 from tests.system.test_browser import served_app, served_public  # noqa: F401 (fixtures)
 from tests.system.test_cli import oversight
 
 pytestmark = pytest.mark.browser
 
-WIDTHS = (1400, 390)  # a desktop and a phone
 ADMIN, KENT = "admin@npcc.example", "pcc@kent.example"
 ROLES_CSV = f"email,role,force_code\n{ADMIN},admin,\n{KENT},force,kent\n"
 PERIOD = "period=fy2025"  # a whole year, every chart drawn

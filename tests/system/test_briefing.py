@@ -22,7 +22,8 @@ from oversight.filters import Filters
 from oversight.settings import PROJECT_ROOT
 from oversight.snapshot.periods import PublicPeriod
 from oversight.status import read_status
-from tests.system.test_browser import CHROMIUM, CHROMIUM_ARGS, WIDTHS, _axe_violations
+from tests.system.axe import WIDTHS, violations
+from tests.system.test_browser import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = PROJECT_ROOT / "artifacts" / "briefing"
@@ -102,6 +103,6 @@ def test_the_html_is_offline_fits_and_passes_axe(browser, briefings, kind, width
         assert charts.count() >= (6 if kind == "internal" else 1)
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{kind}_{width}.png"), full_page=True)
-        assert _axe_violations(page) == []
+        assert violations(page, f"{kind} briefing at {width} px") == []
     finally:
         context.close()

@@ -9,11 +9,9 @@ artifacts/screenshots/ for looking at, not for comparing."""
 import pytest
 
 from oversight.documents import TABLE_FRAME
+from tests.system.axe import WIDTHS, violations
 from tests.system.test_browser import (  # noqa: F401
     ARTIFACTS,
-    AXE,
-    WCAG_TAGS,
-    WIDTHS,
     _drawn,
     browser,
     served_public,
@@ -26,20 +24,6 @@ VIEWS = {
     "published_kent": ("published?period=fy2024&force=kent", "Kent Police"),
     "about": ("about", "About the data"),
 }
-
-
-def _serious_findings(page) -> list[str]:
-    """axe-core's serious and critical findings against WCAG 2.2 A and AA, as drawn."""
-    page.add_script_tag(path=str(AXE))
-    found = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
-    )
-    return [
-        f"{v['id']} ({v['impact']}): {node['html'][:120]}"
-        for v in found["violations"]
-        if v["impact"] in ("serious", "critical")
-        for node in v["nodes"]
-    ]
 
 
 def _open(browser, url: str, heading: str, name: str, width: int):
@@ -73,7 +57,7 @@ def test_public_views_fit_the_window_and_meet_wcag_aa(served_public, browser, na
         TABLE_FRAME,
     )
     assert past == []
-    assert _serious_findings(page) == []
+    assert violations(page, f"{name} at {width} px") == []
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"public_{name}_{width}.png"), full_page=True)
     page.close()
