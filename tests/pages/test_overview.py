@@ -3,6 +3,8 @@
 import pandas as pd
 import pytest
 
+from tests.pages.conftest import check_decided, table
+
 ENDING = {
     "no_case_to_answer", "false_allegation", "no_further_action", "reflective_practice",
     "management_advice", "written_warning", "final_written_warning", "reduction_in_rank",
@@ -181,3 +183,24 @@ def test_stage_shares_only_between_stages_that_count_the_same_thing():
     shares = with_stage_shares(path)["share_of_stage_before"].tolist()
     assert shares[1:] == [0.25, pytest.approx(float("nan"), nan_ok=True), 0.25]
     assert pd.isna(shares[0]) and pd.isna(shares[2])
+
+
+@pytest.mark.parametrize(
+    ("query", "first", "last", "words", "chosen"),
+    [
+        ({"period": "fy2025", "force": ["kent", "essex"], "channel": "online"}, "2025-04-01",
+         "2026-03-31", "in 2025/26", {"forces": ("kent", "essex"), "channels": ("online",)}),
+        ({"period": "fy2024", "role": "officer"}, "2024-04-01", "2025-03-31", "in 2024/25",
+         {"roles": ("officer",)}),
+    ],
+    ids=["kent-essex-online-fy2025", "officers-fy2024"],
+)  # fmt: skip
+def test_outcomes_decided_beside_the_cohort(open_page, demo, query, first, last, words, chosen):
+    app = open_page("app_pages/overview.py", query=query)
+    check_decided(app, demo, first, last, words, with_days=False, **chosen)
+    # the cohort's own tiles agree with the cohort column
+    decided = table(app, "Outcome").set_index("Outcome")
+    assert (
+        shown(app)["Dismissals"]
+        == f"{decided.loc['Dismissals', f'Of reports received {words}, so far']:,}"
+    )
