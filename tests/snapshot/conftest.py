@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from oversight.snapshot.model import SUPPRESSED, Revision, Snapshot
+from tests.analysis.decided_reference import KINDS
 
 C = SUPPRESSED
 
@@ -109,14 +110,7 @@ def _tables(public: bool) -> dict[str, pd.DataFrame]:
     )
     decided = pd.DataFrame(
         {
-            "measure": [
-                "case_to_answer",
-                "false_allegations",
-                "dismissals",
-                "would_have_been_dismissed",
-                "barred",
-                "criminal_charges",
-            ],  # fmt: skip
+            "measure": list(KINDS),
             "decided": [15, 0, 11, small, 0, 9],
             "median_days": [210.5, None, 330.0, C if public else 280.0, None, 150.0],
             "p90_days": [400.0, None, 512.5, C if public else 290.0, None, 320.5],
