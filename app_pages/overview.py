@@ -1,8 +1,10 @@
-"""Overview: headline figures with their change, the path of a report, monthly reports."""
+"""Overview: headline figures with their change, the outcomes decided in the period beside the
+cohort's, the path of a report, monthly reports."""
 
 import streamlit as st
 
 from oversight import charts
+from oversight.analysis.decided import decided_caption, decided_data, decided_table
 from oversight.analysis.overview import overview_data
 from oversight.analysis.reports import CHANNEL_LABEL_COLOURS, in_words
 from oversight.dashboard import nothing_to_show, page_setup, query, show_chart
@@ -27,6 +29,13 @@ if data.headline["reports"] == 0:
 for row in (data.tiles[:5], data.tiles[5:]):
     for column, tile in zip(st.columns(len(row)), row, strict=True):
         column.metric(tile.label, tile.shown, tile.change, help=tile.help, delta_color="off")
+
+decided = decided_data(query, filters, status.as_at_date)
+st.header(f"Outcomes decided {decided.words}, and of the reports received so far")
+st.dataframe(decided_table(decided), hide_index=True, width="stretch", key="decided_table")
+st.caption(
+    decided_caption(decided, filters.describe(), f"{status.as_at_date:%d %b %Y}", with_days=False)
+)
 
 st.header("The path of a report")
 show_chart(

@@ -13,7 +13,7 @@ from oversight.settings import DUCKDB_CONFIG, FORCES_CSV, QUERIES_DIR
 
 SCHEMA_SQL = Path(__file__).with_name("schema.sql")
 # Raise whenever schema.sql changes: a file of another version is rebuilt, never misread.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 FORCES_COLUMNS = {
     "force_code": "VARCHAR",
     "force_name": "VARCHAR",

@@ -120,7 +120,9 @@ create table outcomes (
 -- Derived, never imported: one row per referral, with the attributes of its report and the
 -- summary of its case (docs/metrics.md): the first finding, the first outcome that ends the
 -- case (a misconduct-proceedings outcome, no_case_to_answer or false_allegation), the first
--- dismissal (NULL where none yet), and a flag for each outcome it has had. Rebuilt whole by
+-- outcome of each kind counted (case to answer, false allegation, dismissal, would have been
+-- dismissed, barring, charge: NULL where none yet; the date of the first is also when the
+-- referral counts in the event view), and a flag for the other outcomes. Rebuilt whole by
 -- every import from the tables above, in report time order, so that the dashboard filters one
 -- table instead of joining referrals, reports and every outcome on every query.
 create table referral_facts (
@@ -139,16 +141,15 @@ create table referral_facts (
     subject_ethnicity subject_ethnicity not null,
     finding_date date,
     ended_date date,
+    case_to_answer_date date,
+    false_allegation_date date,
     dismissed_date date,
-    has_case_to_answer boolean not null,
+    would_have_been_dismissed_date date,
+    barred_date date,
+    charged_date date,
     has_gross_misconduct boolean not null,
-    has_false_allegation boolean not null,
     has_no_case_to_answer boolean not null,
-    has_proceedings_outcome boolean not null,
-    has_dismissed boolean not null,
-    has_would_have_been_dismissed boolean not null,
-    has_barred boolean not null,
-    has_charged boolean not null
+    has_proceedings_outcome boolean not null
 );
 
 -- One row per stored row that a later extract replaced: the values before and after, as JSON.

@@ -5,7 +5,8 @@
 -- is true, and never restates what the flag means.
 -- Arguments (bound as parameters by the calling query):
 --   first_date, last_date  received_at dates, both inclusive (cohort view: referrals and
---                          outcomes count against the period of the report they came from)
+--                          outcomes count against the period of the report they came from);
+--                          in decided_outcomes (event view), decided_at dates instead
 --   forces, regions        varchar[]; empty = all. A report counts for its subject_force, a
 --                          referral for its receiving force (both must match when both given)
 --   channels, categories   varchar[]; empty = all; a report matches a category it carries
@@ -96,9 +97,9 @@ where memory.main.report_selected(
 -- in the period that matches the channel, category and subject role filters; with the report's
 -- attributes and the case summary (both from table referral_facts, derived at import): the
 -- dates of the first investigation finding, the first outcome that ends the case (a
--- misconduct-proceedings outcome, no_case_to_answer or false_allegation) and the first
--- dismissal (NULL where none yet), a flag for each outcome the referral has had, and then the
--- measures of docs/metrics.md ("Counts" and "Times"), each defined here and nowhere else. The
+-- misconduct-proceedings outcome, no_case_to_answer or false_allegation) and the first outcome
+-- of each kind counted (NULL where none yet), and then the measures of docs/metrics.md
+-- ("Counts" and "Times"), each defined here and nowhere else. The
 -- outcomes of the misconduct route count on investigations only (the data contract accepts
 -- them on no other referral), so that no rate over investigations can pass 100%.
 create or replace macro memory.main.cohort_referrals(
@@ -112,13 +113,14 @@ select
     f.assessment = 'transferred' as is_transferred,
     f.assessment = 'pending' as is_pending,
     is_investigation and f.finding_date is not null as is_investigation_with_finding,
-    is_investigation and f.has_case_to_answer as is_case_to_answer,
-    is_investigation and f.has_false_allegation as is_false_allegation,
-    is_investigation and f.has_dismissed as is_dismissal,
-    is_investigation and f.has_would_have_been_dismissed as is_would_have_been_dismissed,
+    is_investigation and f.case_to_answer_date is not null as is_case_to_answer,
+    is_investigation and f.false_allegation_date is not null as is_false_allegation,
+    is_investigation and f.dismissed_date is not null as is_dismissal,
+    is_investigation and f.would_have_been_dismissed_date is not null
+        as is_would_have_been_dismissed,
     is_dismissal or is_would_have_been_dismissed as is_removed_from_policing,
-    f.has_barred as is_barred,
-    f.has_charged as is_criminal_charge,
+    f.barred_date is not null as is_barred,
+    f.charged_date is not null as is_criminal_charge,
     is_investigation and f.ended_date is null as is_open_case,
     is_case_to_answer and f.has_proceedings_outcome as is_concluded_after_case_to_answer,
     -- times in whole days between calendar dates; NULL where the case has no such time
@@ -132,6 +134,66 @@ where memory.main.report_selected(
         first_date, last_date, channels, categories, subject_roles
     )
     and memory.main.force_selected(f.force::varchar, forces, regions);
+
+-- decided_measures: the measures of the event view in their published order (measure_order,
+-- measure), one row each, so a query can list every one, zeros included.
+create or replace macro memory.main.decided_measures() as table
+select *
+from (
+    values
+        (1, 'case_to_answer'), (2, 'false_allegations'), (3, 'dismissals'),
+        (4, 'would_have_been_dismissed'), (5, 'barred'), (6, 'criminal_charges')
+) measures (measure_order, measure);
+
+-- decided_outcomes: the event view (docs/metrics.md, "Outcomes decided in the period"): one
+-- row per referral and outcome counted, for the outcomes decided in the period (decided_at dates
+-- first_date to last_date, both inclusive), whenever the report was received. A referral counts
+-- in a measure as cohort_referrals counts it (its flag: dismissals of investigations only, ...),
+-- over every report that matches the force (receiving force), region, channel, category and
+-- role filters, and in the period holding the decided_at of its first outcome of that kind, so
+-- once per measure and in one period only. Columns: referral_id, report_id, force,
+-- received_date, measure_order and measure (case_to_answer, false_allegations, dismissals,
+-- would_have_been_dismissed, barred, criminal_charges: the names of headline_counts),
+-- decided_date, days_from_report (whole days from the report's received date).
+create or replace macro memory.main.decided_outcomes(
+    first_date, last_date, forces, regions, channels, categories, subject_roles
+) as table
+with counted as (
+    select
+        referral_id,
+        report_id,
+        force,
+        received_date,
+        case when is_case_to_answer then case_to_answer_date end as case_to_answer,
+        case when is_false_allegation then false_allegation_date end as false_allegations,
+        case when is_dismissal then dismissed_date end as dismissals,
+        case when is_would_have_been_dismissed then would_have_been_dismissed_date end
+            as would_have_been_dismissed,
+        case when is_barred then barred_date end as barred,
+        case when is_criminal_charge then charged_date end as criminal_charges
+    from memory.main.cohort_referrals(
+        '-infinity'::date, 'infinity'::date, forces, regions, channels, categories,
+        subject_roles
+    )
+),
+decided as (
+    -- one row per measure column of counted that holds a date (unpivot drops the NULLs)
+    unpivot counted
+    on columns(* exclude (referral_id, report_id, force, received_date))
+    into name measure value decided_date
+)
+select
+    d.referral_id,
+    d.report_id,
+    d.force,
+    d.received_date,
+    m.measure_order,
+    d.measure,
+    d.decided_date,
+    d.decided_date - d.received_date as days_from_report
+from decided d
+join memory.main.decided_measures() m on m.measure = d.measure
+where d.decided_date between cast(first_date as date) and cast(last_date as date);
 
 -- days_to_outcome: per investigation, whole days from the report's received date to the first
 -- outcome that ends the case, or to the as-at date while it is open (censored: ended_date NULL).

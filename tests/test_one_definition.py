@@ -18,6 +18,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from oversight.analysis.decided import decided_counts
 from oversight.analysis.fairness import stage_counts
 from oversight.analysis.outcomes import outcomes_data
 from oversight.analysis.overview import headline_counts
@@ -124,6 +125,16 @@ def test_outcomes_page_counts_and_times(run):
     assert data.investigations == 2 and data.open_cases == 1
 
 
+def test_outcomes_decided_count_the_same_referrals(run):
+    """The event view counts what the cohort counts: F2's dismissal and false allegation are
+    not counted (it is no investigation), F4's charge and barring are."""
+    decided = decided_counts(run, FY2024).set_index("measure")["cases"].to_dict()
+    assert decided == {
+        "case_to_answer": 1, "false_allegations": 0, "dismissals": 1,
+        "would_have_been_dismissed": 0, "barred": 1, "criminal_charges": 1,
+    }  # fmt: skip
+
+
 def test_fairness_counts_the_same_dismissals(run):
     counts = stage_counts(run, FY2024, "sex")
     assert int(counts["dismissals"].sum()) == 1
@@ -161,7 +172,7 @@ def test_every_page_runs_on_it(legacy_db, monkeypatch, page):
 # The macros of queries/filtered_tables.sql that apply the selection (the sidebar's filters)
 SELECTION_MACROS = (
     "filtered_reports", "disseminated_reports", "cohort_referrals", "counts_by_force",
-    "headline_counts",
+    "headline_counts", "decided_outcomes",
 )  # fmt: skip
 
 

@@ -388,27 +388,41 @@ def outcomes_data(
     mix = _outcome_mix(cases_by_group)
     mix_cases = mix["cases"].to_numpy()
     curves, summary = _survival_curves(_curves_to_draw(all_selected))
-    timeliness = _timeliness(counts, summary)
-    note = ""
-    if split != "none":
-        groups, note = _curve_groups(run, filters, as_at, split)
-        split_curves, split_summary = _survival_curves(groups)
-        # The whole selection stays on the chart as the reference the groups differ from.
-        curves = pd.concat([curves, split_curves], ignore_index=True)
-        summary = pd.concat([summary, split_summary], ignore_index=True)
-
-    return OutcomesData(
+    data = OutcomesData(
         reports=int(counts["reports"]),
         investigations=int(mix_cases.sum()),
         open_cases=int(mix_cases[mix["still_open"].to_numpy()].sum()),
         conversions=_conversions(counts),
         outcome_mix=mix,
-        split=split,
-        split_note=note,
+        split="none",
+        split_note="",
         curves=curves,
         curve_summary=summary,
-        timeliness=timeliness,
+        timeliness=_timeliness(counts, summary),
         open_by_age=_open_by_age(all_selected),
         long_open_by_force=long_open,
         pending_by_force=run("pending_referrals_by_force", **params),
+    )
+    return with_split(run, filters, as_at, data, split)
+
+
+def with_split(
+    run: QueryRunner, filters: Filters, as_at: dt.date, data: OutcomesData, split: str
+) -> OutcomesData:
+    """data (as outcomes_data gives it, split by nothing) with its days-to-outcome curves split
+    by force or category too, beside the curve of all investigations selected. The page asks
+    for it once the split is chosen, after the figures above it are drawn."""
+    if split not in SPLITS:
+        raise ValueError(f"split must be one of {SPLITS}, not {split!r}")
+    if split == "none":
+        return data
+    groups, note = _curve_groups(run, filters, as_at, split)
+    split_curves, split_summary = _survival_curves(groups)
+    # The whole selection stays on the chart as the reference the groups differ from.
+    return replace(
+        data,
+        split=split,
+        split_note=note,
+        curves=pd.concat([data.curves, split_curves], ignore_index=True),
+        curve_summary=pd.concat([data.curve_summary, split_summary], ignore_index=True),
     )

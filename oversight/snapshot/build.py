@@ -185,6 +185,8 @@ def _notes(tables: dict, last: dt.date, as_at: dt.date, public: bool) -> list[st
     notes.append(
         "Referrals and outcomes are counted against the period of the report they came from "
         f"(cohort view), so far, as at {when}: later snapshots of the same period "
-        "will show more of them as cases progress."
+        "will show more of them as cases progress. The tables of outcomes decided in the period "
+        "(outcomes_decided.csv, outcomes_decided_by_force.csv) count outcomes by the date they "
+        "were decided instead, whenever the report came in."
     )
     return notes

@@ -88,6 +88,31 @@ TABLES: tuple[TableSpec, ...] = (
         "investigations, open ones counted as still open at the as-at date; it is empty where "
         "the estimate never falls that far.",
     ),
+    TableSpec(
+        "outcomes_decided",
+        ("measure", "decided", "median_days", "p90_days"),
+        "Outcomes decided in the period",
+        "Outcomes decided in the period, whenever the report was received (not the outcomes of "
+        "the reports received in the period, which the other tables count): referrals counted "
+        "once in each outcome, in the period of their first outcome of that kind, with the "
+        "median and 90th percentile days from the report to it.",
+    ),
+    TableSpec(
+        "outcomes_decided_by_force",
+        (
+            "force_code",
+            "force_name",
+            "case_to_answer",
+            "false_allegations",
+            "dismissals",
+            "would_have_been_dismissed",
+            "barred",
+            "criminal_charges",
+        ),
+        "Outcomes decided in the period, by receiving force",
+        "The outcomes decided in the period, whenever the report was received, by the force "
+        "that received the referral: every force, zeros included.",
+    ),
 )
 
 TABLE_NAMES = tuple(spec.name for spec in TABLES)

@@ -30,7 +30,7 @@ def released_snapshot(files: dict[str, bytes]) -> Snapshot:
     previous = comparison.get("headline")
     before = comparison.get("period", {})
     return Snapshot(
-        tables={spec.name: _table(files[f"{spec.name}.csv"], spec) for spec in TABLES},
+        tables={spec.name: _table(files.get(f"{spec.name}.csv"), spec) for spec in TABLES},
         first_date=period.first,
         last_date=period.last,
         as_at=_month(meta["as_at_month"]),
@@ -56,7 +56,10 @@ def _headline(values: dict[str, str]) -> pd.DataFrame:
     return pd.DataFrame({"measure": list(values), "value": [_number(v) for v in values.values()]})
 
 
-def _table(data: bytes, spec: TableSpec) -> pd.DataFrame:
+def _table(data: bytes | None, spec: TableSpec) -> pd.DataFrame:
+    if data is None:
+        # a table added after the release was made (the outcomes decided in the period): empty
+        return pd.DataFrame(columns=list(spec.columns))
     frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
     if list(frame.columns) != list(spec.columns):
         raise ReleaseFormatError(f"{spec.name}.csv was published with other columns")

@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from oversight import disclosure
+from oversight.analysis.decided import DECIDED_MEASURES
 from oversight.analysis.reports import CHANNEL_LABELS
 from oversight.analysis.reports import national_rate as reports_national_rate
 from oversight.charts import CHANNEL_COLOURS, GROUP_COLOURS, NEUTRAL
@@ -408,7 +409,8 @@ def _headline_section(snapshot: Snapshot) -> str:
         f"<p>Reports received {'in' if snapshot.public else 'from'} {_e(_period_text(snapshot))}"
         f", and the referrals and outcomes of those reports so far, as at {_e(as_at)}.</p>\n"
         f'<div class="figures">{"".join(cards)}</div>\n'
-        '<h3 id="all-headline-figures">All headline figures</h3>\n'
+        + _decided_beside_cohort(snapshot)
+        + '<h3 id="all-headline-figures">All headline figures</h3>\n'
         + _table(
             ["What is counted", "Measure (headline.csv)", "Value"],
             rows,
@@ -417,6 +419,47 @@ def _headline_section(snapshot: Snapshot) -> str:
         )
         + _marks_note(headline, snapshot.threshold)
         + "\n</section>"
+    )
+
+
+def _decided_beside_cohort(snapshot: Snapshot) -> str:
+    """The outcomes decided in the period (outcomes_decided.csv) beside the same outcomes of the
+    reports received in it, so far (headline.csv); "" for a release made before the table."""
+    decided = snapshot.tables["outcomes_decided"]
+    if decided.empty:
+        return ""
+    period = _e(_period_text(snapshot))
+    headline = snapshot.tables["headline"]
+    rows = [
+        [
+            DECIDED_MEASURES[row.measure][0],
+            _shown(row.decided),
+            _shown(headline_value(headline, row.measure)),
+            format_cell(row.median_days, "median_days"),
+            format_cell(row.p90_days, "p90_days"),
+        ]
+        for row in decided.itertuples(index=False)
+    ]
+    return (
+        '<h3 id="outcomes-decided">Outcomes decided in the period</h3>\n'
+        f"<p>The outcomes decided from {period}, whenever the report was received (as the Home "
+        "Office and the IOPC count), beside the same outcomes of the reports received from "
+        f"{period}, so far: a recent period's reports have had little time to reach an "
+        "outcome. A referral counts once in each outcome, at its first of that kind. Days from "
+        "the report: to the outcome, for the outcomes decided in the period.</p>\n"
+        + _table(
+            [
+                "Outcome",
+                f"Decided from {period}",
+                f"Of reports received from {period}, so far",
+                "Median days from the report",
+                "90th percentile (days)",
+            ],
+            rows,
+            [False, True, True, True, True],
+            "outcomes-decided",
+        )  # fmt: skip
+        + _marks_note(decided, snapshot.threshold)
     )
 
 
@@ -841,6 +884,16 @@ counted as still open at the as-at date: its median is the first day on which th
 share still open falls to one half or below (the 90th percentile: to one tenth). Where the
 estimate has not fallen that far, the value is left empty. A median of closed cases alone
 would understate the wait, so it is never shown.</p>
+<h3>Outcomes decided in the period</h3>
+<p>The tables "Outcomes decided in the period" count outcomes by the date each was decided,
+whenever the report came in, as the Home Office's police misconduct statistics and the IOPC
+count: not the outcomes of the reports received in the period, which the other tables count.
+A referral counts once in each outcome (a case to answer, a false allegation, a dismissal or a
+finding that the person would have been dismissed, of an investigation; a barring or a
+criminal charge after any assessment), in the period that holds the date of its first outcome
+of that kind, so a year's figures are the sum of its quarters'. Days from the report are whole
+days from the report's receipt to that outcome, as the median and the 90th percentile. The
+outcomes count for the force that received the referral.</p>
 <h3>Disclosure control</h3>
 <p>Anything published follows these rules. {_e(applies)}</p>
 <ul>{rules_html}</ul>

@@ -9,6 +9,7 @@ import pandas as pd
 
 from oversight import disclosure
 from oversight.analysis import QueryRunner
+from oversight.analysis.decided import DECIDED_MEASURES, decided_by_force, decided_counts
 from oversight.analysis.outcomes import timeliness
 from oversight.analysis.overview import headline_counts
 from oversight.analysis.reports import (
@@ -50,6 +51,8 @@ OUTCOME_COUNTS = (
     "dismissals",
     "would_have_been_dismissed",
 )
+# The event view's counts (docs/metrics.md, "Outcomes decided in the period"), by measure.
+DECIDED_COUNTS = tuple(DECIDED_MEASURES)
 # Each table's key columns: together they name a row (for suppression and revisions).
 ROW_KEYS = {
     "headline": ("measure",),
@@ -58,6 +61,8 @@ ROW_KEYS = {
     "reports_by_month": ("month", "channel"),
     "outcomes_by_force": ("force_code",),
     "timeliness": ("measure",),
+    "outcomes_decided": ("measure",),
+    "outcomes_decided_by_force": ("force_code",),
 }
 # The count columns of each table (the cells disclosure control looks at).
 COUNT_COLUMNS = {
@@ -67,7 +72,11 @@ COUNT_COLUMNS = {
     "reports_by_month": ("reports",),
     "outcomes_by_force": OUTCOME_COUNTS,
     "timeliness": ("cases",),
+    "outcomes_decided": ("decided",),
+    "outcomes_decided_by_force": DECIDED_COUNTS,
 }
+# The tables with a median and a 90th percentile of days, and the count of cases behind them.
+TIMED_CASES = {"timeliness": "cases", "outcomes_decided": "decided"}
 # The published rate per 1,000 officers a year, computed from reports_by_force's reports.
 RATE_COLUMN = "reports_per_1000_officers_a_year"
 # A median or percentile of fewer cases than this describes too few people to publish.
@@ -89,7 +98,12 @@ def exact_tables(run: QueryRunner, filters: Filters, as_at: dt.date) -> dict[str
         "reports_by_category": category_totals(grid)[["category", "reports"]],
         "reports_by_month": run("reports_by_month", **params)[["month", "channel", "reports"]],
         "outcomes_by_force": _outcomes_by_force(stages, reference),
-        "timeliness": _timeliness(timeliness(run, filters, as_at)),
+        "timeliness": _rounded_days(timeliness(run, filters, as_at)),
+        # the event view: the period is the outcomes' decided_at dates
+        "outcomes_decided": _rounded_days(
+            decided_counts(run, filters).rename(columns={"cases": "decided"})
+        ),
+        "outcomes_decided_by_force": _in_reference_order(decided_by_force(run, filters), reference),
     }
     return {spec.name: _typed(tables[spec.name], spec.columns) for spec in TABLES}
 
@@ -132,8 +146,9 @@ def _outcomes_by_force(stages: pd.DataFrame, reference: pd.DataFrame) -> pd.Data
     return _in_reference_order(received, reference)
 
 
-def _timeliness(rows: pd.DataFrame) -> pd.DataFrame:
-    # None where nothing was measured: numeric first, so an all-empty column still rounds
+def _rounded_days(rows: pd.DataFrame) -> pd.DataFrame:
+    """Median and 90th percentile days to 1 decimal place (None where nothing was measured)."""
+    # numeric first, so an all-empty column still rounds
     return rows.assign(
         **{c: pd.to_numeric(rows[c], errors="coerce").round(1) for c in ("median_days", "p90_days")}
     )
@@ -228,7 +243,8 @@ def _suppressed(name: str, frame: pd.DataFrame, hidden: frozenset) -> pd.DataFra
                 frame[RATE_COLUMN], mask["reports"], frame["officer_years"], strict=True
             )
         ]
-    if name == "timeliness":
+    if name in TIMED_CASES:
+        counted = TIMED_CASES[name]
         for column in ("median_days", "p90_days"):
             table[column] = [
                 # even an empty value says something of a few cases (fewer than half ended)
@@ -236,7 +252,7 @@ def _suppressed(name: str, frame: pd.DataFrame, hidden: frozenset) -> pd.DataFra
                 if 0 < cases < MIN_CASES_FOR_TIMES
                 else disclosure.suppress_rate(days, hid, cases, min_denominator=MIN_CASES_FOR_TIMES)
                 for days, hid, cases in zip(
-                    frame[column], mask["cases"], frame["cases"], strict=True
+                    frame[column], mask[counted], frame[counted], strict=True
                 )
             ]
     return table
@@ -276,6 +292,11 @@ def _lines(exact: dict[str, pd.DataFrame]) -> list[list[tuple]]:
         ("days_to_dismissal", "dismissals"),
     ):
         lines.append([("timeliness", measure, "cases"), headline(counted)])
+    # every referral goes to a named force: each column of the event view by force adds up to
+    # the event view's count of that outcome
+    for counted in DECIDED_COUNTS:
+        total = ("outcomes_decided", counted, "decided")
+        lines.append([*column("outcomes_decided_by_force", counted), total])
     # a table with no rows (no referrals yet) leaves its total alone: nothing to protect
     return [line for line in lines if len(line) > 1]
 

@@ -19,6 +19,7 @@ import pandas as pd
 from xlsxwriter.utility import cell_autofit_width
 
 from oversight import disclosure
+from oversight.analysis.decided import DECIDED_MEASURES
 from oversight.analysis.reports import CATEGORY_LABELS
 from oversight.exports import FORMULA_STARTS, neutralise_formulas
 from oversight.snapshot.commentary import as_at_words, period_words
@@ -54,6 +55,10 @@ HEADINGS = {
     "case_to_answer": "Case to answer",
     "dismissals": "Dismissals",
     "would_have_been_dismissed": "Would have been dismissed",
+    "false_allegations": "False allegations found",
+    "barred": "Barred from policing",
+    "criminal_charges": "Criminal charges",
+    "decided": "Decided in the period",
     "cases": "Cases measured",
     "median_days": "Median days",
     "p90_days": "90th percentile days",
@@ -92,6 +97,11 @@ ROW_LABELS = {  # table -> (code column, heading of the added column, labels)
     "headline": ("measure", "Measure", HEADLINE_LABELS),
     "reports_by_category": ("category", "Category", CATEGORY_LABELS),
     "timeliness": ("measure", "Stage", TIMELINESS_LABELS),
+    "outcomes_decided": (
+        "measure",
+        "Outcome",
+        {measure: label for measure, (label, _) in DECIDED_MEASURES.items()},
+    ),
 }
 
 COUNT_FORMAT = "#,##0"
@@ -146,6 +156,14 @@ NOTES = {
     "referral, which may differ from the reported person's force.",
     "times": "Times are whole days between calendar dates, shown as the median and the 90th "
     "percentile, to 1 decimal place.",
+    "decided": "Outcomes decided in the period are counted by the date each was decided, "
+    "whenever the report was received: not the outcomes of the reports received in the period, "
+    "which the other tables count. A referral counts once in each outcome, in the period of its "
+    "first outcome of that kind (cases to answer, false allegations and dismissals of "
+    "investigations; barring and charges after any assessment).",
+    "decided_days": "Days from the report are whole days from the report's receipt to the "
+    "outcome, for the outcomes decided in the period: the median and the 90th percentile, to 1 "
+    "decimal place.",
     "kaplan_meier": "Days to outcome is a Kaplan-Meier estimate over all investigations, with "
     "open ones counted as still open at the as-at date: its median is the first day by which "
     "the estimated share still open falls to a half (its 90th percentile: to a tenth). Where "
@@ -159,6 +177,8 @@ TITLE_NOTES = {
     "reports_by_month": (),
     "outcomes_by_force": ("receiving_force", "cohort"),
     "timeliness": ("times", "kaplan_meier"),
+    "outcomes_decided": ("decided", "decided_days"),
+    "outcomes_decided_by_force": ("decided", "receiving_force"),
 }
 COLUMN_NOTES = {
     "reports_by_force": {

@@ -11,6 +11,13 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from oversight.settings import PROJECT_ROOT
+from tests.analysis.decided_reference import (
+    LABELS,
+    cohort_counts,
+    days_shown,
+    decided_rows,
+    selected_referrals,
+)
 
 APP = str(PROJECT_ROOT / "app.py")
 AS_AT = pd.Timestamp("2026-10-31")
@@ -156,3 +163,31 @@ def on_another_thread(make) -> bytes:
     thread.start()
     thread.join()
     return made[0]
+
+
+def check_decided(app, demo, first: str, last: str, words: str, with_days: bool, **chosen) -> None:
+    """The table of outcomes decided in the period beside the cohort's, as the Overview and
+    Outcomes pages show it, against plain pandas counts from the demo extract (chosen: forces,
+    channels, categories, roles)."""
+    first_day, last_day = pd.Timestamp(first), pd.Timestamp(last)
+    referrals = selected_referrals(demo["reports"], demo["referrals"], **chosen)
+    decided = decided_rows(referrals, demo["outcomes"], first_day, last_day)
+    cohort = cohort_counts(
+        referrals[referrals["received_date"].between(first_day, last_day)], demo["outcomes"]
+    )
+    counts = table(app, "Outcome", having=f"Of reports received {words}, so far")
+    times = table(app, "Outcome", having="Median days from the report")
+    assert (times is not None) == with_days
+    assert list(counts["Outcome"]) == list(LABELS.values())
+    counts = counts.set_index("Outcome")
+    for measure, label in LABELS.items():
+        days = decided.loc[decided["measure"] == measure, "days"]
+        assert counts.loc[label, f"Decided {words}"] == len(days), measure
+        assert counts.loc[label, f"Of reports received {words}, so far"] == cohort[measure]
+        if not with_days:
+            continue
+        row = times.set_index("Outcome").loc[label]
+        assert row[f"Decided {words}"] == len(days), measure
+        for heading, q in (("Median days from the report", 0.5), ("90th percentile (days)", 0.9)):
+            want = days_shown(days.quantile(q), len(days)) if len(days) else "– (none decided)"
+            assert row[heading] == want, (measure, heading)

@@ -13,7 +13,8 @@ from statsmodels.stats.proportion import proportion_confint
 from oversight.analysis.outcomes import ALL_SELECTED, outcomes_data
 from oversight.filters import Filters
 from oversight.settings import PROJECT_ROOT
-from tests.pages.conftest import AS_AT, open_chart_numbers, table
+from tests.analysis.decided_reference import days_shown
+from tests.pages.conftest import AS_AT, check_decided, open_chart_numbers, table
 
 PAGE = "app_pages/outcomes.py"
 FORCES = pd.read_csv(PROJECT_ROOT / "data" / "forces.csv", dtype={"force_code": str})
@@ -121,10 +122,11 @@ def km_by_lifelines(inv: pd.DataFrame) -> tuple[float, float]:
     return fitter.median_survival_time_, qth_survival_time(0.1, fitter.survival_function_)
 
 
-def shown_days(value) -> str:
+def shown_days(value, cases: int | None = None) -> str:
+    """Whole days, rounded half up, with the caution over fewer than 10 cases."""
     if value is None or np.isinf(value) or pd.isna(value):
         return "not reached yet"
-    return f"{value:,.1f}".removesuffix(".0")
+    return days_shown(value, cases) if cases is not None else f"{int(value + 0.5):,}"
 
 
 def check_page(app, want) -> None:
@@ -148,17 +150,23 @@ def check_page(app, want) -> None:
         days = values.dropna().dt.days
         row = timeliness.loc[measure]
         assert row["Cases measured"] == len(days), measure
-        assert row["Median (days)"] == shown_days(days.quantile(0.5)), measure
-        assert row["90th percentile (days)"] == shown_days(days.quantile(0.9)), measure
+        if days.empty:
+            assert row["Median (days)"] == row["90th percentile (days)"] == "– (no cases)"
+            continue
+        assert row["Median (days)"] == shown_days(days.quantile(0.5), len(days)), measure
+        assert row["90th percentile (days)"] == shown_days(days.quantile(0.9), len(days)), measure
     median, p90 = km_by_lifelines(want["inv"])
     outcome = timeliness.loc["Days to outcome"]
     assert outcome["Cases measured"] == len(want["inv"])
     assert (outcome["Median (days)"], outcome["90th percentile (days)"]) == (
-        shown_days(median),
-        shown_days(p90),
+        shown_days(median, len(want["inv"])),
+        shown_days(p90, len(want["inv"])),
     )
+    # what each time counts is said in full under the table, not in a column it can cut off
+    assert "Counted" not in timeliness.columns
+    assert any("**Days to outcome**: from the report" in m.value for m in app.markdown)
     curve = table(app, "Curve").set_index("Curve").loc[ALL_SELECTED]
-    assert curve["Median days to outcome"] == shown_days(median)
+    assert curve["Median days to outcome"] == shown_days(median, len(want["inv"]))
 
     ages = table(app, "age_band")
     assert ages["cases"].tolist() == want["ages"]
@@ -242,7 +250,7 @@ def test_curve_split_by_force_and_by_category(open_page, demo):
     for code in largest[:2]:
         median, _ = km_by_lifelines(want["inv"][want["inv"]["force"] == code])
         row = curves.set_index("Curve").loc[names[code]]
-        assert row["Median days to outcome"] == shown_days(median)
+        assert row["Median days to outcome"] == shown_days(median, int(counts[code]))
 
     app.selectbox(key="outcomes_split").set_value("category").run()
     assert not app.exception, app.exception
@@ -251,7 +259,7 @@ def test_curve_split_by_force_and_by_category(open_page, demo):
     abuse = want["inv"][carries.map(lambda c: "abuse_of_position" in c)]
     assert curves.loc["Abuse of position", "Investigations"] == len(abuse)
     assert curves.loc["Abuse of position", "Median days to outcome"] == shown_days(
-        km_by_lifelines(abuse)[0]
+        km_by_lifelines(abuse)[0], len(abuse)
     )
     assert curves["Investigations"].iloc[1:].sum() == carries.map(len).sum()
     assert any("count under each" in c.value for c in app.caption)
@@ -348,3 +356,33 @@ def test_force_split_says_which_forces(available, says):
     )
     assert says in data.split_note
     assert data.curve_summary["group"].tolist() == [ALL_SELECTED, "Force A"]
+
+
+@pytest.mark.parametrize(
+    ("query", "first", "last", "words", "chosen"),
+    [
+        ({"period": "fy2025", "force": "kent"}, "2025-04-01", "2026-03-31", "in 2025/26",
+         {"forces": ("kent",)}),
+        ({"period": "pilot", "role": "staff", "category": "sexual_misconduct"}, "2022-11-29",
+         "2024-02-29", "from 29 Nov 2022 to 29 Feb 2024",
+         {"roles": ("staff",), "categories": ("sexual_misconduct",)}),
+    ],
+    ids=["kent-fy2025", "pilot-staff-sexual-misconduct"],
+)  # fmt: skip
+def test_outcomes_decided_beside_the_cohort(open_page, demo, query, first, last, words, chosen):
+    app = open_page(PAGE, query=query)
+    check_decided(app, demo, first, last, words, with_days=True, **chosen)
+    assert any(f"Outcomes decided {words}, and of the reports" in h.value for h in app.subheader)
+
+
+def test_few_cases_carry_a_caution(open_page, demo):
+    """Kent's 3 dismissals of 2025/26 (the issue's example): their days, and any other time
+    over fewer than 10 cases, say so."""
+    app = open_page(PAGE, query={"period": "fy2025", "force": "kent"})
+    want = expected(demo, pd.Timestamp("2025-04-01"), pd.Timestamp("2026-03-31"), ("kent",))
+    dismissal = want["timeliness"]["Days to dismissal"].dropna().dt.days
+    assert len(dismissal) == 3
+    row = table(app, "Measure").set_index("Measure").loc["Days to dismissal"]
+    for column, q in (("Median (days)", 0.5), ("90th percentile (days)", 0.9)):
+        whole = int(dismissal.quantile(q) + 0.5)
+        assert row[column] == f"{whole:,} (based on 3 cases: read with care)"

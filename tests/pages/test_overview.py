@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from tests.pages.conftest import table
+from tests.pages.conftest import check_decided, table
 from tests.pages.shown import chart_spec, column_formats
 
 ENDING = {
@@ -237,3 +237,24 @@ def test_channels_are_named_alike_on_the_overview_and_the_reports_page(open_page
     for title in ("Reports received each month", "Reports received each quarter"):
         names = {trace["name"] for trace in chart_spec(reports, title)["data"]}
         assert names == {"Phone", "Online"}, title
+
+
+@pytest.mark.parametrize(
+    ("query", "first", "last", "words", "chosen"),
+    [
+        ({"period": "fy2025", "force": ["kent", "essex"], "channel": "online"}, "2025-04-01",
+         "2026-03-31", "in 2025/26", {"forces": ("kent", "essex"), "channels": ("online",)}),
+        ({"period": "fy2024", "role": "officer"}, "2024-04-01", "2025-03-31", "in 2024/25",
+         {"roles": ("officer",)}),
+    ],
+    ids=["kent-essex-online-fy2025", "officers-fy2024"],
+)  # fmt: skip
+def test_outcomes_decided_beside_the_cohort(open_page, demo, query, first, last, words, chosen):
+    app = open_page("app_pages/overview.py", query=query)
+    check_decided(app, demo, first, last, words, with_days=False, **chosen)
+    # the cohort's own tiles agree with the cohort column
+    decided = table(app, "Outcome").set_index("Outcome")
+    assert (
+        shown(app)["Dismissals"]
+        == f"{decided.loc['Dismissals', f'Of reports received {words}, so far']:,}"
+    )

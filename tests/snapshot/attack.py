@@ -3,7 +3,8 @@
 The attacker is written here from the published CSV files alone, not from the program's own
 constraints: within a release, the forces' reports add up to the headline's, each channel's
 months to the headline's channel count, phone and online to all reports, each column of
-outcomes by force to its headline count, the timeliness cases to their headline counts; every
+outcomes by force to its headline count, the timeliness cases to their headline counts, each
+column of the outcomes decided by force to the outcomes decided in the period; every
 count is at least 0, a listed force's referrals at least 1, and a part no larger than its whole.
 Across releases, a later release's cell less an earlier one of the same period (or a year's cell
 less its released quarters' cells) is what was added since: an unknown, at least 0.
@@ -27,6 +28,9 @@ TIMES = {"days_to_dissemination": "referrals", "days_to_outcome": "investigation
          "days_to_dismissal": "dismissals"}  # fmt: skip
 OUTCOME_COLUMNS = ("referrals", "investigations", "case_to_answer", "dismissals",
                    "would_have_been_dismissed")  # fmt: skip
+# The outcomes decided in the period (the event view), by receiving force.
+DECIDED_COLUMNS = ("case_to_answer", "false_allegations", "dismissals",
+                   "would_have_been_dismissed", "barred", "criminal_charges")  # fmt: skip
 # Counts of cases still waiting, which fall as cases move on.
 FALLING = ("open_cases", "awaiting_force_decision", "awaiting_force_decision_overdue")
 OUTCOME_ORDERS = (("investigations", "referrals"), ("case_to_answer", "investigations"),
@@ -103,6 +107,8 @@ def read_release(folder: Path) -> dict[tuple, str]:
     read("reports_by_month", ["month", "channel"], ["reports"])
     read("outcomes_by_force", ["force_code"], list(OUTCOME_COLUMNS))
     read("timeliness", ["measure"], ["cases"])
+    read("outcomes_decided", ["measure"], ["decided"])
+    read("outcomes_decided_by_force", ["force_code"], list(DECIDED_COLUMNS))
     return cells
 
 
@@ -124,6 +130,9 @@ def _equations(cells: dict[tuple, str]) -> list[list[tuple]]:
         sums.append([*column("outcomes_by_force", counted), headline(counted)])
     for measure, counted in TIMES.items():
         sums.append([("timeliness", measure, "cases"), headline(counted)])
+    for counted in DECIDED_COLUMNS:
+        sums.append([*column("outcomes_decided_by_force", counted),
+                     ("outcomes_decided", counted, "decided")])  # fmt: skip
     return [line for line in sums if len(line) > 1]
 
 

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from oversight.snapshot.model import SUPPRESSED, Revision, Snapshot
+from tests.analysis.decided_reference import KINDS
 
 C = SUPPRESSED
 
@@ -107,6 +108,26 @@ def _tables(public: bool) -> dict[str, pd.DataFrame]:
             "p90_days": [10.0, 300.0, None, C if public else 600.5],
         }
     )
+    decided = pd.DataFrame(
+        {
+            "measure": list(KINDS),
+            "decided": [15, 0, 11, small, 0, 9],
+            "median_days": [210.5, None, 330.0, C if public else 280.0, None, 150.0],
+            "p90_days": [400.0, None, 512.5, C if public else 290.0, None, 320.5],
+        }
+    )
+    decided_by_force = pd.DataFrame(
+        {
+            "force_code": ["MPS", "KNT"],
+            "force_name": ["Metropolitan Police Service", "Kent Police"],
+            "case_to_answer": [9, 6],
+            "false_allegations": [0, 0],
+            "dismissals": [other, 5],
+            "would_have_been_dismissed": [small, 0],
+            "barred": [0, 0],
+            "criminal_charges": [other, small],
+        }
+    )
     return {
         "headline": headline,
         "reports_by_force": by_force,
@@ -114,6 +135,8 @@ def _tables(public: bool) -> dict[str, pd.DataFrame]:
         "reports_by_month": by_month,
         "outcomes_by_force": outcomes,
         "timeliness": timeliness,
+        "outcomes_decided": decided,
+        "outcomes_decided_by_force": decided_by_force,
     }
 
 

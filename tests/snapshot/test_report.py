@@ -471,6 +471,29 @@ def test_headline_figures(public_snapshot, internal_snapshot):
     assert '<span class="value">[c]</span><span class="label">Dismissals</span>' in public
 
 
+def test_outcomes_decided_beside_the_cohort(public_snapshot, internal_snapshot):
+    """outcomes_decided.csv beside the headline's count of the same outcome, with its days."""
+    text = render_report(internal_snapshot)
+    assert (
+        '<th scope="col" class="num">Decided from 1 Apr to 30 Jun 2025</th><th scope="col" '
+        'class="num">Of reports received from 1 Apr to 30 Jun 2025, so far</th>' in text
+    )
+    # dismissals: 11 decided in the period, 6 of the period's reports (headline), their days
+    assert (
+        '<tr><th scope="row">Dismissals</th><td class="num">11</td><td class="num">6</td>'
+        '<td class="num">330.0</td><td class="num">512.5</td></tr>' in text
+    )
+    public = render_report(public_snapshot)
+    assert (
+        '<tr><th scope="row">Would have been dismissed</th><td class="num">[c]</td>'
+        '<td class="num">[c]</td><td class="num">[c]</td><td class="num">[c]</td></tr>' in public
+    )
+    # a release made before the table existed has none: the section is left out
+    older = dataclasses.replace(public_snapshot, tables=dict(public_snapshot.tables))
+    older.tables["outcomes_decided"] = older.tables["outcomes_decided"].iloc[0:0]
+    assert 'id="outcomes-decided"' not in render_report(older)
+
+
 def test_revisions_in_each_of_the_three_cases(public_snapshot):
     none_compared = dataclasses.replace(public_snapshot, revisions=None)
     assert "<p>No earlier snapshot was compared.</p>" in render_report(none_compared)

@@ -32,6 +32,10 @@ COLUMN_TOTALS = {
     ("outcomes_by_force", "dismissals"): "dismissals",
     ("outcomes_by_force", "would_have_been_dismissed"): "would_have_been_dismissed",
 }
+# The outcomes decided in the period (the event view): each by-force column adds up to its row
+# of outcomes_decided.
+DECIDED = ("case_to_answer", "false_allegations", "dismissals", "would_have_been_dismissed",
+           "barred", "criminal_charges")  # fmt: skip
 COUNT_COLUMNS = {
     "headline": ["value"],
     "reports_by_force": ["reports"],
@@ -45,6 +49,8 @@ COUNT_COLUMNS = {
         "would_have_been_dismissed",
     ],  # fmt: skip
     "timeliness": ["cases"],
+    "outcomes_decided": ["decided"],
+    "outcomes_decided_by_force": list(DECIDED),
 }
 
 
@@ -219,6 +225,35 @@ def test_no_suppressed_cell_is_alone_in_a_column_with_a_total(snapshots):
             assert sum(cell == SUPPRESSED for cell in cells) != 1, (name, channel)
         parts = [headline["reports_phone"], headline["reports_online"], headline["reports"]]
         assert sum(cell == SUPPRESSED for cell in parts) != 1
+        decided = tables["outcomes_decided"].set_index("measure")["decided"]
+        for column in DECIDED:
+            cells = [*tables["outcomes_decided_by_force"][column], decided[column]]
+            assert sum(cell == SUPPRESSED for cell in cells) != 1, (name, column)
+
+
+def test_the_outcomes_decided_are_suppressed_like_the_rest(snapshots):
+    """The event view's small counts and the days over fewer than 10 of them are [c], and its
+    cells equal the internal snapshot's where shown; its forces add up to its totals."""
+    hidden_somewhere = False
+    for public, internal in (("public", "internal"), ("public_2025", "internal_2025")):
+        shown, exact = read_tables(snapshots[public]), read_tables(snapshots[internal])
+        by_force = exact["outcomes_decided_by_force"]
+        totals = exact["outcomes_decided"].set_index("measure")["decided"].astype(int)
+        for column in DECIDED:
+            assert by_force[column].astype(int).sum() == totals[column]
+        for row, counted in zip(
+            shown["outcomes_decided"].itertuples(), exact["outcomes_decided"].itertuples(),
+            strict=True,
+        ):  # fmt: skip
+            few = int(counted.decided) < 10
+            for column in ("median_days", "p90_days"):
+                value = getattr(row, column)
+                if few or row.decided == SUPPRESSED:
+                    assert value in (SUPPRESSED, ""), (public, row.measure, column, value)
+                else:
+                    assert value == getattr(counted, column), (public, row.measure, column)
+        hidden_somewhere |= (shown["outcomes_decided_by_force"] == SUPPRESSED).any().any()
+    assert hidden_somewhere  # the demo has small counts by force: the test exercises them
 
 
 def outcome_ranges(tables: dict[str, pd.DataFrame]) -> dict[tuple, tuple[float, float]]:

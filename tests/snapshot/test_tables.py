@@ -15,6 +15,7 @@ from oversight.filters import Filters
 from oversight.snapshot.model import TABLES
 from oversight.snapshot.tables import exact_tables
 from oversight.snapshot.write import table_csv
+from tests.analysis.decided_reference import KINDS, decided_rows, selected_referrals
 
 ENDING = {
     "no_case_to_answer", "false_allegation", "no_further_action", "reflective_practice",
@@ -223,6 +224,30 @@ def expected_tables(demo, first: dt.date, last: dt.date) -> dict[str, pd.DataFra
         ],  # fmt: skip
         columns=["measure", "cases", "median_days", "p90_days"],
     )
+    # the event view: outcomes decided in the period, of every report whenever received
+    decided = decided_rows(
+        selected_referrals(demo["reports"], demo["referrals"]), outcomes, first, last
+    )
+    days_by_measure = [decided.loc[decided["measure"] == m, "days"] for m in KINDS]
+    outcomes_decided = pd.DataFrame(
+        {
+            "measure": list(KINDS),
+            "decided": [len(d) for d in days_by_measure],
+            "median_days": [d.quantile(0.5) if len(d) else None for d in days_by_measure],
+            "p90_days": [d.quantile(0.9) if len(d) else None for d in days_by_measure],
+        }
+    )
+    decided_counts = decided.groupby(["force", "measure"]).size()
+    decided_by_force = pd.DataFrame(
+        {
+            "force_code": forces["force_code"],
+            "force_name": forces["force_name"],
+            **{
+                m: [int(decided_counts.get((code, m), 0)) for code in forces["force_code"]]
+                for m in KINDS
+            },
+        }
+    )
     return {
         "headline": pd.DataFrame({"measure": list(headline), "value": list(headline.values())}),
         "reports_by_force": by_force,
@@ -230,6 +255,8 @@ def expected_tables(demo, first: dt.date, last: dt.date) -> dict[str, pd.DataFra
         "reports_by_month": by_month,
         "outcomes_by_force": outcomes_by_force,
         "timeliness": timeliness,
+        "outcomes_decided": outcomes_decided,
+        "outcomes_decided_by_force": decided_by_force,
     }
 
 

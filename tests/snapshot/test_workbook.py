@@ -24,6 +24,8 @@ TABLE_SHEETS = [
     "Reports_by_month",
     "Outcomes_by_force",
     "Timeliness",
+    "Outcomes_decided",
+    "Outcomes_decided_by_force",
 ]
 # public outputs name months only (docs/metrics.md, "Public releases")
 PERIOD = "April to June 2025"
@@ -111,6 +113,10 @@ def test_each_table_sheet_has_its_title_in_a1(public_book):
             f"Referrals and outcomes by receiving force, {PERIOD} [note 8][note 1]"
         ),
         "Timeliness": f"Time taken at each stage, in days, {PERIOD} [note 9][note 10]",
+        "Outcomes_decided": f"Outcomes decided in the period, {PERIOD} [note 11][note 12]",
+        "Outcomes_decided_by_force": (
+            f"Outcomes decided in the period, by receiving force, {PERIOD} [note 11][note 8]"
+        ),
         "Revisions": "Revisions since the previous snapshot [note 2]",
     }
     assert book["Cover"]["A1"].value == (
@@ -138,7 +144,7 @@ def test_notes_are_numbered_in_order_of_first_reference(public_book):
     rows = table(book["Notes"], "Note number")
 
     assert rows[0] == ["Note number", "Note text"]
-    assert [row[0] for row in rows[1:]] == list(range(1, 11))
+    assert [row[0] for row in rows[1:]] == list(range(1, 13))
     text = {row[0]: row[1] for row in rows[1:]}
     assert "counted so far" in text[1]  # headline: cohort
     assert "revised" in text[2]
@@ -149,6 +155,8 @@ def test_notes_are_numbered_in_order_of_first_reference(public_book):
     assert "several categories" in text[7]
     assert "received the referral" in text[8]
     assert "Kaplan-Meier" in text[10]
+    assert "by the date each was decided" in text[11]  # the event view
+    assert "outcomes decided in the period" in text[12]  # its days
 
 
 def test_column_headings_are_words_and_under_a_note_where_one_applies(public_book):
@@ -428,7 +436,7 @@ def test_text_starting_like_a_formula_stays_inert_text(public_snapshot, tmp_path
     assert cells["unknown"].hyperlink is None
     with zipfile.ZipFile(tmp_path / "snapshot.xlsx") as package:
         sheets = [name for name in package.namelist() if name.startswith("xl/worksheets/sheet")]
-        assert len(sheets) == 10
+        assert len(sheets) == 12
         assert not any(b"<f>" in package.read(name) for name in sheets)
 
 

@@ -79,6 +79,9 @@ left join rolled_back r using (table_name, row_id);
 -- Derived: every referral with its report's attributes and its case summary, in report time
 -- order (table referral_facts). The outcome stages come from oversight/contract.py as
 -- $finding_outcomes, $case_ending_outcomes, $case_to_answer_outcomes, $proceedings_outcomes.
+-- Each outcome counted in docs/metrics.md ("Counts") is written here once, as the date of the
+-- referral's first outcome of that kind: the cohort view counts a referral that has one, the
+-- event view counts it in the period holding that date (queries/filtered_tables.sql).
 insert into referral_facts
 with summaries as (
     select
@@ -87,16 +90,17 @@ with summaries as (
             as finding_date,
         min(decided_at) filter (where list_contains($case_ending_outcomes, outcome::varchar))
             as ended_date,
+        min(decided_at) filter (where list_contains($case_to_answer_outcomes, outcome::varchar))
+            as case_to_answer_date,
+        min(decided_at) filter (where outcome = 'false_allegation') as false_allegation_date,
         min(decided_at) filter (where outcome = 'dismissed') as dismissed_date,
-        bool_or(list_contains($case_to_answer_outcomes, outcome::varchar)) as has_case_to_answer,
+        min(decided_at) filter (where outcome = 'would_have_been_dismissed')
+            as would_have_been_dismissed_date,
+        min(decided_at) filter (where outcome = 'barred') as barred_date,
+        min(decided_at) filter (where outcome = 'charged') as charged_date,
         bool_or(outcome = 'case_to_answer_gross_misconduct') as has_gross_misconduct,
-        bool_or(outcome = 'false_allegation') as has_false_allegation,
         bool_or(outcome = 'no_case_to_answer') as has_no_case_to_answer,
-        bool_or(list_contains($proceedings_outcomes, outcome::varchar)) as has_proceedings_outcome,
-        bool_or(outcome = 'dismissed') as has_dismissed,
-        bool_or(outcome = 'would_have_been_dismissed') as has_would_have_been_dismissed,
-        bool_or(outcome = 'barred') as has_barred,
-        bool_or(outcome = 'charged') as has_charged
+        bool_or(list_contains($proceedings_outcomes, outcome::varchar)) as has_proceedings_outcome
     from outcomes
     group by referral_id
 )
@@ -104,16 +108,12 @@ select
     f.referral_id, f.report_id, f.force, f.referred_at, f.assessment, f.assessed_at,
     r.received_at, r.channel, r.categories, r.subject_force, r.subject_role, r.subject_sex,
     r.subject_ethnicity,
-    s.finding_date, s.ended_date, s.dismissed_date,
-    coalesce(s.has_case_to_answer, false),
+    s.finding_date, s.ended_date,
+    s.case_to_answer_date, s.false_allegation_date, s.dismissed_date,
+    s.would_have_been_dismissed_date, s.barred_date, s.charged_date,
     coalesce(s.has_gross_misconduct, false),
-    coalesce(s.has_false_allegation, false),
     coalesce(s.has_no_case_to_answer, false),
-    coalesce(s.has_proceedings_outcome, false),
-    coalesce(s.has_dismissed, false),
-    coalesce(s.has_would_have_been_dismissed, false),
-    coalesce(s.has_barred, false),
-    coalesce(s.has_charged, false)
+    coalesce(s.has_proceedings_outcome, false)
 from referrals f
 join reports r on r.report_id = f.report_id
 left join summaries s on s.referral_id = f.referral_id
