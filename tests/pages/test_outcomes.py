@@ -372,7 +372,7 @@ def test_force_split_says_which_forces(available, says):
 def test_outcomes_decided_beside_the_cohort(open_page, demo, query, first, last, words, chosen):
     app = open_page(PAGE, query=query)
     check_decided(app, demo, first, last, words, with_days=True, **chosen)
-    assert any(f"Outcomes decided {words}, and of the reports" in h.value for h in app.subheader)
+    assert any(f"Outcomes decided {words}, and of the reports" in h.value for h in app.header)
 
 
 def test_few_cases_carry_a_caution(open_page, demo):
