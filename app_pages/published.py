@@ -211,6 +211,17 @@ def force_page(code: str) -> None:
         "Wales alone is not released for these counts. A force that received no referral is "
         "shown with 0.",
     )
+    if figures.decided is not None:
+        words = shown.decided_words(published)
+        st.subheader(f"Outcomes decided {words}")
+        table(
+            figures.decided,
+            f"The outcomes each force decided {words}, whenever the report came in (as the Home "
+            "Office and the IOPC count), by the force that received the referral; the table "
+            f"above counts the outcomes of the reports received {words}, so far. "
+            f"{shown.WHOLE_SERVICE_NAME}: the release's table of outcomes decided, which every "
+            "force's figures add up to. No figure is given for the similar forces together.",
+        )
     if figures.marks:
         st.caption(figures.marks)
     st.caption("The figures for every force, the map and the charts: choose Every force above.")
@@ -273,6 +284,10 @@ def every_force_page() -> None:
         "outcome that ends the case yet."
     )
     numbers(outcome_bars.frame("Outcome", "Number"))
+
+    event = shown.decided(published)
+    if event is not None:
+        decided_section(event)
 
     st.header("How long it takes")
     times = shown.times(published)
@@ -341,6 +356,17 @@ def every_force_page() -> None:
         "Referrals of the period's reports by the force that received them, and their "
         "outcomes so far; only forces that received a referral. " + marks("outcomes_by_force"),
     )
+    if not published.tables["outcomes_decided_by_force"].empty:
+        words = shown.decided_words(published)
+        st.header(f"Outcomes decided {words}, by force")
+        table(
+            shown.people_table(
+                "outcomes_decided_by_force", published.tables["outcomes_decided_by_force"]
+            ),
+            f"The outcomes decided {words}, whenever the report came in, by the force that "
+            "received the referral: every force, 0 where it decided none. "
+            + marks("outcomes_decided_by_force"),
+        )
 
     # a table added to the release later is shown here, in words, until it is drawn apart
     for spec in TABLES:
@@ -352,6 +378,45 @@ def every_force_page() -> None:
             )
 
 
+def decided_section(event: shown.Decided) -> None:
+    """The outcomes decided in the period beside the same outcomes of the period's reports."""
+    words = shown.decided_words(published)
+    st.header(f"Outcomes decided {words}")
+    chart(
+        public_charts.paired_bars(
+            event.decided.labels,
+            [
+                (event.decided_label, event.decided.values, event.decided.texts),
+                (event.cohort_label, event.cohort.values, event.cohort.texts),
+            ],
+            "Number",
+            ",~g",
+        ),
+        f"Outcomes decided {words}, beside the same outcomes of the reports received {words} "
+        "so far: "
+        + "; ".join(
+            f"{label}: {decided} decided, {cohort} of the period's reports"
+            for label, decided, cohort in zip(
+                event.decided.labels, event.decided.texts, event.cohort.texts, strict=True
+            )
+        ),
+    )
+    st.caption(
+        f"Two ways of counting. '{event.decided_label}': the outcomes decided in the period, "
+        "whenever the report came in, as the Home Office and the IOPC count them. "
+        f"'{event.cohort_label}': the same outcomes of the reports received in the period, "
+        f"decided by {as_at_words(published.as_at, True, True)}; a recent period's are few, "
+        "because cases take months. A referral counts once in each outcome, at its first of "
+        "that kind."
+    )
+    table(
+        event.table,
+        "Days: whole days from the report to the outcome, for the outcomes decided in the "
+        "period; half took no longer than the first, 9 in 10 no longer than the second. "
+        + event.note,
+    )
+
+
 DRAWN_APART = {
     "headline",
     "reports_by_month",
@@ -359,6 +424,8 @@ DRAWN_APART = {
     "reports_by_category",
     "reports_by_force",
     "outcomes_by_force",
+    "outcomes_decided",
+    "outcomes_decided_by_force",
 }
 
 if force:

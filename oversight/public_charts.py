@@ -59,12 +59,29 @@ def labelled_bars(bars: Bars, x_title: str, colours: list[str] | None = None) ->
 
 def timeliness_bars(times: Times) -> go.Figure:
     """Each stage's median and 90th percentile, whole days, as two bars side by side."""
+    return paired_bars(
+        times.stages,
+        [
+            ("Half took no longer than", times.medians, times.median_texts),
+            ("9 in 10 took no longer than", times.p90s, times.p90_texts),
+        ],
+        "Days",
+        ",d",
+    )
+
+
+def paired_bars(
+    labels: list[str], series: list[tuple[str, list, list[str]]], x_title: str, tickformat: str
+) -> go.Figure:
+    """Two figures a row as bars side by side, each series (name, values, the text by each bar)
+    in its own colour with a legend; a figure withheld or not worked out has no bar, only its
+    text."""
     traces = [
         {
             "type": "bar",
             "orientation": "h",
             "name": name,
-            "y": times.stages,
+            "y": labels,
             "x": [0 if v is None else v for v in values],
             "text": texts,
             "textposition": "outside",
@@ -73,17 +90,17 @@ def timeliness_bars(times: Times) -> go.Figure:
             "marker": {"color": colour},
             "hovertemplate": f"%{{y}}<br>{name}: %{{text}}<extra></extra>",
         }
-        for name, values, texts, colour in (
-            ("Half took no longer than", times.medians, times.median_texts, BAR_COLOUR),
-            ("9 in 10 took no longer than", times.p90s, times.p90_texts, OKABE_ITO["sky_blue"]),
+        for (name, values, texts), colour in zip(
+            series, (BAR_COLOUR, OKABE_ITO["sky_blue"]), strict=True
         )
     ]
+    drawn = [v for _, values, _ in series for v in values]
     return _one_pass_figure(
-        traces, "", "Days", "", height=110 + 2 * ROW_HEIGHT * len(times.stages),
+        traces, "", x_title, "", height=110 + 2 * ROW_HEIGHT * len(labels),
         layout={
             "barmode": "group",
-            "xaxis": {"range": [0, _top(times.medians + times.p90s) * ROOM_FOR_TEXT],
-                      "fixedrange": True, "tickformat": ",d"},
+            "xaxis": {"range": [0, _top(drawn) * ROOM_FOR_TEXT], "fixedrange": True,
+                      "tickformat": tickformat},
             "yaxis": {"autorange": "reversed", "automargin": True, "fixedrange": True,
                       "tickfont": {"color": INK}},
             "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0,

@@ -17,10 +17,18 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
+from oversight.analysis.decided import DECIDED_MEASURES
 from oversight.analysis.reports import CATEGORY_LABELS, CHANNEL_LABELS
+from oversight.constants import MIN_BASE
 from oversight.contract import UNKNOWN_FORCE
 from oversight.settings import FORCES_CSV
-from oversight.snapshot.commentary import as_number, format_month, is_empty, is_suppressed
+from oversight.snapshot.commentary import (
+    as_number,
+    format_month,
+    is_empty,
+    is_suppressed,
+    period_words,
+)
 from oversight.snapshot.model import SUPPRESSED, TABLES, Revision, Snapshot
 from oversight.snapshot.report import HEADLINE_LABELS, TIME_LABELS, national_rate
 from oversight.snapshot.tables import ROW_KEYS
@@ -30,8 +38,10 @@ EMPTY_MARK = "–"  # a cell that cannot be computed (no officer figure, a media
 NATIONAL_NAME = "England and Wales"
 WHOLE_SERVICE_NAME = "Every force in the service"
 
-# Plain words for the published columns, by table where one word does not fit every table.
+# Plain words for the published columns, by table where one word does not fit every table
+# (the outcomes decided in the period by force: named as the staff pages name them).
 COLUMN_LABELS = {
+    **{measure: label for measure, (label, _) in DECIDED_MEASURES.items()},
     "force_name": "Force",
     "reports": "Reports",
     "officer_fte": "Officers (full-time equivalent)",
@@ -383,6 +393,76 @@ def times(snapshot: Snapshot) -> Times:
     )
 
 
+# --- the outcomes decided in the period (the event view) ----------------------------------
+
+
+def decided_words(snapshot: Snapshot) -> str:
+    """The release's period after "decided" or "received": "in 2024/25" for a financial year,
+    "in April to June 2024" for a quarter (months only, as every public output)."""
+    period = snapshot.period
+    if period is not None and period.quarter is None:
+        return f"in {period.year}/{str(period.year + 1)[-2:]}"
+    return f"in {period_words(snapshot.first_date, snapshot.last_date, True, True)}"
+
+
+@dataclass(frozen=True)
+class Decided:
+    """The outcomes decided in the period beside the same outcomes of the period's reports so
+    far, as released (outcomes_decided.csv beside headline.csv), in words."""
+
+    decided_label: str  # "Decided in 2024/25"
+    cohort_label: str  # "Of reports received in 2024/25, so far"
+    decided: Bars
+    cohort: Bars
+    table: pd.DataFrame  # shown: one row per outcome, the days from the report beside
+    note: str  # what the table's marks mean ("" if it has none)
+
+
+def decided(snapshot: Snapshot) -> Decided | None:
+    """The event view of the release beside its cohort; None for a release made before the
+    outcomes decided were published."""
+    frame = snapshot.tables.get("outcomes_decided")
+    if frame is None or frame.empty:
+        return None
+    words = decided_words(snapshot)
+    headline = _headline(snapshot)
+    labels = [DECIDED_MEASURES[m][0] for m in frame["measure"]]
+    decided_bars = _bars(list(zip(labels, frame["decided"], strict=True)))
+    cohort_bars = _bars([(label, headline.get(m)) for label, m in zip(labels, frame["measure"],
+                                                                       strict=True)])  # fmt: skip
+    decided_label, cohort_label = f"Decided {words}", f"Of reports received {words}, so far"
+    table = pd.DataFrame(
+        {
+            "Outcome": labels,
+            decided_label: decided_bars.texts,
+            cohort_label: cohort_bars.texts,
+            **{
+                column_label("outcomes_decided", c): [cell_text(v, c) for v in frame[c]]
+                for c in ("median_days", "p90_days")
+            },
+        }
+    )
+    return Decided(decided_label, cohort_label, decided_bars, cohort_bars, table,
+                   decided_note(frame, snapshot.threshold))  # fmt: skip
+
+
+def decided_note(frame: pd.DataFrame, threshold: int) -> str:
+    """What the marks of the outcomes decided mean: a withheld count, days withheld over too
+    few outcomes, no days where none was decided."""
+    notes = []
+    if any(is_suppressed(v) for v in frame["decided"]):
+        notes.append(suppressed_words(threshold))
+    days = [v for c in ("median_days", "p90_days") for v in frame[c]]
+    if any(is_suppressed(v) for v in days):
+        notes.append(
+            f"Days are withheld ({SUPPRESSED}) where fewer than {MIN_BASE} outcomes of the kind "
+            "were decided, or where the count is withheld."
+        )
+    if any(is_empty(v) for v in days):
+        notes.append(f"{EMPTY_MARK}: none was decided, so there are no days.")
+    return " ".join(notes)
+
+
 # --- revisions ------------------------------------------------------------------------------
 
 
@@ -469,7 +549,10 @@ class ForceFigures:
     rates: pd.DataFrame  # shown: one row per force (the force, England and Wales, each peer)
     rate_bars: Bars
     outcomes: pd.DataFrame  # shown: the force, every force in the service, each peer
-    marks: str  # what the marks of both tables mean
+    # shown: the outcomes decided in the period, the same rows as outcomes (None for a release
+    # made before they were published)
+    decided: pd.DataFrame | None
+    marks: str  # what the marks of the tables mean
 
 
 # The rate first: on a phone the columns after the first few are off the screen.
@@ -546,6 +629,8 @@ def force_figures(snapshot: Snapshot, code: str, peers: tuple[str, ...]) -> Forc
             *(outcome_row(names[p], p) for p in peers),
         ]
     )
+    decided_rows = _decided_rows(snapshot, [(names[code], code), (WHOLE_SERVICE_NAME, None),
+                                            *((names[p], p) for p in peers)])  # fmt: skip
     own = by_force.loc[code]
     own_outcomes = outcome_row(forces[code], code)
     tiles = [
@@ -567,5 +652,30 @@ def force_figures(snapshot: Snapshot, code: str, peers: tuple[str, ...]) -> Forc
             list(zip(rates["force_name"], rates[RATE_COLUMN], strict=True)), RATE_COLUMN
         ),
         outcomes=people_table("outcomes_by_force", outcome_rows),
-        marks=marks_note(pd.concat([rates, outcome_rows]), snapshot.threshold),
+        decided=None
+        if decided_rows is None
+        else people_table("outcomes_decided_by_force", decided_rows),
+        marks=marks_note(pd.concat([rates, outcome_rows, decided_rows]), snapshot.threshold),
     )
+
+
+def _decided_rows(snapshot: Snapshot, rows: list[tuple[str, str | None]]) -> pd.DataFrame | None:
+    """The outcomes decided in the period for each (name, force) as released: a force's row of
+    outcomes_decided_by_force, or with no force the release's totals (outcomes_decided, which
+    every force's rows add up to); None for a release made before they were published."""
+    by_force = snapshot.tables.get("outcomes_decided_by_force")
+    totals = snapshot.tables.get("outcomes_decided")
+    if by_force is None or by_force.empty or totals is None or totals.empty:
+        return None
+    by_force = by_force.set_index("force_code", drop=False)
+    every = dict(zip(totals["measure"], totals["decided"], strict=True))
+
+    def cells(force: str | None) -> dict:
+        if force is None:
+            return {m: every.get(m) for m in DECIDED_MEASURES}
+        # every force of the reference has a row; one missing cannot be told apart from 0
+        if force not in by_force.index:
+            return dict.fromkeys(DECIDED_MEASURES)
+        return {m: by_force.at[force, m] for m in DECIDED_MEASURES}
+
+    return pd.DataFrame([{"force_name": name, **cells(force)} for name, force in rows])

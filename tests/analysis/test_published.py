@@ -1,6 +1,7 @@
 """The public page's words and figures (oversight/analysis/published.py), on a tiny release
 written by hand: every expected value worked out here, not by the module."""
 
+import dataclasses
 import datetime as dt
 
 import pandas as pd
@@ -60,15 +61,38 @@ def release(revisions=None) -> Snapshot:
             "p90_days": [54.0, None, C],
         }
     )
+    # the outcomes decided in the period: dismissals withheld, so their days too; none barred
+    decided = pd.DataFrame(
+        {
+            "measure": ["case_to_answer", "false_allegations", "dismissals",
+                        "would_have_been_dismissed", "barred", "criminal_charges"],
+            "decided": [1204, 6, C, 0, 0, 11],
+            "median_days": [190.5, C, C, None, None, 20.0],
+            "p90_days": [377.49, C, C, None, None, 44.5],
+        }
+    )  # fmt: skip
+    decided_by_force = pd.DataFrame(
+        {
+            "force_code": ["kent", "essex", "sussex", "police_scotland"],
+            "force_name": ["Kent Police", "Essex Police", "Sussex Police", "Police Scotland"],
+            "case_to_answer": [1000, 199, C, C],
+            "false_allegations": [C, C, 0, 0],
+            "dismissals": [C, 0, C, 0],
+            "would_have_been_dismissed": [0, 0, 0, 0],
+            "barred": [0, 0, 0, 0],
+            "criminal_charges": [11, 0, 0, 0],
+        }
+    )
     # cells as a release is read back: ints, floats, None and [c] side by side
-    headline, by_force, outcomes, months, times = (
+    headline, by_force, outcomes, months, times, decided, decided_by_force = (
         frame.astype(object).where(frame.notna(), None)
-        for frame in (headline, by_force, outcomes, months, times)
+        for frame in (headline, by_force, outcomes, months, times, decided, decided_by_force)
     )
     return Snapshot(
         tables={"headline": headline, "reports_by_force": by_force, "outcomes_by_force": outcomes,
                 "reports_by_month": months, "timeliness": times,
-                "reports_by_category": pd.DataFrame({"category": ["other"], "reports": [5]})},
+                "reports_by_category": pd.DataFrame({"category": ["other"], "reports": [5]}),
+                "outcomes_decided": decided, "outcomes_decided_by_force": decided_by_force},
         first_date=dt.date(2025, 4, 1), last_date=dt.date(2025, 6, 30), as_at=dt.date(2025, 10, 1),
         generated_at=dt.datetime(2025, 11, 1, tzinfo=dt.UTC), public=True, threshold=5,
         synthetic=True, software_version="test", revisions=revisions, period=PublicPeriod(2025, 1),
@@ -245,3 +269,64 @@ def test_revisions_are_said_in_words():
 def test_numbers_are_aligned_right():
     frame = pd.DataFrame({"Force": ["Kent"], "Reports": ["1,234"], "Rate": [C], "Days": ["–"]})
     assert shown.numeric_columns(frame) == ["Reports", "Rate", "Days"]
+
+
+def test_the_outcomes_decided_beside_the_cohort_in_words():
+    """Each outcome decided in the period beside the same outcome of the period's reports so far
+    (the headline; this release has no headline figure for the last three: –), headed by the
+    period; days whole, halves up (190.5 -> 191, 377.49 -> 377); [c] and – explained."""
+    event = shown.decided(release())
+    decided, cohort = (
+        "Decided in April to June 2025",
+        "Of reports received in April to June 2025, so far",
+    )
+    assert (event.decided_label, event.cohort_label) == (decided, cohort)
+    half, most = "Half took no longer than (days)", "9 in 10 took no longer than (days)"
+    assert event.table.to_dict("records") == [
+        {"Outcome": "Case to answer", decided: "1,204", cohort: "12", half: "191", most: "377"},
+        {"Outcome": "False allegations found", decided: "6", cohort: "–", half: C, most: C},
+        {"Outcome": "Dismissals", decided: C, cohort: C, half: C, most: C},
+        {"Outcome": "Would have been dismissed", decided: "0", cohort: C, half: "–", most: "–"},
+        {"Outcome": "Barred from policing", decided: "0", cohort: "–", half: "–", most: "–"},
+        {"Outcome": "Criminal charges", decided: "11", cohort: "–", half: "20", most: "45"},
+    ]  # fmt: skip
+    assert event.decided.values == [1204.0, 6.0, None, 0.0, 0.0, 11.0]
+    assert event.cohort.values == [12.0, None, None, None, None, None]
+    assert event.decided.labels == list(event.table["Outcome"])
+    assert "[c] means withheld: fewer than 5" in event.note
+    assert "Days are withheld ([c]) where fewer than 10 outcomes" in event.note
+    assert "–: none was decided" in event.note
+
+
+def test_the_outcomes_decided_are_named_by_the_release_period():
+    year = dataclasses.replace(release(), period=PublicPeriod(2025))
+    assert shown.decided_words(year) == "in 2025/26"
+    assert shown.decided_words(release()) == "in April to June 2025"
+
+
+def test_a_release_made_before_the_outcomes_decided_shows_none():
+    """Tables added after a release was made are read back empty: no section, no rows."""
+    snapshot = release()
+    for name in ("outcomes_decided", "outcomes_decided_by_force"):
+        snapshot.tables[name] = snapshot.tables[name].iloc[0:0]
+    assert shown.decided(snapshot) is None
+    assert shown.force_figures(snapshot, "kent", ("essex",)).decided is None
+
+
+def test_a_force_beside_each_peer_in_the_outcomes_decided():
+    """Kent's released row, every force's (the release's totals of the outcomes decided) and
+    each peer's row one by one; no row for the peers together."""
+    figures = shown.force_figures(release(), "kent", ("sussex", "essex"))
+    columns = ("Case to answer", "False allegations found", "Dismissals",
+               "Would have been dismissed", "Barred from policing", "Criminal charges")  # fmt: skip
+    assert list(figures.decided.columns) == ["Force", *columns]
+    rows = [
+        ("Kent", "1,000", C, C, "0", "0", "11"),
+        ("Every force in the service", "1,204", "6", C, "0", "0", "11"),
+        ("Sussex", C, "0", C, "0", "0", "0"),
+        ("Essex", "199", C, "0", "0", "0", "0"),
+    ]
+    assert figures.decided.to_dict("records") == [
+        dict(zip(["Force", *columns], row, strict=True)) for row in rows
+    ]
+    assert "[c] means withheld" in figures.marks

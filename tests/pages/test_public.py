@@ -172,34 +172,59 @@ def test_a_revised_release_says_so(open_public, demo_files, tmp_path):
     assert "first released in November 2026" in caption
 
 
-# The columns of the tables shown that hold counts, by their headings on the page.
+# The columns of the tables shown that hold counts, by their headings on the page (the
+# outcomes decided in the period and the cohort's beside them are headed by the period:
+# COUNT_HEADING).
 COUNT_HEADINGS = (
     "Number",
     "Reports",
     "Referrals received",
     "Investigations",
     "Case to answer",
+    "False allegations found",
     "Dismissals",
     "Would have been dismissed",
+    "Barred from policing",
+    "Criminal charges",
     "Cases measured",
     "Phone",
     "Online",
 )
+COUNT_HEADING = re.compile(r"Decided in \d{4}/\d\d|Of reports received in \d{4}/\d\d, so far")
 
 
 def shown_counts(app: AppTest) -> list[str]:
-    """Every count the page shows: the tiles' figures and the count columns of its tables."""
-    cells = [metric.value for metric in app.metric]
+    """Every count the page shows: the tiles' figures (but a force's rate) and the count
+    columns of its tables."""
+    cells = [metric.value for metric in app.metric if metric.label != "Per 1,000 officers"]
     for frame in app.dataframe:
         for column in frame.value.columns:
-            if column in COUNT_HEADINGS:
+            if column in COUNT_HEADINGS or COUNT_HEADING.fullmatch(column):
                 cells += list(frame.value[column])
     return cells
 
 
-@pytest.mark.parametrize("year", YEARS)
-def test_no_count_from_1_to_4_is_shown_and_counts_have_thousands_separators(open_public, year):
-    app = open_public({"period": year})
+def test_the_count_columns_checked_include_the_outcomes_decided(open_public):
+    """shown_counts reads every count column of the outcomes decided, on both pages: a column
+    it missed would go unchecked by the test of small counts below."""
+    app = open_public({"period": "fy2024"})
+    decided = table(app, "Outcome", "Decided in 2024/25")
+    by_force = table(app, "Force", "Barred from policing")
+    counts = shown_counts(app)
+    for frame in (decided, by_force):
+        for column in frame.columns[1:]:
+            if "days" not in column:
+                assert column in COUNT_HEADINGS or COUNT_HEADING.fullmatch(column), column
+    assert len(counts) >= len(tiles(app)) + 2 * len(decided) + 6 * len(by_force)
+    assert set(decided.iloc[:, 1]) | set(by_force["Criminal charges"]) <= set(counts)
+    kent = open_public({"period": "fy2024", "force": "kent"})
+    assert all(c in COUNT_HEADINGS for c in table(kent, "Force", "Criminal charges").columns[1:])
+
+
+@pytest.mark.parametrize("query", [{"period": "fy2024"}, {"period": "fy2023"},
+                                   {"period": "fy2024", "force": "kent"}])  # fmt: skip
+def test_no_count_from_1_to_4_is_shown_and_counts_have_thousands_separators(open_public, query):
+    app = open_public(query)
     counts = shown_counts(app)
     assert SUPPRESSED in counts
     for cell in counts:
@@ -658,3 +683,111 @@ def test_a_new_released_table_is_shown_in_words(open_public, released_db, monkey
     assert shown.to_dict("records") == [
         {"Force": "Kent Police", "Dismissals": SUPPRESSED, "Half took no longer than (days)": "121"}
     ]
+
+
+# The outcomes decided in the period, in the released order, as the page names them.
+DECIDED_OUTCOMES = {
+    "case_to_answer": "Case to answer",
+    "false_allegations": "False allegations found",
+    "dismissals": "Dismissals",
+    "would_have_been_dismissed": "Would have been dismissed",
+    "barred": "Barred from policing",
+    "criminal_charges": "Criminal charges",
+}
+YEAR_WORDS = {"fy2024": "2024/25", "fy2023": "2023/24"}
+
+
+def days(text: str) -> str:
+    """Released days as the page shows them: whole, [c] as it is, – where none was decided."""
+    return {"": "–", SUPPRESSED: SUPPRESSED}.get(text) or whole(text)
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_the_outcomes_decided_are_shown_beside_the_cohorts_as_released(
+    open_public, released_db, year
+):
+    """Every force: the outcomes decided in the year (outcomes_decided.csv) beside the same
+    outcomes of the year's reports so far (headline.csv), each column labelled with its view,
+    days whole; the chart draws the same figures; and the table by force is
+    outcomes_decided_by_force.csv cell by cell, every file read here with the csv module."""
+    app = open_public({"period": year})
+    words = YEAR_WORDS[year]
+    decided = released_csv(released_db, year, "outcomes_decided")
+    headline = {r["measure"]: r["value"] for r in released_csv(released_db, year, "headline")}
+    headers = [h.value for h in app.header]
+    assert f"Outcomes decided in {words}" in headers
+    assert headers.index(f"Outcomes decided in {words}") == headers.index("Outcomes so far") + 1
+    shown = table(app, "Outcome", f"Decided in {words}")
+    assert [r["measure"] for r in decided] == list(DECIDED_OUTCOMES)
+    assert shown.to_dict("records") == [
+        {
+            "Outcome": DECIDED_OUTCOMES[r["measure"]],
+            f"Decided in {words}": count(r["decided"]),
+            f"Of reports received in {words}, so far": count(headline[r["measure"]]),
+            "Half took no longer than (days)": days(r["median_days"]),
+            "9 in 10 took no longer than (days)": days(r["p90_days"]),
+        }
+        for r in decided
+    ]
+    charts = [json.loads(c.proto.spec)["data"] for c in app.get("plotly_chart")]
+    bars = next(data for data in charts if data[0].get("name") == f"Decided in {words}")
+    cohort = f"Of reports received in {words}, so far"
+    assert [trace["name"] for trace in bars] == [f"Decided in {words}", cohort]
+    assert bars[0]["y"] == list(DECIDED_OUTCOMES.values())
+    assert bars[0]["text"] == [count(r["decided"]) for r in decided]
+    assert bars[1]["text"] == [count(headline[m]) for m in DECIDED_OUTCOMES]
+
+    by_force = released_csv(released_db, year, "outcomes_decided_by_force")
+    assert f"Outcomes decided in {words}, by force" in headers
+    shown = table(app, "Force", "Barred from policing")
+    assert shown.to_dict("records") == [
+        {"Force": r["force_name"], **{label: count(r[m]) for m, label in DECIDED_OUTCOMES.items()}}
+        for r in by_force
+    ]
+    words_shown = " ".join(c.value for c in app.caption)
+    assert "whenever the report came in" in words_shown
+    withheld = [v for r in by_force for m, v in r.items() if m in DECIDED_OUTCOMES]
+    assert SUPPRESSED in withheld and f"{SUPPRESSED} means withheld: fewer than 5" in words_shown
+    # no generic table made from the column names any more
+    assert "Outcomes decided in the period" not in headers
+
+
+def test_days_of_too_few_outcomes_decided_are_withheld_and_said_why(open_public, released_db):
+    """FY 2023/24 ends a fortnight after the national launch: some outcomes were decided fewer
+    than 10 times, and their days are [c], with the reason under the table."""
+    decided = released_csv(released_db, "fy2023", "outcomes_decided")
+    few = [r for r in decided if r["median_days"] == SUPPRESSED]
+    assert few
+    app = open_public({"period": "fy2023"})
+    shown = table(app, "Outcome", "Decided in 2023/24").set_index("Outcome")
+    for r in few:
+        assert shown.loc[DECIDED_OUTCOMES[r["measure"]], "Half took no longer than (days)"] == (
+            SUPPRESSED
+        )
+    words = " ".join(c.value for c in app.caption)
+    assert f"Days are withheld ({SUPPRESSED}) where fewer than 10 outcomes" in words
+
+
+def test_a_force_page_shows_the_outcomes_decided_beside_each_peer(open_public, released_db):
+    """?force=kent: Kent's row of outcomes_decided_by_force.csv, every force's (the totals of
+    outcomes_decided.csv) and each of Kent's peers' rows, one by one in rank order: no figure
+    for the peers together."""
+    app = open_public({"period": "fy2024", "force": "kent"})
+    by_force = {r["force_code"]: r for r in released_csv(released_db, "fy2024",
+                                                         "outcomes_decided_by_force")}  # fmt: skip
+    totals = {r["measure"]: r["decided"] for r in released_csv(released_db, "fy2024",
+                                                               "outcomes_decided")}  # fmt: skip
+    short = {r["force_code"]: r["short_name"] for r in reference(FORCES_CSV)}
+    peers = peers_in_rank_order("kent")
+    assert "Outcomes decided in 2024/25" in [h.value for h in app.subheader]
+    shown = table(app, "Force", "Criminal charges")
+    assert shown.to_dict("records") == [
+        {"Force": "Kent", **{label: count(by_force["kent"][m])
+                             for m, label in DECIDED_OUTCOMES.items()}},
+        {"Force": "Every force in the service",
+         **{label: count(totals[m]) for m, label in DECIDED_OUTCOMES.items()}},
+        *({"Force": short[p], **{label: count(by_force[p][m])
+                                 for m, label in DECIDED_OUTCOMES.items()}} for p in peers),
+    ]  # fmt: skip
+    assert SUPPRESSED in shown.to_numpy()
+    assert f"{SUPPRESSED} means withheld" in " ".join(c.value for c in app.caption)
