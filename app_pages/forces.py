@@ -164,6 +164,20 @@ else:
         "has no cases to divide by (see the table above).",
     )  # fmt: skip
 
+    # the event view beside the cohort's counts: the outcomes decided in the period
+    st.subheader(force_page.decided_heading(data))
+    decided = force_page.decided_table(data)
+    st.dataframe(
+        decided,
+        hide_index=True,
+        width="stretch",
+        key="forces_decided",
+        column_config={} if own_only else dict.fromkeys(decided.columns[1:], COUNT),
+    )
+    st.caption(
+        force_page.decided_caption(text, own_only, comparable(filters), disclosure_threshold())
+    )
+
     if data.peers:
         st.subheader("Its most similar forces one by one")
         if own_only:

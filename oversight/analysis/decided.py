@@ -52,17 +52,27 @@ class DecidedData:
     @property
     def decided_label(self) -> str:
         """The event view's label: "Decided in 2025/26"."""
-        return f"Decided {self.words}"
+        return decided_label(self.words)
 
     @property
     def cohort_label(self) -> str:
         """The cohort view's label beside it: "Of reports received in 2025/26, so far"."""
-        return f"Of reports received {self.words}, so far"
+        return cohort_label(self.words)
 
     @property
     def total(self) -> int:
         """Outcomes decided in the period, all measures together (a referral once per measure)."""
         return int(self.measures["decided"].sum())
+
+
+def decided_label(words: str) -> str:
+    """The event view's label for a period in words (period_words): "Decided in 2025/26"."""
+    return f"Decided {words}"
+
+
+def cohort_label(words: str) -> str:
+    """The cohort view's label: "Of reports received in 2025/26, so far"."""
+    return f"Of reports received {words}, so far"
 
 
 def period_words(filters: Filters) -> str:

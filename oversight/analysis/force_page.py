@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
+from oversight.analysis.decided import cohort_label, decided_label
 from oversight.analysis.force_trends import (
     MEDIAN_DAYS,
     MEDIAN_NOT_REACHED,
@@ -74,6 +75,7 @@ class PageText:
     fte_date: str  # the officer figures' date, or "–"
     force_name: str  # the force's full name (a short name can equal its region's)
     others: str  # the channel, category and role filters in words ("" if none)
+    words: str = ""  # the period after "decided" or "received" ("in 2025/26"; period_words)
 
 
 def page_text(data: ForcesData, filters: Filters, as_at: dt.date) -> PageText:
@@ -93,6 +95,7 @@ def page_text(data: ForcesData, filters: Filters, as_at: dt.date) -> PageText:
         fte_date=f"{data.officer_fte_date:%d %b %Y}" if data.officer_fte_date else "–",
         force_name=data.focus_name,
         others=others,
+        words=data.decided_words,
     )
 
 
@@ -163,13 +166,18 @@ def rates_caption(data: ForcesData, text: PageText) -> str:
 def counts_caption(text: PageText, own_only: bool, comparable: bool, threshold: int) -> str:
     """What the counts table holds, and for a force user why a cell is withheld."""
     caption = (
-        f"Counts so far, as at {text.as_at}. A report can be passed to more than one force, so "
-        f"referrals received can differ from reports passed on. {PEERS_LABEL}: their counts "
-        "added up."
+        f"{cohort_label(text.words)}: counts as at {text.as_at}. A report can be passed to more "
+        f"than one force, so referrals received can differ from reports passed on. "
+        f"{PEERS_LABEL}: their counts added up."
     )
+    return caption + _withheld_note(own_only, comparable, threshold)
+
+
+def _withheld_note(own_only: bool, comparable: bool, threshold: int) -> str:
+    """For a force user, why a comparator's cell may be withheld ([c])."""
     if not own_only:
-        return caption
-    caption += (
+        return ""
+    caption = (
         f" [c]: withheld, because with your own force's figures and the other columns it would "
         f"show a count of 1 to {threshold - 1} for other forces."
     )
@@ -180,6 +188,35 @@ def counts_caption(text: PageText, own_only: bool, comparable: bool, threshold: 
             "against one another to show a small count for other forces."
         )
     return caption
+
+
+def decided_heading(data: ForcesData) -> str:
+    """The heading over the outcomes decided in the period: "Outcomes decided in 2025/26"."""
+    return f"Outcomes {decided_label(data.decided_words).lower()}"
+
+
+def decided_table(data: ForcesData) -> pd.DataFrame:
+    """The outcomes decided in the period for the force beside its groups: one row per outcome
+    (under "Outcome"), one column per group."""
+    return data.decided_comparison.rename(columns={"measure": "Outcome"})
+
+
+def decided_caption(text: PageText, own_only: bool, comparable: bool, threshold: int) -> str:
+    """What the table of the outcomes decided in the period holds, against the counts of the
+    reports received in it; for a force user, why a cell is withheld."""
+    chosen = (
+        f" The choices ({text.others}) are the report's, whatever its date." if text.others else ""
+    )
+    caption = (
+        f"{decided_label(text.words)}: the outcomes decided in the period, whenever the report "
+        "came in (the Home Office and the IOPC count this way), for the referrals each force "
+        f"received. The counts above are {cohort_label(text.words).lower()}: a recent period's "
+        "outcomes are few, because cases take months. A referral counts once in each outcome, "
+        f"at the first of that kind.{chosen} The days they took from the report are on the "
+        f"Outcomes page. {PEERS_LABEL}: their counts added up. Data "
+        f"as at {text.as_at}."
+    )
+    return caption + _withheld_note(own_only, comparable, threshold)
 
 
 def forces_table_formats(measure: Measure) -> dict[str, str]:

@@ -15,6 +15,8 @@ peers: where a cell must go, the peers' goes before the region's.
 The trends show a peer or England and Wales line in every period or in none, since the counts
 table's total less the periods shown would give a period withheld; each period passes the same
 audit, against the force's line and the other line shown.
+The outcomes decided in the period (the event view) are counts over forces like the others,
+and each goes through the same audit, beside the same comparators.
 Where one count of a sum (reports = phone + online; referrals = transferred + not transferred)
 is withheld, the next smallest is withheld too, so that it cannot be worked out from the others.
 A rate is shown only where its numerator and denominator both are. Other forces one by one (the
@@ -33,6 +35,8 @@ from oversight.analysis.force_trends import CONVERSION_COLUMNS
 from oversight.analysis.forces import (
     COUNT_COLUMNS,
     COUNT_LABELS,
+    DECIDED_COUNT_COLUMNS,
+    DECIDED_COUNT_LABELS,
     MEASURES,
     NATIONS,
     ForcesData,
@@ -46,6 +50,9 @@ SUMS = (
     ("reports", "reports_phone", "reports_online"),
     ("referrals", "transferred", "referrals_not_transferred"),
 )
+# Every count shown beside the comparators, each audited on its own: the cohort's and the
+# outcomes decided in the period
+AUDITED_COLUMNS = (*COUNT_COLUMNS, *DECIDED_COUNT_COLUMNS)
 # The order in which comparators are audited: a later one is withheld before an earlier one
 AUDIT_ORDER = ("region", "nation", "peers")
 # The counts behind each trend chart: reports per 1,000 officers, and conversion and timeliness
@@ -142,7 +149,7 @@ def withheld_cells(data: ForcesData, own: tuple[str, ...], threshold: int) -> di
     the exact figures of its own forces."""
     audit = _Audit(data, own)
     withheld: dict[str, set[str]] = {kind: set() for kind in audit.kinds}
-    for column in COUNT_COLUMNS:
+    for column in AUDITED_COLUMNS:
         counts = audit.others(data.all_forces[column].to_numpy())
         shown = audit.shown_groups(counts, threshold)
         for kind in audit.kinds:
@@ -217,20 +224,26 @@ def force_user_view(
         withheld = withheld_cells(data, own, threshold)
     else:
         kinds = set(data.counts["group_kind"]) - {"force"}
-        withheld = {kind: set(COUNT_COLUMNS) for kind in kinds}
+        withheld = {kind: set(AUDITED_COLUMNS) for kind in kinds}
 
     def hidden(kind: str, column: str) -> bool:
         return column in withheld.get(kind, set())
 
-    # counts as text, as a withheld cell is: one column holds one type
-    comparison = data.comparison.copy()
     groups = data.counts["group"].tolist()
     kinds = data.counts["group_kind"].tolist()
-    for label_column, kind in zip(groups, kinds, strict=True):
-        comparison[label_column] = [
-            WITHHELD if hidden(kind, key) else f"{int(value):,}"
-            for key, value in zip(COUNT_LABELS, comparison[label_column], strict=True)
-        ]
+
+    def as_text(table: pd.DataFrame, keys) -> pd.DataFrame:
+        # counts as text, as a withheld cell is: one column holds one type
+        shown = table.copy()
+        for label_column, kind in zip(groups, kinds, strict=True):
+            shown[label_column] = [
+                WITHHELD if hidden(kind, key) else f"{int(value):,}"
+                for key, value in zip(keys, shown[label_column], strict=True)
+            ]
+        return shown
+
+    comparison = as_text(data.comparison, COUNT_LABELS)
+    decided = data.decided_comparison
 
     measure_columns = {key: (m.numerator, m.denominator) for key, m in MEASURES.items()}
 
@@ -287,6 +300,7 @@ def force_user_view(
             if by_force is None
             else by_force.loc[by_force["force_code"].isin(own)].reset_index(drop=True)
         ),
+        decided_comparison=None if decided is None else as_text(decided, DECIDED_COUNT_LABELS),
     )
 
 

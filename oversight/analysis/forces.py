@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from oversight.analysis import QueryRunner
+from oversight.analysis.decided import DECIDED_MEASURES, decided_by_force, period_words
 from oversight.analysis.exposure import service_days
 from oversight.analysis.force_trends import (
     CONVERSION_COLUMNS,
@@ -76,6 +77,10 @@ COUNT_COLUMNS = (
     "dismissals",
     "open_cases",
 )
+# The outcomes decided in the period (the event view, docs/metrics.md), each a count over forces
+# as the cohort's counts are; named apart from them, as two share a measure's name
+DECIDED_COUNT_LABELS = {f"decided_{key}": label for key, (label, _) in DECIDED_MEASURES.items()}
+DECIDED_COUNT_COLUMNS = tuple(DECIDED_COUNT_LABELS)
 # The counts shown for a force beside its region and nation, in the order of a report's path.
 COUNT_LABELS = {
     "reports": "Reports",
@@ -285,6 +290,10 @@ class ForcesData:
     # every force's counts per month or quarter of the trends, for the audit of a force user's
     # view (force_view), which keeps its own forces' rows only
     trend_counts_by_force: pd.DataFrame | None = None
+    # the outcomes decided in the period (the event view), one row per outcome ("measure"), one
+    # column per group, as comparison is; and the period in words ("in 2025/26")
+    decided_comparison: pd.DataFrame | None = None
+    decided_words: str = ""
 
     @property
     def has_reports(self) -> bool:
@@ -397,8 +406,11 @@ def forces_data(
 
     every_force = filters.with_forces(())
     span = rate_period(filters, as_at)
-    stage_counts = with_exposure(
-        run("stage_counts_by_force", **every_force.sql_params()), span.first, span.last
+    stage_counts = with_decided(
+        with_exposure(
+            run("stage_counts_by_force", **every_force.sql_params()), span.first, span.last
+        ),
+        decided_by_force(run, every_force),
     )
     monthly = run("monthly_reports_by_force", **every_force.sql_params())
     conversions = run("conversion_counts_by_force_and_month", **every_force.sql_params())
@@ -473,6 +485,20 @@ def forces_data(
         trend_counts_by_force=_trend_counts_by_force(
             periods, monthly, conversions, all_forces["force_code"].tolist()
         ),
+        decided_comparison=_comparison(group_columns, DECIDED_COUNT_LABELS),
+        decided_words=period_words(filters),
+    )
+
+
+def with_decided(by_force: pd.DataFrame, decided: pd.DataFrame) -> pd.DataFrame:
+    """by_force with each force's outcomes decided in the period (decided_by_force) as the
+    DECIDED_COUNT_COLUMNS; 0 for a row the event view does not list (force not known)."""
+    counts = decided.set_index("force_code")[list(DECIDED_MEASURES)].set_axis(
+        list(DECIDED_COUNT_COLUMNS), axis=1
+    )
+    joined = counts.reindex(by_force["force_code"].tolist(), fill_value=0)
+    return by_force.assign(
+        **{column: joined[column].to_numpy(dtype=np.int64) for column in DECIDED_COUNT_COLUMNS}
     )
 
 
@@ -672,7 +698,8 @@ def _group_counts(
     """One entry per group in each column: group_kind, group, the counts of the forces its
     selection matches added up, and their officers (NaN if any of them lacks an officer
     figure)."""
-    matrix = stage_counts[list(COUNT_COLUMNS)].to_numpy()
+    summed_columns = (*COUNT_COLUMNS, *DECIDED_COUNT_COLUMNS)
+    matrix = stage_counts[list(summed_columns)].to_numpy()
     exposures = {
         column: stage_counts[column].to_numpy(dtype=float)
         for column in ("officer_fte", "officer_years")
@@ -689,7 +716,7 @@ def _group_counts(
     return {
         "group_kind": [kind for kind, _, _ in groups],
         "group": [label for _, label, _ in groups],
-        **{column: by_group[:, at] for at, column in enumerate(COUNT_COLUMNS)},
+        **{column: by_group[:, at] for at, column in enumerate(summed_columns)},
         **{column: np.array(values, dtype=float) for column, values in summed.items()},
     }
 
@@ -931,11 +958,13 @@ def _names(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def _comparison(counts: Mapping[str, Sequence]) -> pd.DataFrame:
-    """One row per count, one column per group (force, region, England and Wales)."""
-    table = {"measure": list(COUNT_LABELS.values())}
+def _comparison(
+    counts: Mapping[str, Sequence], labels: Mapping[str, str] = COUNT_LABELS
+) -> pd.DataFrame:
+    """One row per count of labels, one column per group (force, region, England and Wales)."""
+    table = {"measure": list(labels.values())}
     for at, group in enumerate(counts["group"]):
-        table[group] = [counts[column][at] for column in COUNT_LABELS]
+        table[group] = [counts[column][at] for column in labels]
     return pd.DataFrame(table)
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from oversight.analysis import QueryRunner
+from oversight.analysis.decided import DECIDED_MEASURES
 from oversight.analysis.fairness import CHARACTERISTICS, FairnessData, fairness_data
 from oversight.analysis.force_view import force_user_view
 from oversight.analysis.forces import (
@@ -39,7 +40,7 @@ from oversight.disclosure import SUPPRESSED
 from oversight.filters import Filters
 from oversight.measures import proportion_table
 from oversight.peers import PeerGroupError, peers_of
-from oversight.snapshot.commentary import as_number, is_suppressed
+from oversight.snapshot.commentary import as_number, is_suppressed, period_words
 from oversight.snapshot.model import Snapshot
 from oversight.snapshot.periods import add_months
 from oversight.status import DataStatus
@@ -143,6 +144,11 @@ class Briefing:
     officer_fte_date: dt.date | None
     left_out: tuple[str, ...] = ()  # what this briefing does not hold, and why
     questions: tuple[str, ...] = field(default=())
+    # the outcomes decided in the period (the event view): one row per outcome ("measure"), one
+    # column per group, as comparison (None: not held); and the period after "decided" ("in
+    # 2025/26")
+    decided: pd.DataFrame | None = None
+    decided_words: str = ""
 
     @property
     def public(self) -> bool:
@@ -358,6 +364,8 @@ def internal_briefing(
         fairness=tuple(fairness_data(run, mine, as_at, key) for key in CHARACTERISTICS),
         has_officer_figure=data.has_officer_figure,
         officer_fte_date=data.officer_fte_date,
+        decided=data.decided_comparison,
+        decided_words=data.decided_words,
     )
     return _with_questions(briefing)
 
@@ -479,12 +487,21 @@ def public_briefing(
         groups.append(("region", region, [c for c in codes if region_of[c] == region]))
     groups.append(("nation", NATION_LABEL, [c for c in codes if nation_of[c] in NATIONS]))
     comparison = {"measure": [label for _, _, label in PUBLIC_COUNTS]}
+    # a release made before the outcomes decided were published holds their table empty
+    decided_table = tables.get("outcomes_decided_by_force")
+    has_decided = decided_table is not None and len(decided_table) > 0
+    decided = {"measure": [label for label, _ in DECIDED_MEASURES.values()]}
     rates = []
     for kind, label, members in groups:
         comparison[label] = [
             _sum([_cell(tables[table], code, column) for code in members])
             for table, column, _ in PUBLIC_COUNTS
         ]
+        if has_decided:
+            decided[label] = [
+                _sum([_cell(decided_table, code, column) for code in members])
+                for column in DECIDED_MEASURES
+            ]
         rates += _group_rates(tables, members, kind, label, officers)
     rates_frame = pd.DataFrame(rates)
     rate_table = {RATE_HEADER: [MEASURES[k].label for k in ("reports_per_1000_officers",
@@ -550,11 +567,14 @@ def public_briefing(
             fairness=(),
             has_officer_figure=focus in officers,
             officer_fte_date=None,
-            left_out=PUBLIC_LEFT_OUT,
+            left_out=PUBLIC_LEFT_OUT if has_decided else (*PUBLIC_LEFT_OUT, NO_DECIDED),
+            decided=pd.DataFrame(decided) if has_decided else None,
+            decided_words=f"in {period_words(snapshot.first_date, snapshot.last_date, True, True)}",
         )
     )
 
 
+NO_DECIDED = "The outcomes decided in the period: this release was made before they were published."
 PUBLIC_LEFT_OUT = (
     "The characteristics of the people reported (sex, ethnicity): published for the whole "
     "service only, never below it.",

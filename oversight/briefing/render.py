@@ -504,6 +504,35 @@ def _count_chart(
     ]  # fmt: skip
 
 
+def _decided(briefing: Briefing) -> list[str]:
+    """The outcomes decided in the period, for the force beside its groups (the event view)."""
+    if briefing.decided is None:
+        return []
+    words = briefing.decided_words
+    source = (
+        f"From the published table of the outcomes decided by force; {SUPPRESSED}: suppressed "
+        "(a small count, or one that would reveal one). The region and England and Wales add up "
+        "their forces' published cells."
+        if briefing.public
+        else "As the Forces page shows them."
+        + (f" {SUPPRESSED}: withheld." if briefing.audience != INTERNAL else "")
+    )
+    return [
+        table(
+            briefing.decided.rename(columns={"measure": "Outcome"}),
+            f"Outcomes decided {words}",
+            tuple(c for c in briefing.decided.columns if c != "measure"),
+        ),
+        _note(
+            f"Decided {words}: the outcomes decided in the period, whenever the report came in "
+            "(the Home Office and the IOPC count this way), for the referrals each force "
+            f"received. The other counts here are of reports received {words}, so far: a "
+            "recent period's outcomes are few, because cases take months. A referral counts "
+            f"once in each outcome, at the first of that kind. {source}"
+        ),
+    ]
+
+
 def _outcomes(briefing: Briefing) -> list[str]:
     figures = pd.DataFrame(
         {"Outcome": [f.label for f in briefing.outcome_figures],
@@ -513,6 +542,7 @@ def _outcomes(briefing: Briefing) -> list[str]:
         f"<p>What has happened so far to the referrals {_e(briefing.force_name)} received "
         "from the period's reports.</p>",
         table(figures, "Outcomes so far", ("Referrals",)),
+        *_decided(briefing),
     ]
     mix = briefing.outcome_mix
     total = int(mix["cases"].sum())
@@ -711,6 +741,8 @@ def _method(briefing: Briefing) -> list[str]:
         "Referrals and outcomes are counted against the period of the report they came from "
         f"(the cohort view), so far, as at {as_at_text(briefing, long=True)}: later briefings "
         "of the same period will show more of them.",
+        "The outcomes decided in the period (the event view) are counted by the date each was "
+        "decided, whenever the report came in, as the Home Office and the IOPC count.",
         f"{NATION_LABEL}: its 43 territorial forces. The region: the force's region of England "
         "and Wales.",
         "Reports per 1,000 officers a year: reports over the force's officers (full-time "
@@ -743,6 +775,8 @@ def render(briefing: Briefing) -> str:
             ("fairness", "Fairness", _fairness(briefing)),
         ]
     else:
+        if briefing.decided is not None:
+            sections.append(("decided", "Outcomes decided in the period", _decided(briefing)))
         sections.append(("left-out", "Not in the public briefing", _left_out(briefing)))
     sections.append(("method", "How these figures are counted", _method(briefing)))
     status = "public" if briefing.public else "internal, not for publication"

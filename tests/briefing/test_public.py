@@ -14,6 +14,7 @@ from oversight.briefing.sources import database_briefing
 from oversight.db import connect_read_only
 from oversight.snapshot.periods import PublicPeriod
 from oversight.snapshot.release import prepare, publish
+from tests.snapshot.attack import DECIDED_COLUMNS
 
 FY2024 = PublicPeriod(2024)
 NOW = dt.datetime(2025, 7, 1, 9, 0, tzinfo=dt.UTC)
@@ -56,6 +57,28 @@ def test_the_figures_are_the_public_tables(tiny_con, tiny_db):
     assert figures["reports"] == by_force.at["kent", "reports"]
     for column in ("referrals", "investigations", "case_to_answer", "dismissals"):
         assert figures[column] == outcomes.at["kent", column]
+
+
+def test_the_outcomes_decided_are_the_public_tables_row(tiny_con, tiny_db):
+    """2024/25 on the tiny extract: Kent's one case to answer decided (K01, 1 Jul 2024) is
+    suppressed, and so are Essex's ten (the published total, 11, less them would give Kent's
+    1); England and Wales adds suppressed cells, so is [c]; no dismissal was decided: 0."""
+    preview = prepare(tiny_con, tiny_db, True, FY2024)
+    released = preview.tables["outcomes_decided_by_force"].set_index("force_code")
+    for code, name in (("kent", "Kent Police"), ("essex", "Essex Police")):
+        briefing = database_briefing(tiny_con, tiny_db, code, FY2024, public=True, now=NOW)
+        decided = briefing.decided.set_index("measure")[name]
+        assert decided.tolist() == released.loc[code, list(DECIDED_COLUMNS)].tolist()
+        html = render(briefing)
+        assert 'id="decided"' in html
+        assert "<caption>Outcomes decided in April 2024 to March 2025</caption>" in html
+    kent = database_briefing(tiny_con, tiny_db, "kent", FY2024, public=True, now=NOW)
+    decided = kent.decided.set_index("measure")
+    assert decided.at["Case to answer", "Kent Police"] == "[c]"  # 1
+    assert decided.at["Dismissals", "Kent Police"] == 0
+    assert decided.at["Case to answer", "England and Wales"] == "[c]"
+    essex = database_briefing(tiny_con, tiny_db, "essex", FY2024, public=True, now=NOW)
+    assert essex.decided.set_index("measure").at["Case to answer", "Essex Police"] == "[c]"
 
 
 def test_a_released_period_shows_what_was_released(tiny_db, tmp_path):

@@ -15,9 +15,10 @@ import pytest
 
 from oversight import audit
 from oversight.briefing.content import internal_briefing
-from oversight.briefing.render import percent
+from oversight.briefing.render import percent, render
 from oversight.db import connect_read_only, run_query
 from oversight.filters import Filters
+from oversight.settings import disclosure_threshold
 from oversight.status import read_status
 from tests.pages.conftest import open_chart_numbers, table
 from tests.pages.test_force_snapshot import on_another_thread
@@ -47,6 +48,12 @@ def test_the_forces_page_shows_the_briefings_numbers(open_page, kent):
     pd.testing.assert_frame_equal(
         table(app, "Count"), kent.comparison.rename(columns={"measure": "Count"})
     )
+    # the outcomes decided in the year, beside the same groups
+    pd.testing.assert_frame_equal(
+        table(app, "Outcome", having="Most similar forces"),
+        kent.decided.rename(columns={"measure": "Outcome"}),
+    )
+    assert kent.decided_words == "in 2025/26"
     # the trend chart's numbers
     trend = table(app, "period", having="officer_years")
     columns = list(trend.columns)
@@ -117,6 +124,32 @@ def test_each_quarter_is_the_outcomes_page_with_that_quarter_chosen(open_page, k
         assert stages.at[label, "Out of"] == quarter[f"{stage}_denominator"]
     outcome = table(app, "Measure").set_index("Measure").loc["Days to outcome"]
     assert outcome["Cases measured"] == quarter["outcome_cases"]
+
+
+def test_a_force_users_briefing_shows_the_audited_outcomes_decided_of_its_page(
+    app_as, demo_database
+):
+    """Kent's own briefing: the outcomes decided beside its groups, withheld ([c]) where the
+    Forces page withholds them from Kent's user, and shown in the Outcomes section."""
+    con = connect_read_only(demo_database)
+    try:
+        run = functools.partial(run_query, con)
+        own = internal_briefing(
+            run, FY2025, read_status(run), "kent", every_force=run, own=("kent",),
+            threshold=disclosure_threshold(),
+        )  # fmt: skip
+    finally:
+        con.close()
+    app = app_as("pcc@kent.example", {"period": "fy2025"})
+    app.switch_page("app_pages/forces.py").run()
+    assert not app.exception, app.exception
+    shown = table(app, "Outcome", having="Most similar forces")
+    pd.testing.assert_frame_equal(shown, own.decided.rename(columns={"measure": "Outcome"}))
+    assert "[c]" in set(shown.drop(columns="Outcome").to_numpy().ravel())
+    html = render(own)
+    outcomes = html[html.index('id="outcomes"') : html.index('id="timeliness"')]
+    assert "<caption>Outcomes decided in 2025/26</caption>" in outcomes
+    assert ">[c]</td>" in outcomes
 
 
 def test_a_force_users_button_gives_the_briefing_on_record(

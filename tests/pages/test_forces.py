@@ -12,6 +12,7 @@ from scipy import stats
 
 from oversight.analysis.forces import MEASURES, add_rates, funnel
 from oversight.settings import PROJECT_ROOT
+from tests.analysis.decided_reference import LABELS, decided_rows, selected_referrals
 from tests.analysis.test_forces import hand_median_interval, wilson
 from tests.pages.conftest import AS_AT, open_chart_numbers, table
 
@@ -566,3 +567,41 @@ def test_conversion_and_time_to_outcome_by_quarter_checked_by_hand(open_page, de
     # Kent's median in Apr–Jun 2025 is shown; in Jul–Sep fewer than half had ended
     assert not math.isnan(medians.loc[("Apr–Jun 2025", "Kent Police"), "Median days to outcome"])
     assert math.isnan(medians.loc[("Jul–Sep 2025", "Kent Police"), "Median days to outcome"])
+
+
+def decided_counts(demo, first, last, forces) -> dict[str, int]:
+    """The outcomes decided from first to last (docs/metrics.md, the event view) of referrals
+    the forces received, whenever the report came in, counted with plain pandas."""
+    referrals = selected_referrals(demo["reports"], demo["referrals"], forces=forces)
+    rows = decided_rows(referrals, demo["outcomes"], pd.Timestamp(first), pd.Timestamp(last))
+    return {label: int((rows["measure"] == key).sum()) for key, label in LABELS.items()}
+
+
+def test_outcomes_decided_in_the_year_beside_the_cohort_for_kent_and_its_groups(open_page, demo):
+    """2025/26: the outcomes decided in the year for Kent, its most similar forces pooled (the
+    sum of each peer's), the South East and England and Wales, counted here from the extract;
+    the counts table beside it is labelled as the cohort's."""
+    app = open_forces(open_page, {"period": "fy2025", "focus": "kent"})
+    first, last = FY2025
+    assert "Outcomes decided in 2025/26" in [h.value for h in app.subheader]
+    shown = table(app, "Outcome", having="Most similar forces").set_index("Outcome")
+    assert list(shown.index) == list(LABELS.values())
+    forces = demo["forces"]
+    south_east = list(forces.loc[forces["region_name"] == "South East", "force_code"])
+    nation = list(forces.loc[forces["nation"].isin(["england", "wales"]), "force_code"])
+    for column, codes in (("Kent Police", ["kent"]), ("Most similar forces", KENT_PEERS),
+                          ("South East", south_east), ("England and Wales", nation)):  # fmt: skip
+        assert shown[column].to_dict() == decided_counts(demo, first, last, codes), column
+    one_by_one = [decided_counts(demo, first, last, [code]) for code in KENT_PEERS]
+    assert shown["Most similar forces"].to_dict() == {
+        label: sum(counts[label] for counts in one_by_one) for label in LABELS.values()
+    }
+    # the event view differs from the cohort's counts, and each is labelled as what it is
+    cohort = frame_with(app, "Count").set_index("Count")
+    assert shown.at["Dismissals", "Kent Police"] != cohort.at["Dismissals", "Kent Police"]
+    captions = [c.value for c in app.caption]
+    assert any(c.startswith("Of reports received in 2025/26, so far: counts") for c in captions)
+    assert any(c.startswith("Decided in 2025/26: the outcomes decided") for c in captions)
+    shown_frame = next(d for d in app.dataframe if "Outcome" in d.value.columns)
+    config = json.loads(shown_frame.proto.columns)
+    assert config["England and Wales"]["type_config"]["format"] == "%,d"

@@ -12,13 +12,14 @@ import pytest
 
 from oversight.access import signed_in_session
 from oversight.analysis.force_view import WITHHELD, force_user_view
-from oversight.analysis.forces import COUNT_LABELS, forces_data
+from oversight.analysis.forces import COUNT_LABELS, DECIDED_COUNT_LABELS, forces_data
 from oversight.db import connect_read_only, run_query
 from oversight.filters import Filters
 from oversight.roles import parse_roles
 from oversight.settings import PROJECT_ROOT
 from oversight.status import data_status
 from tests.pages.conftest import ROLES, open_chart_numbers
+from tests.pages.test_forces import decided_counts
 
 THRESHOLD = 5
 
@@ -143,15 +144,17 @@ def comparators_of(code: str) -> dict[str, set[str]]:
     }
 
 
-def small_counts_read_off(data, view, own: tuple[str, ...]) -> list[tuple]:
+def small_counts_read_off(data, view, own: tuple[str, ...], decided: bool = False) -> list[tuple]:
     """What a user who knows its own forces' counts reads off the comparators shown: each less
     its own forces, and two of them set against each other (one less the other where it holds
     it, else their difference; England and Wales less a region and peers that do not overlap).
-    Each (count, comparators, value) found from 1 to 4."""
+    Each (count, comparators, value) found from 1 to 4. decided: the table of the outcomes
+    decided in the period instead of the counts table."""
     known = data.all_forces.set_index("force_code")
-    table = view.comparison.set_index("measure")
+    labels = DECIDED_COUNT_LABELS if decided else COUNT_LABELS
+    table = (view.decided_comparison if decided else view.comparison).set_index("measure")
     found = []
-    for key, label in COUNT_LABELS.items():
+    for key, label in labels.items():
         others = {}
         for group, members in comparators_of(view.focus).items():
             if group in table.columns and table.at[label, group] != WITHHELD:
@@ -203,6 +206,8 @@ def test_no_force_user_reads_a_small_count_off_its_peers_region_and_nation(demo_
         data, view = _year((remembered, as_at), (code,), 2025)
         if read := small_counts_read_off(data, view, (code,)):
             found[code] = read
+        if read := small_counts_read_off(data, view, (code,), decided=True):
+            found[f"{code}, outcomes decided"] = read
         # the peers one by one, other forces' counts by quarter and the funnel: not shown
         assert "peer" not in set(view.peer_rates["group_kind"])
         assert set(view.all_forces["force_code"]) == {code}
@@ -221,3 +226,36 @@ def test_a_force_user_sees_no_peer_one_by_one_on_the_page(app_as):
                 and "Dismissal rate" in d.value.columns]  # fmt: skip
     counts = next(d.value for d in app.dataframe if "Count" in d.value.columns)
     assert counts.set_index("Count").at["Dismissals", "Most similar forces"] == WITHHELD
+
+
+def test_no_force_user_reads_a_small_count_off_the_outcomes_decided(demo_run):
+    """The outcomes decided in the year beside Kent's comparators: nothing shown gives 1 to 4
+    for other forces (in 2025/26 the South East's "would have been dismissed", 2, less Kent's
+    1, would), in either year; a whole year only, else every comparator's cell is withheld."""
+    exercised = []
+    for year in (2024, 2025):
+        data, view = _year(demo_run, ("kent",), year)
+        assert not small_counts_read_off(data, view, ("kent",), decided=True), year
+        exercised += small_counts_read_off(data, data, ("kent",), decided=True)
+    assert ("Would have been dismissed", "South East", 1) in exercised
+    data, view = _year(demo_run, ("kent",), 2025)
+    table = view.decided_comparison.set_index("measure")
+    assert table.at["Would have been dismissed", "South East"] == WITHHELD
+    assert table.at["Case to answer", "England and Wales"] != WITHHELD  # not all withheld
+    # a quarter: the comparators are withheld, Kent's own figures shown
+    _, quarter = _view(demo_run, ("kent",), dt.date(2025, 4, 1), dt.date(2025, 6, 30))
+    table = quarter.decided_comparison.set_index("measure")
+    assert set(table.drop(columns="Kent Police").to_numpy().ravel()) == {WITHHELD}
+    assert WITHHELD not in set(table["Kent Police"])
+
+
+def test_a_kent_user_sees_the_outcomes_decided_audited_on_the_page(app_as, demo):
+    app = app_as("pcc@kent.example", {"period": "fy2025"})
+    app.switch_page("app_pages/forces.py").run()
+    assert not app.exception, app.exception
+    decided = next(d.value for d in app.dataframe if "Outcome" in d.value.columns)
+    decided = decided.set_index("Outcome")
+    assert decided.at["Would have been dismissed", "South East"] == WITHHELD
+    assert decided.at["Would have been dismissed", "Most similar forces"] == WITHHELD
+    kent = decided_counts(demo, "2025-04-01", "2026-03-31", ["kent"])
+    assert decided["Kent Police"].to_dict() == {label: f"{n:,}" for label, n in kent.items()}
