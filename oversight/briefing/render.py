@@ -15,6 +15,7 @@ import pandas as pd
 from oversight import __version__
 from oversight.analysis.fairness import MIN_ENTERING
 from oversight.analysis.forces import NATION_LABEL
+from oversight.analysis.outcomes_view import timeliness_table
 from oversight.briefing.content import INTERNAL, OWN_FORCE, PUBLIC, Briefing
 from oversight.charts import GROUP_COLOURS, NEUTRAL, OKABE_ITO, OUTCOME_GROUP_COLOURS
 from oversight.constants import LONG_OVERDUE_DAYS, OVERDUE_DAYS
@@ -612,15 +613,7 @@ def _timeliness(briefing: Briefing) -> list[str]:
                 svg.LegendItem("whisker", svg.WHISKER_COLOUR, "90th percentile")),
         whole_ticks=True,
     )  # fmt: skip
-    shown = pd.DataFrame(
-        {
-            "Measure": labels,
-            "Median (days)": [whole_days(v) for v in medians],
-            "90th percentile (days)": [whole_days(v) for v in p90s],
-            "Cases measured": frame["cases"].tolist(),
-            "Of": frame["unit"].tolist(),
-        }
-    )
+    shown = timeliness_table(frame)  # as the Outcomes page shows it, cautions included
     return [
         _figure(chart, f"{chart_title}, for the period's reports, as the Outcomes page's "
                 "timeliness table gives them."),
