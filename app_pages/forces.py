@@ -94,22 +94,17 @@ trend_unit = right.radio(
     format_func=str.capitalize,
     key="forces_trend_unit",
 )
-# the funnel's measure and limits are chosen lower down the page; their widget state is read here
-measure_key = st.session_state.get("forces_measure", "reports_per_1000_officers")
-adjusted = st.session_state.get(LIMITS_KEY, "adjusted") == "adjusted"
 if own_only:
     # the peers, region and England and Wales add up other forces: audited before anything is
     # shown
     data = force_user_view(
-        forces_data(query_every_force, filters, status.as_at_date, focus, trend_unit,
-                    measure_key, adjusted),
+        forces_data(query_every_force, filters, status.as_at_date, focus, trend_unit),
         session.forces,
         disclosure_threshold(),
         filters,
     )  # fmt: skip
 else:
-    data = forces_data(query, filters, status.as_at_date, focus, trend_unit, measure_key,
-                       adjusted)  # fmt: skip
+    data = forces_data(query, filters, status.as_at_date, focus, trend_unit)
 text = force_page.page_text(data, filters, status.as_at_date)
 force_name = text.force_name
 # the charts' captions and downloads name the force in words
@@ -327,7 +322,7 @@ chosen = left.selectbox(
     format_func=lambda key: MEASURES[key].label,
     key="forces_measure",
 )
-right.radio(
+limits = right.radio(
     "Funnel limits",
     list(LIMITS),
     format_func=LIMITS.get,
@@ -338,6 +333,8 @@ right.radio(
     "for chance alone, which then mark more forces.",
 )
 measure = MEASURES[chosen]
+# every force placed on the funnel of the measure and limits just chosen
+data = data.on_measure(chosen, limits == "adjusted")
 fun = data.funnel
 if fun.target is None or fun.points.empty:
     nothing_to_show(f"forces with {measure.denominator_label.lower()}")

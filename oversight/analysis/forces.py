@@ -10,7 +10,7 @@ categories (Filters.with_forces).
 import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -327,6 +327,15 @@ class ForcesData:
                 table[label] = values.to_numpy() * measure.scale if column in scaled else values
         return pd.DataFrame(table, index=forces.index)
 
+    def on_measure(self, measure_key: str, adjusted: bool) -> "ForcesData":
+        """The same figures with every force placed on the funnel of another measure or kind
+        of limits: the page draws those choices first, then asks for their funnel."""
+        if measure_key == self.funnel.measure.key and adjusted == self.funnel.adjusted:
+            return self
+        unplaced = self.all_forces.drop(columns=f"{self.funnel.measure.key}_flag")
+        counts = {column: self.counts[column].tolist() for column in self.counts}
+        return replace(self, **_placed(unplaced, counts, measure_key, adjusted))
+
     def all_forces_download(self) -> pd.DataFrame:
         """Every force's counts, rates and place against the funnel limits on every measure:
         the page's CSV. The flags of the measures the page does not show are worked out only
@@ -431,13 +440,7 @@ def forces_data(
         group_columns["reports_per_1000_officers_note"][0] = "no officer figure"
     all_forces = all_forces.rename(columns={"short_name": "force"})
     all_forces["reports_per_1000_officers_note"] = _officer_notes(all_forces)
-    measure_key = measure_key if measure_key in MEASURES else next(iter(MEASURES))
-    measure = MEASURES[measure_key]
-    targets = _targets(group_columns)
-    spread = forces_dispersion(all_forces, measure, targets[measure_key])
-    all_forces[f"{measure_key}_flag"] = flag_labels(
-        all_forces, measure, targets[measure_key], drawn_tau2(spread, adjusted)
-    )
+    placed = _placed(all_forces, group_columns, measure_key, adjusted)
 
     # the trends leave out the region (the page compares it for the whole period only)
     trended = [(kind, label, chosen) for kind, label, chosen in groups if kind != "region"]
@@ -474,8 +477,8 @@ def forces_data(
         rate_table=_rate_table(rates["shown"], group_columns["group"]),
         trend=_trend(periods, monthly, stage_counts, trend_groups),
         trend_unit=periods.unit,
-        all_forces=all_forces,
-        funnel=funnel(all_forces, measure, targets[measure_key], spread, adjusted),
+        all_forces=placed["all_forces"],
+        funnel=placed["funnel"],
         peers=peers,
         peer_names=tuple(
             str(reference["short_name"].iat[codes.index(code)]) for code in peers if code in codes
@@ -576,6 +579,20 @@ def peer_table(peer_rates: pd.DataFrame) -> pd.DataFrame:
         shown = dict(zip(rows["group"], rows["shown"], strict=True))
         table[MEASURES[key].label] = [shown.get(label, "–") for label in labels]
     return pd.DataFrame(table)
+
+
+def _placed(
+    all_forces: pd.DataFrame, counts: Mapping[str, Sequence], measure_key: str, adjusted: bool
+) -> dict:
+    """Every force placed against one measure's funnel limits: all_forces with that measure's
+    flag column, and the funnel (an unknown measure key gives the first measure)."""
+    measure_key = measure_key if measure_key in MEASURES else next(iter(MEASURES))
+    measure = MEASURES[measure_key]
+    target = _targets(counts)[measure_key]
+    spread = forces_dispersion(all_forces, measure, target)
+    flags = flag_labels(all_forces, measure, target, drawn_tau2(spread, adjusted))
+    placed = all_forces.assign(**{f"{measure_key}_flag": flags})
+    return {"all_forces": placed, "funnel": funnel(placed, measure, target, spread, adjusted)}
 
 
 def selection_mask(
