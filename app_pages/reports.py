@@ -4,7 +4,7 @@ category."""
 
 import streamlit as st
 
-from oversight import charts
+from oversight import charts, forcemap
 from oversight.activity import recorded
 from oversight.analysis.reports import (
     ATTRIBUTE_TITLES,
@@ -110,6 +110,18 @@ else:
         rate_chart.numbers, "reports_per_1000_officers_by_force", filters, status,
         rate_chart.note,
     )  # fmt: skip
+
+if rate_chart is not None:
+    # the public page's map, drawn from the live figures for the period chosen
+    st.markdown(
+        forcemap.rate_map(data.by_force, "reports_per_1000_officers", data.rate_period.describe(),
+                          id_prefix="staffmap"),
+        unsafe_allow_html=True,  # st.html would strip the SVG
+    )  # fmt: skip
+    st.caption(
+        "Each colour holds about a fifth of the forces with a rate; forces with no rate (no "
+        "officer figure, or outside England and Wales) are in the table below."
+    )
 
 if not data.rate_table.empty:
     st.markdown("**Every force: counts beside rates**")

@@ -354,16 +354,23 @@ def figures_of(frame, column: str) -> tuple[dict[str, float | None], set[str]]:
     return values, withheld
 
 
+def rate_map(by_force, column: str, period_label: str, **options) -> str:
+    """A table of forces (force_code, force_name and the rate column) as the map of reports per
+    1,000 officers a year, an HTML figure: the released table on the public page, the live one
+    on the staff pages, for any period."""
+    values, withheld = figures_of(by_force, column)
+    labels = dict(zip(by_force["force_code"], by_force["force_name"], strict=True))
+    return force_map_figure(
+        values, labels, f"Reports per 1,000 officers a year, by force, {period_label}",
+        RATE_UNIT, withheld, **options,
+    )  # fmt: skip
+
+
 def release_map(by_force, period_label: str) -> tuple[str, list[str]]:
     """A released reports_by_force table as the map of reports per 1,000 officers a year (an
     HTML figure), and a line for each row the map cannot show (forces outside England and
     Wales, and reports whose force is not known), with its reports."""
-    values, withheld = figures_of(by_force, RATE_COLUMN)
-    labels = dict(zip(by_force["force_code"], by_force["force_name"], strict=True))
-    figure = force_map_figure(
-        values, labels, f"Reports per 1,000 officers a year, by force, {period_label}",
-        RATE_UNIT, withheld,
-    )  # fmt: skip
+    figure = rate_map(by_force, RATE_COLUMN, period_label)
     areas = force_areas()
     beside = []
     for code, name, reports in zip(

@@ -3,6 +3,9 @@ and circumstances, channel by category, month, quarter and force by category, ch
 plain pandas counts of the demo extract (the analysis functions on hand-made data:
 tests/analysis/test_reports.py)."""
 
+import datetime as dt
+import xml.etree.ElementTree as ET
+
 import pandas as pd
 import pytest
 from scipy import stats
@@ -14,6 +17,7 @@ from oversight.analysis.reports import (
     NO_OFFICER_FIGURE,
     VALUE_LABELS,
 )
+from oversight.settings import FORCES_CSV
 from tests.pages.conftest import open_chart_numbers
 from tests.pages.shown import column_formats
 
@@ -311,3 +315,28 @@ def test_pilot_rates_are_the_met_alone_and_annual(open_page, demo):
     no_rate = table(app, "rate_note").set_index("force_name")
     assert no_rate.loc["Kent Police", "rate_note"] == "not in the service in this period"
     assert no_rate.loc["Police Scotland", "rate_note"] == NO_OFFICER_FIGURE
+
+
+def test_staff_see_the_map_of_rates_for_any_period(open_page, demo):
+    """The public page's map, from the live figures: Kent's area carries its rate for a period
+    no release covers (1 Jan to 30 Jun 2025), worked out here from the demo extract."""
+    query = {"period": "custom", "from": "2025-01-01", "to": "2025-06-30"}
+    app = open_page("app_pages/reports.py", query=query)
+    figure = next(m.value for m in app.markdown if "<svg" in m.value)
+    assert "Office for National Statistics licensed under the Open Government Licence" in figure
+    svg = "{http://www.w3.org/2000/svg}"
+    drawn = {
+        path.get("data-force"): path.find(f"{svg}title").text
+        for path in ET.fromstring(figure).iter(f"{svg}path")
+    }
+    assert len(drawn) == 43
+    reports = demo["reports"]
+    kent = reports[
+        (reports["subject_force"] == "kent")
+        & reports["received_date"].between(pd.Timestamp("2025-01-01"), pd.Timestamp("2025-06-30"))
+    ]
+    forces = pd.read_csv(FORCES_CSV)
+    fte = float(forces.loc[forces["force_code"] == "kent", "officer_fte"].iat[0])
+    days = (dt.date(2025, 6, 30) - dt.date(2025, 1, 1)).days + 1
+    rate = len(kent) / (fte * days / 365.25) * 1000
+    assert drawn["kent"] == f"Kent Police: {rate:.1f} reports per 1,000 officers a year"
