@@ -148,9 +148,12 @@ def counts_by_period(
     size = len(periods.starts)
     period, inside = periods.index(by_month["month_start"])
     position = {code: at for at, code in enumerate(codes)}
-    force = np.array([position.get(code, -1) for code in by_month["force_code"].tolist()])
+    force = np.array(
+        [position.get(code, -1) for code in by_month["force_code"].tolist()], dtype=np.int64
+    )
     keep = inside & (force >= 0)
-    cell = force[keep] * size + period[keep]
+    # whole numbers even when no row is kept (an empty array is float by default)
+    cell = (force[keep] * size + period[keep]).astype(np.int64)
     summed = {
         column: np.bincount(
             cell, weights=by_month[column].to_numpy()[keep], minlength=len(codes) * size

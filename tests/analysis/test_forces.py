@@ -20,6 +20,7 @@ from oversight.analysis.force_trends import (
     UPPER_NOT_REACHED,
     TrendPeriods,
     conversion_trend,
+    counts_by_period,
     median_days_with_interval,
     period_label,
     period_starts,
@@ -122,6 +123,17 @@ def test_median_not_reached_and_no_cases():
 def tiny_periods() -> TrendPeriods:
     return trend_periods(Filters(dt.date(2025, 4, 1), dt.date(2025, 9, 30)), dt.date(2026, 1, 1),
                          "quarter")  # fmt: skip
+
+
+def test_counts_by_period_with_no_month_gives_zeros():
+    """A selection with no report in any month (a category the pilot never saw, say) gives
+    every force and period a zero, not an error (it crashed the Forces page)."""
+    empty = pd.DataFrame({"force_code": pd.Series([], dtype=object),
+                          "month_start": pd.to_datetime(pd.Series([], dtype=object)),
+                          "reports": pd.Series([], dtype="int64")})  # fmt: skip
+    counted = counts_by_period(tiny_periods(), empty, ("reports",), ["a", "b"])
+    assert counted["force_code"].tolist() == ["a", "a", "b", "b"]
+    assert counted["reports"].tolist() == [0, 0, 0, 0]
 
 
 def test_conversion_trend_adds_each_groups_forces_and_months_into_quarters():
