@@ -7,7 +7,7 @@ import streamlit as st
 
 from oversight import charts
 from oversight.analysis.fairness import CHARACTERISTICS, MIN_ENTERING, fairness_data
-from oversight.dashboard import nothing_to_show, page_setup, query, show_chart
+from oversight.dashboard import analysed, nothing_to_show, page_setup, show_chart
 from oversight.filters import people_reported
 from oversight.sidebar import choose_subject_roles
 
@@ -21,7 +21,7 @@ choice = st.radio(
     horizontal=True,
     key="fairness_characteristic",
 )
-data = fairness_data(query, filters, status.as_at_date, choice)
+data = analysed(fairness_data, filters, status.as_at_date, choice)
 chosen = data.characteristic
 as_at = f"{status.as_at_date:%d %b %Y}"
 selection = filters.describe()

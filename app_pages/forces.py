@@ -18,11 +18,11 @@ from oversight.analysis.forces import (
 )
 from oversight.briefing.download import briefing_button
 from oversight.dashboard import (
+    analysed,
     current_session,
     forces_reference,
     nothing_to_show,
     page_setup,
-    query,
     query_every_force,
     runner_for_later,
     show_chart,
@@ -98,13 +98,13 @@ if own_only:
     # the peers, region and England and Wales add up other forces: audited before anything is
     # shown
     data = force_user_view(
-        forces_data(query_every_force, filters, status.as_at_date, focus, trend_unit),
+        analysed(forces_data, filters, status.as_at_date, focus, trend_unit, run=query_every_force),
         session.forces,
         disclosure_threshold(),
         filters,
     )  # fmt: skip
 else:
-    data = forces_data(query, filters, status.as_at_date, focus, trend_unit)
+    data = analysed(forces_data, filters, status.as_at_date, focus, trend_unit)
 text = force_page.page_text(data, filters, status.as_at_date)
 force_name = text.force_name
 # the charts' captions and downloads name the force in words

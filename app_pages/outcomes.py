@@ -25,7 +25,7 @@ from oversight.analysis.outcomes import (
 from oversight.analysis.overdue_now import describe as describe_overdue_now
 from oversight.analysis.overdue_now import overdue_now
 from oversight.constants import MIN_BASE
-from oversight.dashboard import nothing_to_show, page_setup, query, show_chart
+from oversight.dashboard import analysed, nothing_to_show, page_setup, query, show_chart
 from oversight.exports import csv_bytes
 
 status, filters = page_setup()
@@ -67,7 +67,7 @@ def show_overdue_now() -> None:
     """Every referral awaiting the receiving force's decision at the as-at date, whatever the
     period: headline counts, by age band and force, and the list of those waiting over 28 days."""
     st.header("Overdue now")
-    now = overdue_now(query, filters, status.as_at_date)
+    now = analysed(overdue_now, filters, status.as_at_date)
     st.caption(
         f"Whatever the period chosen: every referral awaiting the receiving force's decision as "
         f"at {as_at}, whenever its report was received. The period filter does not apply here; "
@@ -98,8 +98,8 @@ def show_overdue_now() -> None:
         )  # fmt: skip
 
 
-data = outcomes_data(query, filters, status.as_at_date)
-decided = decided_data(query, filters, status.as_at_date)
+data = analysed(outcomes_data, filters, status.as_at_date)
+decided = analysed(decided_data, filters, status.as_at_date)
 if data.reports == 0 and decided.total == 0:
     nothing_to_show()
     show_overdue_now()  # whatever the period, so shown for an empty one too

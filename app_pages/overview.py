@@ -7,10 +7,10 @@ from oversight import charts
 from oversight.analysis.decided import decided_caption, decided_data, decided_table
 from oversight.analysis.overview import overview_data
 from oversight.analysis.reports import CHANNEL_LABEL_COLOURS, in_words
-from oversight.dashboard import nothing_to_show, page_setup, query, show_chart
+from oversight.dashboard import analysed, nothing_to_show, page_setup, show_chart
 
 status, filters = page_setup()
-data = overview_data(query, filters, status.as_at_date, status.first_received_date)
+data = analysed(overview_data, filters, status.as_at_date, status.first_received_date)
 
 st.title("Overview")
 st.caption(
@@ -30,7 +30,7 @@ for row in (data.tiles[:5], data.tiles[5:]):
     for column, tile in zip(st.columns(len(row)), row, strict=True):
         column.metric(tile.label, tile.shown, tile.change, help=tile.help, delta_color="off")
 
-decided = decided_data(query, filters, status.as_at_date)
+decided = analysed(decided_data, filters, status.as_at_date)
 st.header(f"Outcomes decided {decided.words}, and of the reports received so far")
 st.dataframe(decided_table(decided), hide_index=True, width="stretch", key="decided_table")
 st.caption(

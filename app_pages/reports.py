@@ -17,11 +17,17 @@ from oversight.analysis.reports import (
     partial_note,
     reports_data,
 )
-from oversight.dashboard import current_session, nothing_to_show, page_setup, query, show_chart
+from oversight.dashboard import (
+    analysed,
+    current_session,
+    nothing_to_show,
+    page_setup,
+    show_chart,
+)
 from oversight.exports import csv_bytes
 
 status, filters = page_setup()
-data = reports_data(query, filters, status.as_at_date)
+data = analysed(reports_data, filters, status.as_at_date)
 
 st.title("Reports")
 description = filters.describe()

@@ -12,9 +12,10 @@ import contextlib
 import functools
 import gc
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import pandas as pd
@@ -47,6 +48,7 @@ from oversight.sidebar import ForceChoices, force_choices, sidebar_filters
 from oversight.status import DataStatus, data_status
 from oversight.store import version_of
 
+T = TypeVar("T")
 _first_build = threading.Lock()
 NOT_AVAILABLE = "The figures are not available at the moment. Please try again later."
 # Where a rerun keeps the version it reads: session state lasts across reruns, so page_setup
@@ -239,6 +241,30 @@ def query_every_force(name: str, **params) -> pd.DataFrame:
     """query() for every force the page asks for, whatever the session's role: only for
     figures that are audited before a force user sees them (analysis/force_view.py)."""
     return read_pinned(_cached_query, name, repr(sorted(params.items())), params)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _cached_analysis(
+    path: str, version: tuple, _con, name: str, reach: tuple, key: str, _build, _run, _args
+):
+    # _build, _run and _args are left out of the key: name, reach and key stand for them
+    return _build(_run, *_args)
+
+
+def analysed(build: Callable[..., T], *args, run: QueryRunner | None = None) -> T:
+    """build(run, *args): a page's analysis of this rerun's version (run defaults to query()),
+    worked out once for every session that asks for the same figures with the same reach, and
+    copied out of the cache for each. Sharing only the queries left each session to redo the
+    pandas work of every rerun, most of a busy server's time (issue 12's profile).
+
+    The key is the analysis's name, its arguments' repr (filters and choices: dates, strings,
+    tuples) and what the session may see: a force user's query() reads its own forces only,
+    so a force user never shares another reach's entry."""
+    run = run or query
+    session = current_session()
+    reach = (session.role, tuple(sorted(session.forces)), run.__name__)
+    name = f"{build.__module__}.{build.__qualname__}"
+    return read_pinned(_cached_analysis, name, reach, repr(args), build, run, args)
 
 
 # Queries a force user may run although they take no force: reference data, and the as-at date

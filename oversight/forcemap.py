@@ -2,6 +2,7 @@
 from the shipped ONS boundaries with numpy alone, so that it needs no tile server, no script and
 no network (the dashboard, the snapshot and a printed briefing can all carry it)."""
 
+import functools
 import math
 from collections.abc import Collection, Mapping
 from html import escape
@@ -186,6 +187,19 @@ def _wrap(text: str, width: int) -> list[str]:
     return lines
 
 
+@functools.cache
+def _outlines() -> tuple[dict[str, str], float, float]:
+    """Each force area's SVG path data, and the map's width and height: the same for every map,
+    so worked out once per process (simplifying the boundaries took a third of a busy server's
+    time when every rerun of the Reports page did it)."""
+    parts = {code: _projected_parts(geometry) for code, geometry in force_areas().items()}
+    everything = np.vstack([ring for p in parts.values() for rings in p for ring in rings])
+    left, bottom = everything.min(axis=0) - MARGIN
+    right, top = everything.max(axis=0) + MARGIN
+    paths = {code: _path(p, (left, top)) for code, p in parts.items()}
+    return paths, right - left, top - bottom
+
+
 def force_map_svg(
     values: Mapping[str, float | None],
     labels: Mapping[str, str],
@@ -218,11 +232,7 @@ def force_map_svg(
     edges = class_edges(list(figures.values()), decimals)
     colours = class_colours(len(edges) - 1) if figures else []
 
-    parts = {code: _projected_parts(geometry) for code, geometry in areas.items()}
-    everything = np.vstack([ring for p in parts.values() for rings in p for ring in rings])
-    left, bottom = everything.min(axis=0) - MARGIN
-    right, top = everything.max(axis=0) + MARGIN
-    width, height = right - left, top - bottom
+    outlines, width, height = _outlines()
 
     def name(code: str) -> str:
         return labels.get(code, code)
@@ -237,7 +247,7 @@ def force_map_svg(
         else:
             fill, shown = NO_FIGURE_COLOUR, "no figure"
         paths.append(
-            f'<path d="{_path(parts[code], (left, top))}" fill="{fill}" '
+            f'<path d="{outlines[code]}" fill="{fill}" '
             f'data-force="{escape(code)}"><title>{escape(name(code))}: {escape(shown)}</title>'
             "</path>"
         )
