@@ -8,7 +8,6 @@ from oversight import disclosure
 from oversight.analysis import published as shown
 from oversight.site import addresses
 from oversight.site.html import (
-    Crumb,
     bullets,
     e,
     page,
@@ -158,5 +157,4 @@ def release_page(release: SiteRelease) -> tuple[str, str]:
             + bullets([e(rule) for rule in disclosure.rules(published.threshold)]),
         )
     )
-    crumbs: tuple[Crumb, ...] = ()
-    return path, page(path, label, "\n".join(parts), crumbs)
+    return path, page(path, label, "\n".join(parts))
