@@ -49,7 +49,8 @@ ul.releases { list-style: none; padding: 0; }
 ul.releases > li { border-top: 1px solid var(--rule); padding: 0.75rem 0; margin: 0; }
 ul.releases h3 { margin: 0 0 0.25rem; }
 ul.links, ul.forces { padding-left: 1.25rem; }
-ul.links a, ul.forces a { display: inline-block; padding: 2px 0; }
+ul.links li { padding: 2px 0; }
+ul.forces a { display: inline-block; padding: 2px 0; }
 ul.forces { columns: 3 14rem; }
 .table-scroll { overflow-x: auto; max-width: 100%; margin: 0.5rem 0; }
 table { border-collapse: collapse; font-size: 0.9375rem; min-width: 100%; }
@@ -69,6 +70,7 @@ footer.site { border-top: 1px solid var(--rule); padding-top: 0.75rem; padding-b
 @media (max-width: 40rem) {
   h1 { font-size: 1.625rem; }
   h2 { font-size: 1.3125rem; }
+  .lead { font-size: 1.0625rem; }
   dl.facts { grid-template-columns: 1fr; }
   dl.facts dd { margin-bottom: 0.5rem; }
 }
