@@ -17,7 +17,7 @@ import pytest
 
 from oversight.ingest import import_extract
 from oversight.ledger import ledger_path
-from oversight.settings import FORCES_CSV
+from oversight.settings import FORCES_CSV, PEER_GROUPS_CSV
 from tests.site.parsed import Page
 from tests.snapshot.attack import sparse_extract
 from tests.system.test_cli import oversight
@@ -107,6 +107,10 @@ def check_force_page(site: Path, key: str, code: str) -> int:
     rates = page.table("Reports per 1,000 officers a year")
     assert rates.rows[0][0] == next(n for n, c in codes.items() if c == code)
     assert rates.rows[1][0] == EW
+    # then its most similar forces, most similar first (those in the release)
+    peers = pd.read_csv(PEER_GROUPS_CSV, dtype={"rank": int})
+    peers = peers[peers["force_code"] == code].sort_values("rank")["peer_code"]
+    assert [codes[row[0]] for row in rates.rows[2:]] == [p for p in peers if p in by_force.index]
     for row in rates.rows:
         if row[0] == EW:
             continue
