@@ -1,5 +1,5 @@
-"""The command line: python -m oversight demo | import | status | snapshot | publish (each with
---help)."""
+"""The command line: python -m oversight demo | import | status | snapshot | publish | site
+(each with --help)."""
 
 import argparse
 import datetime as dt
@@ -260,6 +260,28 @@ def command_publish(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_site(args: argparse.Namespace) -> int:
+    from oversight.site.build import build_site
+    from oversight.site.sources import SiteError
+
+    db_path = _stored_database(args)
+    if db_path is None:
+        return 1
+    try:
+        built = build_site(db_path, Path(args.out))
+    except (SiteError, LedgerError) as error:
+        print(f"No site built: {error}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(f"No site built: cannot write to {args.out}: {error.strerror or error}",
+              file=sys.stderr)  # fmt: skip
+        return 1
+    print(f"Built the public site in {args.out}: {built.pages:,} pages and {built.files:,} "
+          f"released files, for {', '.join(built.periods)}. Serve the folder with any web "
+          "server; build it again after each release.")  # fmt: skip
+    return 0
+
+
 def command_briefing(args: argparse.Namespace) -> int:
     from oversight.briefing.content import BriefingError
     from oversight.briefing.render import as_at_text, period_text
@@ -486,6 +508,19 @@ def parser() -> argparse.ArgumentParser:
                      help="release an already released period again (at the annual "
                      "revision point)")  # fmt: skip
     pub.set_defaults(run=command_publish)
+
+    site = commands.add_parser(
+        "site",
+        help="build the public website (static HTML) of every release in the register",
+        description="Build a static website from the register of public releases: an index of "
+        "releases, each release's report, map, a page per force and every released file "
+        "exactly as released. Plain HTML, one CSS file and inline SVG charts: no JavaScript, "
+        "no request to any other site; any web server can serve the folder, and it opens "
+        "offline. A site built there before is replaced.",
+    )
+    site.add_argument("--out", required=True, metavar="DIR", help="folder to build the site in")
+    site.add_argument("--db", help=DB_HELP)
+    site.set_defaults(run=command_site)
 
     brief = commands.add_parser(
         "briefing",
