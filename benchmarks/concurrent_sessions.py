@@ -2,18 +2,23 @@
 against a `streamlit run app.py` server this script starts on a synthetic database.
 
     python benchmarks/concurrent_sessions.py [--size 100000] [--sessions 1 5 10 20 50]
-        [--pause 2.0] [--seconds 60] [--seed 1] [--keep DIR]
+        [--pause 2.0] [--seconds 60] [--seed 1] [--keep DIR] [--replicas 1]
 
 Each session connects as a browser does, then, until the time is up, asks for a rerun of a
 page with filters drawn from a fixed seed (a page, a period preset, sometimes a force, a channel,
 a category), and pauses as a reader would: an exponential pause of --pause seconds on average
 (--pause 0: the stress run, no pause). For each N it prints the reruns, the latency from the
 rerun request to the script's "finished" message (p50, p95, max), the errors, and the server's
-peak resident memory (VmHWM). Goals (issue 12), at 100,000 reports on 2 cores: p95 at N = 20
-with 2 s pauses at most 1.0 s and 3x the p95 at N = 1; at N = 50 at most 2.5 s; under 1 GB.
+peak resident memory (VmHWM; with replicas, the largest process's). With --replicas K it starts K
+servers on the same database and gives session n to server n mod K, as a load balancer's sticky
+sessions would (deploy/nginx/replicas.conf): one Python process is bound by its interpreter
+lock to about one core, and K processes can use K. Goals (issue 12), at 100,000 reports on 2
+cores: p95 at N = 20 with 2 s pauses at most 1.0 s and 3x the p95 at N = 1; at N = 50 at most
+2.5 s; under 1 GB a process.
 """
 
 import argparse
+import contextlib
 import random
 import statistics
 import sys
@@ -107,11 +112,13 @@ def peak_memory_mb(port: int) -> float | None:
     return None
 
 
-def measure(url: str, sessions: int, pause: float, seconds: float, seed: int) -> dict:
+def measure(urls: list[str], sessions: int, pause: float, seconds: float, seed: int) -> dict:
     runs: list[Rerun] = []
     deadline = time.monotonic() + seconds
     threads = [
-        threading.Thread(target=session, args=(url, seed * 1000 + n, pause, deadline, runs))
+        threading.Thread(
+            target=session, args=(urls[n % len(urls)], seed * 1000 + n, pause, deadline, runs)
+        )
         for n in range(sessions)
     ]
     for thread in threads:
@@ -140,24 +147,34 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60.0, help="per number of sessions")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", type=Path, help="folder to keep the database in")
+    parser.add_argument("--replicas", type=int, default=1, help="servers sharing the sessions")
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="oversight-sessions-"))
     work.mkdir(parents=True, exist_ok=True)
     db_path = build_database(args.size, work)
-    log = work / "server.log"
-    with serve(db_path, log, OVERSIGHT_VALIDATE_CHARTS="0") as url:
-        port = int(url.rsplit(":", 1)[1])
-        measure(url, 1, 0, 10, args.seed)  # warm the caches of each page once
-        print(f"{args.size:,} reports, mean pause {args.pause} s, {args.seconds:.0f} s each")
+    with contextlib.ExitStack() as servers:
+        urls = [
+            servers.enter_context(
+                serve(db_path, work / f"server{k}.log", OVERSIGHT_VALIDATE_CHARTS="0")
+            )
+            for k in range(args.replicas)
+        ]
+        ports = [int(url.rsplit(":", 1)[1]) for url in urls]
+        for url in urls:
+            measure([url], 1, 0, 10, args.seed)  # warm the caches of each page once
+        print(
+            f"{args.size:,} reports, mean pause {args.pause} s, {args.seconds:.0f} s each, "
+            f"{args.replicas} server process(es)"
+        )
         print(f"{'sessions':>8} {'reruns':>7} {'p50 s':>7} {'p95 s':>7} {'max s':>7} "
               f"{'errors':>6} {'peak MB':>8}")  # fmt: skip
         for sessions in args.sessions:
-            result = measure(url, sessions, args.pause, args.seconds, args.seed)
-            memory = peak_memory_mb(port)
+            result = measure(urls, sessions, args.pause, args.seconds, args.seed)
+            memory = max(peak_memory_mb(port) or float("nan") for port in ports)
             if result["reruns"]:
                 print(f"{sessions:>8} {result['reruns']:>7} {result['p50']:>7.2f} "
                       f"{result['p95']:>7.2f} {result['max']:>7.2f} {result['errors']:>6} "
-                      f"{memory or float('nan'):>8.0f}", flush=True)  # fmt: skip
+                      f"{memory:>8.0f}", flush=True)  # fmt: skip
             else:
                 print(f"{sessions:>8} no rerun finished: {result['first_error']}", flush=True)
             if result["errors"]:
