@@ -13,13 +13,15 @@ fairness; in turn), and times:
   "Last 12 months", "Financial year 2024/25" or "Financial year 2025/26", in turn) to the last
   chart redrawn.
 
-"Drawn" means: the script ran (a "running" state of the app seen after the navigation or the
-click, so the state before the rerun cannot pass for it) and finished (the app's
-data-test-script-state is "notRunning" and its running indicator, stStatusWidget, is gone),
-no placeholder is left, every plotly chart of the page has its SVG (.main-svg), and neither the
-number of charts nor any chart's drawing has changed for half a second. The time taken is that
-of the last change inside a chart (or of the script's end, if later), read by a mutation
-observer on the page's own clock, so the polling and the quiet half second are not counted.
+"Drawn" means: a run of the script started after the navigation or the click (its new_session
+message arrived then, so the page before the rerun cannot pass for drawn) and finished (its
+script_finished message arrived, no run started since, the app's data-test-script-state is
+"notRunning" and its running indicator, stStatusWidget, is gone), no placeholder is left, every
+plotly chart of the page has its SVG (.main-svg), and neither the number of charts nor any
+chart's drawing has changed for half a second. The time taken is that of the last of: a change
+inside a chart, the run's end, the app's state changing; read on the page's own clock (a
+mutation observer, a websocket listener), so the polling and the quiet half second are not
+counted.
 
 The N browsers are N contexts of one chromium process, each driven by its own asyncio task
 from its start to its last round. One process, because contexts are as separate as browsers
@@ -52,6 +54,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
 from playwright.async_api import Browser, Page, async_playwright  # noqa: E402
+from playwright.async_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 from websockets.sync.client import connect  # noqa: E402
 
 from benchmarks.concurrent_sessions import rerun  # noqa: E402
@@ -71,13 +74,36 @@ QUIET_MS = 500
 TIMEOUT_MS = 180_000
 
 # Installed in every page before its own scripts: records, on the page's clock, the websocket's
-# opening, each change of the app's run state, the first and last change inside a chart, the
-# pointer presses and the long tasks.
+# opening, the arrival of each message that starts a run (new_session, field 4 of ForwardMsg) or
+# ends one (script_finished, field 6), each change of the app's run state, the first and the last
+# change inside a chart, the pointer presses and the long tasks. The run's messages, and not only
+# the app's state, because a busy page may draw "running" and "notRunning" in one render.
 PROBE = """(() => {
   const now = () => performance.now();
-  const probe = {states: [], sockets: [], pointer: [], longTasks: [],
+  const probe = {runs: [], states: [], sockets: [], pointer: [], longTasks: [],
                  firstChart: null, lastChart: null, count: -1, countAt: 0};
   window.__probe = probe;
+  const topFields = data => {
+    const bytes = new Uint8Array(data);
+    const found = [];
+    let i = 0;
+    const varint = () => {
+      let value = 0, scale = 1, byte;
+      do { byte = bytes[i++]; value += (byte & 127) * scale; scale *= 128; } while (byte & 128);
+      return value;
+    };
+    while (i < bytes.length) {
+      const key = varint();
+      const wire = key % 8;
+      found.push(Math.floor(key / 8));
+      if (wire === 0) varint();
+      else if (wire === 2) { const length = varint(); i += length; }
+      else if (wire === 1) i += 8;
+      else if (wire === 5) i += 4;
+      else break;
+    }
+    return found;
+  };
   const Native = window.WebSocket;
   window.WebSocket = class extends Native {
     constructor(...args) {
@@ -85,6 +111,13 @@ PROBE = """(() => {
       const entry = {created: now(), opened: null};
       probe.sockets.push(entry);
       this.addEventListener('open', () => { entry.opened = now(); });
+      this.addEventListener('message', event => {
+        if (!(event.data instanceof ArrayBuffer)) return;
+        const at = now();
+        const found = topFields(event.data);
+        if (found.includes(4)) probe.runs.push([at, 'start']);
+        if (found.includes(6)) probe.runs.push([at, 'finish']);
+      });
     }
   };
   new PerformanceObserver(list => {
@@ -109,23 +142,39 @@ PROBE = """(() => {
   }).observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
 })()"""
 
-# Polled until the page is drawn (see the module's docstring); returns the end, ms.
+# Polled until the page is drawn (see the module's docstring); returns when the run started and
+# finished and when the page was drawn, ms.
 DRAWN = """([since, quiet]) => {
   const probe = window.__probe;
   const at = performance.now();
-  const ran = probe.states.findIndex(([t, s]) => t >= since && s === 'running');
-  if (ran < 0 || probe.states.at(-1)[1] !== 'notRunning') return false;
-  const finished = probe.states.slice(ran).find(([, s]) => s === 'notRunning')[0];
+  const runs = probe.runs;
+  const started = runs.findIndex(([t, kind]) => t >= since && kind === 'start');
+  if (started < 0 || runs.at(-1)[1] !== 'finish') return false;
+  const finished = runs.slice(started).find(([, kind]) => kind === 'finish')[0];
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (app?.getAttribute('data-test-script-state') !== 'notRunning') return false;
   if (document.querySelector('[data-testid="stStatusWidget"], [data-testid="stSkeleton"]'))
     return false;
   const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
   if (!charts.length || charts.some(chart => !chart.querySelector('.js-plotly-plot .main-svg')))
     return false;
   if (charts.length !== probe.count) { probe.count = charts.length; probe.countAt = at; }
-  const end = Math.max(finished, probe.lastChart ?? 0);
+  // the last of: the last run's end, the app showing it, a chart's drawing
+  const end = Math.max(runs.at(-1)[0], probe.states.at(-1)[0], probe.lastChart ?? 0);
   if (at - Math.max(end, probe.countAt) < quiet) return false;
-  return {start: probe.states[ran][0], finished, end};
+  return {start: runs[started][0], finished, end};
 }"""
+
+# What the page shows after `since`, for the message of a timeout.
+SEEN = """(since) => ({
+  runs: window.__probe.runs.filter(([t]) => t >= since).map(([, kind]) => kind),
+  states: window.__probe.states.filter(([t]) => t >= since).map(([, state]) => state),
+  state: document.querySelector('[data-testid="stApp"]')?.getAttribute('data-test-script-state'),
+  running: !!document.querySelector('[data-testid="stStatusWidget"]'),
+  charts: document.querySelectorAll('[data-testid="stPlotlyChart"]').length,
+  drawn: [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+    .filter(chart => chart.querySelector('.js-plotly-plot .main-svg')).length,
+})"""
 
 # The first load's phases, ms from the navigation (null where it did not happen).
 PHASES = """(drawn) => {
@@ -165,9 +214,13 @@ class Results:
 
 async def drawn(page: Page, since: float, name: str) -> dict:
     """Wait until the page is drawn after `since` (page clock, ms); fail on a shown error."""
-    handle = await page.wait_for_function(
-        DRAWN, arg=[since, QUIET_MS], polling=100, timeout=TIMEOUT_MS
-    )
+    try:
+        handle = await page.wait_for_function(
+            DRAWN, arg=[since, QUIET_MS], polling=100, timeout=TIMEOUT_MS
+        )
+    except PlaywrightTimeout as error:
+        seen = await page.evaluate(SEEN, since)
+        raise TimeoutError(f"{name} not drawn within {TIMEOUT_MS / 1000:.0f} s: {seen}") from error
     result = await handle.json_value()
     shown = await page.locator(
         "[data-testid='stException'], [data-testid='stAlertContentError']"
