@@ -12,6 +12,8 @@ fairness; in turn), and times:
 - filter change: from the click on a new period in the sidebar (from "All stored reports" to
   "Last 12 months", "Financial year 2024/25" or "Financial year 2025/26", in turn) to the last
   chart redrawn.
+The table gives each kind's count, p50, p95 and max, and the p50 and p95 of the script's run
+within it (from its start message to its end message), the server's share.
 
 "Drawn" means: a run of the script started after the navigation or the click (its new_session
 message arrived then, so the page before the rerun cannot pass for drawn) and finished (its
