@@ -9,6 +9,9 @@ Each browser, in each round, opens a fresh browser context (a new visitor: no co
 cache, a new Streamlit session) on one of the five pages (overview, reports, outcomes, forces,
 fairness; in turn), and times:
 - first load: from the navigation to the last chart drawn;
+- first load, cached: the same in a new tab of that context, after the filter change: a new
+  Streamlit session of a returning visitor, whose browser has Streamlit's and plotly's code
+  cached (the static files are served with caching headers);
 - filter change: from the click on a new period in the sidebar (from "All stored reports" to
   "Last 12 months", "Financial year 2024/25" or "Financial year 2025/26", in turn) to the last
   chart redrawn.
@@ -214,6 +217,8 @@ class Results:
     load_runs: list[float] = field(default_factory=list)
     changes: list[float] = field(default_factory=list)
     change_runs: list[float] = field(default_factory=list)
+    cached_loads: list[float] = field(default_factory=list)
+    cached_load_runs: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     profiles: list[tuple[str, dict]] = field(default_factory=list)
 
@@ -268,6 +273,11 @@ async def visitor(browser: Browser, url: str, index: int, rounds: int, results: 
             drawn_in, ran_in = await change_period(page, label, name)
             results.changes.append(drawn_in)
             results.change_runs.append(ran_in)
+            tab = await context.new_page()
+            await tab.goto(f"{url}/{PAGES[name]}", timeout=TIMEOUT_MS)
+            again = await drawn(tab, 0, name)
+            results.cached_loads.append(again["end"] / 1000)
+            results.cached_load_runs.append((again["finished"] - again["start"]) / 1000)
         except Exception as error:  # noqa: BLE001 (reported under the table)
             results.errors.append(f"{name}: {error!r}"[:300])
         finally:
@@ -360,7 +370,9 @@ def main() -> None:
             results = asyncio.run(measure(url, browsers, args.rounds))
             loads = percentiles(results.loads, results.load_runs)
             changes = percentiles(results.changes, results.change_runs)
+            cached = percentiles(results.cached_loads, results.cached_load_runs)
             print(f"{browsers:>8} {'first load':>13} {loads}")
+            print(f"{browsers:>8} {'cached load':>13} {cached}")
             print(f"{browsers:>8} {'filter change':>13} {changes}", flush=True)
             for error in results.errors[:3]:
                 print(f"         error ({len(results.errors)} in all): {error}", flush=True)
