@@ -49,15 +49,17 @@ def _certificate(folder: Path) -> tuple[Path, Path]:
     return cert, key
 
 
-def _site(folder: Path, staff_port: int, https: int, http: int) -> Path:
-    """The shipped site file with this test's ports and paths (nothing else changed)."""
+def shipped_site(
+    folder: Path, name: str, https: int, http: int, swaps: list[tuple[str, str]]
+) -> Path:
+    """The shipped site file deploy/nginx/<name> with this test's ports, certificate and
+    snippet, and the swaps (shipped text, text here) given: nothing else changed."""
     cert, key = _certificate(folder)
     snippet = folder / "oversight-proxy.conf"
     shutil.copy(DEPLOY / "proxy.conf", snippet)
-    text = (DEPLOY / "oversight.conf").read_text()
+    text = (DEPLOY / name).read_text()
     for shipped, here in [
-        ("server 127.0.0.1:8501;", f"server 127.0.0.1:{staff_port};"),
-        ("server 127.0.0.1:8502;", f"server 127.0.0.1:{staff_port};"),
+        *swaps,
         ("listen 443 ssl http2;", f"listen 127.0.0.1:{https} ssl http2;"),
         ("listen 80;", f"listen 127.0.0.1:{http};"),
         ("/etc/ssl/oversight/fullchain.pem", str(cert)),
@@ -66,13 +68,22 @@ def _site(folder: Path, staff_port: int, https: int, http: int) -> Path:
     ]:
         assert shipped in text, shipped
         text = text.replace(shipped, here)
-    site = folder / "oversight.conf"
+    site = folder / name
     site.write_text(text)
     return site
 
 
+def _site(folder: Path, staff_port: int, https: int, http: int) -> Path:
+    """oversight.conf with this test's ports and paths (nothing else changed)."""
+    return shipped_site(folder, "oversight.conf", https, http, [
+        ("server 127.0.0.1:8501;", f"server 127.0.0.1:{staff_port};"),
+        ("server 127.0.0.1:8502;", f"server 127.0.0.1:{staff_port};"),
+    ])  # fmt: skip
+
+
 @contextlib.contextmanager
-def _nginx(folder: Path, site: Path, https: int):
+def nginx_serving(folder: Path, site: Path, https: int):
+    """Run nginx on the site file, with its logs and temporary files in folder, until done."""
     main = folder / "nginx.conf"
     main.write_text(
         f"pid {folder}/nginx.pid;\nerror_log {folder}/error.log;\nworker_processes 1;\n"
@@ -108,7 +119,7 @@ def proxied(demo_db, tmp_path_factory):
     https, http = free_port(), free_port()
     with serve(demo_db, folder / "streamlit.log") as staff_url:
         site = _site(folder, int(staff_url.rsplit(":", 1)[1]), https, http)
-        with _nginx(folder, site, https):
+        with nginx_serving(folder, site, https):
             yield {"https": https, "http": http}
 
 
@@ -164,7 +175,7 @@ def proxied_with_sign_in(demo_db, tmp_path_factory):
         env = {"OVERSIGHT_ROLES": str(roles)}
         with (
             serve(demo_db, log, secrets=secrets, port=staff_port, **env),
-            _nginx(folder, site, https),
+            nginx_serving(folder, site, https),
         ):
             yield SignInServer(app_url, provider), folder / "access.log"
 
