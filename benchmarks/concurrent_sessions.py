@@ -2,7 +2,7 @@
 against a `streamlit run app.py` server this script starts on a synthetic database.
 
     python benchmarks/concurrent_sessions.py [--size 100000] [--sessions 1 5 10 20 50]
-        [--pause 2.0] [--seconds 60] [--seed 1] [--keep DIR] [--replicas 1]
+        [--pause 2.0] [--seconds 60] [--seed 1] [--keep DIR] [--replicas 1] [--importing]
 
 Each session connects as a browser does, then, until the time is up, asks for a rerun of a
 page with filters drawn from a fixed seed (a page, a period preset, sometimes a force, a channel,
@@ -12,7 +12,11 @@ rerun request to the script's "finished" message (p50, p95, max), the errors, an
 peak resident memory (VmHWM; with replicas, the largest process's). With --replicas K it starts K
 servers on the same database and gives session n to server n mod K, as a load balancer's sticky
 sessions would (deploy/nginx/replicas.conf): one Python process is bound by its interpreter
-lock to about one core, and K processes can use K. Goals (issue 12), at 100,000 reports on 2
+lock to about one core, and K processes can use K. With --importing, a separate process imports
+as many reports again (two extracts in turn, the second the one the database was built from),
+one import after another, for as long as the sessions run:
+each import swaps a new version of the database in, and every cached result of the old one
+goes unused (the count of imports is printed). Goals (issue 12), at 100,000 reports on 2
 cores: p95 at N = 20 with 2 s pauses at most 1.0 s and 3x the p95 at N = 1; at N = 50 at most
 2.5 s; under 1 GB a process.
 """
@@ -21,6 +25,7 @@ import argparse
 import contextlib
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -139,6 +144,41 @@ def measure(urls: list[str], sessions: int, pause: float, seconds: float, seed: 
     }
 
 
+IMPORT_LOOP = """
+import sys, time
+from pathlib import Path
+from oversight.demo import write_synthetic_extract
+from oversight.ingest import import_extract
+db_path, size, work = Path(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3])
+# two extracts in turn: an import that changes nothing leaves the file (and every cache) as it is
+extracts = [
+    list(write_synthetic_extract(work / f"import_{seed}", n_reports=size, seed=seed).values())
+    for seed in (size + 1, size)
+]
+while True:
+    for files in extracts:
+        import_extract(files, db_path, synthetic=True, replace=True)
+        print("imported", flush=True)
+"""
+
+
+@contextlib.contextmanager
+def importing(db_path: Path, size: int, work: Path):
+    """Imports one after another in a process of their own until the block ends; yields a
+    function that counts the imports finished so far."""
+    log = work / "imports.log"
+    with open(log, "w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-c", IMPORT_LOOP, str(db_path), str(size), str(work)],
+            cwd=PROJECT_ROOT, stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    try:
+        yield lambda: log.read_text().count("imported")
+    finally:
+        process.kill()
+        process.wait()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", type=int, default=100_000)
@@ -148,6 +188,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", type=Path, help="folder to keep the database in")
     parser.add_argument("--replicas", type=int, default=1, help="servers sharing the sessions")
+    parser.add_argument("--importing", action="store_true", help="imports run all the while")
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="oversight-sessions-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -162,9 +203,15 @@ def main() -> None:
         ports = [int(url.rsplit(":", 1)[1]) for url in urls]
         for url in urls:
             measure([url], 1, 0, 10, args.seed)  # warm the caches of each page once
+        imports = (
+            servers.enter_context(importing(db_path, args.size, work))
+            if args.importing
+            else lambda: 0
+        )
         print(
             f"{args.size:,} reports, mean pause {args.pause} s, {args.seconds:.0f} s each, "
             f"{args.replicas} server process(es)"
+            + (", imports running all the while" if args.importing else "")
         )
         print(f"{'sessions':>8} {'reruns':>7} {'p50 s':>7} {'p95 s':>7} {'max s':>7} "
               f"{'errors':>6} {'peak MB':>8}")  # fmt: skip
@@ -179,6 +226,8 @@ def main() -> None:
                 print(f"{sessions:>8} no rerun finished: {result['first_error']}", flush=True)
             if result["errors"]:
                 print(f"         first error: {result['first_error'][0]}", flush=True)
+        if args.importing:
+            print(f"imports finished while measuring: {imports()}")
 
 
 if __name__ == "__main__":
