@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.state import get_session_state
 
 from oversight.analysis.reports import CHANNEL_LABELS
 from oversight.contract import CATEGORIES, CHANNELS, SUBJECT_ROLES
@@ -35,6 +36,9 @@ SAVED = "filters_chosen"
 WRITTEN = "filters_written"  # the filters' query parameters this session last put in the URL
 # The range the custom-date picker allows (the service began in November 2022).
 EARLIEST, LATEST = dt.date(2015, 1, 1), dt.date(2035, 12, 31)
+# The filter widgets' keys
+WIDGET_KEYS = ("f_period", "f_dates", "f_regions", "f_forces", "f_channels", "f_categories",
+               "f_subject_roles")  # fmt: skip
 URL_KEYS = ("period", "from", "to", "force", "region", "channel", "category", "role")
 KEYS = ("f_period", "f_dates", "f_regions", "f_forces", "f_channels", "f_categories",
         "f_subject_roles")  # fmt: skip
@@ -51,9 +55,22 @@ def _url_query() -> dict[str, list[str]]:
     return {key: st.query_params.get_all(key) for key in st.query_params}
 
 
-def _seed_widgets(filters: Filters, overwrite: bool = False) -> None:
+def _sent_by_the_page() -> frozenset[str]:
+    """The filter widgets whose values this rerun's request carries although this session has
+    never drawn them: the page drew them in a session of another server, which has gone (a
+    replica died: docs/deploy.md), and now talks to this one. Their values are the user's
+    latest choice (the URL still holds the choice before it), so the URL must not overwrite
+    them. Streamlit has no public way to ask: a keyed widget's id ends with "-" and its key."""
+    if WRITTEN in st.session_state:
+        return frozenset()  # this session drew the filters before: its own state is right
+    sent = get_session_state()._state._new_widget_state.states
+    return frozenset(key for key in WIDGET_KEYS if any(i.endswith(f"-{key}") for i in sent))
+
+
+def _seed_widgets(filters: Filters, overwrite: bool = False, sent: frozenset = frozenset()) -> None:
     """Give every filter widget its value: what it holds now, else what filters hold (always
-    what filters hold when overwrite is set: the user went back or forward in the browser).
+    what filters hold when overwrite is set: the user went back or forward in the browser),
+    except the widgets whose values the page sent (sent): the page's are kept.
 
     Writing each key back on every run keeps it when Streamlit would clean up the widget's
     state on a page change.
@@ -68,7 +85,8 @@ def _seed_widgets(filters: Filters, overwrite: bool = False) -> None:
         "f_subject_roles": list(filters.subject_roles),
     }
     for key, seed in seeds.items():
-        st.session_state[key] = seed if overwrite else st.session_state.get(key, seed)
+        if key not in sent:
+            st.session_state[key] = seed if overwrite else st.session_state.get(key, seed)
 
 
 def _filters_in(query: dict[str, list[str]]) -> dict[str, list[str]]:
@@ -140,12 +158,13 @@ def sidebar_filters(status: DataStatus, choices: ForceChoices) -> Filters:
     chosen = (None if moved else st.session_state.get(SAVED)) or filters_from_query(
         query, presets, set(force_names), set(regions)
     )
-    _seed_widgets(chosen, overwrite=moved)
+    sent = _sent_by_the_page()
+    _seed_widgets(chosen, overwrite=moved, sent=sent)
 
     with st.sidebar:
         st.header("Filters")
         options = [*presets, CUSTOM]
-        if st.session_state.get("f_period") not in options:
+        if "f_period" not in sent and st.session_state.get("f_period") not in options:
             st.session_state["f_period"] = "all"
         key = st.selectbox(
             "Period (date the report was received)",
@@ -165,9 +184,10 @@ def sidebar_filters(status: DataStatus, choices: ForceChoices) -> Filters:
             code for code, region in choices.regions_of
             if not chosen_regions or region in chosen_regions
         ]  # fmt: skip
-        st.session_state["f_forces"] = [
-            f for f in st.session_state.get("f_forces", []) if f in force_options
-        ]
+        if "f_forces" not in sent:
+            st.session_state["f_forces"] = [
+                f for f in st.session_state.get("f_forces", []) if f in force_options
+            ]
         if choices.fixed and len(force_options) == 1:
             # a force user's one force: nothing to choose
             st.markdown(f"**Force:** {force_names[force_options[0]]}")
