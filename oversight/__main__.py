@@ -5,6 +5,9 @@ import argparse
 import datetime as dt
 import getpass
 import hashlib
+import os
+import select
+import signal
 import sys
 import time
 from pathlib import Path
@@ -589,6 +592,27 @@ def _environment_failed(args: argparse.Namespace, cause: str) -> int:
     return ENVIRONMENT_FAILED
 
 
+# Exit status when whoever read the output went away (`| head`): a program killed by SIGPIPE's
+READER_GONE = 128 + signal.SIGPIPE
+
+
+def _output_closed() -> bool:
+    """Whether standard output is a pipe whose reader has gone (the broken pipe was not a
+    file's or a child process's)."""
+    poller = select.poll()
+    poller.register(sys.stdout.fileno(), 0)  # an error on the file is reported whatever is asked
+    return any(event & select.POLLERR for _, event in poller.poll(0))
+
+
+def _reader_gone() -> int:
+    """The command's work is done (a release recorded, an import made), but whoever read its
+    output stopped reading: say nothing more, and let the exit's own flush write nowhere
+    rather than fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return READER_GONE
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command; a failure of the settings, the disk or the database file is told in one
     line (exit status 2), never as a traceback."""
@@ -596,7 +620,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         _check_settings(args)
         _check_database_file(args)
-        return args.run(args)
+        status = args.run(args)
+        sys.stdout.flush()  # now, not at exit, so that a reader gone away is caught below
+        return status
+    except BrokenPipeError as error:
+        if _output_closed():
+            return _reader_gone()
+        cause = failure_cause(error, resolve_db_path(getattr(args, "db", None)))
+        return _environment_failed(args, cause)
     except SettingError as error:
         return _environment_failed(args, f"Oversight is not configured correctly: {error}.")
     except DatabaseError as error:  # from _check_database_file: refused, like a bad extract

@@ -1,6 +1,8 @@
 """The command line, run as a user runs it: python -m oversight in a child process."""
 
 import hashlib
+import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -8,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from oversight.settings import PROJECT_ROOT
+from oversight.snapshot.register import releases
 
 
 def oversight(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -166,3 +169,21 @@ def test_dates_out_of_range_are_usage_errors_not_tracebacks(args, tmp_path):
                        "--out", str(tmp_path / "out"), *args)  # fmt: skip
     assert result.returncode == 2
     assert "Traceback" not in result.stderr and "error: argument" in result.stderr
+
+
+def test_a_reader_that_goes_away_undoes_nothing_and_is_not_reported_as_a_failure(tmp_path, demo_db):
+    # `python -m oversight publish ... | head -1`: the release is recorded before the summary
+    # is printed, so a closed pipe must not be told as "Nothing released"
+    db_path = tmp_path / "demo.duckdb"
+    shutil.copy(demo_db, db_path)
+    command = [sys.executable, "-m", "oversight", "publish", "--db", str(db_path),
+               "--year", "2024", "--out", str(tmp_path / "released")]  # fmt: skip
+    process = subprocess.Popen(
+        command, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    process.stdout.close()  # the reader has gone before the command writes a word
+    said = process.stderr.read()
+    assert process.wait(timeout=300) == 128 + signal.SIGPIPE, said
+    for wrong in ("Nothing released", "Traceback", "Exception ignored", "Broken pipe"):
+        assert wrong not in said
+    assert [r.period.key for r in releases(db_path)] == ["fy2024"]
