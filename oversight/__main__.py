@@ -562,6 +562,7 @@ FAILED = {
     "status": "Status not shown",
     "snapshot": "No snapshot written",
     "publish": "Nothing released",
+    "site": "No site built",
     "briefing": "No briefing written",
 }
 WRITES_DATABASE = {"demo", "import"}
