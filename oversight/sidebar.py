@@ -36,10 +36,8 @@ SAVED = "filters_chosen"
 WRITTEN = "filters_written"  # the filters' query parameters this session last put in the URL
 # The range the custom-date picker allows (the service began in November 2022).
 EARLIEST, LATEST = dt.date(2015, 1, 1), dt.date(2035, 12, 31)
-# The filter widgets' keys
-WIDGET_KEYS = ("f_period", "f_dates", "f_regions", "f_forces", "f_channels", "f_categories",
-               "f_subject_roles")  # fmt: skip
 URL_KEYS = ("period", "from", "to", "force", "region", "channel", "category", "role")
+# The filter widgets' keys
 KEYS = ("f_period", "f_dates", "f_regions", "f_forces", "f_channels", "f_categories",
         "f_subject_roles")  # fmt: skip
 # The role of the person reported (subject_role), not a dashboard user's role (access.py).
@@ -64,7 +62,7 @@ def _sent_by_the_page() -> frozenset[str]:
     if WRITTEN in st.session_state:
         return frozenset()  # this session drew the filters before: its own state is right
     sent = get_session_state()._state._new_widget_state.states
-    return frozenset(key for key in WIDGET_KEYS if any(i.endswith(f"-{key}") for i in sent))
+    return frozenset(key for key in KEYS if any(i.endswith(f"-{key}") for i in sent))
 
 
 def _seed_widgets(filters: Filters, overwrite: bool = False, sent: frozenset = frozenset()) -> None:
